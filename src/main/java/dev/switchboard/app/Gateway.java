@@ -1,0 +1,172 @@
+package dev.switchboard.app;
+
+import dev.switchboard.auth.Authenticator;
+import dev.switchboard.auth.MasterKey;
+import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.ConfigSnapshot;
+import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.config.SnapshotBuilder;
+import dev.switchboard.config.SnapshotHolder;
+import dev.switchboard.http.GatewayVerticle;
+import dev.switchboard.pipeline.Authenticate;
+import dev.switchboard.provider.ProviderRegistry;
+import dev.switchboard.transport.LoopbackGuard;
+import dev.switchboard.transport.UpstreamOptions;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The wiring: the one place that calls constructors. Starting builds the config snapshot, the
+ * master key, Vert.x with one {@link GatewayVerticle} per event loop, and listens; draining flips
+ * readiness to 503, stops accepting connections, gives in-flight requests and streams the grace
+ * period, and closes.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    /** Knobs that are not settings of the contract: for tests and embedding. */
+    public record Options(long pingMs, PrintStream stdout, Clock clock, int eventLoops, LoopbackGuard guard) {
+        public static Options defaults() {
+            return new Options(15_000, System.out, Clock.systemUTC(), 2 * Runtime.getRuntime().availableProcessors(),
+                    LoopbackGuard.fromSystemProperties());
+        }
+
+        public Options withPingMs(long ms) {
+            return new Options(ms, stdout, clock, eventLoops, guard);
+        }
+    }
+
+    private final Settings settings;
+    private final Vertx vertx;
+    private final SnapshotHolder snapshots;
+    private final int port;
+    private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Gateway(Settings settings, Vertx vertx, SnapshotHolder snapshots, int port) {
+        this.settings = settings;
+        this.vertx = vertx;
+        this.snapshots = snapshots;
+        this.port = port;
+    }
+
+    public static Gateway start(Settings settings) {
+        return start(settings, Options.defaults());
+    }
+
+    public static Gateway start(Settings settings, Options options) {
+        ProviderRegistry registry = ProviderRegistry.standard(options.clock());
+        GatewayConfig config = settings.configFile()
+                .map(new ConfigLoader(settings.env()::get, registry.ids())::load)
+                .orElse(GatewayConfig.EMPTY);
+        ConfigSnapshot snapshot = new SnapshotBuilder(registry, settings.env()::get, options.clock()).build(config, 1);
+        settings.upstreamCaFile().ifPresent(ca -> {
+            try {
+                dev.switchboard.transport.OutboundConnector.trustWithExtraCa(ca);
+            } catch (IllegalArgumentException e) {
+                throw new SettingsException(e.getMessage());
+            }
+        });
+        MasterKey master = MasterKey.load(settings.masterKey(), settings.dataDir(), options.stdout());
+        SnapshotHolder snapshots = new SnapshotHolder(snapshot);
+        int port = settings.port() == 0 ? freePort() : settings.port();
+
+        Vertx vertx = Vertx.builder()
+                .with(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(options.eventLoops()))
+                .build();
+        Gateway gateway = new Gateway(settings, vertx, snapshots, port);
+        HttpServerOptions serverOptions = new HttpServerOptions()
+                .setTcpNoDelay(true)
+                .setCompressionSupported(false)
+                .setHandle100ContinueAutomatically(true);
+        if (settings.tlsCertFile().isPresent()) {
+            serverOptions.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()
+                    .setCertPath(settings.tlsCertFile().get().toString())
+                    .setKeyPath(settings.tlsKeyFile().orElseThrow().toString()));
+        }
+        UpstreamOptions upstream = new UpstreamOptions(256, 8, 4096, settings.httpsProxy(), settings.noProxy(),
+                settings.upstreamCaFile(), options.guard());
+        GatewayVerticle.Shared shared = new GatewayVerticle.Shared(serverOptions, settings.host(), port, upstream,
+                new Authenticate(snapshots, new Authenticator(master, options.clock())),
+                new GatewayVerticle.RoutesConfig(settings.maxBodyBytes(), settings.corsOrigins(), options.pingMs(), gateway.draining::get),
+                gateway.servers::add);
+        try {
+            vertx.deployVerticle(() -> new GatewayVerticle(shared), new DeploymentOptions().setInstances(options.eventLoops()))
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            vertx.close();
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+            throw new SettingsException("cannot listen on " + settings.host() + ":" + port + ": " + cause.getMessage());
+        }
+        LOG.info("Switchboard listening on {}://{}:{} ({} event loops, {} public models)",
+                settings.tlsCertFile().isPresent() ? "https" : "http", settings.host(), port, options.eventLoops(),
+                snapshot.models().size());
+        return gateway;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public SnapshotHolder snapshots() {
+        return snapshots;
+    }
+
+    public boolean draining() {
+        return draining.get();
+    }
+
+    /**
+     * The SIGTERM path: readiness answers 503 at once, listeners stop accepting, in-flight
+     * requests and streams get {@code SHUTDOWN_GRACE_SECONDS}, then everything closes.
+     */
+    public void drain() {
+        if (!draining.compareAndSet(false, true)) return;
+        Duration grace = Duration.ofSeconds(settings.shutdownGraceSeconds());
+        LOG.info("draining: readiness is 503, no new connections, up to {}s for in-flight requests", grace.toSeconds());
+        try {
+            Future.all(servers.stream().map(s -> s.shutdown(grace)).toList())
+                    .toCompletionStage().toCompletableFuture().get(grace.toSeconds() + 5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("drain did not finish cleanly: {}", e.toString());
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("close did not finish cleanly: {}", e.toString());
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new SettingsException("PORT 0: no free port to listen on: " + e.getMessage());
+        }
+    }
+
+}

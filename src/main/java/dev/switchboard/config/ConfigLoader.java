@@ -1,0 +1,171 @@
+package dev.switchboard.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the YAML config file: parse, expand {@code ${VAR}} (and {@code ${VAR:-default}}) in string
+ * values, bind strictly to the config records (unknown fields are errors), give every entry a
+ * stable id derived from its content, then validate. Any problem is one {@link ConfigException}
+ * naming where it is.
+ */
+public final class ConfigLoader {
+
+    private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+    private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
+            .addModule(new JavaTimeModule())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    private final Function<String, String> env;
+    private final ConfigValidator validator;
+
+    public ConfigLoader(Function<String, String> env, Set<String> availableProviders) {
+        this.env = env;
+        this.validator = new ConfigValidator(availableProviders);
+    }
+
+    public GatewayConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        return parse(text);
+    }
+
+    public GatewayConfig parse(String yaml) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("config file is not valid YAML: " + e.getOriginalMessage());
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) return GatewayConfig.EMPTY;
+        if (!root.isObject()) throw new ConfigException("config file must be a mapping of sections");
+        JsonNode expanded = expand(root, "");
+        GatewayConfig raw;
+        try {
+            raw = YAML.treeToValue(expanded, GatewayConfig.class);
+        } catch (JsonMappingException e) {
+            throw new ConfigException(describe(e));
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("config file: " + e.getOriginalMessage());
+        }
+        GatewayConfig config = withIds(raw);
+        validator.validate(config);
+        return config;
+    }
+
+    private JsonNode expand(JsonNode node, String path) {
+        if (node.isTextual()) return TextNode.valueOf(expandText(node.textValue(), path));
+        if (node.isObject()) {
+            ObjectNode out = ((ObjectNode) node).objectNode();
+            node.properties().forEach(e -> out.set(e.getKey(), expand(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey())));
+            return out;
+        }
+        if (node.isArray()) {
+            ArrayNode out = ((ArrayNode) node).arrayNode();
+            for (int i = 0; i < node.size(); i++) out.add(expand(node.get(i), path + "[" + i + "]"));
+            return out;
+        }
+        return node;
+    }
+
+    private String expandText(String value, String path) {
+        Matcher m = VAR.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String v = env.apply(m.group(1));
+            if (v == null || v.isEmpty()) {
+                if (m.group(2) == null) {
+                    throw new ConfigException(path + ": environment variable " + m.group(1) + " is not set");
+                }
+                v = m.group(2);
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** Stable, content-derived ids, so that instances loading one file agree on them. */
+    private static GatewayConfig withIds(GatewayConfig raw) {
+        Map<String, List<DeploymentSpec>> models = new LinkedHashMap<>();
+        raw.models().forEach((publicModel, deployments) -> {
+            List<DeploymentSpec> out = new ArrayList<>();
+            Map<String, Integer> seen = new java.util.HashMap<>();
+            for (DeploymentSpec d : deployments == null ? List.<DeploymentSpec>of() : deployments) {
+                if (d == null) continue;
+                String identity = publicModel + "\n" + d.provider() + "\n" + d.upstreamModel() + "\n" + d.baseUrl();
+                int n = seen.merge(identity, 1, Integer::sum);
+                out.add(d.with("dep_" + digest(identity + "\n" + n), publicModel, "file"));
+            }
+            models.put(publicModel, List.copyOf(out));
+        });
+        List<TeamSpec> teams = raw.teams().stream()
+                .map(t -> new TeamSpec("team_" + digest("team\n" + t.name()), t.name(), t.budget(), t.limits(), t.metadata()))
+                .toList();
+        List<KeySpec> keys = raw.keys().stream()
+                .map(k -> new KeySpec("key_" + digest("key\n" + k.name()), k.name(), k.key(), k.team(), k.allowedModels(),
+                        k.budget(), k.limits(), k.systemPrompt(), k.expiresAt(), k.enabled(), k.metadata()))
+                .toList();
+        return new GatewayConfig(Map.copyOf(models), teams, keys, raw.fallbacks(), raw.router());
+    }
+
+    static String digest(String s) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String describe(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (!path.isEmpty()) path.append('.');
+                path.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        String msg = e.getOriginalMessage();
+        if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
+            msg = "unknown field '" + u.getPropertyName() + "'";
+            path.setLength(Math.max(0, path.length() - u.getPropertyName().length() - 1));
+            return (path.isEmpty() ? "" : path + ": ") + msg;
+        }
+        int cut = msg.indexOf(" (");
+        if (cut > 0 && msg.startsWith("Cannot")) msg = msg.substring(0, cut);
+        return (path.isEmpty() ? "config file" : path.toString()) + ": " + msg;
+    }
+}

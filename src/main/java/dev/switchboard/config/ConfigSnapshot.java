@@ -1,0 +1,25 @@
+package dev.switchboard.config;
+
+import dev.switchboard.routing.DirectRoutes;
+import dev.switchboard.routing.ModelPool;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the request path decides with, in memory and immutable: public models with their
+ * resolved deployments, virtual keys by hash, teams, fallbacks, router settings, direct routes.
+ * A change builds a new snapshot and swaps it in atomically ({@link SnapshotHolder}); a request
+ * reads the snapshot once and uses that one throughout.
+ *
+ * @param keysByHash virtual keys by the hex SHA-256 of their value
+ */
+public record ConfigSnapshot(
+        long version,
+        Instant builtAt,
+        Map<String, ModelPool> models,
+        Map<String, KeySpec> keysByHash,
+        Map<String, TeamSpec> teams,
+        List<FallbackSpec> fallbacks,
+        RouterSettings router,
+        DirectRoutes direct) {}

@@ -1,0 +1,171 @@
+package dev.switchboard.config;
+
+import java.net.URI;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a config for the mistakes that would otherwise surface on the request path: unknown
+ * providers, missing credentials, bad weights, unknown teams, duplicate names. The first problem
+ * found is thrown, with the path of the entry that has it.
+ */
+final class ConfigValidator {
+
+    static final Set<String> STRATEGIES = Set.of("simple-shuffle", "least-busy", "latency-based", "usage-based", "cost-based", "health-aware");
+    static final Set<String> FALLBACK_REASONS = Set.of("general", "rate_limit", "context_window", "content_policy");
+    static final Set<String> PERIODS = Set.of("daily", "weekly", "monthly", "total");
+    private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}");
+
+    private final Set<String> availableProviders;
+
+    ConfigValidator(Set<String> availableProviders) {
+        this.availableProviders = availableProviders;
+    }
+
+    void validate(GatewayConfig c) {
+        c.models().forEach((name, deployments) -> {
+            String at = "models." + name;
+            if (!MODEL_NAME.matcher(name).matches()) fail(at, "a public model name is 1-128 of [A-Za-z0-9._:/@-]");
+            if (deployments.isEmpty()) fail(at, "needs at least one deployment");
+            for (int i = 0; i < deployments.size(); i++) deployment(at + "[" + i + "]", deployments.get(i));
+        });
+        Set<String> teamNames = new HashSet<>();
+        for (int i = 0; i < c.teams().size(); i++) {
+            TeamSpec t = c.teams().get(i);
+            String at = "teams[" + i + "]";
+            require(at + ".name", t.name());
+            if (!teamNames.add(t.name())) fail(at + ".name", "team '" + t.name() + "' is declared twice");
+            budget(at + ".budget", t.budget());
+            limits(at + ".limits", t.limits());
+        }
+        Set<String> keyNames = new HashSet<>();
+        Set<String> keyValues = new HashSet<>();
+        for (int i = 0; i < c.keys().size(); i++) {
+            KeySpec k = c.keys().get(i);
+            String at = "keys[" + i + "]";
+            require(at + ".name", k.name());
+            if (!keyNames.add(k.name())) fail(at + ".name", "key '" + k.name() + "' is declared twice");
+            if (k.key() != null) {
+                if (k.key().length() < 32 || k.key().chars().anyMatch(Character::isWhitespace)) {
+                    fail(at + ".key", "a fixed key must be at least 32 characters without whitespace");
+                }
+                if (!keyValues.add(k.key())) fail(at + ".key", "the same key value is given to two keys");
+            }
+            if (k.team() != null && !teamNames.contains(k.team())) fail(at + ".team", "unknown team '" + k.team() + "'");
+            for (String m : k.allowedModels()) {
+                if (m == null || m.isBlank()) fail(at + ".allowedModels", "entries must be model names or provider/* patterns");
+            }
+            budget(at + ".budget", k.budget());
+            limits(at + ".limits", k.limits());
+        }
+        for (int i = 0; i < c.fallbacks().size(); i++) {
+            FallbackSpec f = c.fallbacks().get(i);
+            String at = "fallbacks[" + i + "]";
+            require(at + ".primaryModel", f.primaryModel());
+            if (!FALLBACK_REASONS.contains(f.reason())) fail(at + ".reason", "must be one of " + FALLBACK_REASONS);
+            if (f.targets().isEmpty() || f.targets().size() > 5) fail(at + ".targets", "needs 1 to 5 targets");
+            if (new HashSet<>(f.targets()).size() != f.targets().size()) fail(at + ".targets", "has duplicates");
+            if (f.targets().contains(f.primaryModel())) fail(at + ".targets", "must not contain the primary model itself");
+        }
+        if (c.router() != null) router("router", c.router());
+    }
+
+    private void deployment(String at, DeploymentSpec d) {
+        require(at + ".provider", d.provider());
+        if (!availableProviders.contains(d.provider())) {
+            fail(at + ".provider", "provider '" + d.provider() + "' is not available in this build (available: "
+                    + String.join(", ", availableProviders.stream().sorted().toList()) + ")");
+        }
+        require(at + ".upstreamModel", d.upstreamModel());
+        if (d.weight() < 0) fail(at + ".weight", "must not be negative");
+        positive(at + ".rpmLimit", d.rpmLimit());
+        positive(at + ".tpmLimit", d.tpmLimit());
+        positive(at + ".maxConcurrency", d.maxConcurrency() == null ? null : d.maxConcurrency().longValue());
+        if (d.baseUrl() != null) {
+            try {
+                URI u = URI.create(d.baseUrl());
+                if (u.getHost() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
+                    fail(at + ".baseUrl", "must be an http(s) URL");
+                }
+            } catch (IllegalArgumentException e) {
+                fail(at + ".baseUrl", "is not a valid URL");
+            }
+        }
+        if (d.pricing() != null) {
+            Pricing p = d.pricing();
+            for (Double v : new Double[] {p.inputPerMTokens(), p.outputPerMTokens(), p.cachedInputPerMTokens(), p.cacheWritePerMTokens()}) {
+                if (v != null && (v < 0 || v.isNaN())) fail(at + ".pricing", "prices must not be negative");
+            }
+        }
+        timeouts(at + ".timeouts", d.timeouts());
+        for (Map.Entry<String, String> h : d.extraHeaders().entrySet()) {
+            if (!h.getKey().matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) fail(at + ".extraHeaders", "'" + h.getKey() + "' is not a header name");
+        }
+    }
+
+    private static void router(String at, RouterSettings r) {
+        if (r.strategy() != null && !STRATEGIES.contains(r.strategy())) fail(at + ".strategy", "must be one of " + STRATEGIES);
+        if (r.modelOverrides() != null) {
+            r.modelOverrides().forEach((m, o) -> {
+                if (o == null || !STRATEGIES.contains(o.strategy())) fail(at + ".modelOverrides." + m + ".strategy", "must be one of " + STRATEGIES);
+            });
+        }
+        if (r.maxAttempts() != null && (r.maxAttempts() < 1 || r.maxAttempts() > 10)) fail(at + ".maxAttempts", "must be between 1 and 10");
+        if (r.allowedFails() != null && r.allowedFails() < 1) fail(at + ".allowedFails", "must be at least 1");
+        if (r.failureWindowSeconds() != null && r.failureWindowSeconds() < 1) fail(at + ".failureWindowSeconds", "must be at least 1");
+        if (r.backoff() != null) {
+            positive(at + ".backoff.baseMs", r.backoff().baseMs());
+            positive(at + ".backoff.maxMs", r.backoff().maxMs());
+        }
+        if (r.cooldown() != null) {
+            positive(at + ".cooldown.initialSeconds", r.cooldown().initialSeconds());
+            positive(at + ".cooldown.maxSeconds", r.cooldown().maxSeconds());
+        }
+        timeouts(at + ".timeouts", r.timeouts());
+        if (r.unsupportedParameters() != null && !List.of("drop", "reject").contains(r.unsupportedParameters())) {
+            fail(at + ".unsupportedParameters", "must be drop or reject");
+        }
+        if (r.redisFailure() != null && !List.of("open", "closed").contains(r.redisFailure())) fail(at + ".redisFailure", "must be open or closed");
+        if (r.defaultOutputReservationTokens() != null && r.defaultOutputReservationTokens() < 1) {
+            fail(at + ".defaultOutputReservationTokens", "must be at least 1");
+        }
+    }
+
+    private static void timeouts(String at, Timeouts t) {
+        if (t == null) return;
+        positive(at + ".connectMs", t.connectMs());
+        positive(at + ".firstTokenMs", t.firstTokenMs());
+        positive(at + ".idleMs", t.idleMs());
+        positive(at + ".totalMs", t.totalMs());
+    }
+
+    private static void budget(String at, Budget b) {
+        if (b == null) return;
+        if (b.maxUsd() == null || b.maxUsd() < 0 || b.maxUsd().isNaN()) fail(at + ".maxUsd", "must be a non-negative amount in USD");
+        if (b.period() != null && !PERIODS.contains(b.period())) fail(at + ".period", "must be one of " + PERIODS);
+    }
+
+    private static void limits(String at, Limits l) {
+        if (l == null) return;
+        positive(at + ".rpm", l.rpm());
+        positive(at + ".tpm", l.tpm());
+        positive(at + ".rpd", l.rpd());
+        positive(at + ".maxConcurrent", l.maxConcurrent() == null ? null : l.maxConcurrent().longValue());
+        positive(at + ".maxTokensPerRequest", l.maxTokensPerRequest() == null ? null : l.maxTokensPerRequest().longValue());
+    }
+
+    private static void positive(String at, Long v) {
+        if (v != null && v < 1) fail(at, "must be at least 1, got " + v);
+    }
+
+    private static void require(String at, String v) {
+        if (v == null || v.isBlank()) fail(at, "is required");
+    }
+
+    private static void fail(String at, String problem) {
+        throw new ConfigException(at + ": " + problem);
+    }
+}

@@ -1,0 +1,109 @@
+package dev.switchboard.http;
+
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.ErrorRenderer;
+import dev.switchboard.error.GatewayError;
+import dev.switchboard.ingress.openai.ChatCompletionsHandler;
+import dev.switchboard.ingress.openai.EmbeddingsHandler;
+import dev.switchboard.ingress.openai.ModelsHandler;
+import dev.switchboard.pipeline.Authenticate;
+import dev.switchboard.pipeline.Dispatch;
+import dev.switchboard.pipeline.RequestStart;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole route table. Every route starts with {@link RequestStart}; client routes then read
+ * the body (bounded by {@code MAX_BODY_BYTES}) and authenticate; failures anywhere end in one
+ * failure handler that renders the contract's error shape.
+ */
+public final class Routes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Routes.class);
+
+    /** What the routes need from the wiring. */
+    public record Deps(Vertx vertx, Dispatch dispatch, Authenticate authenticate, long maxBodyBytes, List<String> corsOrigins,
+                       long pingMs, BooleanSupplier draining) {}
+
+    private Routes() {}
+
+    public static Router build(Deps deps) {
+        Router router = Router.router(deps.vertx());
+        router.route().handler(new RequestStart());
+        if (!deps.corsOrigins().isEmpty()) {
+            CorsHandler cors = CorsHandler.create()
+                    .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.OPTIONS))
+                    .allowedHeaders(Set.of("authorization", "content-type", "x-api-key", "x-goog-api-key", "x-request-id",
+                            "anthropic-version", "anthropic-beta", "openai-beta", "openai-organization", "openai-project",
+                            "x-switchboard-cache", "x-switchboard-cache-ttl", "x-switchboard-tags", "x-switchboard-trace",
+                            "x-stainless-os", "x-stainless-lang", "x-stainless-package-version", "x-stainless-runtime",
+                            "x-stainless-runtime-version", "x-stainless-arch", "x-stainless-retry-count", "x-stainless-timeout"))
+                    .exposedHeaders(Set.of("x-request-id", "x-switchboard-provider", "x-switchboard-deployment",
+                            "x-switchboard-upstream-model", "x-switchboard-attempts", "x-switchboard-overhead-ms", "retry-after"));
+            for (String origin : deps.corsOrigins()) cors.addOrigin(origin);
+            router.route("/v1/*").handler(cors);
+        }
+
+        router.get("/health/live").handler(ctx -> json(ctx, 200, "{\"status\":\"ok\"}"));
+        router.get("/health/ready").handler(ctx -> {
+            if (deps.draining().getAsBoolean()) {
+                ctx.response().putHeader("retry-after", "5");
+                json(ctx, 503, "{\"status\":\"draining\"}");
+            } else {
+                json(ctx, 200, "{\"status\":\"ok\"}");
+            }
+        });
+
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(deps.maxBodyBytes()).setHandleFileUploads(false);
+        router.post("/v1/*").handler(body);
+        router.route("/v1/*").handler(deps.authenticate());
+        router.post("/v1/chat/completions").handler(new ChatCompletionsHandler(deps.vertx(), deps.dispatch(), deps.pingMs()));
+        router.post("/v1/embeddings").handler(new EmbeddingsHandler(deps.dispatch()));
+        router.get("/v1/models").handler(ModelsHandler::list);
+        router.getWithRegex("/v1/models/(?<id>.+)").handler(ModelsHandler::get);
+
+        router.route().failureHandler(Routes::failure);
+        router.errorHandler(404, ctx -> ErrorRenderer.openAi(ctx.response(),
+                GatewayError.of(ErrorKind.NOT_FOUND, "No route for " + ctx.request().method() + " " + ctx.request().path() + ".")));
+        router.errorHandler(405, ctx -> ErrorRenderer.openAi(ctx.response(),
+                GatewayError.of(ErrorKind.METHOD_NOT_ALLOWED, "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path() + ".")));
+        return router;
+    }
+
+    private static void failure(RoutingContext ctx) {
+        Throwable t = ctx.failure();
+        GatewayError e;
+        if (t instanceof GatewayError g) {
+            e = g;
+        } else {
+            e = switch (ctx.statusCode()) {
+                case 413 -> GatewayError.of(ErrorKind.REQUEST_TOO_LARGE, "The request body is larger than this gateway accepts.");
+                case 400 -> GatewayError.invalid(null, "The request could not be read.");
+                case 404 -> GatewayError.of(ErrorKind.NOT_FOUND, "Not found.");
+                case 405 -> GatewayError.of(ErrorKind.METHOD_NOT_ALLOWED, "Method not allowed.");
+                default -> {
+                    LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), t);
+                    yield GatewayError.of(ErrorKind.INTERNAL, "The gateway failed to handle the request.");
+                }
+            };
+        }
+        if (ctx.response().headWritten()) {
+            if (!ctx.response().ended()) ctx.response().reset();
+            return;
+        }
+        ErrorRenderer.openAi(ctx.response(), e);
+    }
+
+    private static void json(RoutingContext ctx, int status, String body) {
+        ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body);
+    }
+}

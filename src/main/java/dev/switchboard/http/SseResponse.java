@@ -1,0 +1,136 @@
+package dev.switchboard.http;
+
+import dev.switchboard.provider.EventSource;
+import dev.switchboard.provider.UpstreamException;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.function.Function;
+
+/**
+ * Relays an {@link EventSource} to the client as server-sent events, in any inbound format: the
+ * format supplies how an event, the end and an error are framed. It commits the SSE headers
+ * (never compressed), writes and flushes each frame as it comes, pauses the source while the
+ * client socket is full and resumes it on drain, sends a keep-alive comment while the upstream
+ * is silent, and cancels the upstream when the client goes away.
+ *
+ * <p>Not thread-safe: one per response, on the response's event loop.
+ */
+public final class SseResponse<T> implements EventSource.EventSink<T> {
+
+    /** How one inbound format frames a stream. {@code event} returns null for an event the client does not see. */
+    public interface Framing<T> {
+        Buffer event(T event);
+
+        Buffer end();
+
+        Buffer error(UpstreamException error);
+    }
+
+    private final Vertx vertx;
+    private final HttpServerResponse response;
+    private final Framing<T> framing;
+    private final long pingMs;
+    private final Buffer ping;
+    private final Runnable onFinish;
+    private EventSource<T> source;
+    private long pingTimer = -1;
+    private long lastWriteNanos;
+    private boolean finished;
+
+    public SseResponse(Vertx vertx, HttpServerResponse response, Framing<T> framing, long pingMs, Buffer ping, Runnable onFinish) {
+        this.vertx = vertx;
+        this.response = response;
+        this.framing = framing;
+        this.pingMs = pingMs;
+        this.ping = ping;
+        this.onFinish = onFinish;
+    }
+
+    /** Writes the status line and headers (the commit point) and starts relaying. */
+    public void start(EventSource<T> source) {
+        this.source = source;
+        response.setStatusCode(200);
+        response.putHeader("content-type", "text/event-stream; charset=utf-8");
+        response.putHeader("cache-control", "no-cache");
+        response.putHeader("x-accel-buffering", "no");
+        response.setChunked(true);
+        response.closeHandler(v -> clientGone());
+        response.exceptionHandler(t -> clientGone());
+        response.drainHandler(v -> {
+            if (!finished) source.resume();
+        });
+        lastWriteNanos = System.nanoTime();
+        if (pingMs > 0) pingTimer = vertx.setPeriodic(pingMs, pingMs, id -> keepAlive());
+        source.start(this);
+    }
+
+    @Override
+    public void onEvent(T event) {
+        if (finished) return;
+        Buffer frame = framing.event(event);
+        if (frame == null) return;
+        write(frame);
+        if (response.writeQueueFull()) source.pause();
+    }
+
+    @Override
+    public void onEnd() {
+        finish(framing.end());
+    }
+
+    @Override
+    public void onError(UpstreamException error) {
+        finish(framing.error(error));
+    }
+
+    private void write(Buffer frame) {
+        lastWriteNanos = System.nanoTime();
+        response.write(frame);
+    }
+
+    private void keepAlive() {
+        if (finished) return;
+        if ((System.nanoTime() - lastWriteNanos) / 1_000_000 >= pingMs - 1) write(ping);
+    }
+
+    private void finish(Buffer last) {
+        if (finished) return;
+        finished = true;
+        stopPing();
+        if (last != null && !response.ended() && !response.closed()) response.end(last);
+        else if (!response.ended() && !response.closed()) response.end();
+        onFinish.run();
+    }
+
+    private void clientGone() {
+        if (finished) return;
+        finished = true;
+        stopPing();
+        source.cancel();
+        onFinish.run();
+    }
+
+    private void stopPing() {
+        if (pingTimer >= 0) vertx.cancelTimer(pingTimer);
+        pingTimer = -1;
+    }
+
+    /** A framing built from functions, for formats whose frames need no state of their own. */
+    public static <T> Framing<T> framing(Function<T, Buffer> event, Buffer end, Function<UpstreamException, Buffer> error) {
+        return new Framing<>() {
+            public Buffer event(T e) {
+                return event.apply(e);
+            }
+
+            public Buffer end() {
+                return end;
+            }
+
+            public Buffer error(UpstreamException e) {
+                return error.apply(e);
+            }
+        };
+    }
+
+}

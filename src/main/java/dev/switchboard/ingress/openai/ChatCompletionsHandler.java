@@ -1,0 +1,93 @@
+package dev.switchboard.ingress.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.http.SseResponse;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.Usage;
+import dev.switchboard.pipeline.Dispatch;
+import dev.switchboard.pipeline.Exchange;
+import dev.switchboard.pipeline.Settle;
+import dev.switchboard.provider.ChatReply;
+import dev.switchboard.provider.UpstreamHeaders;
+import dev.switchboard.provider.WireFormat;
+import dev.switchboard.transport.Json;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code POST /v1/chat/completions}: decode, dispatch, and write the answer as JSON or SSE. With an
+ * OpenAI-format provider the client's body goes through natively; otherwise through the canonical
+ * model. The response's {@code model} is always the name the client asked for.
+ */
+public final class ChatCompletionsHandler implements Handler<RoutingContext> {
+
+    private final Vertx vertx;
+    private final Dispatch dispatch;
+    private final long pingMs;
+
+    public ChatCompletionsHandler(Vertx vertx, Dispatch dispatch, long pingMs) {
+        this.vertx = vertx;
+        this.dispatch = dispatch;
+        this.pingMs = pingMs;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        Exchange ex = Exchange.of(ctx);
+        JsonNode root = OpenAiBodies.parse(ctx);
+        ChatRequest request = OpenAiChatDecoder.decode(root);
+        dispatch.chat(ex, request, (ObjectNode) root, WireFormat.OPENAI_CHAT, UpstreamHeaders.forwardable(ctx.request().headers()))
+                .onSuccess(reply -> write(ctx, ex, request, reply))
+                .onFailure(ctx::fail);
+    }
+
+    private void write(RoutingContext ctx, Exchange ex, ChatRequest request, ChatReply reply) {
+        HttpServerResponse resp = ctx.response();
+        if (resp.closed()) {
+            cancel(reply);
+            return;
+        }
+        switch (reply) {
+            case ChatReply.NativeJson j -> {
+                OpenAiBodies.routingHeaders(resp, ex, j.upstreamModel(), j.headers());
+                j.body().put("model", request.model());
+                Settle.usage(ex, j.usage());
+                resp.putHeader("content-type", "application/json").end(Json.buffer(j.body()));
+            }
+            case ChatReply.CanonicalJson j -> {
+                OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), j.headers());
+                Settle.usage(ex, j.response().usage());
+                resp.putHeader("content-type", "application/json").end(Json.buffer(OpenAiChatEncoder.response(j.response(), request.model())));
+            }
+            case ChatReply.NativeStream s -> {
+                OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), s.headers());
+                UsageCell usage = new UsageCell();
+                new SseResponse<>(vertx, resp, OpenAiStreams.nativeFraming(request.model(), request.includeUsage(), usage::set),
+                        pingMs, OpenAiStreams.PING, () -> Settle.usage(ex, usage.value)).start(s.chunks());
+            }
+            case ChatReply.CanonicalStream s -> {
+                OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), s.headers());
+                UsageCell usage = new UsageCell();
+                new SseResponse<>(vertx, resp, OpenAiStreams.canonicalFraming(request.model(), request.includeUsage(), usage::set),
+                        pingMs, OpenAiStreams.PING, () -> Settle.usage(ex, usage.value)).start(s.events());
+            }
+        }
+    }
+
+    private static void cancel(ChatReply reply) {
+        if (reply instanceof ChatReply.NativeStream s) s.chunks().cancel();
+        if (reply instanceof ChatReply.CanonicalStream s) s.events().cancel();
+    }
+
+    /** The last usage a stream reported. */
+    private static final class UsageCell {
+        Usage value;
+
+        void set(Usage u) {
+            value = u;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.switchboard.ingress.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.error.GatewayError;
+import dev.switchboard.pipeline.Exchange;
+import dev.switchboard.transport.Json;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+
+/** Reading request bodies and writing the routing headers, shared by the OpenAI endpoints. */
+final class OpenAiBodies {
+
+    private OpenAiBodies() {}
+
+    /** The body as a JSON object; malformed JSON and invalid UTF-8 are 400s. */
+    static JsonNode parse(RoutingContext ctx) {
+        Buffer b = ctx.body() == null ? null : ctx.body().buffer();
+        if (b == null || b.length() == 0) throw GatewayError.invalid(null, "The request body is empty; send a JSON object.");
+        JsonNode root;
+        try {
+            root = Json.parse(b.getBytes());
+        } catch (IOException e) {
+            throw GatewayError.invalid(null, "The request body is not valid JSON (it must be a UTF-8 JSON object).");
+        }
+        if (!root.isObject()) throw GatewayError.invalid(null, "The request body must be a JSON object.");
+        return root;
+    }
+
+    /** {@code x-switchboard-*} routing headers and the provider's pass-back headers, before the head is written. */
+    static void routingHeaders(HttpServerResponse resp, Exchange ex, String upstreamModel, MultiMap passBack) {
+        resp.headers().addAll(passBack);
+        resp.putHeader("x-switchboard-provider", ex.deployment().provider().id());
+        resp.putHeader("x-switchboard-deployment", ex.deployment().id());
+        resp.putHeader("x-switchboard-upstream-model", upstreamModel);
+        resp.putHeader("x-switchboard-attempts", Integer.toString(ex.attempts()));
+        String trace = ex.trace();
+        if (trace != null) resp.putHeader("x-switchboard-trace", trace);
+    }
+}

@@ -1,0 +1,291 @@
+package dev.switchboard.ingress.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.error.GatewayError;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.GenerationParams;
+import dev.switchboard.model.Message;
+import dev.switchboard.model.ResponseFormat;
+import dev.switchboard.model.Role;
+import dev.switchboard.model.Tool;
+import dev.switchboard.model.ToolChoice;
+import dev.switchboard.transport.Json;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decodes an OpenAI Chat Completions request body into the canonical {@link ChatRequest}, checking
+ * every field it reads: a wrong type or a missing field is a 400 whose {@code param} names it
+ * (for instance {@code messages[2].tool_call_id}). Fields it does not know are left alone; with a
+ * native provider they pass through in the original body.
+ */
+public final class OpenAiChatDecoder {
+
+    private OpenAiChatDecoder() {}
+
+    public static ChatRequest decode(JsonNode root) {
+        if (!root.isObject()) throw GatewayError.invalid(null, "The request body must be a JSON object.");
+        String model = requiredString(root, "model");
+        JsonNode msgs = root.get("messages");
+        if (msgs == null || msgs.isNull()) throw GatewayError.invalid("messages", "Missing required parameter: 'messages'.");
+        if (!msgs.isArray()) throw GatewayError.invalid("messages", "'messages' must be an array.");
+        if (msgs.isEmpty()) throw GatewayError.invalid("messages", "'messages' must contain at least one message.");
+        List<Message> messages = new ArrayList<>(msgs.size());
+        for (int i = 0; i < msgs.size(); i++) messages.add(message(msgs.get(i), "messages[" + i + "]"));
+
+        List<Tool> tools = tools(root.get("tools"));
+        ToolChoice toolChoice = toolChoice(root.get("tool_choice"));
+        Integer maxTokens = positiveInt(root, "max_completion_tokens");
+        if (maxTokens == null) maxTokens = positiveInt(root, "max_tokens");
+        GenerationParams params = new GenerationParams(
+                number(root, "temperature", 0, 2),
+                number(root, "top_p", 0, 1),
+                maxTokens,
+                stop(root.get("stop")),
+                integer(root, "seed"),
+                positiveInt(root, "n"),
+                number(root, "presence_penalty", -2, 2),
+                number(root, "frequency_penalty", -2, 2),
+                optionalString(root, "reasoning_effort"));
+        boolean stream = bool(root, "stream");
+        JsonNode streamOptions = root.get("stream_options");
+        boolean includeUsage = false;
+        if (streamOptions != null && !streamOptions.isNull()) {
+            if (!streamOptions.isObject()) throw GatewayError.invalid("stream_options", "'stream_options' must be an object.");
+            includeUsage = bool(streamOptions, "include_usage", "stream_options.include_usage");
+        }
+        JsonNode parallel = root.get("parallel_tool_calls");
+        if (parallel != null && !parallel.isNull() && !parallel.isBoolean()) {
+            throw GatewayError.invalid("parallel_tool_calls", "'parallel_tool_calls' must be a boolean.");
+        }
+        return new ChatRequest(model, messages, tools, toolChoice,
+                parallel == null || parallel.isNull() ? null : parallel.booleanValue(),
+                params, responseFormat(root.get("response_format")), stream, includeUsage,
+                optionalString(root, "user"));
+    }
+
+    private static Message message(JsonNode m, String at) {
+        if (!m.isObject()) throw GatewayError.invalid(at, "Each message must be an object.");
+        String roleText = Json.str(m, "role");
+        if (roleText == null) throw GatewayError.invalid(at + ".role", "Missing required parameter: '" + at + ".role'.");
+        Role role = switch (roleText) {
+            case "system" -> Role.SYSTEM;
+            case "developer" -> Role.DEVELOPER;
+            case "user" -> Role.USER;
+            case "assistant" -> Role.ASSISTANT;
+            case "tool", "function" -> Role.TOOL;
+            default -> throw GatewayError.invalid(at + ".role", "Invalid role '" + roleText + "'.");
+        };
+        List<ContentPart> parts = new ArrayList<>();
+        JsonNode content = m.get("content");
+        if (content == null || content.isNull()) {
+            if (role != Role.ASSISTANT) throw GatewayError.invalid(at + ".content", "Missing required parameter: '" + at + ".content'.");
+        } else if (content.isTextual()) {
+            parts.add(new ContentPart.Text(content.textValue()));
+        } else if (content.isArray()) {
+            for (int i = 0; i < content.size(); i++) parts.add(part(content.get(i), at + ".content[" + i + "]"));
+        } else {
+            throw GatewayError.invalid(at + ".content", "'" + at + ".content' must be a string or an array of content parts.");
+        }
+        if (role == Role.ASSISTANT) {
+            JsonNode reasoning = m.get("reasoning_content");
+            if (reasoning != null && reasoning.isTextual()) parts.addFirst(new ContentPart.Reasoning(reasoning.textValue(), null, false));
+            JsonNode calls = m.get("tool_calls");
+            if (calls != null && !calls.isNull()) {
+                if (!calls.isArray()) throw GatewayError.invalid(at + ".tool_calls", "'tool_calls' must be an array.");
+                for (int i = 0; i < calls.size(); i++) parts.add(toolCall(calls.get(i), at + ".tool_calls[" + i + "]"));
+            }
+            if (content == null || content.isNull()) {
+                if (parts.isEmpty()) throw GatewayError.invalid(at + ".content", "An assistant message needs 'content' or 'tool_calls'.");
+            }
+        }
+        if (role == Role.TOOL) {
+            String callId = Json.str(m, "tool_call_id");
+            if (callId == null && "function".equals(roleText)) callId = Json.str(m, "name");
+            if (callId == null) throw GatewayError.invalid(at + ".tool_call_id", "Missing required parameter: '" + at + ".tool_call_id'.");
+            return new Message(role, List.of(new ContentPart.ToolResult(callId, parts, false)), Json.str(m, "name"));
+        }
+        JsonNode name = m.get("name");
+        if (name != null && !name.isNull() && !name.isTextual()) throw GatewayError.invalid(at + ".name", "'name' must be a string.");
+        return new Message(role, parts, name == null || name.isNull() ? null : name.textValue());
+    }
+
+    private static ContentPart part(JsonNode p, String at) {
+        if (!p.isObject()) throw GatewayError.invalid(at, "Each content part must be an object.");
+        String type = Json.str(p, "type");
+        if (type == null) throw GatewayError.invalid(at + ".type", "Missing required parameter: '" + at + ".type'.");
+        switch (type) {
+            case "text", "input_text" -> {
+                return new ContentPart.Text(requiredString(p, "text", at + ".text"));
+            }
+            case "refusal" -> {
+                return new ContentPart.Text(requiredString(p, "refusal", at + ".refusal"));
+            }
+            case "image_url" -> {
+                JsonNode img = p.get("image_url");
+                String url = img != null && img.isTextual() ? img.textValue() : img != null && img.isObject() ? Json.str(img, "url") : null;
+                if (url == null) throw GatewayError.invalid(at + ".image_url.url", "Missing required parameter: '" + at + ".image_url.url'.");
+                String detail = img.isObject() ? Json.str(img, "detail") : null;
+                if (url.startsWith("data:")) {
+                    int semi = url.indexOf(';');
+                    int comma = url.indexOf(',');
+                    if (semi > 5 && comma > semi && url.regionMatches(semi, ";base64", 0, 7)) {
+                        return new ContentPart.Image(null, url.substring(5, semi), url.substring(comma + 1), detail);
+                    }
+                }
+                return new ContentPart.Image(url, null, null, detail);
+            }
+            case "input_audio" -> {
+                JsonNode audio = p.get("input_audio");
+                if (audio == null || !audio.isObject()) throw GatewayError.invalid(at + ".input_audio", "'input_audio' must be an object.");
+                return new ContentPart.Audio(requiredString(audio, "data", at + ".input_audio.data"), Json.str(audio, "format"));
+            }
+            case "file" -> {
+                JsonNode file = p.get("file");
+                if (file == null || !file.isObject()) throw GatewayError.invalid(at + ".file", "'file' must be an object.");
+                String data = Json.str(file, "file_data");
+                String mediaType = null;
+                if (data != null && data.startsWith("data:") && data.indexOf(";base64,") > 0) {
+                    mediaType = data.substring(5, data.indexOf(';'));
+                    data = data.substring(data.indexOf(";base64,") + 8);
+                }
+                return new ContentPart.File(Json.str(file, "file_id"), Json.str(file, "filename"), mediaType, data);
+            }
+            default -> throw GatewayError.invalid(at + ".type", "Unsupported content part type '" + type + "'.");
+        }
+    }
+
+    private static ContentPart.ToolCall toolCall(JsonNode c, String at) {
+        if (!c.isObject()) throw GatewayError.invalid(at, "Each tool call must be an object.");
+        JsonNode fn = c.get("function");
+        if (fn == null || !fn.isObject()) throw GatewayError.invalid(at + ".function", "Missing required parameter: '" + at + ".function'.");
+        return new ContentPart.ToolCall(requiredString(c, "id", at + ".id"), requiredString(fn, "name", at + ".function.name"),
+                requiredString(fn, "arguments", at + ".function.arguments"));
+    }
+
+    private static List<Tool> tools(JsonNode tools) {
+        if (tools == null || tools.isNull()) return List.of();
+        if (!tools.isArray()) throw GatewayError.invalid("tools", "'tools' must be an array.");
+        List<Tool> out = new ArrayList<>(tools.size());
+        for (int i = 0; i < tools.size(); i++) {
+            String at = "tools[" + i + "]";
+            JsonNode t = tools.get(i);
+            if (!t.isObject()) throw GatewayError.invalid(at, "Each tool must be an object.");
+            String type = Json.str(t, "type");
+            if (type != null && !type.equals("function")) throw GatewayError.invalid(at + ".type", "Unsupported tool type '" + type + "'.");
+            JsonNode fn = t.get("function");
+            if (fn == null || !fn.isObject()) throw GatewayError.invalid(at + ".function", "Missing required parameter: '" + at + ".function'.");
+            JsonNode params = fn.get("parameters");
+            if (params != null && !params.isNull() && !params.isObject()) {
+                throw GatewayError.invalid(at + ".function.parameters", "'parameters' must be a JSON schema object.");
+            }
+            JsonNode strict = fn.get("strict");
+            out.add(new Tool(requiredString(fn, "name", at + ".function.name"), Json.str(fn, "description"),
+                    params == null || params.isNull() ? null : params,
+                    strict != null && strict.isBoolean() ? strict.booleanValue() : null));
+        }
+        return out;
+    }
+
+    private static ToolChoice toolChoice(JsonNode c) {
+        if (c == null || c.isNull()) return null;
+        if (c.isTextual()) {
+            return switch (c.textValue()) {
+                case "auto" -> ToolChoice.AUTO;
+                case "none" -> ToolChoice.NONE;
+                case "required" -> ToolChoice.REQUIRED;
+                default -> throw GatewayError.invalid("tool_choice", "Invalid 'tool_choice': '" + c.textValue() + "'.");
+            };
+        }
+        JsonNode fn = c.get("function");
+        if (c.isObject() && fn != null && fn.isObject() && Json.str(fn, "name") != null) return new ToolChoice.Named(Json.str(fn, "name"));
+        throw GatewayError.invalid("tool_choice", "'tool_choice' must be auto, none, required or a named function.");
+    }
+
+    private static ResponseFormat responseFormat(JsonNode f) {
+        if (f == null || f.isNull()) return null;
+        if (!f.isObject()) throw GatewayError.invalid("response_format", "'response_format' must be an object.");
+        String type = Json.str(f, "type");
+        if (type == null) throw GatewayError.invalid("response_format.type", "Missing required parameter: 'response_format.type'.");
+        return switch (type) {
+            case "text" -> new ResponseFormat.Text();
+            case "json_object" -> new ResponseFormat.JsonObject();
+            case "json_schema" -> {
+                JsonNode s = f.get("json_schema");
+                if (s == null || !s.isObject()) throw GatewayError.invalid("response_format.json_schema", "'json_schema' must be an object.");
+                JsonNode strict = s.get("strict");
+                yield new ResponseFormat.JsonSchema(requiredString(s, "name", "response_format.json_schema.name"), s.get("schema"),
+                        strict != null && strict.isBoolean() ? strict.booleanValue() : null);
+            }
+            default -> throw GatewayError.invalid("response_format.type", "Invalid 'response_format.type': '" + type + "'.");
+        };
+    }
+
+    private static List<String> stop(JsonNode s) {
+        if (s == null || s.isNull()) return List.of();
+        if (s.isTextual()) return List.of(s.textValue());
+        if (s.isArray()) {
+            List<String> out = new ArrayList<>();
+            for (JsonNode e : s) {
+                if (!e.isTextual()) throw GatewayError.invalid("stop", "'stop' must be a string or an array of strings.");
+                out.add(e.textValue());
+            }
+            return out;
+        }
+        throw GatewayError.invalid("stop", "'stop' must be a string or an array of strings.");
+    }
+
+    static String requiredString(JsonNode node, String field) {
+        return requiredString(node, field, field);
+    }
+
+    static String requiredString(JsonNode node, String field, String param) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) throw GatewayError.invalid(param, "Missing required parameter: '" + param + "'.");
+        if (!v.isTextual()) throw GatewayError.invalid(param, "'" + param + "' must be a string.");
+        if (field.equals("model") && v.textValue().isBlank()) throw GatewayError.invalid(param, "'model' must not be empty.");
+        return v.textValue();
+    }
+
+    private static String optionalString(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) return null;
+        if (!v.isTextual()) throw GatewayError.invalid(field, "'" + field + "' must be a string.");
+        return v.textValue();
+    }
+
+    private static Double number(JsonNode node, String field, double min, double max) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) return null;
+        if (!v.isNumber()) throw GatewayError.invalid(field, "'" + field + "' must be a number.");
+        double d = v.doubleValue();
+        if (d < min || d > max) throw GatewayError.invalid(field, "'" + field + "' must be between " + (int) min + " and " + (int) max + ".");
+        return d;
+    }
+
+    private static Long integer(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) return null;
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) throw GatewayError.invalid(field, "'" + field + "' must be an integer.");
+        return v.longValue();
+    }
+
+    private static Integer positiveInt(JsonNode node, String field) {
+        Long v = integer(node, field);
+        if (v == null) return null;
+        if (v < 1 || v > Integer.MAX_VALUE) throw GatewayError.invalid(field, "'" + field + "' must be a positive integer.");
+        return v.intValue();
+    }
+
+    private static boolean bool(JsonNode node, String field) {
+        return bool(node, field, field);
+    }
+
+    private static boolean bool(JsonNode node, String field, String param) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) return false;
+        if (!v.isBoolean()) throw GatewayError.invalid(param, "'" + param + "' must be a boolean.");
+        return v.booleanValue();
+    }
+}

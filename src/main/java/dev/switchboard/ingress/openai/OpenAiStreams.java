@@ -1,0 +1,64 @@
+package dev.switchboard.ingress.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.error.ErrorRenderer;
+import dev.switchboard.http.SseResponse;
+import dev.switchboard.model.StreamEvent;
+import dev.switchboard.model.Usage;
+import dev.switchboard.provider.UpstreamException;
+import dev.switchboard.provider.openai.OpenAiProvider;
+import dev.switchboard.transport.Json;
+import io.vertx.core.buffer.Buffer;
+import java.util.function.Consumer;
+
+/**
+ * How an OpenAI Chat Completions stream is framed for the client, from a native upstream (chunks
+ * already in OpenAI's shape) or from canonical events. Either way the client sees the model name
+ * it asked for, the usage chunk only when it asked for it, and {@code data: [DONE]} at the end or
+ * an error event then {@code [DONE]} after a failure.
+ */
+final class OpenAiStreams {
+
+    static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
+    static final Buffer PING = Buffer.buffer(": ping\n\n");
+
+    private OpenAiStreams() {}
+
+    static Buffer frame(JsonNode chunk) {
+        byte[] json = Json.bytes(chunk);
+        return Buffer.buffer(json.length + 8).appendString("data: ").appendBytes(json).appendString("\n\n");
+    }
+
+    static Buffer error(UpstreamException e) {
+        return ErrorRenderer.openAiStreamError(e.error());
+    }
+
+    /**
+     * Native chunks: {@code model} rewritten to the client's name; usage captured for accounting;
+     * when the client did not ask for usage, the usage-only chunk is dropped and the
+     * {@code "usage": null} fields the gateway's own request caused are removed.
+     */
+    static SseResponse.Framing<ObjectNode> nativeFraming(String clientModel, boolean includeUsage, Consumer<Usage> usage) {
+        return SseResponse.framing(chunk -> {
+            chunk.put("model", clientModel);
+            JsonNode u = chunk.get("usage");
+            if (u != null && u.isObject()) usage.accept(OpenAiProvider.usage(u));
+            if (!includeUsage && u != null) {
+                JsonNode choices = chunk.get("choices");
+                if (u.isObject() && (choices == null || choices.isEmpty())) return null;
+                chunk.remove("usage");
+            }
+            return frame(chunk);
+        }, DONE, OpenAiStreams::error);
+    }
+
+    static SseResponse.Framing<StreamEvent> canonicalFraming(String clientModel, boolean includeUsage, Consumer<Usage> usage) {
+        OpenAiChunkEncoder encoder = new OpenAiChunkEncoder(clientModel, includeUsage);
+        return SseResponse.framing(event -> {
+            if (event instanceof StreamEvent.UsageReport r) usage.accept(r.usage());
+            ObjectNode chunk = encoder.encode(event);
+            return chunk == null ? null : frame(chunk);
+        }, DONE, OpenAiStreams::error);
+    }
+}

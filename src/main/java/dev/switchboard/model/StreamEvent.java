@@ -1,0 +1,29 @@
+package dev.switchboard.model;
+
+import dev.switchboard.error.GatewayError;
+
+/**
+ * One event of a streamed answer. A well-formed stream is: {@link Start}, any number of deltas
+ * and block stops, at most one {@link UsageReport}, then {@link Finish} — or {@link Failure} at any
+ * point after Start. {@code choice} is the index of the choice (for {@code n > 1}).
+ */
+public sealed interface StreamEvent {
+
+    record Start(String id, String model, long created) implements StreamEvent {}
+
+    record TextDelta(int choice, String text) implements StreamEvent {}
+
+    record ReasoningDelta(int choice, String text, String signature) implements StreamEvent {}
+
+    /** A tool call opens: {@code index} is its position among the choice's tool calls. */
+    record ToolCallStart(int choice, int index, String id, String name) implements StreamEvent {}
+
+    record ToolCallDelta(int choice, int index, String argumentsFragment) implements StreamEvent {}
+
+    record Finish(int choice, FinishReason reason) implements StreamEvent {}
+
+    record UsageReport(Usage usage) implements StreamEvent {}
+
+    /** The stream failed after it began; the client gets an error event in its own format. */
+    record Failure(GatewayError error) implements StreamEvent {}
+}

@@ -1,0 +1,105 @@
+package dev.switchboard.pipeline;
+
+import dev.switchboard.auth.Principal;
+import dev.switchboard.config.ConfigSnapshot;
+import dev.switchboard.routing.Deployment;
+import dev.switchboard.routing.FailureClass;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The state of one client request as it moves through the pipeline: its id, who is calling, the
+ * snapshot it decides with, and the attempts made. Lives in the routing context; touched only on
+ * the request's event loop.
+ */
+public final class Exchange {
+
+    private static final String KEY = "switchboard.exchange";
+
+    private final String requestId;
+    private final long startNanos;
+    private final boolean traceRequested;
+    private long upstreamNanos;
+    private long upstreamSince = -1;
+    private ConfigSnapshot snapshot;
+    private Principal principal;
+    private Deployment deployment;
+    private int attempts;
+    private List<String> trace;
+
+    Exchange(String requestId, long startNanos, boolean traceRequested) {
+        this.requestId = requestId;
+        this.startNanos = startNanos;
+        this.traceRequested = traceRequested;
+    }
+
+    public static Exchange of(RoutingContext ctx) {
+        return ctx.get(KEY);
+    }
+
+    static void attach(RoutingContext ctx, Exchange ex) {
+        ctx.put(KEY, ex);
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public ConfigSnapshot snapshot() {
+        return snapshot;
+    }
+
+    void snapshot(ConfigSnapshot s) {
+        this.snapshot = s;
+    }
+
+    public Principal principal() {
+        return principal;
+    }
+
+    void principal(Principal p) {
+        this.principal = p;
+    }
+
+    public Deployment deployment() {
+        return deployment;
+    }
+
+    public int attempts() {
+        return attempts;
+    }
+
+    void attempt(Deployment d, int n) {
+        this.deployment = d;
+        this.attempts = n;
+    }
+
+    void upstreamBegin() {
+        upstreamSince = System.nanoTime();
+    }
+
+    void upstreamEnd() {
+        if (upstreamSince >= 0) {
+            upstreamNanos += System.nanoTime() - upstreamSince;
+            upstreamSince = -1;
+        }
+    }
+
+    /** The gateway's own time so far: wall time minus time spent waiting on upstreams. */
+    public long overheadNanos() {
+        long upstream = upstreamNanos + (upstreamSince >= 0 ? System.nanoTime() - upstreamSince : 0);
+        return Math.max(0, System.nanoTime() - startNanos - upstream);
+    }
+
+    void record(Deployment d, FailureClass failure, int status, long millis) {
+        if (!traceRequested) return;
+        if (trace == null) trace = new ArrayList<>(2);
+        trace.add(d.id() + ":" + (failure == null ? "ok" : failure.name().toLowerCase(java.util.Locale.ROOT)) + ":" + status + ":" + millis);
+    }
+
+    /** The {@code x-switchboard-trace} value, or null when not asked for. */
+    public String trace() {
+        return traceRequested && trace != null ? String.join(";", trace) : null;
+    }
+}

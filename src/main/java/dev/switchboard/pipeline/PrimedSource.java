@@ -1,0 +1,90 @@
+package dev.switchboard.pipeline;
+
+import dev.switchboard.provider.EventSource;
+import dev.switchboard.provider.UpstreamErrors;
+import dev.switchboard.provider.UpstreamException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.io.IOException;
+import java.util.ArrayDeque;
+
+/**
+ * A stream whose first event has already arrived. The commit point is the first byte sent to the
+ * client, so an attempt is held until its stream yields an event: a stream that fails before then
+ * can still be retried elsewhere. Events that arrive between priming and {@link #start} (several
+ * may come out of one socket read) are queued and delivered first, in order.
+ */
+final class PrimedSource<T> implements EventSource<T>, EventSource.EventSink<T> {
+
+    private final EventSource<T> upstream;
+    private final Promise<EventSource<T>> primed = Promise.promise();
+    private final ArrayDeque<T> queued = new ArrayDeque<>(4);
+    private EventSink<T> sink;
+    private boolean ended;
+    private boolean paused;
+    private UpstreamException failed;
+
+    private PrimedSource(EventSource<T> upstream) {
+        this.upstream = upstream;
+    }
+
+    /** Completes with a source whose first event is in hand, or fails if the stream ends or fails before one. */
+    static <T> Future<EventSource<T>> prime(EventSource<T> upstream) {
+        PrimedSource<T> p = new PrimedSource<>(upstream);
+        upstream.start(p);
+        return p.primed.future();
+    }
+
+    @Override
+    public void onEvent(T event) {
+        if (sink != null) {
+            sink.onEvent(event);
+            return;
+        }
+        queued.add(event);
+        if (queued.size() == 1 && !primed.future().isComplete()) {
+            upstream.pause();
+            primed.complete(this);
+        }
+    }
+
+    @Override
+    public void onEnd() {
+        if (sink != null) sink.onEnd();
+        else if (!primed.future().isComplete()) primed.fail(UpstreamErrors.transport(new IOException("the provider's stream was empty")));
+        else ended = true;
+    }
+
+    @Override
+    public void onError(UpstreamException error) {
+        if (sink != null) sink.onError(error);
+        else if (!primed.future().isComplete()) primed.fail(error);
+        else failed = error;
+    }
+
+    @Override
+    public void start(EventSink<T> sink) {
+        while (!queued.isEmpty()) sink.onEvent(queued.poll());
+        this.sink = sink;
+        if (failed != null) sink.onError(failed);
+        else if (ended) sink.onEnd();
+        else if (!paused) upstream.resume();
+    }
+
+    @Override
+    public void pause() {
+        paused = true;
+        upstream.pause();
+    }
+
+    @Override
+    public void resume() {
+        paused = false;
+        if (sink != null) upstream.resume();
+    }
+
+    @Override
+    public void cancel() {
+        upstream.cancel();
+    }
+}

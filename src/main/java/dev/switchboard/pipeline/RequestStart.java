@@ -1,0 +1,60 @@
+package dev.switchboard.pipeline;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * First handler of every route: the request id (an inbound {@code x-request-id} of at most 128
+ * characters of {@code [A-Za-z0-9._-]} is kept, else one is made), the start of the gateway's own
+ * clock, and {@code x-switchboard-overhead-ms} written as the head goes out.
+ */
+public final class RequestStart implements Handler<RoutingContext> {
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        long start = System.nanoTime();
+        String id = ctx.request().getHeader("x-request-id");
+        if (!valid(id)) id = newId();
+        Exchange ex = new Exchange(id, start, "1".equals(ctx.request().getHeader("x-switchboard-trace")));
+        Exchange.attach(ctx, ex);
+        ctx.response().putHeader("x-request-id", id);
+        ctx.addHeadersEndHandler(v -> ctx.response().putHeader("x-switchboard-overhead-ms", millis(ex.overheadNanos())));
+        ctx.next();
+    }
+
+    static boolean valid(String id) {
+        if (id == null || id.isEmpty() || id.length() > 128) return false;
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+            if (!ok) return false;
+        }
+        return true;
+    }
+
+    static String newId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        char[] out = new char[4 + 24];
+        "req_".getChars(0, 4, out, 0);
+        long a = r.nextLong();
+        long b = r.nextLong();
+        for (int i = 0; i < 12; i++) {
+            out[4 + i] = HEX[(int) (a >>> (i * 4)) & 0xf];
+            out[16 + i] = HEX[(int) (b >>> (i * 4)) & 0xf];
+        }
+        return new String(out);
+    }
+
+    /** Nanoseconds as milliseconds with three decimals ({@code 0.084}), without String.format. */
+    static String millis(long nanos) {
+        long micros = nanos / 1000;
+        long frac = micros % 1000;
+        StringBuilder sb = new StringBuilder(12).append(micros / 1000).append('.');
+        if (frac < 100) sb.append('0');
+        if (frac < 10) sb.append('0');
+        return sb.append(frac).toString();
+    }
+}

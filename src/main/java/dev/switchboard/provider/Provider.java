@@ -1,0 +1,28 @@
+package dev.switchboard.provider;
+
+import io.vertx.core.Future;
+
+/**
+ * The provider SPI: one implementation per provider API (the OpenAI-compatible family shares one,
+ * with presets as data). Implementations are stateless and shared by every event loop; everything
+ * an attempt needs arrives in its call.
+ *
+ * <p>A returned future that fails carries an {@link UpstreamException}, so the attempt loop can
+ * classify it; for streams the future completes when the upstream has answered 2xx, and later
+ * failures arrive through the {@link EventSource}.
+ */
+public interface Provider {
+
+    /** The provider id of CONTRACT.md ({@code openai}, {@code groq}, {@code simulator}, …). */
+    String id();
+
+    WireFormat wireFormat();
+
+    Capabilities capabilities();
+
+    ProviderEndpoint endpoint();
+
+    Future<ChatReply> chat(ChatCall call);
+
+    Future<EmbeddingReply> embed(EmbeddingCall call);
+}

@@ -1,0 +1,115 @@
+package dev.switchboard.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.transport.CallDeadlines;
+import dev.switchboard.transport.Json;
+import dev.switchboard.transport.SseParser;
+import io.vertx.core.http.HttpClientResponse;
+import java.io.IOException;
+
+/**
+ * An upstream SSE response read as JSON events, incrementally: each {@code data:} payload is
+ * parsed as it completes and handed on; nothing buffers the stream. {@code [DONE]} marks a proper
+ * end. A stream that ends without it (and without any finish reason), that carries an
+ * {@code error} object, or that has malformed JSON fails with a transient error, so a truncation
+ * is never silent. Pause and resume act on the upstream socket.
+ */
+public final class SseJsonSource implements EventSource<ObjectNode> {
+
+    private final HttpClientResponse response;
+    private final CallDeadlines deadlines;
+    private EventSink<ObjectNode> sink;
+    private boolean done;
+    private boolean sawDone;
+    private boolean sawFinish;
+
+    public SseJsonSource(HttpClientResponse response, CallDeadlines deadlines) {
+        this.response = response;
+        this.deadlines = deadlines;
+        response.pause();
+    }
+
+    @Override
+    public void start(EventSink<ObjectNode> sink) {
+        this.sink = sink;
+        SseParser parser = new SseParser(this::onEvent);
+        response.handler(parser::feed);
+        response.exceptionHandler(this::onFailure);
+        response.endHandler(v -> {
+            parser.end();
+            if (done) return;
+            if (sawDone || sawFinish) finish(null);
+            else finish(UpstreamErrors.transport(new IOException("the provider's stream ended before it was complete")));
+        });
+        response.resume();
+    }
+
+    private void onEvent(String event, String data) {
+        if (done) return;
+        deadlines.event();
+        if (data.equals("[DONE]")) {
+            sawDone = true;
+            return;
+        }
+        JsonNode node;
+        try {
+            node = Json.parse(data);
+        } catch (IOException e) {
+            fail(UpstreamErrors.transport(new IOException("malformed JSON in the provider's stream")));
+            return;
+        }
+        if (!node.isObject()) {
+            fail(UpstreamErrors.transport(new IOException("non-object event in the provider's stream")));
+            return;
+        }
+        if (node.has("error") || "error".equals(event)) {
+            fail(UpstreamErrors.classify(500, -1, node, "error event in the provider's stream: " + data));
+            return;
+        }
+        JsonNode choices = node.get("choices");
+        if (choices != null) {
+            for (JsonNode c : choices) {
+                if (c.hasNonNull("finish_reason")) sawFinish = true;
+            }
+        }
+        sink.onEvent((ObjectNode) node);
+    }
+
+    private void onFailure(Throwable t) {
+        if (done) return;
+        String which = deadlines.expired();
+        finish(which != null ? UpstreamErrors.timeout(which, t.toString()) : UpstreamErrors.transport(t));
+    }
+
+    private void fail(UpstreamException e) {
+        finish(e);
+        response.request().reset();
+    }
+
+    private void finish(UpstreamException error) {
+        if (done) return;
+        done = true;
+        deadlines.cancel();
+        if (error == null) sink.onEnd();
+        else sink.onError(error);
+    }
+
+    @Override
+    public void pause() {
+        response.pause();
+    }
+
+    @Override
+    public void resume() {
+        response.resume();
+    }
+
+    @Override
+    public void cancel() {
+        if (done) return;
+        done = true;
+        deadlines.cancel();
+        response.request().reset();
+    }
+}

@@ -1,0 +1,29 @@
+package dev.switchboard.provider.openai;
+
+import dev.switchboard.provider.Capabilities;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One server of the OpenAI-compatible family, as data: where it lives, how it authenticates, what
+ * it accepts. The one {@link OpenAiProvider} serves every preset.
+ *
+ * @param defaultBaseUrl   the base URL including the version path, or null when a deployment must give one
+ * @param apiKeyEnv        the environment variable that holds its key and enables direct routing
+ * @param baseUrlEnv       the environment variable that moves it (and, for keyless local servers, enables it)
+ * @param keyRequired      whether a deployment without an API key is a configuration error
+ * @param directPrefixes   bare model-name prefixes routed to it when its key is set
+ * @param unsupported      request fields its server rejects: dropped or refused by the parameter policy
+ * @param renamed          request fields its server spells differently (ours → theirs)
+ */
+public record OpenAiPreset(
+        String id,
+        String defaultBaseUrl,
+        String apiKeyEnv,
+        String baseUrlEnv,
+        boolean keyRequired,
+        Capabilities capabilities,
+        List<String> directPrefixes,
+        Set<String> unsupported,
+        Map<String, String> renamed) {}

@@ -1,0 +1,210 @@
+package dev.switchboard.provider.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayError;
+import dev.switchboard.model.Usage;
+import dev.switchboard.provider.Capabilities;
+import dev.switchboard.provider.ChatCall;
+import dev.switchboard.provider.ChatReply;
+import dev.switchboard.provider.EmbeddingCall;
+import dev.switchboard.provider.EmbeddingReply;
+import dev.switchboard.provider.Provider;
+import dev.switchboard.provider.ProviderEndpoint;
+import dev.switchboard.provider.SseJsonSource;
+import dev.switchboard.provider.UpstreamErrors;
+import dev.switchboard.provider.UpstreamException;
+import dev.switchboard.provider.UpstreamHeaders;
+import dev.switchboard.provider.WireFormat;
+import dev.switchboard.routing.Deployment;
+import dev.switchboard.routing.FailureClass;
+import dev.switchboard.transport.CallDeadlines;
+import dev.switchboard.transport.Json;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * The OpenAI Chat Completions adapter, serving OpenAI itself and every preset of the compatible
+ * family. In native mode (the client spoke OpenAI) the client's body is forwarded with only the
+ * managed fields rewritten: {@code model}, {@code stream_options} (usage is always asked for where
+ * the server takes it) and the preset's unsupported or renamed fields. Everything else — unknown
+ * fields included — reaches the provider untouched.
+ */
+public final class OpenAiProvider implements Provider {
+
+    private final OpenAiPreset preset;
+
+    public OpenAiProvider(OpenAiPreset preset) {
+        this.preset = preset;
+    }
+
+    public OpenAiPreset preset() {
+        return preset;
+    }
+
+    @Override
+    public String id() {
+        return preset.id();
+    }
+
+    @Override
+    public WireFormat wireFormat() {
+        return WireFormat.OPENAI_CHAT;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return preset.capabilities();
+    }
+
+    @Override
+    public ProviderEndpoint endpoint() {
+        return new ProviderEndpoint(preset.defaultBaseUrl(), preset.apiKeyEnv(), preset.baseUrlEnv(), preset.keyRequired(),
+                false, preset.directPrefixes());
+    }
+
+    @Override
+    public Future<ChatReply> chat(ChatCall call) {
+        if (call.nativeBody() == null) return untranslatable();
+        boolean stream = call.request().stream();
+        ObjectNode body;
+        try {
+            body = rewrite(call.nativeBody(), call.deployment(), stream, call.rejectUnsupported());
+        } catch (GatewayError e) {
+            return Future.failedFuture(new UpstreamException(FailureClass.REQUEST, e, 0, e.getMessage()));
+        }
+        Deployment d = call.deployment();
+        CallDeadlines deadlines = new CallDeadlines(call.vertx(), d.timeouts(), stream);
+        return send(call.connector(), d, "/chat/completions", body, call.clientHeaders(), call.requestId(), stream, deadlines)
+                .compose(resp -> {
+                    if (stream) return Future.succeededFuture(new ChatReply.NativeStream(new SseJsonSource(resp, deadlines),
+                            UpstreamHeaders.passBack(resp.headers())));
+                    return json(resp, deadlines).map(json -> new ChatReply.NativeJson(json, usage(json.get("usage")),
+                            textOr(json, "model", d.upstreamModel()), UpstreamHeaders.passBack(resp.headers())));
+                });
+    }
+
+    @Override
+    public Future<EmbeddingReply> embed(EmbeddingCall call) {
+        if (call.nativeBody() == null) return untranslatable();
+        Deployment d = call.deployment();
+        ObjectNode body = call.nativeBody().deepCopy();
+        body.put("model", d.upstreamModel());
+        CallDeadlines deadlines = new CallDeadlines(call.vertx(), d.timeouts(), false);
+        return send(call.connector(), d, "/embeddings", body, call.clientHeaders(), call.requestId(), false, deadlines)
+                .compose(resp -> json(resp, deadlines).map(json -> new EmbeddingReply.Native(json, usage(json.get("usage")),
+                        textOr(json, "model", d.upstreamModel()), UpstreamHeaders.passBack(resp.headers()))));
+    }
+
+    /** A shallow copy of the client's body with the managed fields set for this deployment. */
+    ObjectNode rewrite(ObjectNode client, Deployment d, boolean stream, boolean rejectUnsupported) {
+        ObjectNode body = client.objectNode();
+        body.setAll(client);
+        body.put("model", d.upstreamModel());
+        if (stream) {
+            ObjectNode options = body.objectNode();
+            JsonNode given = client.get("stream_options");
+            if (given != null && given.isObject()) options.setAll((ObjectNode) given);
+            if (preset.capabilities().streamUsageOption()) {
+                options.put("include_usage", true);
+                body.set("stream_options", options);
+            } else {
+                options.remove("include_usage");
+                if (options.isEmpty()) body.remove("stream_options");
+                else body.set("stream_options", options);
+            }
+        }
+        for (String field : preset.unsupported()) {
+            if (!body.has(field)) continue;
+            if (rejectUnsupported) {
+                throw new GatewayError(ErrorKind.UNSUPPORTED_PARAMETER,
+                        "Parameter '" + field + "' is not supported by provider " + preset.id() + ".", field, -1, false);
+            }
+            body.remove(field);
+        }
+        for (Map.Entry<String, String> r : preset.renamed().entrySet()) {
+            JsonNode v = body.remove(r.getKey());
+            if (v != null) body.set(r.getValue(), v);
+        }
+        return body;
+    }
+
+    private static Future<HttpClientResponse> send(dev.switchboard.transport.OutboundConnector connector, Deployment d, String path,
+                                                   ObjectNode body, MultiMap client, String requestId, boolean stream,
+                                                   CallDeadlines deadlines) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        headers.set("content-type", "application/json");
+        headers.set("accept", stream ? "text/event-stream" : "application/json");
+        headers.set("user-agent", "switchboard");
+        if (d.apiKey() != null) headers.set("authorization", "Bearer " + d.apiKey());
+        headers.set("x-request-id", requestId);
+        UpstreamHeaders.addVendor(headers, client, "openai-");
+        UpstreamHeaders.addExtra(headers, d.extraHeaders());
+        URI url = URI.create(d.baseUrl().toString() + path);
+        Buffer payload = Json.buffer(body);
+        return connector.send(HttpMethod.POST, url, headers, payload, d.timeouts().connectMs(), deadlines::attach)
+                .recover(t -> Future.failedFuture(deadlines.expired() != null
+                        ? UpstreamErrors.timeout(deadlines.expired(), t.toString()) : UpstreamErrors.transport(t)))
+                .compose(resp -> {
+                    if (resp.statusCode() < 300) return Future.succeededFuture(resp);
+                    return resp.body().transform(ar -> {
+                        deadlines.cancel();
+                        JsonNode err = null;
+                        String text = ar.succeeded() ? ar.result().toString() : String.valueOf(ar.cause());
+                        try {
+                            if (ar.succeeded()) err = Json.parse(ar.result().getBytes());
+                        } catch (IOException ignored) {
+                            // not JSON: classified by status alone
+                        }
+                        return Future.failedFuture(UpstreamErrors.classify(resp.statusCode(),
+                                UpstreamErrors.retryAfterMs(resp.headers()), err, "HTTP " + resp.statusCode() + ": " + text));
+                    });
+                });
+    }
+
+    private static Future<ObjectNode> json(HttpClientResponse resp, CallDeadlines deadlines) {
+        return resp.body().transform(ar -> {
+            deadlines.cancel();
+            if (ar.failed()) {
+                return Future.failedFuture(deadlines.expired() != null
+                        ? UpstreamErrors.timeout(deadlines.expired(), ar.cause().toString()) : UpstreamErrors.transport(ar.cause()));
+            }
+            try {
+                JsonNode node = Json.parse(ar.result().getBytes());
+                if (node.isObject()) return Future.succeededFuture((ObjectNode) node);
+            } catch (IOException ignored) {
+                // reported below
+            }
+            return Future.failedFuture(UpstreamErrors.transport(new IOException("the provider answered with malformed JSON")));
+        });
+    }
+
+    /** OpenAI usage, with cached and reasoning details where given. */
+    public static Usage usage(JsonNode u) {
+        if (u == null || !u.isObject()) return null;
+        return new Usage(
+                u.path("prompt_tokens").asLong(),
+                u.path("completion_tokens").asLong(),
+                u.path("prompt_tokens_details").path("cached_tokens").asLong(),
+                0,
+                u.path("completion_tokens_details").path("reasoning_tokens").asLong(),
+                false);
+    }
+
+    private static String textOr(JsonNode node, String field, String fallback) {
+        String v = Json.str(node, field);
+        return v != null ? v : fallback;
+    }
+
+    private static <T> Future<T> untranslatable() {
+        return Future.failedFuture(new UpstreamException(FailureClass.GATEWAY, GatewayError.of(ErrorKind.UPSTREAM_ERROR,
+                "This provider cannot serve this request format yet."), 0, "no canonical encoder for openai yet"));
+    }
+}

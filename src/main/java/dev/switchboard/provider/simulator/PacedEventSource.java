@@ -1,0 +1,100 @@
+package dev.switchboard.provider.simulator;
+
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayError;
+import dev.switchboard.provider.EventSource;
+import dev.switchboard.provider.UpstreamException;
+import dev.switchboard.routing.FailureClass;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Plays a list of events on an event loop, paced and faulted as the directives say: a wait
+ * before the first, a wait between each, a cut (an error, like a connection reset) or a stall
+ * (silence) after N. Used by the in-process simulator; the standalone server plays the same list
+ * onto a socket. Pause, resume and cancel are honoured between events.
+ */
+public final class PacedEventSource<T> implements EventSource<T> {
+
+    private final Vertx vertx;
+    private final List<T> events;
+    private final SimDirectives directives;
+    private EventSink<T> sink;
+    private int next;
+    private boolean paused;
+    private boolean scheduled;
+    private boolean done;
+    private long timer = -1;
+
+    public PacedEventSource(Vertx vertx, List<T> events, SimDirectives directives) {
+        this.vertx = vertx;
+        this.events = events;
+        this.directives = directives;
+    }
+
+    @Override
+    public void start(EventSink<T> sink) {
+        this.sink = sink;
+        schedule(directives.latencyMs());
+    }
+
+    private void schedule(long delayMs) {
+        if (done || paused || scheduled) return;
+        if (delayMs <= 0) {
+            pump();
+        } else {
+            scheduled = true;
+            timer = vertx.setTimer(delayMs, id -> {
+                scheduled = false;
+                pump();
+            });
+        }
+    }
+
+    /** Emits events until paused, done, or a pacing wait is needed. */
+    private void pump() {
+        while (!done && !paused) {
+            if (directives.cutAfter() > 0 && next >= directives.cutAfter()) {
+                done = true;
+                sink.onError(new UpstreamException(FailureClass.TRANSIENT,
+                        GatewayError.of(ErrorKind.UPSTREAM_ERROR, "The provider's stream was cut off."), 0, "simulated stream cut"));
+                return;
+            }
+            if (directives.stallAfter() > 0 && next >= directives.stallAfter()) return;
+            if (next == events.size()) {
+                done = true;
+                sink.onEnd();
+                return;
+            }
+            sink.onEvent(events.get(next++));
+            if (directives.tokenMs() > 0 && next < events.size()) {
+                schedule(directives.tokenMs());
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void pause() {
+        paused = true;
+    }
+
+    @Override
+    public void resume() {
+        if (!paused) return;
+        paused = false;
+        schedule(0);
+    }
+
+    @Override
+    public void cancel() {
+        done = true;
+        if (timer >= 0) vertx.cancelTimer(timer);
+    }
+
+    static <T> void delayed(Vertx vertx, long ms, Consumer<Void> action) {
+        if (ms <= 0) action.accept(null);
+        else vertx.setTimer(ms, id -> action.accept(null));
+    }
+}

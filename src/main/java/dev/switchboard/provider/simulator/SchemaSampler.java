@@ -1,0 +1,101 @@
+package dev.switchboard.provider.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.transport.Json;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Builds a deterministic value that satisfies a JSON schema, for the simulator's tool-call
+ * arguments and structured outputs. Rules, in order: {@code const}, the first {@code enum} value,
+ * {@code default}, the first branch of {@code anyOf}/{@code oneOf}/{@code allOf}, local {@code $ref}s, then
+ * by type: object → every property in order; array → {@code max(1, minItems)} samples of
+ * {@code items}; string → by {@code format} (date, date-time, email, uri, uuid) else the property's
+ * name (or "sample"); integer → {@code minimum} or 1; number → {@code minimum} or 1.5;
+ * boolean → true; null → null.
+ */
+public final class SchemaSampler {
+
+    private static final int MAX_DEPTH = 8;
+
+    private SchemaSampler() {}
+
+    public static JsonNode sample(JsonNode schema) {
+        return sample(schema, schema, null, 0);
+    }
+
+    private static JsonNode sample(JsonNode root, JsonNode s, String name, int depth) {
+        if (s == null || !s.isObject() || depth > MAX_DEPTH) return Json.object();
+        if (s.has("const")) return s.get("const");
+        if (s.has("enum") && s.get("enum").isArray() && !s.get("enum").isEmpty()) return s.get("enum").get(0);
+        if (s.has("default")) return s.get("default");
+        for (String branch : new String[] {"anyOf", "oneOf", "allOf"}) {
+            JsonNode b = s.get(branch);
+            if (b != null && b.isArray() && !b.isEmpty()) {
+                for (JsonNode option : b) {
+                    if (!"null".equals(Json.str(option, "type"))) return sample(root, option, name, depth + 1);
+                }
+                return sample(root, b.get(0), name, depth + 1);
+            }
+        }
+        String ref = Json.str(s, "$ref");
+        if (ref != null && ref.startsWith("#/")) {
+            JsonNode target = root.at(ref.substring(1));
+            return target.isMissingNode() ? Json.object() : sample(root, target, name, depth + 1);
+        }
+        String type = type(s);
+        return switch (type) {
+            case "object" -> {
+                ObjectNode out = Json.object();
+                JsonNode props = s.get("properties");
+                if (props != null && props.isObject()) {
+                    for (Iterator<Map.Entry<String, JsonNode>> it = props.fields(); it.hasNext(); ) {
+                        Map.Entry<String, JsonNode> p = it.next();
+                        out.set(p.getKey(), sample(root, p.getValue(), p.getKey(), depth + 1));
+                    }
+                }
+                yield out;
+            }
+            case "array" -> {
+                ArrayNode out = Json.NODES.arrayNode();
+                int n = Math.max(1, s.path("minItems").asInt(1));
+                for (int i = 0; i < n; i++) out.add(sample(root, s.get("items"), name, depth + 1));
+                yield out;
+            }
+            case "integer" -> Json.NODES.numberNode(s.has("minimum") ? s.get("minimum").asLong() : 1L);
+            case "number" -> s.has("minimum") ? s.get("minimum") : Json.NODES.numberNode(new java.math.BigDecimal("1.5"));
+            case "boolean" -> Json.NODES.booleanNode(true);
+            case "null" -> Json.NODES.nullNode();
+            default -> Json.NODES.textNode(string(Json.str(s, "format"), name));
+        };
+    }
+
+    private static String type(JsonNode s) {
+        JsonNode t = s.get("type");
+        if (t != null && t.isTextual()) return t.textValue();
+        if (t != null && t.isArray()) {
+            for (JsonNode e : t) {
+                if (e.isTextual() && !e.textValue().equals("null")) return e.textValue();
+            }
+        }
+        if (s.has("properties")) return "object";
+        if (s.has("items")) return "array";
+        return "string";
+    }
+
+    private static String string(String format, String name) {
+        if (format != null) {
+            switch (format) {
+                case "date": return "2025-01-01";
+                case "date-time": return "2025-01-01T00:00:00Z";
+                case "email": return "user@example.com";
+                case "uri", "url": return "https://example.com";
+                case "uuid": return "00000000-0000-4000-8000-000000000000";
+                default: break;
+            }
+        }
+        return name != null ? name : "sample";
+    }
+}

@@ -1,0 +1,35 @@
+package dev.switchboard.routing;
+
+import dev.switchboard.config.DeploymentSpec;
+import dev.switchboard.config.Timeouts;
+import dev.switchboard.provider.Provider;
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * A deployment ready for the request path: its spec, the provider that serves it, the resolved
+ * endpoint and credentials and the effective deadlines. Built once per config snapshot.
+ */
+public record Deployment(
+        DeploymentSpec spec,
+        Provider provider,
+        URI baseUrl,
+        String apiKey,
+        Timeouts timeouts) {
+
+    public String id() {
+        return spec.id();
+    }
+
+    public String upstreamModel() {
+        return spec.upstreamModel();
+    }
+
+    public int weight() {
+        return spec.weight();
+    }
+
+    public Map<String, String> extraHeaders() {
+        return spec.extraHeaders();
+    }
+}
