@@ -17,6 +17,8 @@ public final class Json {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // numbers pass through as written: 0.10 stays 0.10 (an exponent is kept as an exponent)
+            .disable(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
     public static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 

@@ -61,6 +61,7 @@ public final class SimulatorServer implements AutoCloseable {
     private final String apiKey;
     private final ArrayDeque<Received> received = new ArrayDeque<>();
     private final AtomicLong counter = new AtomicLong();
+    private final AtomicLong abandoned = new AtomicLong();
     private HttpServer server;
 
     private SimulatorServer(Vertx vertx, boolean ownVertx, Clock clock, String apiKey) {
@@ -116,6 +117,11 @@ public final class SimulatorServer implements AutoCloseable {
         return received.peekLast();
     }
 
+    /** Streams whose client (the gateway) went away before the stream ended. */
+    public long abandonedStreams() {
+        return abandoned.get();
+    }
+
     public synchronized void clear() {
         received.clear();
     }
@@ -160,7 +166,10 @@ public final class SimulatorServer implements AutoCloseable {
         OpenAiChunkEncoder encoder = new OpenAiChunkEncoder(request.model(), request.includeUsage());
         PacedEventSource<StreamEvent> events = new PacedEventSource<>(vertx, engine.events(request), d);
         resp.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
-        resp.closeHandler(v -> events.cancel());
+        resp.closeHandler(v -> {
+            if (!resp.ended()) abandoned.incrementAndGet();
+            events.cancel();
+        });
         events.start(new EventSource.EventSink<>() {
             @Override
             public void onEvent(StreamEvent event) {

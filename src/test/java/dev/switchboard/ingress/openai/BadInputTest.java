@@ -1,0 +1,165 @@
+package dev.switchboard.ingress.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.provider.simulator.SimulatorServer;
+import dev.switchboard.testing.GatewayFixture;
+import dev.switchboard.transport.Json;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Malformed and invalid requests get the contract's 4xx with {@code param} naming the field,
+ * nothing reaches the provider, and the server keeps serving good requests alongside them.
+ */
+class BadInputTest {
+
+    static SimulatorServer sim;
+    static GatewayFixture gw;
+
+    @BeforeAll
+    static void start() {
+        sim = SimulatorServer.start("127.0.0.1", 0, null);
+        gw = GatewayFixture.builder().env("MAX_BODY_BYTES", "4096").config("""
+                models:
+                  sim:
+                    - { provider: openai-compatible, upstreamModel: up, baseUrl: %s }
+                """.formatted(sim.baseUrl())).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+        sim.close();
+    }
+
+    @BeforeEach
+    void clear() {
+        sim.clear();
+    }
+
+    record Case(String name, byte[] body, int status, String code, String param) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Case bad(String name, String body, String param) {
+        return new Case(name, body.getBytes(java.nio.charset.StandardCharsets.UTF_8), 400, "invalid_request", param);
+    }
+
+    static Stream<Arguments> cases() {
+        List<Case> cases = List.of(
+                bad("malformed JSON", "{\"model\":\"sim\",\"messages\":[", null),
+                bad("empty body", "", null),
+                bad("not an object", "[1,2,3]", null),
+                bad("missing model", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "model"),
+                bad("model of wrong type", "{\"model\":42,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "model"),
+                bad("missing messages", "{\"model\":\"sim\"}", "messages"),
+                bad("messages not an array", "{\"model\":\"sim\",\"messages\":\"hi\"}", "messages"),
+                bad("empty messages", "{\"model\":\"sim\",\"messages\":[]}", "messages"),
+                bad("bad role", "{\"model\":\"sim\",\"messages\":[{\"role\":\"wizard\",\"content\":\"hi\"}]}", "messages[0].role"),
+                bad("content of wrong type", "{\"model\":\"sim\",\"messages\":[{\"role\":\"user\",\"content\":5}]}", "messages[0].content"),
+                bad("temperature as text", "{\"model\":\"sim\",\"temperature\":\"hot\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "temperature"),
+                bad("stream as text", "{\"model\":\"sim\",\"stream\":\"yes\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "stream"),
+                bad("max_tokens zero", "{\"model\":\"sim\",\"max_tokens\":0,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "max_tokens"),
+                bad("tool message without id", "{\"model\":\"sim\",\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]}", "messages[0].tool_call_id"),
+                bad("duplicate key", "{\"model\":\"sim\",\"model\":\"sim\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", null),
+                new Case("invalid UTF-8", new byte[] {'{', '"', 'm', 'o', 'd', 'e', 'l', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'},
+                        400, "invalid_request", null),
+                new Case("unknown model", "{\"model\":\"nope\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}".getBytes(),
+                        404, "model_not_found", "model"),
+                new Case("oversize body", ("{\"model\":\"sim\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(5000) + "\"}]}").getBytes(),
+                        413, "request_too_large", null));
+        return cases.stream().map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void badRequest_getsContractErrorAndNeverReachesProvider(Case c) throws Exception {
+        HttpResponse<String> r = gw.post("/v1/chat/completions", HttpRequest.BodyPublishers.ofByteArray(c.body()));
+        assertThat(r.statusCode()).isEqualTo(c.status());
+        assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
+        assertThat(r.headers().firstValue("x-request-id")).isPresent();
+        JsonNode err = Json.parse(r.body()).get("error");
+        assertThat(err.get("code").asText()).isEqualTo(c.code());
+        assertThat(err.get("type").asText()).isEqualTo(c.status() == 404 || c.status() == 400 || c.status() == 413 ? "invalid_request_error" : "");
+        assertThat(err.get("message").asText()).isNotBlank();
+        if (c.param() == null) assertThat(err.get("param").isNull()).isTrue();
+        else assertThat(err.get("param").asText()).isEqualTo(c.param());
+        assertThat(sim.received()).isEmpty();
+    }
+
+    @Test
+    void unknownRoute_is404InOpenAiShape() throws Exception {
+        HttpResponse<String> r = gw.post("/v1/does-not-exist", "{}");
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(Json.parse(r.body()).at("/error/code").asText()).isEqualTo("not_found");
+    }
+
+    @Test
+    void missingKey_is401() throws Exception {
+        HttpResponse<String> r = gw.http().send(HttpRequest.newBuilder(java.net.URI.create(gw.url("/v1/models"))).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(Json.parse(r.body()).at("/error/type").asText()).isEqualTo("authentication_error");
+    }
+
+    @Test
+    void nativeBody_isForwardedByteForByteExceptManagedFields() throws Exception {
+        String body = "{\"model\":\"sim\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"temperature\":0.10,"
+                + "\"x_extra\":{\"z\":1,\"a\":[1e-7,2.50]},\"metadata\":{\"k\":\"v\"}}";
+        HttpResponse<String> r = gw.post("/v1/chat/completions", body);
+        assertThat(r.statusCode()).isEqualTo(200);
+        String upstream = sim.last().body();
+        assertThat(upstream).startsWith("{\"model\":\"up\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]");
+        assertThat(upstream).contains("\"temperature\":0.10");
+        assertThat(upstream).contains("\"x_extra\":{\"z\":1,\"a\":[1E-7,2.50]}");
+        assertThat(upstream).contains("\"metadata\":{\"k\":\"v\"}");
+    }
+
+    @Test
+    void badRequests_interleavedWithGoodUnderConcurrency_serverKeepsServing() throws Exception {
+        List<Case> bad = cases().map(a -> (Case) a.get()[0]).toList();
+        String good = "{\"model\":\"sim\",\"messages\":[{\"role\":\"user\",\"content\":\"ping pong\"}]}";
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<int[]>> results = new ArrayList<>();
+            for (int i = 0; i < 240; i++) {
+                final int n = i;
+                results.add(pool.submit(() -> {
+                    if (n % 2 == 0) {
+                        HttpResponse<String> r = gw.post("/v1/chat/completions", good);
+                        return new int[] {r.statusCode(), 200, r.body().contains("ping pong") ? 1 : 0};
+                    }
+                    Case c = bad.get(n % bad.size());
+                    HttpResponse<String> r = gw.post("/v1/chat/completions", HttpRequest.BodyPublishers.ofByteArray(c.body()));
+                    return new int[] {r.statusCode(), c.status(), 1};
+                }));
+            }
+            for (Future<int[]> f : results) {
+                int[] r = f.get();
+                assertThat(r[0]).isEqualTo(r[1]);
+                assertThat(r[2]).isEqualTo(1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(sim.received()).hasSize(120);
+    }
+}

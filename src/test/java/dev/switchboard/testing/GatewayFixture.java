@@ -1,0 +1,155 @@
+package dev.switchboard.testing;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import dev.switchboard.app.Gateway;
+import dev.switchboard.app.Settings;
+import dev.switchboard.transport.LoopbackGuard;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A whole gateway in process on a free loopback port, with a fixed master key, a private data
+ * dir and (optionally) a config file, for component tests. The loopback guard is on.
+ */
+public final class GatewayFixture implements AutoCloseable {
+
+    public static final String MASTER_KEY = "sk-sb-test-master-0123456789abcdefghijklmnop";
+
+    private final Gateway gateway;
+    private final Path dataDir;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private GatewayFixture(Gateway gateway, Path dataDir) {
+        this.gateway = gateway;
+        this.dataDir = dataDir;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private final Map<String, String> env = new HashMap<>();
+        private String config;
+        private long pingMs = 15_000;
+
+        public Builder config(String yaml) {
+            this.config = yaml;
+            return this;
+        }
+
+        public Builder env(String name, String value) {
+            env.put(name, value);
+            return this;
+        }
+
+        public Builder pingMs(long ms) {
+            this.pingMs = ms;
+            return this;
+        }
+
+        public GatewayFixture start() {
+            try {
+                Path dir = Files.createTempDirectory("switchboard-test");
+                Map<String, String> all = new HashMap<>(env);
+                all.put("PORT", "0");
+                all.put("HOST", "127.0.0.1");
+                all.putIfAbsent("MASTER_KEY", MASTER_KEY);
+                all.put("SWITCHBOARD_DATA_DIR", dir.toString());
+                all.putIfAbsent("LOG_FORMAT", "text");
+                all.putIfAbsent("LOG_LEVEL", "warn");
+                if (config != null) {
+                    Path file = dir.resolve("switchboard.yaml");
+                    Files.writeString(file, config);
+                    all.put("SWITCHBOARD_CONFIG", file.toString());
+                }
+                Gateway.Options options = new Gateway.Options(pingMs, new PrintStream(new ByteArrayOutputStream()),
+                        Clock.systemUTC(), 2, new LoopbackGuard(true));
+                return new GatewayFixture(Gateway.start(Settings.fromEnv(all), options), dir);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + gateway.port() + path;
+    }
+
+    /** The official OpenAI SDK pointed at the gateway, with SDK retries off so every status is seen as sent. */
+    public OpenAIClient openai(String key) {
+        return OpenAIOkHttpClient.builder().apiKey(key).baseUrl(url("/v1")).maxRetries(0).timeout(Duration.ofSeconds(20)).build();
+    }
+
+    public OpenAIClient openai() {
+        return openai(MASTER_KEY);
+    }
+
+    public HttpResponse<String> post(String path, String body, String... headers) {
+        return post(path, HttpRequest.BodyPublishers.ofString(body), headers);
+    }
+
+    public HttpResponse<String> post(String path, HttpRequest.BodyPublisher body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(20)).POST(body)
+                .header("content-type", "application/json");
+        boolean auth = false;
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+            auth |= headers[i].equalsIgnoreCase("authorization");
+        }
+        if (!auth) b.header("authorization", "Bearer " + MASTER_KEY);
+        return send(b.build());
+    }
+
+    public HttpResponse<String> get(String path, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(20)).GET();
+        boolean auth = false;
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+            auth |= headers[i].equalsIgnoreCase("authorization");
+        }
+        if (!auth) b.header("authorization", "Bearer " + MASTER_KEY);
+        return send(b.build());
+    }
+
+    public HttpClient http() {
+        return http;
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        try (var files = Files.walk(dataDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp dir left behind is harmless
+        }
+    }
+}
