@@ -1,0 +1,193 @@
+package dev.switchboard.ingress.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.provider.simulator.SimulatorServer;
+import dev.switchboard.testing.GatewayFixture;
+import dev.switchboard.transport.Json;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Streams and upstream failures over raw HTTP: SSE headers, keep-alive pings while the upstream
+ * is silent, a client disconnect cancelling the upstream, deadlines before and after the commit
+ * point, throttles and retries.
+ */
+class StreamingAndFailuresTest {
+
+    static SimulatorServer sim;
+    static GatewayFixture gw;
+
+    @BeforeAll
+    static void start() {
+        sim = SimulatorServer.start("127.0.0.1", 0, null);
+        gw = GatewayFixture.builder().pingMs(100).config("""
+                models:
+                  sim:
+                    - { provider: openai-compatible, upstreamModel: up, baseUrl: %1$s }
+                  slow-start:
+                    - provider: openai-compatible
+                      upstreamModel: up
+                      baseUrl: %1$s
+                      timeouts: { firstTokenMs: 300, idleMs: 400 }
+                  broken:
+                    - { provider: openai-compatible, upstreamModel: up, baseUrl: %1$s, extraHeaders: { x-sim-status: "503" } }
+                  mixed:
+                    - { provider: openai-compatible, upstreamModel: bad, baseUrl: %1$s, extraHeaders: { x-sim-status: "500" } }
+                    - { provider: openai-compatible, upstreamModel: good, baseUrl: %1$s }
+                  outside:
+                    - { provider: openai, upstreamModel: gpt-4o-mini, baseUrl: "https://api.openai.com/v1", credentials: { apiKey: sk-not-real } }
+                """.formatted(sim.baseUrl())).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+        sim.close();
+    }
+
+    @BeforeEach
+    void clear() {
+        sim.clear();
+    }
+
+    static String chat(String model, String text, boolean stream) {
+        return "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
+    }
+
+    /** Opens a stream and returns its response with the body as a live input stream. */
+    static HttpResponse<InputStream> open(String body) throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(gw.url("/v1/chat/completions"))).timeout(Duration.ofSeconds(20))
+                .header("authorization", "Bearer " + GatewayFixture.MASTER_KEY).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return gw.http().send(req, HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    static List<String> lines(HttpResponse<InputStream> r) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            for (String l = in.readLine(); l != null; l = in.readLine()) if (!l.isEmpty()) out.add(l);
+        }
+        return out;
+    }
+
+    @Test
+    void stream_hasSseHeadersAndEndsWithDone() throws Exception {
+        HttpResponse<InputStream> r = open(chat("sim", "a b c", true));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type").orElseThrow()).startsWith("text/event-stream");
+        assertThat(r.headers().firstValue("cache-control")).hasValue("no-cache");
+        assertThat(r.headers().firstValue("x-accel-buffering")).hasValue("no");
+        assertThat(r.headers().firstValue("content-encoding")).isEmpty();
+        List<String> lines = lines(r);
+        assertThat(lines.getLast()).isEqualTo("data: [DONE]");
+        assertThat(lines).allMatch(l -> l.startsWith("data: "));
+    }
+
+    @Test
+    void stream_silentUpstream_getsKeepAlivePingsAfterCommit() throws Exception {
+        HttpResponse<InputStream> r = open(chat("sim", "[sim token_ms=450] a b", true));
+        List<String> lines = lines(r);
+        int firstData = lines.indexOf(lines.stream().filter(l -> l.startsWith("data: ")).findFirst().orElseThrow());
+        assertThat(lines.subList(firstData, lines.size())).contains(": ping");
+        assertThat(lines.indexOf(": ping")).isGreaterThan(firstData);
+        assertThat(lines.getLast()).isEqualTo("data: [DONE]");
+    }
+
+    @Test
+    void stream_clientDisconnect_cancelsUpstream() throws Exception {
+        long before = sim.abandonedStreams();
+        HttpResponse<InputStream> r = open(chat("sim", "[sim stall_after=2] a b c d", true));
+        BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
+        assertThat(in.readLine()).startsWith("data: ");
+        in.close();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (sim.abandonedStreams() == before && System.nanoTime() < deadline) Thread.onSpinWait();
+        assertThat(sim.abandonedStreams()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void stream_firstTokenDeadline_beforeCommit_is504() throws Exception {
+        HttpResponse<String> r = gw.post("/v1/chat/completions", chat("slow-start", "[sim latency_ms=3000] hi", true));
+        assertThat(r.statusCode()).isEqualTo(504);
+        assertThat(Json.parse(r.body()).at("/error/code").asText()).isEqualTo("timeout");
+        assertThat(r.headers().firstValue("x-should-retry")).hasValue("false");
+    }
+
+    @Test
+    void stream_idleDeadline_afterCommit_endsWithErrorEventThenDone() throws Exception {
+        HttpResponse<InputStream> r = open(chat("slow-start", "[sim stall_after=3] a b c d e", true));
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<String> lines = lines(r).stream().filter(l -> !l.startsWith(":")).toList();
+        assertThat(lines.getLast()).isEqualTo("data: [DONE]");
+        JsonNode error = Json.parse(lines.get(lines.size() - 2).substring(6)).get("error");
+        assertThat(error.get("code").asText()).isEqualTo("timeout");
+        assertThat(error.get("type").asText()).isEqualTo("server_error");
+    }
+
+    @Test
+    void stream_cutAfterCommit_endsWithErrorEventNotSilence() throws Exception {
+        List<String> lines = lines(open(chat("sim", "[sim cut_after=2] a b c d e", true)));
+        assertThat(lines.getLast()).isEqualTo("data: [DONE]");
+        assertThat(Json.parse(lines.get(lines.size() - 2).substring(6)).at("/error/code").asText()).isEqualTo("upstream_error");
+    }
+
+    @Test
+    void upstreamThrottle_becomes429WithRetryHeaders() throws Exception {
+        HttpResponse<String> r = gw.post("/v1/chat/completions", chat("sim", "[sim status=429 retry_after=2] hi", false));
+        assertThat(r.statusCode()).isEqualTo(429);
+        assertThat(Json.parse(r.body()).at("/error/code").asText()).isEqualTo("rate_limit_exceeded");
+        assertThat(r.headers().firstValue("retry-after")).hasValue("2");
+        assertThat(r.headers().firstValue("retry-after-ms")).hasValue("2000");
+        assertThat(r.headers().firstValue("x-should-retry")).hasValue("false");
+        assertThat(r.body()).doesNotContain("Simulated");
+        assertThat(sim.received()).hasSize(1);
+    }
+
+    @Test
+    void upstream5xx_isRetriedThenReported502() throws Exception {
+        HttpResponse<String> r = gw.post("/v1/chat/completions", chat("broken", "hi", false), "x-switchboard-trace", "1");
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(Json.parse(r.body()).at("/error/code").asText()).isEqualTo("upstream_error");
+        assertThat(r.headers().firstValue("x-should-retry")).hasValue("false");
+        assertThat(sim.received()).hasSize(3);
+    }
+
+    @Test
+    void upstream5xx_onOneDeployment_fallsToTheOther() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            HttpResponse<String> r = gw.post("/v1/chat/completions", chat("mixed", "hi", false), "x-switchboard-trace", "1");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("x-switchboard-upstream-model")).hasValue("good");
+            String trace = r.headers().firstValue("x-switchboard-trace").orElseThrow();
+            assertThat(trace).matches("(dep_[0-9a-f]+:transient:500:\\d+;)?dep_[0-9a-f]+:ok:200:\\d+");
+            assertThat(r.headers().firstValue("x-switchboard-attempts")).hasValue(trace.contains(";") ? "2" : "1");
+        }
+    }
+
+    @Test
+    void loopbackGuard_refusesNonLoopbackUpstream() throws Exception {
+        HttpResponse<String> r = gw.post("/v1/chat/completions", chat("outside", "hi", false));
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(Json.parse(r.body()).at("/error/message").asText()).contains("refused");
+    }
+
+    @Test
+    void health_liveAndReady() throws Exception {
+        assertThat(gw.get("/health/live").statusCode()).isEqualTo(200);
+        assertThat(gw.get("/health/ready").statusCode()).isEqualTo(200);
+    }
+}
