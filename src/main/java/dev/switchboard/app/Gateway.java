@@ -134,12 +134,17 @@ public final class Gateway implements AutoCloseable {
         return draining.get();
     }
 
+    /** Flips readiness to 503; true the first time. The rest of {@link #drain()} follows it. */
+    boolean beginDrain() {
+        return draining.compareAndSet(false, true);
+    }
+
     /**
      * The SIGTERM path: readiness answers 503 at once, listeners stop accepting, in-flight
      * requests and streams get {@code SHUTDOWN_GRACE_SECONDS}, then everything closes.
      */
     public void drain() {
-        if (!draining.compareAndSet(false, true)) return;
+        if (!beginDrain()) return;
         Duration grace = Duration.ofSeconds(settings.shutdownGraceSeconds());
         LOG.info("draining: readiness is 503, no new connections, up to {}s for in-flight requests", grace.toSeconds());
         try {
