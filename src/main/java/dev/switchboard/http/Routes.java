@@ -80,6 +80,7 @@ public final class Routes {
     }
 
     private static void failure(RoutingContext ctx) {
+        if (ctx.response().closed()) return; // the client went away: nobody to answer
         Throwable t = ctx.failure();
         GatewayError e;
         if (t instanceof GatewayError g) {

@@ -52,8 +52,8 @@ public final class Dispatch {
         boolean reject = "reject".equals(ex.snapshot().router().unsupportedParameters());
         return attempt(ex, pool, new HashSet<>(), 1, d -> {
             ChatCall call = new ChatCall(d, request, d.provider().wireFormat() == inbound ? nativeBody : null, clientHeaders,
-                    ex.requestId(), reject, connector, vertx);
-            return d.provider().chat(call).compose(Dispatch::primed);
+                    ex.requestId(), reject, ex.cancellation(), connector, vertx);
+            return d.provider().chat(call).compose(reply -> primed(reply, ex));
         });
     }
 
@@ -61,13 +61,19 @@ public final class Dispatch {
                                         MultiMap clientHeaders) {
         ModelPool pool = ModelRouter.resolve(ex.snapshot(), request.model(), ex.principal());
         return attempt(ex, pool, new HashSet<>(), 1, d -> d.provider().embed(new EmbeddingCall(d, request,
-                d.provider().wireFormat() == inbound ? nativeBody : null, clientHeaders, ex.requestId(), connector, vertx)));
+                d.provider().wireFormat() == inbound ? nativeBody : null, clientHeaders, ex.requestId(), ex.cancellation(), connector, vertx)));
     }
 
-    private static Future<ChatReply> primed(ChatReply reply) {
+    private static Future<ChatReply> primed(ChatReply reply, Exchange ex) {
         return switch (reply) {
-            case ChatReply.NativeStream s -> PrimedSource.prime(s.chunks()).map(src -> new ChatReply.NativeStream(src, s.headers()));
-            case ChatReply.CanonicalStream s -> PrimedSource.prime(s.events()).map(src -> new ChatReply.CanonicalStream(src, s.headers()));
+            case ChatReply.NativeStream s -> {
+                ex.cancellation().onCancel(s.chunks()::cancel);
+                yield PrimedSource.prime(s.chunks()).map(src -> new ChatReply.NativeStream(src, s.headers()));
+            }
+            case ChatReply.CanonicalStream s -> {
+                ex.cancellation().onCancel(s.events()::cancel);
+                yield PrimedSource.prime(s.events()).map(src -> new ChatReply.CanonicalStream(src, s.headers()));
+            }
             default -> Future.succeededFuture(reply);
         };
     }
@@ -92,6 +98,7 @@ public final class Dispatch {
                 return Future.succeededFuture(ar.result());
             }
             if (ar.cause() instanceof GatewayError g) return Future.failedFuture(g);
+            if (ex.cancellation().cancelled()) return Future.failedFuture(ar.cause());
             UpstreamException e = UpstreamErrors.transport(ar.cause());
             ex.record(d, e.failureClass(), e.upstreamStatus(), ms);
             LOG.warn("upstream attempt failed request_id={} deployment={} provider={} attempt={} class={} status={} detail={}",

@@ -2,6 +2,7 @@ package dev.switchboard.pipeline;
 
 import dev.switchboard.auth.Principal;
 import dev.switchboard.config.ConfigSnapshot;
+import dev.switchboard.provider.Cancellation;
 import dev.switchboard.routing.Deployment;
 import dev.switchboard.routing.FailureClass;
 import io.vertx.ext.web.RoutingContext;
@@ -27,6 +28,7 @@ public final class Exchange {
     private Deployment deployment;
     private int attempts;
     private List<String> trace;
+    private final Cancellation cancellation = new Cancellation();
 
     Exchange(String requestId, long startNanos, boolean traceRequested) {
         this.requestId = requestId;
@@ -40,6 +42,11 @@ public final class Exchange {
 
     static void attach(RoutingContext ctx, Exchange ex) {
         ctx.put(KEY, ex);
+    }
+
+    /** Cancelled when the client goes away before the answer is committed. */
+    public Cancellation cancellation() {
+        return cancellation;
     }
 
     public String requestId() {

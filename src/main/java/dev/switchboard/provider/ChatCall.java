@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
  * @param nativeBody     the client's body when its wire format equals the provider's: then the
  *                       provider forwards it with only the managed fields rewritten; else null
  * @param clientHeaders  the client's headers that may be forwarded (already filtered)
+ * @param cancellation   where the attempt registers how to abandon its upstream call
  * @param rejectUnsupported the parameter policy: refuse (true) or drop (false) what the provider can't take
  */
 public record ChatCall(
@@ -23,5 +24,6 @@ public record ChatCall(
         MultiMap clientHeaders,
         String requestId,
         boolean rejectUnsupported,
+        Cancellation cancellation,
         OutboundConnector connector,
         Vertx vertx) {}

@@ -14,5 +14,6 @@ public record EmbeddingCall(
         ObjectNode nativeBody,
         MultiMap clientHeaders,
         String requestId,
+        Cancellation cancellation,
         OutboundConnector connector,
         Vertx vertx) {}

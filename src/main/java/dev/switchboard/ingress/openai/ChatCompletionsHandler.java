@@ -39,6 +39,7 @@ public final class ChatCompletionsHandler implements Handler<RoutingContext> {
         Exchange ex = Exchange.of(ctx);
         JsonNode root = OpenAiBodies.parse(ctx);
         ChatRequest request = OpenAiChatDecoder.decode(root);
+        ctx.response().closeHandler(v -> ex.cancellation().cancel());
         dispatch.chat(ex, request, (ObjectNode) root, WireFormat.OPENAI_CHAT, UpstreamHeaders.forwardable(ctx.request().headers()))
                 .onSuccess(reply -> write(ctx, ex, request, reply))
                 .onFailure(ctx::fail);
@@ -47,6 +48,7 @@ public final class ChatCompletionsHandler implements Handler<RoutingContext> {
     private void write(RoutingContext ctx, Exchange ex, ChatRequest request, ChatReply reply) {
         HttpServerResponse resp = ctx.response();
         if (resp.closed()) {
+            ex.cancellation().cancel();
             cancel(reply);
             return;
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.model.Usage;
+import dev.switchboard.provider.Cancellation;
 import dev.switchboard.provider.Capabilities;
 import dev.switchboard.provider.ChatCall;
 import dev.switchboard.provider.ChatReply;
@@ -82,7 +83,8 @@ public final class OpenAiProvider implements Provider {
         }
         Deployment d = call.deployment();
         CallDeadlines deadlines = new CallDeadlines(call.vertx(), d.timeouts(), stream);
-        return send(call.connector(), d, "/chat/completions", body, call.clientHeaders(), call.requestId(), stream, deadlines)
+        return send(call.connector(), d, "/chat/completions", body, call.clientHeaders(), call.requestId(), stream, deadlines,
+                call.cancellation())
                 .compose(resp -> {
                     if (stream) return Future.succeededFuture(new ChatReply.NativeStream(new SseJsonSource(resp, deadlines),
                             UpstreamHeaders.passBack(resp.headers())));
@@ -98,7 +100,8 @@ public final class OpenAiProvider implements Provider {
         ObjectNode body = call.nativeBody().deepCopy();
         body.put("model", d.upstreamModel());
         CallDeadlines deadlines = new CallDeadlines(call.vertx(), d.timeouts(), false);
-        return send(call.connector(), d, "/embeddings", body, call.clientHeaders(), call.requestId(), false, deadlines)
+        return send(call.connector(), d, "/embeddings", body, call.clientHeaders(), call.requestId(), false, deadlines,
+                call.cancellation())
                 .compose(resp -> json(resp, deadlines).map(json -> new EmbeddingReply.Native(json, usage(json.get("usage")),
                         textOr(json, "model", d.upstreamModel()), UpstreamHeaders.passBack(resp.headers()))));
     }
@@ -138,7 +141,7 @@ public final class OpenAiProvider implements Provider {
 
     private static Future<HttpClientResponse> send(dev.switchboard.transport.OutboundConnector connector, Deployment d, String path,
                                                    ObjectNode body, MultiMap client, String requestId, boolean stream,
-                                                   CallDeadlines deadlines) {
+                                                   CallDeadlines deadlines, Cancellation cancellation) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         headers.set("content-type", "application/json");
         headers.set("accept", stream ? "text/event-stream" : "application/json");
@@ -149,7 +152,13 @@ public final class OpenAiProvider implements Provider {
         UpstreamHeaders.addExtra(headers, d.extraHeaders());
         URI url = URI.create(d.baseUrl().toString() + path);
         Buffer payload = Json.buffer(body);
-        return connector.send(HttpMethod.POST, url, headers, payload, d.timeouts().connectMs(), deadlines::attach)
+        return connector.send(HttpMethod.POST, url, headers, payload, d.timeouts().connectMs(), req -> {
+                    deadlines.attach(req);
+                    cancellation.onCancel(() -> {
+                        deadlines.cancel();
+                        req.reset();
+                    });
+                })
                 .recover(t -> Future.failedFuture(deadlines.expired() != null
                         ? UpstreamErrors.timeout(deadlines.expired(), t.toString()) : UpstreamErrors.transport(t)))
                 .compose(resp -> {

@@ -117,8 +117,8 @@ public final class SimulatorServer implements AutoCloseable {
         return received.peekLast();
     }
 
-    /** Streams whose client (the gateway) went away before the stream ended. */
-    public long abandonedStreams() {
+    /** Requests whose client (the gateway) went away before the answer ended. */
+    public long abandoned() {
         return abandoned.get();
     }
 
@@ -140,6 +140,7 @@ public final class SimulatorServer implements AutoCloseable {
             return;
         }
         HttpServerResponse resp = ctx.response();
+        resp.closeHandler(v -> abandoned.incrementAndGet());
         resp.putHeader("x-request-id", "sim_" + counter.incrementAndGet());
         resp.putHeader("x-ratelimit-limit-requests", "10000");
         resp.putHeader("x-ratelimit-remaining-requests", "9999");
@@ -167,7 +168,7 @@ public final class SimulatorServer implements AutoCloseable {
         PacedEventSource<StreamEvent> events = new PacedEventSource<>(vertx, engine.events(request), d);
         resp.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
         resp.closeHandler(v -> {
-            if (!resp.ended()) abandoned.incrementAndGet();
+            abandoned.incrementAndGet();
             events.cancel();
         });
         events.start(new EventSource.EventSink<>() {

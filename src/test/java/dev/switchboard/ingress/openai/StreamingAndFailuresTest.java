@@ -109,14 +109,33 @@ class StreamingAndFailuresTest {
 
     @Test
     void stream_clientDisconnect_cancelsUpstream() throws Exception {
-        long before = sim.abandonedStreams();
+        long before = sim.abandoned();
         HttpResponse<InputStream> r = open(chat("sim", "[sim stall_after=2] a b c d", true));
         BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
         assertThat(in.readLine()).startsWith("data: ");
         in.close();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (sim.abandonedStreams() == before && System.nanoTime() < deadline) Thread.onSpinWait();
-        assertThat(sim.abandonedStreams()).isEqualTo(before + 1);
+        while (sim.abandoned() == before && System.nanoTime() < deadline) Thread.onSpinWait();
+        assertThat(sim.abandoned()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void json_clientDisconnectBeforeAnswer_cancelsUpstream() throws Exception {
+        long before = sim.abandoned();
+        String body = chat("sim", "[sim latency_ms=5000] hi", false);
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", gw.gateway().port())) {
+            String head = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + GatewayFixture.MASTER_KEY
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n";
+            s.getOutputStream().write((head + body).getBytes(StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (sim.received().isEmpty() && System.nanoTime() < deadline) Thread.onSpinWait();
+            assertThat(sim.received()).hasSize(1);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+        while (sim.abandoned() == before && System.nanoTime() < deadline) Thread.onSpinWait();
+        assertThat(sim.abandoned()).as("the upstream call was reset before the simulator answered").isEqualTo(before + 1);
+        assertThat(sim.received()).hasSize(1);
     }
 
     @Test
