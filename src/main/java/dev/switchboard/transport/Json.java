@@ -20,7 +20,7 @@ public final class Json {
             // numbers pass through as written: 0.10 stays 0.10 (an exponent is kept as an exponent)
             .disable(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
-    public static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+    public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private Json() {}
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.transport.Json;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -51,8 +50,7 @@ public final class SchemaSampler {
                 ObjectNode out = Json.object();
                 JsonNode props = s.get("properties");
                 if (props != null && props.isObject()) {
-                    for (Iterator<Map.Entry<String, JsonNode>> it = props.fields(); it.hasNext(); ) {
-                        Map.Entry<String, JsonNode> p = it.next();
+                    for (Map.Entry<String, JsonNode> p : props.properties()) {
                         out.set(p.getKey(), sample(root, p.getValue(), p.getKey(), depth + 1));
                     }
                 }
