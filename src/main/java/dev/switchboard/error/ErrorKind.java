@@ -17,6 +17,7 @@ public enum ErrorKind {
     KEY_EXPIRED(401, "authentication_error", "key_expired"),
     ADMIN_ONLY(403, "permission_error", "admin_only"),
     MODEL_NOT_ALLOWED(403, "permission_error", "model_not_allowed"),
+    ORIGIN_NOT_ALLOWED(403, "permission_error", "origin_not_allowed"),
     MODEL_NOT_FOUND(404, "invalid_request_error", "model_not_found"),
     NOT_FOUND(404, "invalid_request_error", "not_found"),
     METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed"),

@@ -89,6 +89,7 @@ public final class Routes {
             e = switch (ctx.statusCode()) {
                 case 413 -> GatewayError.of(ErrorKind.REQUEST_TOO_LARGE, "The request body is larger than this gateway accepts.");
                 case 400 -> GatewayError.invalid(null, "The request could not be read.");
+                case 403 -> GatewayError.of(ErrorKind.ORIGIN_NOT_ALLOWED, "This origin may not call the API (CORS_ORIGINS).");
                 case 404 -> GatewayError.of(ErrorKind.NOT_FOUND, "Not found.");
                 case 405 -> GatewayError.of(ErrorKind.METHOD_NOT_ALLOWED, "Method not allowed.");
                 default -> {

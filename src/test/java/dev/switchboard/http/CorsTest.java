@@ -1,0 +1,40 @@
+package dev.switchboard.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.testing.GatewayFixture;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+class CorsTest {
+
+    @Test
+    void corsOrigins_allowListedOriginOnly() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.builder().env("CORS_ORIGINS", "https://app.example.com").start()) {
+            HttpResponse<String> preflight = gw.http().send(HttpRequest.newBuilder(URI.create(gw.url("/v1/chat/completions")))
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                    .header("Origin", "https://app.example.com")
+                    .header("Access-Control-Request-Method", "POST")
+                    .header("Access-Control-Request-Headers", "authorization,content-type").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(preflight.statusCode()).isBetween(200, 204);
+            assertThat(preflight.headers().firstValue("access-control-allow-origin")).hasValue("https://app.example.com");
+            HttpResponse<String> get = gw.get("/v1/models", "Origin", "https://app.example.com");
+            assertThat(get.headers().firstValue("access-control-allow-origin")).hasValue("https://app.example.com");
+            HttpResponse<String> other = gw.get("/v1/models", "Origin", "https://evil.example.com");
+            assertThat(other.headers().firstValue("access-control-allow-origin")).isEmpty();
+            assertThat(other.statusCode()).isEqualTo(403);
+            assertThat(other.body()).contains("origin_not_allowed");
+        }
+    }
+
+    @Test
+    void noCorsOrigins_noCorsHeaders() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.builder().start()) {
+            HttpResponse<String> get = gw.get("/v1/models", "Origin", "https://app.example.com");
+            assertThat(get.statusCode()).isEqualTo(200);
+            assertThat(get.headers().firstValue("access-control-allow-origin")).isEmpty();
+        }
+    }
+}
