@@ -2,13 +2,11 @@ package dev.switchboard.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.provider.simulator.SimulatorServer;
 import dev.switchboard.testing.GatewayFixture;
+import dev.switchboard.testing.SimulatorBackedTest;
 import dev.switchboard.transport.Json;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,18 +14,15 @@ import org.junit.jupiter.api.Test;
  * {@code OPENAI_API_KEY} set, {@code OPENAI_BASE_URL} moving it to the simulator), the catalog
  * winning over it, key scopes with {@code provider/*}, and the ways a key is presented or refused.
  */
-class RoutingAndAuthTest {
+class RoutingAndAuthTest extends SimulatorBackedTest {
 
     static final String OPENAI_KEY = "sk-upstream-openai-test";
     static final String SCOPED = "sk-sb-scoped-0123456789abcdefghijklmnopqrstuv";
     static final String DISABLED = "sk-sb-disabled-0123456789abcdefghijklmnopqrs";
     static final String EXPIRED = "sk-sb-expired-0123456789abcdefghijklmnopqrst";
-    static SimulatorServer sim;
-    static GatewayFixture gw;
 
     @BeforeAll
     static void start() {
-        sim = SimulatorServer.start("127.0.0.1", 0, null);
         gw = GatewayFixture.builder()
                 .env("OPENAI_API_KEY", OPENAI_KEY)
                 .env("OPENAI_BASE_URL", sim.baseUrl())
@@ -43,16 +38,7 @@ class RoutingAndAuthTest {
                 .start();
     }
 
-    @AfterAll
-    static void stop() {
-        gw.close();
-        sim.close();
-    }
 
-    @BeforeEach
-    void clear() {
-        sim.clear();
-    }
 
     static String chat(String model) {
         return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";

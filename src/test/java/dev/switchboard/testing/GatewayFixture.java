@@ -106,26 +106,22 @@ public final class GatewayFixture implements AutoCloseable {
     }
 
     public HttpResponse<String> post(String path, HttpRequest.BodyPublisher body, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(20)).POST(body)
-                .header("content-type", "application/json");
-        boolean auth = false;
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-            auth |= headers[i].equalsIgnoreCase("authorization");
-        }
-        if (!auth) b.header("authorization", "Bearer " + MASTER_KEY);
-        return send(b.build());
+        return send(HttpRequest.newBuilder(URI.create(url(path))).POST(body).header("content-type", "application/json"), headers);
     }
 
     public HttpResponse<String> get(String path, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(20)).GET();
+        return send(HttpRequest.newBuilder(URI.create(url(path))).GET(), headers);
+    }
+
+    /** Sends with the given header pairs, and the master key unless an authorization header is among them. */
+    private HttpResponse<String> send(HttpRequest.Builder b, String... headers) {
         boolean auth = false;
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
             auth |= headers[i].equalsIgnoreCase("authorization");
         }
         if (!auth) b.header("authorization", "Bearer " + MASTER_KEY);
-        return send(b.build());
+        return send(b.timeout(Duration.ofSeconds(20)).build());
     }
 
     public HttpClient http() {

@@ -3,8 +3,8 @@ package dev.switchboard.ingress.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.provider.simulator.SimulatorServer;
 import dev.switchboard.testing.GatewayFixture;
+import dev.switchboard.testing.SimulatorBackedTest;
 import dev.switchboard.transport.Json;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,9 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -26,14 +24,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Malformed and invalid requests get the contract's 4xx with {@code param} naming the field,
  * nothing reaches the provider, and the server keeps serving good requests alongside them.
  */
-class BadInputTest {
+class BadInputTest extends SimulatorBackedTest {
 
-    static SimulatorServer sim;
-    static GatewayFixture gw;
 
     @BeforeAll
     static void start() {
-        sim = SimulatorServer.start("127.0.0.1", 0, null);
         gw = GatewayFixture.builder().env("MAX_BODY_BYTES", "4096").config("""
                 models:
                   sim:
@@ -41,16 +36,7 @@ class BadInputTest {
                 """.formatted(sim.baseUrl())).start();
     }
 
-    @AfterAll
-    static void stop() {
-        gw.close();
-        sim.close();
-    }
 
-    @BeforeEach
-    void clear() {
-        sim.clear();
-    }
 
     record Case(String name, byte[] body, int status, String code, String param) {
         @Override

@@ -22,15 +22,13 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
-import dev.switchboard.provider.simulator.SimulatorServer;
 import dev.switchboard.testing.GatewayFixture;
+import dev.switchboard.testing.SimulatorBackedTest;
 import dev.switchboard.transport.Json;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,17 +36,14 @@ import org.junit.jupiter.api.Test;
  * standalone simulator as an OpenAI-compatible upstream. Usage numbers follow the simulator's
  * documented formula, so they are asserted exactly.
  */
-class OpenAiSdkTest {
+class OpenAiSdkTest extends SimulatorBackedTest {
 
     static final String UPSTREAM_KEY = "sim-upstream-secret-key";
     static final String CLIENT_KEY = "sk-sb-test-limited-key-0123456789abcdefghijkl";
-    static SimulatorServer sim;
-    static GatewayFixture gw;
     static OpenAIClient client;
 
     @BeforeAll
     static void start() {
-        sim = SimulatorServer.start("127.0.0.1", 0, UPSTREAM_KEY);
         gw = GatewayFixture.builder()
                 .env("MAX_BODY_BYTES", "65536")
                 .env("SIM_KEY", UPSTREAM_KEY)
@@ -70,16 +65,7 @@ class OpenAiSdkTest {
         client = gw.openai();
     }
 
-    @AfterAll
-    static void stop() {
-        gw.close();
-        sim.close();
-    }
 
-    @BeforeEach
-    void clear() {
-        sim.clear();
-    }
 
     private static ChatCompletionCreateParams.Builder chat(String text) {
         return ChatCompletionCreateParams.builder().model("sim").addUserMessage(text);

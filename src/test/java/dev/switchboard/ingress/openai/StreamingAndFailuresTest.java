@@ -3,8 +3,8 @@ package dev.switchboard.ingress.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.provider.simulator.SimulatorServer;
 import dev.switchboard.testing.GatewayFixture;
+import dev.switchboard.testing.SimulatorBackedTest;
 import dev.switchboard.transport.Json;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -16,9 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,14 +24,11 @@ import org.junit.jupiter.api.Test;
  * is silent, a client disconnect cancelling the upstream, deadlines before and after the commit
  * point, throttles and retries.
  */
-class StreamingAndFailuresTest {
+class StreamingAndFailuresTest extends SimulatorBackedTest {
 
-    static SimulatorServer sim;
-    static GatewayFixture gw;
 
     @BeforeAll
     static void start() {
-        sim = SimulatorServer.start("127.0.0.1", 0, null);
         gw = GatewayFixture.builder().pingMs(100).config("""
                 models:
                   sim:
@@ -53,16 +48,7 @@ class StreamingAndFailuresTest {
                 """.formatted(sim.baseUrl())).start();
     }
 
-    @AfterAll
-    static void stop() {
-        gw.close();
-        sim.close();
-    }
 
-    @BeforeEach
-    void clear() {
-        sim.clear();
-    }
 
     static String chat(String model, String text, boolean stream) {
         return "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
