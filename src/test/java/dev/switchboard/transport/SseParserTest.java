@@ -233,6 +233,13 @@ class SseParserTest {
     }
 
     @Test
+    void end_afterFinalLineEndingInLoneCr_doesNotKeepTheCr() {
+        feed("data: x\r");
+        parser.end();
+        assertThat(events).containsExactly(new Ev(null, "x"));
+    }
+
+    @Test
     void end_withNothingPending_deliversNothing() {
         feed("data: x\n\n");
         parser.end();
