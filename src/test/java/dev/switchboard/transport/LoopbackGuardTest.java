@@ -23,13 +23,24 @@ class LoopbackGuardTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"10.0.0.1", "192.168.1.1", "172.16.0.1", "8.8.8.8", "api.openai.com", "127.0.0.1.nip.io",
-            "0.0.0.0", "1270.0.0.1", "127.0.0.256", "127.0.0", "127..0.1", "127.0.0.-1", "127.0.0.1:80",
+            "0.0.0.0", "1270.0.0.1", "127.0.0.256", "127.0.0", "127.0.0.1.", "127..0.1", "127.0.0.-1", "127.0.0.1:80",
             "127.0.0.0001", "::", "::2", "[::2]", "::ffff:10.0.0.1", "localhost.evil.com", "mylocalhost", "", " 127.0.0.1"})
     void check_nonLoopbackWhenEnabled_isRefused(String host) {
         assertThat(LoopbackGuard.isLoopback(host)).isFalse();
         assertThatThrownBy(() -> ON.check(host))
                 .isInstanceOf(LoopbackGuard.OutboundRefusedException.class)
                 .hasMessageContaining("refused");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "127.0.0.\u0661",       // ARABIC-INDIC DIGIT ONE: a digit to Character.isDigit, a host name to a resolver
+        "\u0661\u0662\u0667.0.0.1",
+        "127.\uff10.0.1"        // FULLWIDTH DIGIT ZERO
+    })
+    void check_loopbackLookalikeWithNonAsciiDigits_isRefused(String host) {
+        assertThat(LoopbackGuard.isLoopback(host)).isFalse();
+        assertThatThrownBy(() -> ON.check(host)).isInstanceOf(LoopbackGuard.OutboundRefusedException.class);
     }
 
     @Test
