@@ -142,6 +142,16 @@ class SimulatorEngineTest {
     }
 
     @Test
+    void completionTokens_unicodeWhitespace_countsEachWordAsOneChunk() {
+        // U+2003 EM SPACE and U+3000 IDEOGRAPHIC SPACE are whitespace to words(): three words, so three chunks
+        String text = "alpha\u2003beta\u3000gamma";
+        ChatResponse r = ENGINE.response(userSays(text));
+        assertThat(text(r, 0)).isEqualTo(text);
+        assertThat(r.usage().outputTokens()).isEqualTo(SimulatorEngine.words(text)).isEqualTo(3);
+        assertThat(SimulatorEngine.wordPieces(text)).containsExactly("alpha", "\u2003beta", "\u3000gamma");
+    }
+
+    @Test
     void maxTokens_belowWordCount_truncatesWithFinishLength() {
         ChatRequest req = request("""
                 {"model":"sim","max_tokens":2,"messages":[{"role":"user","content":"one two three four five"}]}""");
