@@ -151,6 +151,11 @@ class SchemaSamplerTest {
     }
 
     @Test
+    void sample_typeArrayOfOnlyNull_givesNull() {
+        assertThat(sample("{\"type\":[\"null\"]}").isNull()).isTrue();
+    }
+
+    @Test
     void sample_nullOrNonObjectSchema_givesEmptyObject() {
         assertThat(Json.text(SchemaSampler.sample(null))).isEqualTo("{}");
         assertThat(text("true")).isEqualTo("{}");
