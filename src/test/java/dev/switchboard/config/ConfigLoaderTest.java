@@ -127,6 +127,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void parse_modelsKeepFileOrder() {
+        GatewayConfig c = parse("""
+                models:
+                  zulu: [ { provider: simulator, upstreamModel: a } ]
+                  alpha: [ { provider: simulator, upstreamModel: b } ]
+                  mike: [ { provider: simulator, upstreamModel: c } ]
+                  bravo: [ { provider: simulator, upstreamModel: d } ]
+                  yankee: [ { provider: simulator, upstreamModel: e } ]
+                """);
+        assertThat(c.models().keySet()).containsExactly("zulu", "alpha", "mike", "bravo", "yankee");
+    }
+
+    @Test
     void parse_defaultSyntax_usedWhenVariableUnsetOrEmpty() {
         String yaml = "models:\n  m:\n    - { provider: simulator, upstreamModel: \"${SIM_MODEL:-echo-1}\" }\n";
         assertThat(parse(yaml, Map.of()).models().get("m").getFirst().upstreamModel()).isEqualTo("echo-1");
