@@ -91,4 +91,22 @@ class ConfigValidatorTest {
         assertThatCode(() -> parse(SAMPLE.replace("weight: 2", "weight: 0"))).doesNotThrowAnyException();
         assertThatCode(() -> parse("keys:\n  - { name: generated-later }\n")).doesNotThrowAnyException();
     }
+
+    @Test
+    void parse_baseUrlWithoutScheme_isConfigException() {
+        Throwable e = catchThrowable(() -> parse("models:\n  m: [ { provider: simulator, upstreamModel: x, baseUrl: \"//host/v1\" } ]\n"));
+        assertThat(e).isInstanceOf(ConfigException.class).hasMessageStartingWith("models.m[0].baseUrl: ");
+    }
+
+    @Test
+    void parse_fallbackWithoutReason_isConfigException() {
+        Throwable e = catchThrowable(() -> parse("fallbacks:\n  - { primaryModel: a, targets: [b] }\n"));
+        assertThat(e).isInstanceOf(ConfigException.class).hasMessageStartingWith("fallbacks[0].reason: ");
+    }
+
+    @Test
+    void parse_modelOverrideWithoutStrategy_isConfigException() {
+        Throwable e = catchThrowable(() -> parse("router: { modelOverrides: { general: {} } }\n"));
+        assertThat(e).isInstanceOf(ConfigException.class).hasMessageStartingWith("router.modelOverrides.general.strategy: ");
+    }
 }
