@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -136,7 +137,8 @@ public final class ConfigLoader {
                 .map(k -> new KeySpec("key_" + digest("key\n" + k.name()), k.name(), k.key(), k.team(), k.allowedModels(),
                         k.budget(), k.limits(), k.systemPrompt(), k.expiresAt(), k.enabled(), k.metadata()))
                 .toList();
-        return new GatewayConfig(Map.copyOf(models), teams, keys, raw.fallbacks(), raw.router());
+        // not Map.copyOf: its iteration order is unspecified, and GatewayConfig promises file order
+        return new GatewayConfig(Collections.unmodifiableMap(models), teams, keys, raw.fallbacks(), raw.router());
     }
 
     static String digest(String s) {

@@ -65,7 +65,8 @@ final class ConfigValidator {
             FallbackSpec f = c.fallbacks().get(i);
             String at = "fallbacks[" + i + "]";
             require(at + ".primaryModel", f.primaryModel());
-            if (!FALLBACK_REASONS.contains(f.reason())) fail(at + ".reason", "must be one of " + FALLBACK_REASONS);
+            // Set.of(...).contains(null) throws: test for null first
+            if (f.reason() == null || !FALLBACK_REASONS.contains(f.reason())) fail(at + ".reason", "must be one of " + FALLBACK_REASONS);
             if (f.targets().isEmpty() || f.targets().size() > 5) fail(at + ".targets", "needs 1 to 5 targets");
             if (new HashSet<>(f.targets()).size() != f.targets().size()) fail(at + ".targets", "has duplicates");
             if (f.targets().contains(f.primaryModel())) fail(at + ".targets", "must not contain the primary model itself");
@@ -87,7 +88,7 @@ final class ConfigValidator {
         if (d.baseUrl() != null) {
             try {
                 URI u = URI.create(d.baseUrl());
-                if (u.getHost() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
+                if (u.getHost() == null || !("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
                     fail(at + ".baseUrl", "must be an http(s) URL");
                 }
             } catch (IllegalArgumentException e) {
@@ -110,7 +111,7 @@ final class ConfigValidator {
         if (r.strategy() != null && !STRATEGIES.contains(r.strategy())) fail(at + ".strategy", "must be one of " + STRATEGIES);
         if (r.modelOverrides() != null) {
             r.modelOverrides().forEach((m, o) -> {
-                if (o == null || !STRATEGIES.contains(o.strategy())) fail(at + ".modelOverrides." + m + ".strategy", "must be one of " + STRATEGIES);
+                if (o == null || o.strategy() == null || !STRATEGIES.contains(o.strategy())) fail(at + ".modelOverrides." + m + ".strategy", "must be one of " + STRATEGIES);
             });
         }
         if (r.maxAttempts() != null && (r.maxAttempts() < 1 || r.maxAttempts() > 10)) fail(at + ".maxAttempts", "must be between 1 and 10");

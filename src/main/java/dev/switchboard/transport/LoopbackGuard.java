@@ -38,10 +38,11 @@ public final class LoopbackGuard {
         if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
         if (h.equals("localhost") || h.endsWith(".localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")) return true;
         if (!h.startsWith("127.")) return false;
-        String[] parts = h.split("\\.");
+        String[] parts = h.split("\\.", -1); // -1 keeps a trailing empty part: "127.0.0.1." is a name, not a literal
         if (parts.length != 4) return false;
         for (String p : parts) {
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit) || Integer.parseInt(p) > 255) return false;
+            // ASCII digits only: Character.isDigit (and Integer.parseInt) also accept other scripts' digits
+            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9') || Integer.parseInt(p) > 255) return false;
         }
         return true;
     }

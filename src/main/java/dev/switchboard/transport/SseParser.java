@@ -51,10 +51,10 @@ public final class SseParser {
 
     /** The upstream ended: an event without its closing blank line is still delivered. */
     public void end() {
-        if (pending.length > 0) {
-            line(pending, 0, pending.length);
-            pending = new byte[0];
-        }
+        int n = pending.length;
+        if (n > 0 && pending[n - 1] == '\r') n--; // no LF can follow any more: the CR ended its line
+        if (n > 0) line(pending, 0, n);
+        pending = new byte[0];
         dispatch();
     }
 

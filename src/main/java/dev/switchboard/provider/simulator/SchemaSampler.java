@@ -74,9 +74,12 @@ public final class SchemaSampler {
         JsonNode t = s.get("type");
         if (t != null && t.isTextual()) return t.textValue();
         if (t != null && t.isArray()) {
+            boolean onlyNull = !t.isEmpty();
             for (JsonNode e : t) {
                 if (e.isTextual() && !e.textValue().equals("null")) return e.textValue();
+                onlyNull &= e.isTextual();
             }
+            if (onlyNull) return "null"; // ["null"]: null is the one value allowed
         }
         if (s.has("properties")) return "object";
         if (s.has("items")) return "array";

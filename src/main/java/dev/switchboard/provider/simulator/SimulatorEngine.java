@@ -49,7 +49,8 @@ import java.util.regex.Pattern;
 public final class SimulatorEngine {
 
     static final int PIECE = 16;
-    private static final Pattern WORD = Pattern.compile("\\s*\\S+");
+    /** A word with the whitespace before it; whitespace as {@link #words} counts it ({@link Character#isWhitespace}). */
+    private static final Pattern WORD = Pattern.compile("\\p{javaWhitespace}*\\P{javaWhitespace}+");
 
     private final Clock clock;
 

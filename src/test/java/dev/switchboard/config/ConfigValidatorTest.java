@@ -1,0 +1,112 @@
+package dev.switchboard.config;
+
+import static dev.switchboard.config.ConfigLoaderTest.SAMPLE;
+import static dev.switchboard.config.ConfigLoaderTest.parse;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Each broken config is a {@link ConfigException} whose message starts with the path of the broken entry. */
+class ConfigValidatorTest {
+
+    private static final String KEY32 = "k".repeat(32);
+
+    static Stream<Arguments> brokenConfigs() {
+        return Stream.of(
+                Arguments.of(SAMPLE.replace("weight: 2", "weight: -1"), "models.general[1].weight"),
+                Arguments.of(SAMPLE.replace("provider: openai", "provider: anthropic"), "models.general[0].provider"),
+                Arguments.of(SAMPLE.replace("team: research", "team: marketing"), "keys[0].team"),
+                Arguments.of(SAMPLE.replace("key: \"${CI_KEY}\"", "key: short-key"), "keys[0].key"),
+                Arguments.of(SAMPLE.replace("key: \"${CI_KEY}\"", "key: \"" + "x".repeat(31) + "\""), "keys[0].key"),
+                Arguments.of(SAMPLE.replace("key: \"${CI_KEY}\"", "key: \"" + "x".repeat(20) + " " + "x".repeat(20) + "\""), "keys[0].key"),
+                Arguments.of(SAMPLE.replace("targets: [backup]", "targets: [backup, general]"), "fallbacks[0].targets"),
+                Arguments.of(SAMPLE.replace("targets: [backup]", "targets: []"), "fallbacks[0].targets"),
+                Arguments.of(SAMPLE.replace("targets: [backup]", "targets: [a, b, a]"), "fallbacks[0].targets"),
+                Arguments.of(SAMPLE.replace("targets: [backup]", "targets: [a, b, c, d, e, f]"), "fallbacks[0].targets"),
+                Arguments.of(SAMPLE.replace("reason: general", "reason: timeout"), "fallbacks[0].reason"),
+                Arguments.of(SAMPLE.replace("strategy: latency-based", "strategy: round-robin"), "router.strategy"),
+                Arguments.of(SAMPLE.replace("period: monthly", "period: hourly"), "teams[0].budget.period"),
+                Arguments.of(SAMPLE.replace("maxUsd: 500", "maxUsd: -1"), "teams[0].budget.maxUsd"),
+                Arguments.of(SAMPLE.replace("rpm: 600", "rpm: 0"), "keys[0].limits.rpm"),
+                Arguments.of(SAMPLE.replace("upstreamModel: gpt-4o-mini", "upstreamModel: \"\""), "models.general[0].upstreamModel"),
+                Arguments.of(SAMPLE.replace("  general:", "  \"bad name!\":").replace("primaryModel: general", "primaryModel: x"),
+                        "models.bad name!"),
+                Arguments.of("models:\n  empty: []\n", "models.empty"),
+                Arguments.of("models:\n  m: [ { provider: simulator, upstreamModel: x, baseUrl: \"ftp://host/v1\" } ]\n", "models.m[0].baseUrl"),
+                Arguments.of("models:\n  m: [ { provider: simulator, upstreamModel: x, baseUrl: \"not a url\" } ]\n", "models.m[0].baseUrl"),
+                Arguments.of("models:\n  m: [ { provider: simulator, upstreamModel: x, rpmLimit: 0 } ]\n", "models.m[0].rpmLimit"),
+                Arguments.of("models:\n  m: [ { provider: simulator, upstreamModel: x, timeouts: { idleMs: 0 } } ]\n",
+                        "models.m[0].timeouts.idleMs"),
+                Arguments.of("models:\n  m: [ { provider: simulator, upstreamModel: x, pricing: { inputPerMTokens: -1 } } ]\n",
+                        "models.m[0].pricing"),
+                Arguments.of("models:\n  m: [ { provider: simulator, upstreamModel: x, extraHeaders: { \"bad header\": v } } ]\n",
+                        "models.m[0].extraHeaders"),
+                Arguments.of("teams:\n  - { name: a }\n  - { name: a }\n", "teams[1].name"),
+                Arguments.of("keys:\n  - { name: a, key: " + KEY32 + " }\n  - { name: b, key: " + KEY32 + " }\n", "keys[1].key"),
+                Arguments.of("router: { maxAttempts: 11 }\n", "router.maxAttempts"),
+                Arguments.of("router: { unsupportedParameters: ignore }\n", "router.unsupportedParameters"),
+                Arguments.of("router: { redisFailure: maybe }\n", "router.redisFailure"),
+                Arguments.of("router: { modelOverrides: { general: { strategy: fastest } } }\n", "router.modelOverrides.general.strategy"),
+                Arguments.of("router: { backoff: { baseMs: 0 } }\n", "router.backoff.baseMs"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("brokenConfigs")
+    void parse_brokenEntry_isConfigExceptionStartingWithItsPath(String yaml, String path) {
+        Throwable e = catchThrowable(() -> parse(yaml));
+        assertThat(e).isInstanceOf(ConfigException.class);
+        assertThat(e.getMessage()).startsWith(path + ": ");
+    }
+
+    @Test
+    void parse_duplicateKeyNames_namesTheSecond() {
+        String yaml = SAMPLE.replace("limits: { rpm: 600 }", "limits: { rpm: 600 }\n  - { name: ci }");
+        Throwable e = catchThrowable(() -> parse(yaml));
+        assertThat(e).isInstanceOf(ConfigException.class).hasMessageStartingWith("keys[1].name: ");
+        assertThat(e.getMessage()).contains("ci");
+    }
+
+    @Test
+    void parse_unknownProvider_listsTheAvailableOnes() {
+        Throwable e = catchThrowable(() -> parse(SAMPLE.replace("provider: openai", "provider: anthropic")));
+        assertThat(e.getMessage()).contains("'anthropic'", "openai", "groq", "simulator").doesNotContain("anthropic,");
+    }
+
+    @Test
+    void parse_everyAvailableProvider_isAccepted() {
+        StringBuilder yaml = new StringBuilder("models:\n");
+        for (String p : ConfigLoaderTest.PROVIDERS) yaml.append("  m-").append(p).append(": [ { provider: ").append(p).append(", upstreamModel: x } ]\n");
+        assertThat(parse(yaml.toString()).models()).hasSize(ConfigLoaderTest.PROVIDERS.size());
+        assertThat(ConfigLoaderTest.PROVIDERS).contains("openai", "groq", "ollama", "openai-compatible", "simulator").doesNotContain("anthropic");
+    }
+
+    @Test
+    void parse_zeroWeightAndKeylessKeys_areValid() {
+        assertThatCode(() -> parse(SAMPLE.replace("weight: 2", "weight: 0"))).doesNotThrowAnyException();
+        assertThatCode(() -> parse("keys:\n  - { name: generated-later }\n")).doesNotThrowAnyException();
+    }
+
+    @Test
+    void parse_baseUrlWithoutScheme_isConfigException() {
+        Throwable e = catchThrowable(() -> parse("models:\n  m: [ { provider: simulator, upstreamModel: x, baseUrl: \"//host/v1\" } ]\n"));
+        assertThat(e).isInstanceOf(ConfigException.class).hasMessageStartingWith("models.m[0].baseUrl: ");
+    }
+
+    @Test
+    void parse_fallbackWithoutReason_isConfigException() {
+        Throwable e = catchThrowable(() -> parse("fallbacks:\n  - { primaryModel: a, targets: [b] }\n"));
+        assertThat(e).isInstanceOf(ConfigException.class).hasMessageStartingWith("fallbacks[0].reason: ");
+    }
+
+    @Test
+    void parse_modelOverrideWithoutStrategy_isConfigException() {
+        Throwable e = catchThrowable(() -> parse("router: { modelOverrides: { general: {} } }\n"));
+        assertThat(e).isInstanceOf(ConfigException.class).hasMessageStartingWith("router.modelOverrides.general.strategy: ");
+    }
+}

@@ -1,0 +1,147 @@
+package dev.switchboard.ingress.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.model.FinishReason;
+import dev.switchboard.model.StreamEvent;
+import dev.switchboard.model.Usage;
+import dev.switchboard.transport.Json;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.junit.jupiter.api.Test;
+
+class OpenAiChunkEncoderTest {
+
+    /** A canonical stream: text, then two tool calls whose arguments arrive in pieces, then finish and usage. */
+    private static final List<StreamEvent> STREAM = List.of(
+            new StreamEvent.Start("chatcmpl-42", "upstream-model", 1_700_000_000L),
+            new StreamEvent.TextDelta(0, "Let me check."),
+            new StreamEvent.ToolCallStart(0, 0, "call_a", "get_weather"),
+            new StreamEvent.ToolCallDelta(0, 0, "{\"city\":"),
+            new StreamEvent.ToolCallDelta(0, 0, "\"Paris\"}"),
+            new StreamEvent.ToolCallStart(0, 1, "call_b", "get_time"),
+            new StreamEvent.ToolCallDelta(0, 1, "{}"),
+            new StreamEvent.Finish(0, FinishReason.TOOL_CALLS),
+            new StreamEvent.UsageReport(new Usage(12, 7, 4, 0, 0, false)));
+
+    private static List<ObjectNode> encodeAll(boolean includeUsage) {
+        OpenAiChunkEncoder encoder = new OpenAiChunkEncoder("general", includeUsage);
+        List<ObjectNode> out = new ArrayList<>();
+        for (StreamEvent e : STREAM) out.add(encoder.encode(e));
+        return out;
+    }
+
+    private static JsonNode delta(JsonNode chunk) {
+        return chunk.get("choices").get(0).get("delta");
+    }
+
+    @Test
+    void encode_everyChunk_repeatsIdCreatedAndTheClientsModel() {
+        for (ObjectNode c : encodeAll(true)) {
+            assertThat(c.get("id").textValue()).isEqualTo("chatcmpl-42");
+            assertThat(c.get("object").textValue()).isEqualTo("chat.completion.chunk");
+            assertThat(c.get("created").longValue()).isEqualTo(1_700_000_000L);
+            assertThat(c.get("model").textValue()).isEqualTo("general");
+        }
+    }
+
+    @Test
+    void encode_start_isRoleChunkWithEmptyContent() throws IOException {
+        ObjectNode first = encodeAll(false).getFirst();
+        assertThat(first.get("choices")).isEqualTo(Json.parse("""
+                [{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]"""));
+    }
+
+    @Test
+    void encode_textDelta_carriesContentAndNoFinishReason() {
+        JsonNode chunk = encodeAll(false).get(1);
+        assertThat(delta(chunk).get("content").textValue()).isEqualTo("Let me check.");
+        assertThat(delta(chunk).has("role")).isFalse();
+        assertThat(chunk.get("choices").get(0).get("finish_reason").isNull()).isTrue();
+    }
+
+    @Test
+    void encode_toolCallStart_thenArgumentDeltasWithTheSameIndex() {
+        List<ObjectNode> chunks = encodeAll(false);
+        JsonNode start = delta(chunks.get(2)).get("tool_calls").get(0);
+        assertThat(start.get("index").intValue()).isZero();
+        assertThat(start.get("id").textValue()).isEqualTo("call_a");
+        assertThat(start.get("type").textValue()).isEqualTo("function");
+        assertThat(start.get("function").get("name").textValue()).isEqualTo("get_weather");
+        assertThat(start.get("function").get("arguments").textValue()).isEmpty();
+
+        JsonNode piece = delta(chunks.get(3)).get("tool_calls").get(0);
+        assertThat(piece.get("index").intValue()).isZero();
+        assertThat(piece.has("id")).isFalse();
+        assertThat(piece.get("function").has("name")).isFalse();
+        assertThat(piece.get("function").get("arguments").textValue()).isEqualTo("{\"city\":");
+
+        assertThat(delta(chunks.get(5)).get("tool_calls").get(0).get("index").intValue()).isEqualTo(1);
+        assertThat(delta(chunks.get(6)).get("tool_calls").get(0).get("index").intValue()).isEqualTo(1);
+    }
+
+    @Test
+    void encode_argumentDeltasOfOneCall_concatenateToItsArguments() {
+        StringBuilder args = new StringBuilder();
+        for (ObjectNode c : encodeAll(false)) {
+            if (c == null || c.get("choices").isEmpty()) continue;
+            JsonNode calls = delta(c).get("tool_calls");
+            if (calls != null && calls.get(0).get("index").intValue() == 0) args.append(calls.get(0).get("function").get("arguments").textValue());
+        }
+        assertThat(args).hasToString("{\"city\":\"Paris\"}");
+    }
+
+    @Test
+    void encode_finish_setsMappedFinishReasonWithEmptyDelta() {
+        JsonNode finish = encodeAll(false).get(7);
+        assertThat(finish.get("choices").get(0).get("finish_reason").textValue()).isEqualTo("tool_calls");
+        assertThat(delta(finish).isEmpty()).isTrue();
+    }
+
+    @Test
+    void encode_usageWithIncludeUsage_isChunkWithEmptyChoicesAndUsage() {
+        JsonNode usage = encodeAll(true).getLast();
+        assertThat(usage.get("choices").isArray()).isTrue();
+        assertThat(usage.get("choices")).isEmpty();
+        assertThat(usage.get("usage").get("prompt_tokens").longValue()).isEqualTo(12);
+        assertThat(usage.get("usage").get("completion_tokens").longValue()).isEqualTo(7);
+        assertThat(usage.get("usage").get("total_tokens").longValue()).isEqualTo(19);
+        assertThat(usage.get("usage").get("prompt_tokens_details").get("cached_tokens").longValue()).isEqualTo(4);
+    }
+
+    @Test
+    void encode_usageWithoutIncludeUsage_givesNoChunk() {
+        List<ObjectNode> chunks = encodeAll(false);
+        assertThat(chunks.getLast()).isNull();
+        assertThat(chunks.stream().filter(Objects::nonNull)).noneMatch(c -> c.has("usage"));
+    }
+
+    @Test
+    void encode_failure_givesNoChunk() {
+        OpenAiChunkEncoder encoder = new OpenAiChunkEncoder("m", true);
+        assertThat(encoder.encode(new StreamEvent.Failure(dev.switchboard.error.GatewayError.of(
+                dev.switchboard.error.ErrorKind.UPSTREAM_ERROR, "broken")))).isNull();
+    }
+
+    @Test
+    void encode_reasoningDelta_carriesReasoningContent() {
+        OpenAiChunkEncoder encoder = new OpenAiChunkEncoder("m", false);
+        encoder.encode(new StreamEvent.Start("id", "up", 1));
+        JsonNode c = encoder.encode(new StreamEvent.ReasoningDelta(0, "hmm", null));
+        assertThat(delta(c).get("reasoning_content").textValue()).isEqualTo("hmm");
+        assertThat(delta(c).has("content")).isFalse();
+    }
+
+    @Test
+    void encode_deltaOfSecondChoice_carriesItsIndex() {
+        OpenAiChunkEncoder encoder = new OpenAiChunkEncoder("m", false);
+        encoder.encode(new StreamEvent.Start("id", "up", 1));
+        assertThat(encoder.encode(new StreamEvent.TextDelta(1, "b")).get("choices").get(0).get("index").intValue()).isEqualTo(1);
+        assertThat(encoder.encode(new StreamEvent.Finish(1, FinishReason.LENGTH)).get("choices").get(0).get("finish_reason").textValue())
+                .isEqualTo("length");
+    }
+}
