@@ -71,6 +71,8 @@ public final class ConfigLoader {
         if (root == null || root.isMissingNode() || root.isNull()) return GatewayConfig.EMPTY;
         if (!root.isObject()) throw new ConfigException("config file must be a mapping of sections");
         JsonNode expanded = expand(root, "");
+        expanded.path("models").properties().forEach(m -> entries("models." + m.getKey(), m.getValue()));
+        for (String section : new String[] {"teams", "keys", "fallbacks"}) entries(section, expanded.path(section));
         GatewayConfig raw;
         try {
             raw = YAML.treeToValue(expanded, GatewayConfig.class);
@@ -116,6 +118,14 @@ public final class ConfigLoader {
         return out.toString();
     }
 
+    /** An empty list entry ({@code - ~}) is a mistake to name, not something to skip. */
+    private static void entries(String at, JsonNode list) {
+        if (!list.isArray()) return;
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).isNull()) throw new ConfigException(at + "[" + i + "]: must be a mapping, not empty");
+        }
+    }
+
     /** Stable, content-derived ids, so that instances loading one file agree on them. */
     private static GatewayConfig withIds(GatewayConfig raw) {
         Map<String, List<DeploymentSpec>> models = new LinkedHashMap<>();
@@ -123,7 +133,6 @@ public final class ConfigLoader {
             List<DeploymentSpec> out = new ArrayList<>();
             Map<String, Integer> seen = new java.util.HashMap<>();
             for (DeploymentSpec d : deployments == null ? List.<DeploymentSpec>of() : deployments) {
-                if (d == null) continue;
                 String identity = publicModel + "\n" + d.provider() + "\n" + d.upstreamModel() + "\n" + d.baseUrl();
                 int n = seen.merge(identity, 1, Integer::sum);
                 out.add(d.with("dep_" + digest(identity + "\n" + n), publicModel, "file"));

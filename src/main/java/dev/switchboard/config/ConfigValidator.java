@@ -88,7 +88,7 @@ final class ConfigValidator {
         if (d.baseUrl() != null) {
             try {
                 URI u = URI.create(d.baseUrl());
-                if (u.getHost() == null || !("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
+                if (u.getHost() == null || !("http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme()))) {
                     fail(at + ".baseUrl", "must be an http(s) URL");
                 }
             } catch (IllegalArgumentException e) {

@@ -3,8 +3,8 @@ package dev.switchboard.model;
 import dev.switchboard.error.GatewayError;
 
 /**
- * One event of a streamed answer. A well-formed stream is: {@link Start}, any number of deltas
- * and block stops, at most one {@link UsageReport}, then {@link Finish} — or {@link Failure} at any
+ * One event of a streamed answer. A well-formed stream is: {@link Start}, any number of deltas,
+ * a {@link Finish} per choice, then at most one {@link UsageReport} — or {@link Failure} at any
  * point after Start. {@code choice} is the index of the choice (for {@code n > 1}).
  */
 public sealed interface StreamEvent {

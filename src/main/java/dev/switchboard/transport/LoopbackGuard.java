@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * Refuses upstream addresses beyond loopback when enabled. Tests run with the system property
  * {@code switchboard.outbound.loopbackOnly=true}, so no test can reach a real provider by mistake.
- * Names are not resolved (that would block): only {@code localhost} and loopback literals pass.
+ * Names are not resolved (that would block): only loopback literals, {@code localhost} and
+ * {@code *.localhost} (which RFC 6761 reserves for loopback) pass.
  */
 public final class LoopbackGuard {
 

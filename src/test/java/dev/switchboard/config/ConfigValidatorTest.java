@@ -53,7 +53,16 @@ class ConfigValidatorTest {
                 Arguments.of("router: { unsupportedParameters: ignore }\n", "router.unsupportedParameters"),
                 Arguments.of("router: { redisFailure: maybe }\n", "router.redisFailure"),
                 Arguments.of("router: { modelOverrides: { general: { strategy: fastest } } }\n", "router.modelOverrides.general.strategy"),
-                Arguments.of("router: { backoff: { baseMs: 0 } }\n", "router.backoff.baseMs"));
+                Arguments.of("router: { backoff: { baseMs: 0 } }\n", "router.backoff.baseMs"),
+                Arguments.of("teams: [ ~ ]\n", "teams[0]"),
+                Arguments.of("keys:\n  - { name: a }\n  - ~\n", "keys[1]"),
+                Arguments.of("models:\n  m: [ ~ ]\n", "models.m[0]"));
+    }
+
+    @Test
+    void parse_upperCaseScheme_isAValidBaseUrl() {
+        assertThat(parse("models:\n  m: [ { provider: ollama, upstreamModel: x, baseUrl: \"HTTP://127.0.0.1:11434/v1\" } ]\n")
+                .models().get("m")).hasSize(1);
     }
 
     @ParameterizedTest(name = "{1}")

@@ -36,8 +36,9 @@ public final class OpenAiChatDecoder {
 
         List<Tool> tools = tools(root.get("tools"));
         ToolChoice toolChoice = toolChoice(root.get("tool_choice"));
-        Integer maxTokens = positiveInt(root, "max_completion_tokens");
-        if (maxTokens == null) maxTokens = positiveInt(root, "max_tokens");
+        Integer maxCompletionTokens = positiveInt(root, "max_completion_tokens");
+        Integer legacyMaxTokens = positiveInt(root, "max_tokens");
+        Integer maxTokens = maxCompletionTokens != null ? maxCompletionTokens : legacyMaxTokens;
         GenerationParams params = new GenerationParams(
                 number(root, "temperature", 0, 2),
                 number(root, "top_p", 0, 1),

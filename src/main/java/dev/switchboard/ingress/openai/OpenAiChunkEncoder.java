@@ -14,6 +14,8 @@ public final class OpenAiChunkEncoder {
     private final boolean includeUsage;
     private String id = "chatcmpl-switchboard";
     private long created;
+    /** Choices whose first chunk (the one carrying the role) has gone out; choice 0's goes with Start. */
+    private final java.util.BitSet opened = new java.util.BitSet();
 
     /**
      * @param model        the name the client asked for, shown in every chunk
@@ -30,6 +32,7 @@ public final class OpenAiChunkEncoder {
             case StreamEvent.Start s -> {
                 id = s.id();
                 created = s.created();
+                opened.set(0);
                 ObjectNode delta = chunk(0);
                 ((ObjectNode) delta.get("choices").get(0).get("delta")).put("role", "assistant").put("content", "");
                 yield delta;
@@ -89,7 +92,11 @@ public final class OpenAiChunkEncoder {
         ObjectNode c = header();
         ObjectNode ch = c.putArray("choices").addObject();
         ch.put("index", choice);
-        ch.putObject("delta");
+        ObjectNode delta = ch.putObject("delta");
+        if (!opened.get(choice)) {
+            opened.set(choice);
+            delta.put("role", "assistant");
+        }
         ch.putNull("logprobs");
         ch.putNull("finish_reason");
         return c;

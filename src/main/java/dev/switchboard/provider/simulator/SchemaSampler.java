@@ -12,7 +12,8 @@ import java.util.Map;
  * {@code default}, the first branch of {@code anyOf}/{@code oneOf}/{@code allOf}, local {@code $ref}s, then
  * by type: object → every property in order; array → {@code max(1, minItems)} samples of
  * {@code items}; string → by {@code format} (date, date-time, email, uri, uuid) else the property's
- * name (or "sample"); integer → {@code minimum} or 1; number → {@code minimum} or 1.5;
+ * name (or "sample"), padded to {@code minLength}; integer → {@code minimum} rounded up, else 1
+ * (or {@code maximum} when below 1); number → {@code minimum}, else 1.5 (or {@code maximum} when below);
  * boolean → true; null → null.
  */
 public final class SchemaSampler {
@@ -62,12 +63,24 @@ public final class SchemaSampler {
                 for (int i = 0; i < n; i++) out.add(sample(root, s.get("items"), name, depth + 1));
                 yield out;
             }
-            case "integer" -> Json.NODES.numberNode(s.has("minimum") ? s.get("minimum").asLong() : 1L);
-            case "number" -> s.has("minimum") ? s.get("minimum") : Json.NODES.numberNode(new java.math.BigDecimal("1.5"));
+            case "integer" -> Json.NODES.numberNode(integer(s));
+            case "number" -> s.has("minimum") ? s.get("minimum")
+                    : s.has("maximum") && s.get("maximum").asDouble() < 1.5 ? s.get("maximum") : Json.NODES.numberNode(new java.math.BigDecimal("1.5"));
             case "boolean" -> Json.NODES.booleanNode(true);
             case "null" -> Json.NODES.nullNode();
-            default -> Json.NODES.textNode(string(Json.str(s, "format"), name));
+            default -> Json.NODES.textNode(padded(string(Json.str(s, "format"), name), s.path("minLength").asInt(0)));
         };
+    }
+
+    /** {@code minimum} rounded up, else 1 — or {@code maximum} when that is below 1. */
+    private static long integer(JsonNode s) {
+        if (s.has("minimum")) return (long) Math.ceil(s.get("minimum").asDouble());
+        if (s.has("maximum") && s.get("maximum").asDouble() < 1) return (long) Math.floor(s.get("maximum").asDouble());
+        return 1L;
+    }
+
+    private static String padded(String v, int minLength) {
+        return v.length() >= minLength ? v : v + "x".repeat(minLength - v.length());
     }
 
     private static String type(JsonNode s) {

@@ -42,7 +42,8 @@ import java.util.regex.Pattern;
  *       {@code prompt_tokens = 3 + Σ messages (3 + words(text) + Σ tool calls (words(name) + words(arguments)))
  *       + Σ tools (8 + words(name) + words(description))}.
  *       {@code completion_tokens} per choice = its number of content chunks, plus 1 per tool call;
- *       with {@code max_tokens} below that, the answer is cut there with finish reason length.
+ *       with {@code max_tokens} below a text answer's word count, it is cut there with finish
+ *       reason length (JSON answers and tool calls are never cut, so they stay valid).
  *       {@code n} choices repeat the answer and multiply completion tokens.</li>
  * </ul>
  */

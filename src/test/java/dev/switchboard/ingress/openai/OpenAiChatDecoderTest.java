@@ -40,6 +40,13 @@ class OpenAiChatDecoderTest {
     }
 
     @Test
+    void decode_maxTokensIsCheckedEvenBesideMaxCompletionTokens() {
+        GatewayError e = catchThrowableOfType(GatewayError.class, () -> decodeWith("\"max_completion_tokens\":5,\"max_tokens\":\"abc\""));
+        assertThat(e.param()).isEqualTo("max_tokens");
+        assertThat(decodeWith("\"max_completion_tokens\":5,\"max_tokens\":9").params().maxTokens()).isEqualTo(5);
+    }
+
+    @Test
     void decode_minimalRequest_hasDefaults() {
         ChatRequest r = decodeWith("");
         assertThat(r.model()).isEqualTo("m");

@@ -40,6 +40,18 @@ class OpenAiChunkEncoderTest {
     }
 
     @Test
+    void encode_secondChoice_getsItsOwnRoleOnItsFirstChunk() {
+        OpenAiChunkEncoder enc = new OpenAiChunkEncoder("m", false);
+        enc.encode(new StreamEvent.Start("id", "up", 1));
+        JsonNode first1 = delta(enc.encode(new StreamEvent.TextDelta(1, "a")));
+        JsonNode second1 = delta(enc.encode(new StreamEvent.TextDelta(1, "b")));
+        JsonNode next0 = delta(enc.encode(new StreamEvent.TextDelta(0, "c")));
+        assertThat(first1.get("role").asText()).isEqualTo("assistant");
+        assertThat(second1.has("role")).isFalse();
+        assertThat(next0.has("role")).isFalse();
+    }
+
+    @Test
     void encode_everyChunk_repeatsIdCreatedAndTheClientsModel() {
         for (ObjectNode c : encodeAll(true)) {
             assertThat(c.get("id").textValue()).isEqualTo("chatcmpl-42");

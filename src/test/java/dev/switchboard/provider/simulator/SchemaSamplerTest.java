@@ -30,6 +30,14 @@ class SchemaSamplerTest {
     }
 
     @Test
+    void sample_boundsAndLengths_areRespected() {
+        assertThat(sample("{\"type\":\"integer\",\"minimum\":2.5}").asLong()).isEqualTo(3);
+        assertThat(sample("{\"type\":\"integer\",\"maximum\":-4}").asLong()).isEqualTo(-4);
+        assertThat(sample("{\"type\":\"number\",\"maximum\":0.5}").asDouble()).isEqualTo(0.5);
+        assertThat(sample("{\"type\":\"string\",\"minLength\":10}").asText()).hasSize(10);
+    }
+
+    @Test
     void sample_const_winsOverEverythingElse() {
         assertThat(text("{\"type\":\"string\",\"const\":\"fixed\",\"enum\":[\"a\"],\"default\":\"d\"}")).isEqualTo("\"fixed\"");
         assertThat(sample("{\"const\":null}").isNull()).isTrue();
