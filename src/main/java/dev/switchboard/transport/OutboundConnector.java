@@ -83,6 +83,13 @@ public final class OutboundConnector {
      */
     public Future<HttpClientResponse> send(HttpMethod method, URI url, MultiMap headers, Buffer body, long connectTimeoutMs,
                                            Consumer<HttpClientRequest> onRequest) {
+        return send(method, url, "", headers, body, connectTimeoutMs, onRequest);
+    }
+
+    /** As above, to {@code base} with {@code path} appended to its path (no URL parsing per call). */
+    public Future<HttpClientResponse> send(HttpMethod method, URI base, String path, MultiMap headers, Buffer body,
+                                           long connectTimeoutMs, Consumer<HttpClientRequest> onRequest) {
+        URI url = base;
         String host = url.getHost();
         boolean secure = "https".equalsIgnoreCase(url.getScheme());
         try {
@@ -92,13 +99,15 @@ public final class OutboundConnector {
             return Future.failedFuture(e);
         }
         int port = url.getPort() > 0 ? url.getPort() : secure ? 443 : 80;
-        String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-        if (url.getRawQuery() != null) path = path + "?" + url.getRawQuery();
+        String basePath = url.getRawPath() == null ? "" : url.getRawPath();
+        String uri = basePath + path;
+        if (uri.isEmpty()) uri = "/";
+        if (url.getRawQuery() != null) uri = uri + "?" + url.getRawQuery();
         RequestOptions request = new RequestOptions()
                 .setMethod(method)
                 .setHost(host)
                 .setPort(port)
-                .setURI(path)
+                .setURI(uri)
                 .setSsl(secure)
                 .setHeaders(headers)
                 .setFollowRedirects(false)

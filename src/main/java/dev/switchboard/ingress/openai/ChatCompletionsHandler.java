@@ -55,9 +55,8 @@ public final class ChatCompletionsHandler implements Handler<RoutingContext> {
         switch (reply) {
             case ChatReply.NativeJson j -> {
                 OpenAiBodies.routingHeaders(resp, ex, j.upstreamModel(), j.headers());
-                j.body().put("model", request.model());
                 Settle.usage(ex, j.usage());
-                resp.putHeader("content-type", "application/json").end(Json.buffer(j.body()));
+                resp.putHeader("content-type", "application/json").end(j.body());
             }
             case ChatReply.CanonicalJson j -> {
                 OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), j.headers());

@@ -40,19 +40,19 @@ public final class EmbeddingsHandler implements Handler<RoutingContext> {
         dispatch.embed(ex, request, (ObjectNode) root, WireFormat.OPENAI_CHAT, UpstreamHeaders.forwardable(ctx.request().headers()))
                 .onSuccess(reply -> {
                     HttpServerResponse resp = ctx.response();
-                    ObjectNode body = switch (reply) {
+                    io.vertx.core.buffer.Buffer body = switch (reply) {
                         case EmbeddingReply.Native n -> {
                             OpenAiBodies.routingHeaders(resp, ex, n.upstreamModel(), n.headers());
                             Settle.usage(ex, n.usage());
-                            yield n.body().put("model", request.model());
+                            yield n.body();
                         }
                         case EmbeddingReply.Canonical c -> {
                             OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), c.headers());
                             Settle.usage(ex, c.response().usage());
-                            yield encode(c.response(), request);
+                            yield Json.buffer(encode(c.response(), request));
                         }
                     };
-                    resp.putHeader("content-type", "application/json").end(Json.buffer(body));
+                    resp.putHeader("content-type", "application/json").end(body);
                 })
                 .onFailure(ctx::fail);
     }

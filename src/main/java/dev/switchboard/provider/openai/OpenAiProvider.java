@@ -28,7 +28,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import java.io.IOException;
-import java.net.URI;
 import java.util.Map;
 
 /**
@@ -88,8 +87,8 @@ public final class OpenAiProvider implements Provider {
                 .compose(resp -> {
                     if (stream) return Future.succeededFuture(new ChatReply.NativeStream(new SseJsonSource(resp, deadlines),
                             UpstreamHeaders.passBack(resp.headers())));
-                    return json(resp, deadlines).map(json -> new ChatReply.NativeJson(json, usage(json.get("usage")),
-                            textOr(json, "model", d.upstreamModel()), UpstreamHeaders.passBack(resp.headers())));
+                    return reply(resp, deadlines, call.request().model()).map(r -> new ChatReply.NativeJson(r.body(), r.usage(),
+                            r.upstreamModel() != null ? r.upstreamModel() : d.upstreamModel(), UpstreamHeaders.passBack(resp.headers())));
                 });
     }
 
@@ -102,8 +101,8 @@ public final class OpenAiProvider implements Provider {
         CallDeadlines deadlines = new CallDeadlines(call.vertx(), d.timeouts(), false);
         return send(call.connector(), d, "/embeddings", body, call.clientHeaders(), call.requestId(), false, deadlines,
                 call.cancellation())
-                .compose(resp -> json(resp, deadlines).map(json -> new EmbeddingReply.Native(json, usage(json.get("usage")),
-                        textOr(json, "model", d.upstreamModel()), UpstreamHeaders.passBack(resp.headers()))));
+                .compose(resp -> reply(resp, deadlines, call.request().model()).map(r -> new EmbeddingReply.Native(r.body(), r.usage(),
+                        r.upstreamModel() != null ? r.upstreamModel() : d.upstreamModel(), UpstreamHeaders.passBack(resp.headers()))));
     }
 
     /** A shallow copy of the client's body with the managed fields set for this deployment. */
@@ -150,9 +149,8 @@ public final class OpenAiProvider implements Provider {
         headers.set("x-request-id", requestId);
         UpstreamHeaders.addVendor(headers, client, "openai-");
         UpstreamHeaders.addExtra(headers, d.extraHeaders());
-        URI url = URI.create(d.baseUrl().toString() + path);
         Buffer payload = Json.buffer(body);
-        return connector.send(HttpMethod.POST, url, headers, payload, d.timeouts().connectMs(), req -> {
+        return connector.send(HttpMethod.POST, d.baseUrl(), path, headers, payload, d.timeouts().connectMs(), req -> {
                     deadlines.attach(req);
                     cancellation.onCancel(() -> {
                         deadlines.cancel();
@@ -178,7 +176,8 @@ public final class OpenAiProvider implements Provider {
                 });
     }
 
-    private static Future<ObjectNode> json(HttpClientResponse resp, CallDeadlines deadlines) {
+    /** The whole reply, rewritten for the client in one pass. */
+    private static Future<NativeReply.Rewritten> reply(HttpClientResponse resp, CallDeadlines deadlines, String clientModel) {
         return resp.body().transform(ar -> {
             deadlines.cancel();
             if (ar.failed()) {
@@ -186,12 +185,10 @@ public final class OpenAiProvider implements Provider {
                         ? UpstreamErrors.timeout(deadlines.expired(), ar.cause().toString()) : UpstreamErrors.transport(ar.cause()));
             }
             try {
-                JsonNode node = Json.parse(ar.result().getBytes());
-                if (node.isObject()) return Future.succeededFuture((ObjectNode) node);
-            } catch (IOException ignored) {
-                // reported below
+                return Future.succeededFuture(NativeReply.rewrite(ar.result().getBytes(), clientModel));
+            } catch (IOException e) {
+                return Future.failedFuture(UpstreamErrors.transport(new IOException("the provider answered with malformed JSON: " + e.getMessage())));
             }
-            return Future.failedFuture(UpstreamErrors.transport(new IOException("the provider answered with malformed JSON")));
         });
     }
 
@@ -207,10 +204,6 @@ public final class OpenAiProvider implements Provider {
                 false);
     }
 
-    private static String textOr(JsonNode node, String field, String fallback) {
-        String v = Json.str(node, field);
-        return v != null ? v : fallback;
-    }
 
     private static <T> Future<T> untranslatable() {
         return Future.failedFuture(new UpstreamException(FailureClass.GATEWAY, GatewayError.of(ErrorKind.UPSTREAM_ERROR,

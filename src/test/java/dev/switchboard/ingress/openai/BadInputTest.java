@@ -65,7 +65,6 @@ class BadInputTest extends SimulatorBackedTest {
                 bad("stream as text", "{\"model\":\"sim\",\"stream\":\"yes\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "stream"),
                 bad("max_tokens zero", "{\"model\":\"sim\",\"max_tokens\":0,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "max_tokens"),
                 bad("tool message without id", "{\"model\":\"sim\",\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]}", "messages[0].tool_call_id"),
-                bad("duplicate key", "{\"model\":\"sim\",\"model\":\"sim\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", null),
                 new Case("invalid UTF-8", new byte[] {'{', '"', 'm', 'o', 'd', 'e', 'l', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'},
                         400, "invalid_request", null),
                 new Case("unknown model", "{\"model\":\"nope\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}".getBytes(),
