@@ -30,11 +30,13 @@ class RoutingAndAuthTest extends SimulatorBackedTest {
                         models:
                           gpt-4o:
                             - { provider: simulator, upstreamModel: catalog-wins }
+                          chat-only:
+                            - { provider: groq, upstreamModel: llama, baseUrl: "%4$s", credentials: { apiKey: k } }
                         keys:
-                          - { name: scoped, key: %s, allowedModels: ["openai/*"] }
-                          - { name: off, key: %s, enabled: false }
-                          - { name: old, key: %s, expiresAt: "2020-01-01T00:00:00Z" }
-                        """.formatted(SCOPED, DISABLED, EXPIRED))
+                          - { name: scoped, key: %1$s, allowedModels: ["openai/*"] }
+                          - { name: off, key: %2$s, enabled: false }
+                          - { name: old, key: %3$s, expiresAt: "2020-01-01T00:00:00Z" }
+                        """.formatted(SCOPED, DISABLED, EXPIRED, sim.baseUrl()))
                 .start();
     }
 
@@ -92,6 +94,14 @@ class RoutingAndAuthTest extends SimulatorBackedTest {
         HttpResponse<String> both = gw.post("/v1/chat/completions", chat("gpt-4o"),
                 "authorization", "Bearer " + SCOPED, "x-api-key", GatewayFixture.MASTER_KEY);
         assertThat(both.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void embeddings_onAProviderWithout_isRefusedBeforeTheUpstream() throws Exception {
+        HttpResponse<String> r = gw.post("/v1/embeddings", "{\"model\":\"chat-only\",\"input\":\"hi\"}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(Json.parse(r.body()).at("/error/param").asText()).isEqualTo("model");
+        assertThat(sim.received()).isEmpty();
     }
 
     @Test

@@ -96,7 +96,12 @@ public final class OpenAiProvider implements Provider {
     public Future<EmbeddingReply> embed(EmbeddingCall call) {
         if (call.nativeBody() == null) return untranslatable();
         Deployment d = call.deployment();
-        ObjectNode body = call.nativeBody().deepCopy();
+        if (!preset.capabilities().embeddings()) {
+            return Future.failedFuture(new UpstreamException(FailureClass.REQUEST, new GatewayError(ErrorKind.INVALID_REQUEST,
+                    "Provider " + preset.id() + " does not serve embeddings.", "model", -1, false), 0, "no embeddings at " + preset.id()));
+        }
+        ObjectNode body = call.nativeBody().objectNode();
+        body.setAll(call.nativeBody());
         body.put("model", d.upstreamModel());
         CallDeadlines deadlines = new CallDeadlines(call.vertx(), d.timeouts(), false);
         return send(call.connector(), d, "/embeddings", body, call.clientHeaders(), call.requestId(), false, deadlines,

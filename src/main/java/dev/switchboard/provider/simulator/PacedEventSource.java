@@ -7,7 +7,6 @@ import dev.switchboard.provider.UpstreamException;
 import dev.switchboard.routing.FailureClass;
 import io.vertx.core.Vertx;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * Plays a list of events on an event loop, paced and faulted as the directives say: a wait
@@ -93,8 +92,9 @@ public final class PacedEventSource<T> implements EventSource<T> {
         if (timer >= 0) vertx.cancelTimer(timer);
     }
 
-    static <T> void delayed(Vertx vertx, long ms, Consumer<Void> action) {
-        if (ms <= 0) action.accept(null);
-        else vertx.setTimer(ms, id -> action.accept(null));
+    /** Runs {@code action} after {@code ms} on the caller's event loop, or at once when {@code ms <= 0}. */
+    static void delayed(Vertx vertx, long ms, Runnable action) {
+        if (ms <= 0) action.run();
+        else vertx.setTimer(ms, id -> action.run());
     }
 }

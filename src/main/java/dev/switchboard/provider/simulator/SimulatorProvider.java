@@ -10,7 +10,6 @@ import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.UpstreamException;
 import dev.switchboard.provider.WireFormat;
-import dev.switchboard.routing.FailureClass;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -57,7 +56,7 @@ public final class SimulatorProvider implements Provider {
         ChatRequest request = call.request();
         SimDirectives d = directives(call.deployment().extraHeaders(), request.lastMessage().text());
         Promise<ChatReply> promise = Promise.promise();
-        PacedEventSource.delayed(call.vertx(), request.stream() ? 0 : d.latencyMs(), v -> {
+        PacedEventSource.delayed(call.vertx(), request.stream() ? 0 : d.latencyMs(), () -> {
             if (d.status() >= 400) {
                 promise.fail(failure(d));
             } else if (request.stream()) {
@@ -74,7 +73,7 @@ public final class SimulatorProvider implements Provider {
     public Future<EmbeddingReply> embed(EmbeddingCall call) {
         SimDirectives d = directives(call.deployment().extraHeaders(), null);
         Promise<EmbeddingReply> promise = Promise.promise();
-        PacedEventSource.delayed(call.vertx(), d.latencyMs(), v -> {
+        PacedEventSource.delayed(call.vertx(), d.latencyMs(), () -> {
             if (d.status() >= 400) promise.fail(failure(d));
             else promise.complete(new EmbeddingReply.Canonical(engine.embed(call.request()), MultiMap.caseInsensitiveMultiMap()));
         });

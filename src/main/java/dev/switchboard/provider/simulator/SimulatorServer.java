@@ -156,11 +156,11 @@ public final class SimulatorServer implements AutoCloseable {
         HttpServerResponse resp = ctx.response();
         resp.putHeader("openai-processing-ms", Integer.toString(d.latencyMs()));
         if (d.status() >= 400) {
-            PacedEventSource.delayed(vertx, d.latencyMs(), v -> fail(resp, d));
+            PacedEventSource.delayed(vertx, d.latencyMs(), () -> fail(resp, d));
             return;
         }
         if (!request.stream()) {
-            PacedEventSource.delayed(vertx, d.latencyMs(), v -> resp.putHeader("content-type", "application/json")
+            PacedEventSource.delayed(vertx, d.latencyMs(), () -> resp.putHeader("content-type", "application/json")
                     .end(Json.buffer(OpenAiChatEncoder.response(engine.response(request), request.model()))));
             return;
         }
@@ -193,7 +193,7 @@ public final class SimulatorServer implements AutoCloseable {
     private void embeddings(RoutingContext ctx) {
         EmbeddingRequest request = EmbeddingsHandler.decode(parse(ctx));
         SimDirectives d = SimDirectives.read(ctx.request()::getHeader, null);
-        PacedEventSource.delayed(vertx, d.latencyMs(), v -> {
+        PacedEventSource.delayed(vertx, d.latencyMs(), () -> {
             if (d.status() >= 400) fail(ctx.response(), d);
             else ctx.response().putHeader("content-type", "application/json")
                     .end(Json.buffer(EmbeddingsHandler.encode(engine.embed(request), request)));
