@@ -252,23 +252,57 @@ done
 
 # ---------------------------------------------------------------------------- load
 raw_tsv="$tmp/results.tsv"
-printf 'round\tkind\ttarget\trps\tp50_us\tp99_us\tnon2xx\tsocket_errors\n' >"$raw_tsv"
+printf 'round\tkind\ttarget\trps\tp50_us\tp99_us\tnon2xx\tsocket_errors\tother_cpu_pct\n' >"$raw_tsv"
+
+# How much CPU did processes other than ours use during a run? On a shared machine that is
+# the noise: it is printed per run so a disturbed run can be recognised. It is the growth of
+# utime+stime+cutime+cstime (children's time arrives in the parent when it reaps them) over
+# every process except this script (whose reaped children include wrk), the two nginx
+# instances, the JVM and the kernel's ksoftirqd threads (which run loopback TCP work under
+# load). /proc/stat's busy total is not used: it splits the same time into user, system and
+# softirq differently from the per-process counters.
+clk_tck="$(getconf CLK_TCK)"
+ncpu="$(nproc)"
+own_pids=("$$" "${pids[@]}")
+for pid in "${pids[@]}"; do
+  while read -r child; do own_pids+=("$child"); done < <(pgrep -P "$pid" || true)
+done
+while read -r k; do own_pids+=("$k"); done < <(pgrep '^ksoftirqd/' || true)
+cpu_snapshot() {   # cpu_snapshot FILE: "pid ticks" for every process but ours
+  # cat, not awk on the glob: processes that exit meanwhile must not stop the read.
+  cat /proc/[0-9]*/stat 2>/dev/null | awk -v own=" ${own_pids[*]} " '{
+      pid = $1; sub(/^.*\) /, "")   # comm may hold spaces; fields restart after ") "
+      if (index(own, " " pid " ") == 0) print pid, $12 + $13 + $14 + $15
+    }' >"$1"
+}
+other_cpu_pct() {   # other_cpu_pct BEFORE AFTER NANOSECONDS
+  awk -v ns="$3" -v hz="$clk_tck" -v n="$ncpu" 'NR == FNR { before[$1] = $2; next }
+      { d = $2 - before[$1]; if (d > 0) sum += d }
+      END { printf "%.0f", 100 * sum / (ns / 1e9 * hz * n) }' "$1" "$2"
+}
 
 # run_wrk ROUND KIND TARGET THREADS CONNS SECONDS: one wrk run, recorded in raw_tsv (ROUND 0 = warm-up).
 run_wrk() {
   local round="$1" kind="$2" target="$3" threads="$4" conns="$5" secs="$6" out line
+  local t0 t1 other
+  cpu_snapshot "$tmp/cpu.before"; t0="$(date +%s%N)"
   # timeout is only a safety net: wrk stops by itself after -d.
-  out="$(BENCH_KEY="$BENCH_KEY" timeout --signal=INT --kill-after=10 "$((secs + 30))" \
-    wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 5s --latency -s "$lua" "${url[$target]}" 2>&1)" || true
-  printf '==== round %s %s %s (wrk -t%s -c%s -d%ss)\n%s\n' "$round" "$kind" "$target" "$threads" "$conns" "$secs" "$out" >>"$raw_log"
+  BENCH_KEY="$BENCH_KEY" timeout --signal=INT --kill-after=10 "$((secs + 30))" \
+    wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 5s --latency -s "$lua" "${url[$target]}" \
+    >"$tmp/wrk.out" 2>&1 || true
+  t1="$(date +%s%N)"; cpu_snapshot "$tmp/cpu.after"
+  other="$(other_cpu_pct "$tmp/cpu.before" "$tmp/cpu.after" "$((t1 - t0))")"
+  out="$(cat "$tmp/wrk.out")"
+  printf '==== round %s %s %s (wrk -t%s -c%s -d%ss), other processes %s%% CPU\n%s\n' \
+    "$round" "$kind" "$target" "$threads" "$conns" "$secs" "$other" "$out" >>"$raw_log"
   line="$(grep '^BENCH_RESULT ' <<<"$out" | tail -1)" || { dump_logs; die "wrk gave no result for $target; see $raw_log"; }
   # Turn "key=value" pairs into one TSV row.
-  awk -v round="$round" -v kind="$kind" -v target="$target" '{
+  awk -v round="$round" -v kind="$kind" -v target="$target" -v other="$other" '{
       for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-      printf "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\n", round, kind, target, v["rps"], v["p50_us"], v["p99_us"],
-        v["non2xx"], v["connect"] + v["read"] + v["write"] + v["timeout"]
+      printf "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", round, kind, target, v["rps"], v["p50_us"], v["p99_us"],
+        v["non2xx"], v["connect"] + v["read"] + v["write"] + v["timeout"], other
     }' <<<"$line" >>"$raw_tsv"
-  log "$(tail -1 "$raw_tsv" | awk -F'\t' '{printf "round %s %-3s %-7s %10.0f req/s  p50 %7.0f us  p99 %7.0f us  non2xx %d  sockerr %d", $1, $2, $3, $4, $5, $6, $7, $8}')"
+  log "$(tail -1 "$raw_tsv" | awk -F'\t' '{printf "round %s %-3s %-7s %9.0f req/s  p50 %6.0f us  p99 %6.0f us  non2xx %d  sockerr %d  other CPU %s%%", $1, $2, $3, $4, $5, $6, $7, $8, $9}')"
 }
 
 log "warm-up: ${WARMUP}s on the gateway, 2s on each nginx target"
@@ -316,6 +350,7 @@ cpu_model="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/nu
       if (k == "sat") { rps[r, t] = $4; add("rps " t, $4) }
       else { p50[r, t] = $5; p99[r, t] = $6; add("p50 " t, $5); add("p99 " t, $6) }
       non2xx[t] += $7; sockerr[t] += $8
+      add("other", $9); if ($9 + 0 > maxother) maxother = $9 + 0
       if (r > rounds) rounds = r
     }
     END {
@@ -358,9 +393,13 @@ cpu_model="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/nu
       printf "  gateway >= 70%% of nginx hop at saturation %5.0f%%    %s\n", 100 * gp, gp >= 0.70 ? "PASS" : "FAIL"
       printf "  added p50 <= 200 us at concurrency 1      %5.0f us  %s\n", ap, ap <= 200 ? "PASS" : "FAIL"
       printf "  zero errors                               %5d     %s\n", errs, errs == 0 ? "PASS" : "FAIL"
+      printf "\nNoise: processes outside the benchmark used a median %.0f%% (max %.0f%%) of all cores during the\n", \
+        median(vals["other"]), maxother
+      printf "measured runs; above ~10%% the absolute numbers are disturbed, compare the ratios (see bench/README.md).\n"
     }' "$raw_tsv"
   echo
-  echo "Per-run results (round, kind, target, req/s, p50 us, p99 us, non-2xx, socket errors):"
-  awk -F'\t' 'NR > 1 && $1 > 0 {printf "  %s %s %-7s %10.0f %8.0f %8.0f %4d %4d\n", $1, $2, $3, $4, $5, $6, $7, $8}' "$raw_tsv"
+  echo "Per-run results (other CPU = share of all cores used by processes outside this benchmark):"
+  printf '  %5s %4s %-8s %10s %8s %8s %7s %7s %9s\n' round kind target req/s 'p50 us' 'p99 us' non-2xx sockerr 'other CPU'
+  awk -F'\t' 'NR > 1 && $1 > 0 {printf "  %5s %4s %-8s %10.0f %8.0f %8.0f %7d %7d %8s%%\n", $1, $2, $3, $4, $5, $6, $7, $8, $9}' "$raw_tsv"
 } | tee "$summary_file"
 log "summary written to $summary_file (raw wrk output and server logs: $raw_log)"
