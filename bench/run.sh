@@ -32,6 +32,7 @@ done
 [ "$CONNECTIONS" -ge "$THREADS" ] || die "CONNECTIONS ($CONNECTIONS) must be >= THREADS ($THREADS)"
 
 # ---------------------------------------------------------------------------- tools
+PATH="$PATH:/usr/sbin"   # nginx lives in /usr/sbin, which is not on every user's PATH
 need_pkgs=()
 command -v nginx >/dev/null 2>&1 || need_pkgs+=(nginx-light)
 command -v wrk >/dev/null 2>&1 || need_pkgs+=(wrk)
@@ -46,11 +47,11 @@ if [ "${#need_pkgs[@]}" -gt 0 ]; then
   if [ ! -e "$policy" ]; then
     printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && own_policy=1
   fi
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+  apt_rc=0
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null; } || apt_rc=$?
   [ "$own_policy" -eq 0 ] || rm -f "$policy"
+  [ "$apt_rc" -eq 0 ] || die "apt-get failed (exit $apt_rc)"
 fi
-PATH="$PATH:/usr/sbin"   # nginx lives in /usr/sbin, which is not on every user's PATH
 command -v nginx >/dev/null 2>&1 || die "nginx not found after install"
 
 # The launcher finds a JDK 21+ and (re)builds target/switchboard.jar when needed.
@@ -69,10 +70,15 @@ done
 tmp="$(mktemp -d -t switchboard-bench.XXXXXX)"
 chmod 755 "$tmp"   # nginx workers drop to an unprivileged user when started as root
 pids=()
+wrk_pid=""      # set while a wrk run is going
+sampler_pid=""  # set while the CPU sampler of a wrk run is going
 
 cleanup() {
   local rc=$? pid
   trap - EXIT INT TERM
+  # A wrk run still going (the script was interrupted): timeout passes the TERM on to wrk.
+  if [ -n "$wrk_pid" ]; then kill -TERM "$wrk_pid" 2>/dev/null || true; wait "$wrk_pid" 2>/dev/null || true; fi
+  if [ -n "$sampler_pid" ]; then kill -TERM "$sampler_pid" 2>/dev/null || true; wait "$sampler_pid" 2>/dev/null || true; fi
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   # Give each process a few seconds to exit cleanly, then force it.
   for pid in "${pids[@]}"; do
@@ -96,7 +102,7 @@ raw_log="$results_dir/$stamp.log"   # every wrk output and the server logs, for 
 : >"$raw_log"
 
 # ---------------------------------------------------------------------------- static upstream
-# A fixed chat.completion (about 400 bytes, with usage). It must not contain ' or $ (nginx quoting).
+# A fixed chat.completion (440 bytes, with usage). It must not contain ' or $ (nginx quoting).
 reply='{"id":"chatcmpl-bench-000000000000000000000","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini","system_fingerprint":"fp_bench","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! This is the fixed reply of the Switchboard benchmark upstream, about as long as a short answer.","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":24,"total_tokens":33}}'
 
 # Settings shared by both nginx instances. keepalive_requests is raised from its default
@@ -256,42 +262,48 @@ printf 'round\tkind\ttarget\trps\tp50_us\tp99_us\tnon2xx\tsocket_errors\tother_c
 
 # How much CPU did processes other than ours use during a run? On a shared machine that is
 # the noise: it is printed per run so a disturbed run can be recognised. It is the growth of
-# utime+stime+cutime+cstime (children's time arrives in the parent when it reaps them) over
-# every process except this script (whose reaped children include wrk), the two nginx
-# instances, the JVM and the kernel's ksoftirqd threads (which run loopback TCP work under
-# load). /proc/stat's busy total is not used: it splits the same time into user, system and
-# softirq differently from the per-process counters.
+# utime+stime of every process except ours (this script and its children, the two nginx
+# instances and their workers, the JVM, wrk) and the kernel's ksoftirqd threads (which run
+# loopback TCP work under load). Processes come and go (build tools fork JVMs), so a sampler
+# snapshots /proc every second during the run; a process first seen after the start counts
+# from zero. Neither /proc/stat (tick-sampled, it disagrees with per-process times for this
+# ping-pong load) nor cutime (a reaped child's whole life at once) would be accurate.
 clk_tck="$(getconf CLK_TCK)"
 ncpu="$(nproc)"
-own_pids=("$$" "${pids[@]}")
-for pid in "${pids[@]}"; do
-  while read -r child; do own_pids+=("$child"); done < <(pgrep -P "$pid" || true)
-done
-while read -r k; do own_pids+=("$k"); done < <(pgrep '^ksoftirqd/' || true)
-cpu_snapshot() {   # cpu_snapshot FILE: "pid ticks" for every process but ours
+cpu_snapshot() {   # cpu_snapshot TAG [MORE_OWN_PIDS...]: "TAG pid ticks" per process not ours
   # cat, not awk on the glob: processes that exit meanwhile must not stop the read.
-  cat /proc/[0-9]*/stat 2>/dev/null | awk -v own=" ${own_pids[*]} " '{
-      pid = $1; sub(/^.*\) /, "")   # comm may hold spaces; fields restart after ") "
-      if (index(own, " " pid " ") == 0) print pid, $12 + $13 + $14 + $15
-    }' >"$1"
+  cat /proc/[0-9]*/stat 2>/dev/null | awk -v tag="$1" -v own=" $$ ${pids[*]} ${*:2} " '{
+      if ($0 ~ /^[0-9]+ \(ksoftirqd\//) next
+      pid = $1; sub(/^.*\) /, "")   # comm may hold spaces; fields restart after ") ", $2 = ppid
+      if (index(own, " " pid " ") || index(own, " " $2 " ")) next
+      print tag, pid, $12 + $13
+    }'
 }
-other_cpu_pct() {   # other_cpu_pct BEFORE AFTER NANOSECONDS
-  awk -v ns="$3" -v hz="$clk_tck" -v n="$ncpu" 'NR == FNR { before[$1] = $2; next }
-      { d = $2 - before[$1]; if (d > 0) sum += d }
-      END { printf "%.0f", 100 * sum / (ns / 1e9 * hz * n) }' "$1" "$2"
+other_cpu_pct() {   # other_cpu_pct SNAPSHOTS NANOSECONDS
+  awk -v ns="$2" -v hz="$clk_tck" -v n="$ncpu" '
+      { if (!($2 in base)) base[$2] = ($1 == "start") ? $3 : 0; last[$2] = $3 }
+      END { for (p in last) sum += last[p] - base[p]; printf "%.0f", 100 * sum / (ns / 1e9 * hz * n) }' "$1"
 }
 
 # run_wrk ROUND KIND TARGET THREADS CONNS SECONDS: one wrk run, recorded in raw_tsv (ROUND 0 = warm-up).
 run_wrk() {
   local round="$1" kind="$2" target="$3" threads="$4" conns="$5" secs="$6" out line
   local t0 t1 other
-  cpu_snapshot "$tmp/cpu.before"; t0="$(date +%s%N)"
-  # timeout is only a safety net: wrk stops by itself after -d.
+  cpu_snapshot start >"$tmp/cpu"; t0="$(date +%s%N)"
+  # timeout is only a safety net: wrk stops by itself after -d. It runs in the background and
+  # is waited for, so that a signal to this script is handled at once, not after the run.
   BENCH_KEY="$BENCH_KEY" timeout --signal=INT --kill-after=10 "$((secs + 30))" \
     wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 5s --latency -s "$lua" "${url[$target]}" \
-    >"$tmp/wrk.out" 2>&1 || true
-  t1="$(date +%s%N)"; cpu_snapshot "$tmp/cpu.after"
-  other="$(other_cpu_pct "$tmp/cpu.before" "$tmp/cpu.after" "$((t1 - t0))")"
+    >"$tmp/wrk.out" 2>&1 &
+  wrk_pid=$!
+  (while sleep 1; do cpu_snapshot run "$wrk_pid" "$BASHPID" >>"$tmp/cpu"; done) &
+  sampler_pid=$!
+  wait "$wrk_pid" || true
+  wrk_pid=""
+  kill "$sampler_pid" 2>/dev/null || true; wait "$sampler_pid" 2>/dev/null || true
+  sampler_pid=""
+  t1="$(date +%s%N)"; cpu_snapshot end >>"$tmp/cpu"
+  other="$(other_cpu_pct "$tmp/cpu" "$((t1 - t0))")"
   out="$(cat "$tmp/wrk.out")"
   printf '==== round %s %s %s (wrk -t%s -c%s -d%ss), other processes %s%% CPU\n%s\n' \
     "$round" "$kind" "$target" "$threads" "$conns" "$secs" "$other" "$out" >>"$raw_log"
