@@ -90,12 +90,14 @@ public final class Gateway implements AutoCloseable {
         int port = settings.port() == 0 ? freePort() : settings.port();
 
         Vertx vertx = Vertx.builder()
-                .with(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(options.eventLoops()))
+                .with(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(options.eventLoops()).setDisableTCCL(true))
                 .build();
         Gateway gateway = new Gateway(settings, vertx, snapshots, port);
         HttpServerOptions serverOptions = new HttpServerOptions()
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
+                // every handler, and the upstream call it makes, runs on the connection's own event loop
+                .setStrictThreadMode(true)
                 .setHandle100ContinueAutomatically(true);
         if (settings.tlsCertFile().isPresent()) {
             serverOptions.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()

@@ -5,7 +5,6 @@ import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayError;
 import io.vertx.core.MultiMap;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -31,9 +30,9 @@ public final class Authenticator {
         if (key == null || key.isEmpty()) {
             throw GatewayError.of(ErrorKind.INVALID_API_KEY, "Missing API key. Send it as 'Authorization: Bearer <key>'.");
         }
-        byte[] hash = KeyHash.sha256(key);
-        if (master.matches(hash)) return Principal.MASTER;
-        KeySpec spec = keysByHash.get(HexFormat.of().formatHex(hash));
+        KeyHash.Hashed hashed = KeyHash.hashedRecently(key);
+        if (master.matches(hashed.raw())) return Principal.MASTER;
+        KeySpec spec = keysByHash.get(hashed.hex());
         if (spec == null) throw GatewayError.of(ErrorKind.INVALID_API_KEY, "Invalid API key.");
         if (!spec.enabled()) throw GatewayError.of(ErrorKind.KEY_DISABLED, "This API key is disabled.");
         if (spec.expiresAt() != null && !clock.instant().isBefore(spec.expiresAt())) {

@@ -21,6 +21,35 @@ public final class KeyHash {
 
     private KeyHash() {}
 
+    /** A key's SHA-256, raw and as lower-case hex. */
+    public record Hashed(byte[] raw, String hex) {}
+
+    private static final int RECENT = 256;
+
+    /**
+     * Each event loop remembers the hashes of the last {@value #RECENT} keys it saw, so a client's
+     * steady stream of requests hashes its key once, not per request. Lookups stay exact: the
+     * cache is keyed by the whole presented key.
+     */
+    private static final ThreadLocal<java.util.LinkedHashMap<String, Hashed>> RECENTLY = ThreadLocal.withInitial(
+            () -> new java.util.LinkedHashMap<>(RECENT * 2, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Hashed> eldest) {
+                    return size() > RECENT;
+                }
+            });
+
+    public static Hashed hashedRecently(String key) {
+        var recent = RECENTLY.get();
+        Hashed h = recent.get(key);
+        if (h == null) {
+            byte[] raw = sha256(key);
+            h = new Hashed(raw, HexFormat.of().formatHex(raw));
+            recent.put(key, h);
+        }
+        return h;
+    }
+
     public static byte[] sha256(String key) {
         return SHA256.get().digest(key.getBytes(StandardCharsets.UTF_8));
     }

@@ -2,7 +2,11 @@ package dev.switchboard.transport;
 
 import dev.switchboard.config.Timeouts;
 import io.vertx.core.Vertx;
+import io.netty.channel.EventLoop;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.internal.ContextInternal;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The deadlines of one upstream call: the whole call ({@code totalMs}), and for streams the first
@@ -16,22 +20,28 @@ import io.vertx.core.http.HttpClientRequest;
  */
 public final class CallDeadlines {
 
-    private final Vertx vertx;
+    private final EventLoop loop;
     private final Timeouts timeouts;
     private final boolean stream;
     private HttpClientRequest request;
-    private long totalTimer = -1;
-    private long eventTimer = -1;
+    private ScheduledFuture<?> totalTimer;
+    private ScheduledFuture<?> eventTimer;
     private long lastEventNanos;
     private boolean sawEvent;
     private String expired;
 
+    /** Must be created on the event loop that will run the call (the request's). */
     public CallDeadlines(Vertx vertx, Timeouts timeouts, boolean stream) {
-        this.vertx = vertx;
+        this.loop = ((ContextInternal) vertx.getOrCreateContext()).nettyEventLoop();
         this.timeouts = timeouts;
         this.stream = stream;
-        totalTimer = vertx.setTimer(timeouts.totalMs(), id -> expire("total"));
-        if (stream) eventTimer = vertx.setTimer(timeouts.firstTokenMs(), id -> expire("first-token"));
+        totalTimer = schedule(timeouts.totalMs(), () -> expire("total"));
+        if (stream) eventTimer = schedule(timeouts.firstTokenMs(), () -> expire("first-token"));
+    }
+
+    /** Netty's own scheduler: a queue insertion on this event loop, no cross-thread bookkeeping. */
+    private ScheduledFuture<?> schedule(long ms, Runnable task) {
+        return loop.schedule(task, ms, TimeUnit.MILLISECONDS);
     }
 
     /** The request to reset when a deadline passes. */
@@ -45,15 +55,15 @@ public final class CallDeadlines {
         lastEventNanos = System.nanoTime();
         if (!sawEvent) {
             sawEvent = true;
-            vertx.cancelTimer(eventTimer);
-            eventTimer = vertx.setTimer(timeouts.idleMs(), id -> idleCheck());
+            if (eventTimer != null) eventTimer.cancel(false);
+            eventTimer = schedule(timeouts.idleMs(), this::idleCheck);
         }
     }
 
     private void idleCheck() {
         long silentMs = (System.nanoTime() - lastEventNanos) / 1_000_000;
         if (silentMs >= timeouts.idleMs()) expire("idle");
-        else eventTimer = vertx.setTimer(Math.max(1, timeouts.idleMs() - silentMs), id -> idleCheck());
+        else eventTimer = schedule(Math.max(1, timeouts.idleMs() - silentMs), this::idleCheck);
     }
 
     private void expire(String which) {
@@ -73,9 +83,9 @@ public final class CallDeadlines {
     }
 
     public void cancel() {
-        if (totalTimer >= 0) vertx.cancelTimer(totalTimer);
-        if (eventTimer >= 0) vertx.cancelTimer(eventTimer);
-        totalTimer = -1;
-        eventTimer = -1;
+        if (totalTimer != null) totalTimer.cancel(false);
+        if (eventTimer != null) eventTimer.cancel(false);
+        totalTimer = null;
+        eventTimer = null;
     }
 }

@@ -6,6 +6,7 @@ import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.transport.Json;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
@@ -31,12 +32,19 @@ final class OpenAiBodies {
 
     /** {@code x-switchboard-*} routing headers and the provider's pass-back headers, before the head is written. */
     static void routingHeaders(HttpServerResponse resp, Exchange ex, String upstreamModel, MultiMap passBack) {
-        resp.headers().addAll(passBack);
-        resp.putHeader("x-switchboard-provider", ex.deployment().provider().id());
-        resp.putHeader("x-switchboard-deployment", ex.deployment().id());
-        resp.putHeader("x-switchboard-upstream-model", upstreamModel);
-        resp.putHeader("x-switchboard-attempts", Integer.toString(ex.attempts()));
+        if (!passBack.isEmpty()) resp.headers().addAll(passBack);
+        resp.putHeader(PROVIDER, ex.deployment().provider().id());
+        resp.putHeader(DEPLOYMENT, ex.deployment().id());
+        resp.putHeader(UPSTREAM_MODEL, upstreamModel);
+        resp.putHeader(ATTEMPTS, ex.attempts() == 1 ? ONE : Integer.toString(ex.attempts()));
         String trace = ex.trace();
-        if (trace != null) resp.putHeader("x-switchboard-trace", trace);
+        if (trace != null) resp.putHeader(TRACE, trace);
     }
+
+    private static final CharSequence PROVIDER = HttpHeaders.createOptimized("x-switchboard-provider");
+    private static final CharSequence DEPLOYMENT = HttpHeaders.createOptimized("x-switchboard-deployment");
+    private static final CharSequence UPSTREAM_MODEL = HttpHeaders.createOptimized("x-switchboard-upstream-model");
+    private static final CharSequence ATTEMPTS = HttpHeaders.createOptimized("x-switchboard-attempts");
+    private static final CharSequence TRACE = HttpHeaders.createOptimized("x-switchboard-trace");
+    private static final CharSequence ONE = HttpHeaders.createOptimized("1");
 }

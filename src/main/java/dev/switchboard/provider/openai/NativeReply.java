@@ -74,7 +74,7 @@ public final class NativeReply {
         Buffer out = Buffer.buffer(b.length + quoted.length + 10);
         String upstreamModel = null;
         if (modelStart >= 0) {
-            if (b[modelStart] == '"') upstreamModel = Json.parse(java.util.Arrays.copyOfRange(b, modelStart, modelEnd)).asText();
+            if (b[modelStart] == '"') upstreamModel = stringValue(b, modelStart, modelEnd);
             out.appendBytes(b, 0, modelStart).appendBytes(quoted).appendBytes(b, modelEnd, b.length - modelEnd);
         } else {
             out.appendBytes(b, 0, open + 1).appendString("\"model\":").appendBytes(quoted);
@@ -87,6 +87,14 @@ public final class NativeReply {
             usage = OpenAiProvider.usage(u);
         }
         return new Rewritten(out, usage, upstreamModel);
+    }
+
+    /** A JSON string's value; the common case without escapes needs no parser. */
+    private static String stringValue(byte[] b, int start, int end) throws IOException {
+        for (int k = start + 1; k < end - 1; k++) {
+            if (b[k] == '\\') return Json.parse(java.util.Arrays.copyOfRange(b, start, end)).asText();
+        }
+        return new String(b, start + 1, end - start - 2, StandardCharsets.UTF_8);
     }
 
     private static byte[] quoted(String s) {
