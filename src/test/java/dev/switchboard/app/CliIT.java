@@ -133,6 +133,7 @@ class CliIT {
                             .build(), HttpResponse.BodyHandlers.ofString());
                 } catch (IOException e) {
                     if (System.nanoTime() > deadline) throw e;
+                    java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
                 }
             }
             assertThat(r.statusCode()).isEqualTo(200);
@@ -153,6 +154,7 @@ class CliIT {
             } catch (IOException e) {
                 if (System.nanoTime() > deadline) throw e;
             }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
         }
     }
 }

@@ -88,7 +88,7 @@ class GracefulShutdownIT {
             } catch (IOException e) {
                 if (System.nanoTime() > deadline) throw e;
             }
-            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
         }
     }
 

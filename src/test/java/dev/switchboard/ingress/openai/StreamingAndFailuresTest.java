@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.testing.GatewayFixture;
+import dev.switchboard.testing.Await;
 import dev.switchboard.testing.SimulatorBackedTest;
 import dev.switchboard.transport.Json;
 import java.io.BufferedReader;
@@ -100,8 +101,7 @@ class StreamingAndFailuresTest extends SimulatorBackedTest {
         BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
         assertThat(in.readLine()).startsWith("data: ");
         in.close();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (sim.abandoned() == before && System.nanoTime() < deadline) Thread.onSpinWait();
+        Await.until(() -> sim.abandoned() > before, Duration.ofSeconds(10));
         assertThat(sim.abandoned()).isEqualTo(before + 1);
     }
 
@@ -114,12 +114,10 @@ class StreamingAndFailuresTest extends SimulatorBackedTest {
                     + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n";
             s.getOutputStream().write((head + body).getBytes(StandardCharsets.UTF_8));
             s.getOutputStream().flush();
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (sim.received().isEmpty() && System.nanoTime() < deadline) Thread.onSpinWait();
+            Await.until(() -> !sim.received().isEmpty(), Duration.ofSeconds(5));
             assertThat(sim.received()).hasSize(1);
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(4).toNanos();
-        while (sim.abandoned() == before && System.nanoTime() < deadline) Thread.onSpinWait();
+        Await.until(() -> sim.abandoned() > before, Duration.ofSeconds(4));
         assertThat(sim.abandoned()).as("the upstream call was reset before the simulator answered").isEqualTo(before + 1);
         assertThat(sim.received()).hasSize(1);
     }
