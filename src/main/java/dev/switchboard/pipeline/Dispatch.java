@@ -1,6 +1,7 @@
 package dev.switchboard.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.EmbeddingRequest;
@@ -110,7 +111,11 @@ public final class Dispatch {
             };
             if (again) return attempt(ex, pool, tried, n + 1, call);
             GatewayError error = e.error();
-            if (e.failureClass() != FailureClass.REQUEST) error = error.withRetryAfter(error.retryAfterMs(), true);
+            // the gateway already retried what could be retried: tell SDKs not to retry again
+            // (shedding load under a full upstream queue is the exception: a retry soon may pass)
+            if (e.failureClass() != FailureClass.REQUEST && error.kind() != ErrorKind.SERVICE_UNAVAILABLE) {
+                error = error.withRetryAfter(error.retryAfterMs(), true);
+            }
             return Future.failedFuture(error);
         });
     }

@@ -58,6 +58,12 @@ public final class UpstreamErrors {
             return new UpstreamException(FailureClass.GATEWAY, GatewayError.of(ErrorKind.UPSTREAM_ERROR,
                     "The gateway refused to call this deployment's address."), 0, cause.getMessage());
         }
+        if (cause instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
+            // our own queue towards this upstream is full: shed load rather than queue behind it
+            return new UpstreamException(FailureClass.GATEWAY, GatewayError.of(ErrorKind.SERVICE_UNAVAILABLE,
+                    "The gateway has too many requests waiting for this provider; retry shortly.").withRetryAfter(1000, false),
+                    0, cause.getMessage());
+        }
         if (cause instanceof TimeoutException || (cause != null && cause.getClass().getSimpleName().contains("Timeout"))) {
             return timeout("connect", cause.getMessage());
         }
