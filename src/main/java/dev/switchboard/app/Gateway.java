@@ -85,6 +85,8 @@ public final class Gateway implements AutoCloseable {
                 throw new SettingsException(e.getMessage());
             }
         });
+        config.keys().stream().filter(k -> k.key() == null).forEach(k -> LOG.warn(
+                "config key '{}' has no fixed 'key' value; it cannot authenticate until the store gives it one", k.name()));
         MasterKey master = MasterKey.load(settings.masterKey(), settings.dataDir(), options.stdout());
         SnapshotHolder snapshots = new SnapshotHolder(snapshot);
         int port = settings.port() == 0 ? freePort() : settings.port();
