@@ -63,6 +63,7 @@ public final class Main implements Callable<Integer> {
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 gateway.drain();
+                LogSetup.flush();
                 stopped.countDown();
             }, "switchboard-shutdown"));
             try {

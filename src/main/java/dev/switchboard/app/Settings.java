@@ -185,7 +185,7 @@ public record Settings(
             try {
                 return URI.create(v);
             } catch (IllegalArgumentException e) {
-                throw fail(name, "is not a valid URL: " + v);
+                throw fail(name, "is not a valid URL (value not shown: it may hold a password)");
             }
         }
 

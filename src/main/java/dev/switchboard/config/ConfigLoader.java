@@ -41,6 +41,7 @@ public final class ConfigLoader {
             .addModule(new JavaTimeModule())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
     private final Function<String, String> env;
@@ -105,12 +106,12 @@ public final class ConfigLoader {
         Matcher m = VAR.matcher(value);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
+            // as in the shell: ${VAR} needs VAR set (empty counts as set); ${VAR:-d} takes d when VAR is unset or empty
             String v = env.apply(m.group(1));
-            if (v == null || v.isEmpty()) {
-                if (m.group(2) == null) {
-                    throw new ConfigException(path + ": environment variable " + m.group(1) + " is not set");
-                }
-                v = m.group(2);
+            if (m.group(2) != null) {
+                if (v == null || v.isEmpty()) v = m.group(2);
+            } else if (v == null) {
+                throw new ConfigException(path + ": environment variable " + m.group(1) + " is not set");
             }
             m.appendReplacement(out, Matcher.quoteReplacement(v));
         }

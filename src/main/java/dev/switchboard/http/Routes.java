@@ -48,7 +48,10 @@ public final class Routes {
                             "x-stainless-os", "x-stainless-lang", "x-stainless-package-version", "x-stainless-runtime",
                             "x-stainless-runtime-version", "x-stainless-arch", "x-stainless-retry-count", "x-stainless-timeout"))
                     .exposedHeaders(Set.of("x-request-id", "x-switchboard-provider", "x-switchboard-deployment",
-                            "x-switchboard-upstream-model", "x-switchboard-attempts", "x-switchboard-overhead-ms", "retry-after"));
+                            "x-switchboard-upstream-model", "x-switchboard-attempts", "x-switchboard-overhead-ms",
+                            "x-switchboard-trace", "x-switchboard-cache", "retry-after", "retry-after-ms", "x-should-retry",
+                            "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests",
+                            "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens"));
             for (String origin : deps.corsOrigins()) cors.addOrigin(origin);
             router.route("/v1/*").handler(cors);
         }

@@ -5,6 +5,7 @@ import dev.switchboard.provider.UpstreamException;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -32,13 +33,15 @@ public final class SseResponse<T> implements EventSource.EventSink<T> {
     private final Framing<T> framing;
     private final long pingMs;
     private final Buffer ping;
-    private final Runnable onFinish;
+    private final Consumer<UpstreamException> onFinish;
     private EventSource<T> source;
     private long pingTimer = -1;
     private long lastWriteNanos;
     private boolean finished;
 
-    public SseResponse(Vertx vertx, HttpServerResponse response, Framing<T> framing, long pingMs, Buffer ping, Runnable onFinish) {
+    /** @param onFinish runs once when the relay ends: with the failure that ended it, or null */
+    public SseResponse(Vertx vertx, HttpServerResponse response, Framing<T> framing, long pingMs, Buffer ping,
+                       Consumer<UpstreamException> onFinish) {
         this.vertx = vertx;
         this.response = response;
         this.framing = framing;
@@ -76,12 +79,12 @@ public final class SseResponse<T> implements EventSource.EventSink<T> {
 
     @Override
     public void onEnd() {
-        finish(framing.end());
+        finish(framing.end(), null);
     }
 
     @Override
     public void onError(UpstreamException error) {
-        finish(framing.error(error));
+        finish(framing.error(error), error);
     }
 
     private void write(Buffer frame) {
@@ -94,13 +97,13 @@ public final class SseResponse<T> implements EventSource.EventSink<T> {
         if ((System.nanoTime() - lastWriteNanos) / 1_000_000 >= pingMs - 1) write(ping);
     }
 
-    private void finish(Buffer last) {
+    private void finish(Buffer last, UpstreamException error) {
         if (finished) return;
         finished = true;
         stopPing();
         if (last != null && !response.ended() && !response.closed()) response.end(last);
         else if (!response.ended() && !response.closed()) response.end();
-        onFinish.run();
+        onFinish.accept(error);
     }
 
     private void clientGone() {
@@ -108,7 +111,7 @@ public final class SseResponse<T> implements EventSource.EventSink<T> {
         finished = true;
         stopPing();
         source.cancel();
-        onFinish.run();
+        onFinish.accept(null);
     }
 
     private void stopPing() {

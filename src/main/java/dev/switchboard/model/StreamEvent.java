@@ -1,11 +1,9 @@
 package dev.switchboard.model;
 
-import dev.switchboard.error.GatewayError;
-
 /**
  * One event of a streamed answer. A well-formed stream is: {@link Start}, any number of deltas,
- * a {@link Finish} per choice, then at most one {@link UsageReport} — or {@link Failure} at any
- * point after Start. {@code choice} is the index of the choice (for {@code n > 1}).
+ * a {@link Finish} per choice, then at most one {@link UsageReport}. A stream that fails after it
+ * began says so through its source's {@code onError}, never as an event, so no encoder can drop it. {@code choice} is the index of the choice (for {@code n > 1}).
  */
 public sealed interface StreamEvent {
 
@@ -23,7 +21,4 @@ public sealed interface StreamEvent {
     record Finish(int choice, FinishReason reason) implements StreamEvent {}
 
     record UsageReport(Usage usage) implements StreamEvent {}
-
-    /** The stream failed after it began; the client gets an error event in its own format. */
-    record Failure(GatewayError error) implements StreamEvent {}
 }

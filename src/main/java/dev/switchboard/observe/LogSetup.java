@@ -1,5 +1,6 @@
 package dev.switchboard.observe;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -10,10 +11,16 @@ import ch.qos.logback.core.encoder.Encoder;
 import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.LoggerFactory;
 
-/** Configures logging from {@code LOG_FORMAT} ({@code text} or {@code json}) and {@code LOG_LEVEL}, to stderr. */
+/**
+ * Configures logging from {@code LOG_FORMAT} ({@code text} or {@code json}) and {@code LOG_LEVEL}, to stderr. */
 public final class LogSetup {
 
     private LogSetup() {}
+
+    /** Flushes queued lines and stops logging; the last step of a shutdown. */
+    public static void flush() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) ctx.stop();
+    }
 
     public static void apply(String format, String level) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) return;
@@ -31,14 +38,22 @@ public final class LogSetup {
             text.start();
             encoder = text;
         }
-        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
-        appender.setContext(ctx);
-        appender.setTarget("System.err");
-        appender.setEncoder(encoder);
-        appender.start();
+        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+        console.setContext(ctx);
+        console.setTarget("System.err");
+        console.setEncoder(encoder);
+        console.start();
+        // event loops log through a bounded queue and never wait on stderr: when it is full, lines are dropped
+        AsyncAppender async = new AsyncAppender();
+        async.setContext(ctx);
+        async.setQueueSize(8192);
+        async.setDiscardingThreshold(0);
+        async.setNeverBlock(true);
+        async.addAppender(console);
+        async.start();
         Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(level, Level.INFO));
-        root.addAppender(appender);
+        root.addAppender(async);
         ctx.getLogger("io.netty").setLevel(Level.WARN);
         ctx.getLogger("io.vertx").setLevel(Level.WARN);
     }

@@ -90,18 +90,20 @@ public final class SseJsonSource implements EventSource<ObjectNode> {
     private void finish(UpstreamException error) {
         if (done) return;
         done = true;
-        deadlines.cancel();
+        deadlines.settle();
         if (error == null) sink.onEnd();
         else sink.onError(error);
     }
 
     @Override
     public void pause() {
+        deadlines.paused();
         response.pause();
     }
 
     @Override
     public void resume() {
+        deadlines.resumed();
         response.resume();
     }
 
@@ -109,7 +111,7 @@ public final class SseJsonSource implements EventSource<ObjectNode> {
     public void cancel() {
         if (done) return;
         done = true;
-        deadlines.cancel();
+        deadlines.settle();
         response.request().reset();
     }
 }

@@ -67,10 +67,17 @@ public final class OutboundConnector {
                 .setProtocolVersion(HttpVersion.HTTP_2);
         options.caFile().ifPresent(ca -> tlsOptions.setTrustOptions(TrustOptions.wrap(trustWithExtraCa(ca))));
         options.httpsProxy().ifPresent(proxy -> {
-            tlsOptions.setProxyOptions(new ProxyOptions()
+            ProxyOptions proxyOptions = new ProxyOptions()
                     .setType(ProxyType.HTTP)
                     .setHost(proxy.getHost())
-                    .setPort(proxy.getPort() > 0 ? proxy.getPort() : 3128));
+                    .setPort(proxy.getPort() > 0 ? proxy.getPort() : 3128);
+            String userInfo = proxy.getUserInfo(); // http://user:password@proxy:3128
+            if (userInfo != null) {
+                int colon = userInfo.indexOf(':');
+                proxyOptions.setUsername(colon < 0 ? userInfo : userInfo.substring(0, colon));
+                if (colon >= 0) proxyOptions.setPassword(userInfo.substring(colon + 1));
+            }
+            tlsOptions.setProxyOptions(proxyOptions);
             tlsOptions.setNonProxyHosts(nonProxyHosts(options.noProxy()));
         });
         this.tls = vertx.httpClientBuilder().with(tlsOptions).with(pool).build();

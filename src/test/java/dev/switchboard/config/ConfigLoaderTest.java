@@ -185,6 +185,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void parse_duplicateMappingKey_isAnError() {
+        assertThatThrownBy(() -> parse("models:\n  m: [ { provider: ollama, upstreamModel: a } ]\n  m: [ { provider: ollama, upstreamModel: b } ]\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("m");
+    }
+
+    @Test
+    void parse_variableSetToEmpty_isSetNotMissing() {
+        Map<String, String> env = new HashMap<>(ENV);
+        env.put("CI_KEY", "");
+        // the empty value reaches validation, which names the key as too short: set, not unset
+        assertThatThrownBy(() -> parse(SAMPLE, env)).isInstanceOf(ConfigException.class).hasMessageStartingWith("keys[0].key: ");
+    }
+
+    @Test
     void parse_unknownField_isNamedWithItsPath() {
         assertThatThrownBy(() -> parse(SAMPLE.replace("weight: 2", "wieght: 2")))
                 .isInstanceOf(ConfigException.class)

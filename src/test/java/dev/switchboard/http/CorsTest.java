@@ -22,6 +22,8 @@ class CorsTest {
             assertThat(preflight.headers().firstValue("access-control-allow-origin")).hasValue("https://app.example.com");
             HttpResponse<String> get = gw.get("/v1/models", "Origin", "https://app.example.com");
             assertThat(get.headers().firstValue("access-control-allow-origin")).hasValue("https://app.example.com");
+            assertThat(get.headers().firstValue("access-control-expose-headers").orElseThrow())
+                    .contains("x-should-retry").contains("retry-after-ms").contains("x-request-id");
             HttpResponse<String> other = gw.get("/v1/models", "Origin", "https://evil.example.com");
             assertThat(other.headers().firstValue("access-control-allow-origin")).isEmpty();
             assertThat(other.statusCode()).isEqualTo(403);

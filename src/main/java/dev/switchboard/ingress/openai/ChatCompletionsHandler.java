@@ -24,6 +24,8 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class ChatCompletionsHandler implements Handler<RoutingContext> {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChatCompletionsHandler.class);
+
     private final Vertx vertx;
     private final Dispatch dispatch;
     private final long pingMs;
@@ -39,7 +41,9 @@ public final class ChatCompletionsHandler implements Handler<RoutingContext> {
         Exchange ex = Exchange.of(ctx);
         JsonNode root = OpenAiBodies.parse(ctx);
         ChatRequest request = OpenAiChatDecoder.decode(root);
-        ctx.response().closeHandler(v -> ex.cancellation().cancel());
+        ctx.response().closeHandler(v -> {
+            if (!ctx.response().ended()) ex.cancellation().cancel();
+        });
         dispatch.chat(ex, request, (ObjectNode) root, WireFormat.OPENAI_CHAT, UpstreamHeaders.forwardable(ctx.request().headers()))
                 .onSuccess(reply -> write(ctx, ex, request, reply))
                 .onFailure(ctx::fail);
@@ -67,15 +71,23 @@ public final class ChatCompletionsHandler implements Handler<RoutingContext> {
                 OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), s.headers());
                 UsageCell usage = new UsageCell();
                 new SseResponse<>(vertx, resp, OpenAiStreams.nativeFraming(request.model(), request.includeUsage(), usage::set),
-                        pingMs, OpenAiStreams.PING, () -> Settle.usage(ex, usage.value)).start(s.chunks());
+                        pingMs, OpenAiStreams.PING, failure -> settle(ex, usage.value, failure)).start(s.chunks());
             }
             case ChatReply.CanonicalStream s -> {
                 OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), s.headers());
                 UsageCell usage = new UsageCell();
                 new SseResponse<>(vertx, resp, OpenAiStreams.canonicalFraming(request.model(), request.includeUsage(), usage::set),
-                        pingMs, OpenAiStreams.PING, () -> Settle.usage(ex, usage.value)).start(s.events());
+                        pingMs, OpenAiStreams.PING, failure -> settle(ex, usage.value, failure)).start(s.events());
             }
         }
+    }
+
+    private static void settle(Exchange ex, Usage usage, dev.switchboard.provider.UpstreamException failure) {
+        if (failure != null) {
+            LOG.warn("stream failed after commit request_id={} deployment={} provider={} class={} detail={}", ex.requestId(),
+                    ex.deployment().id(), ex.deployment().provider().id(), failure.failureClass(), failure.getMessage());
+        }
+        Settle.usage(ex, usage);
     }
 
     private static void cancel(ChatReply reply) {

@@ -75,7 +75,6 @@ public final class OpenAiChunkEncoder {
                 c.set("usage", OpenAiChatEncoder.usage(u.usage()));
                 yield c;
             }
-            case StreamEvent.Failure f -> null;
         };
     }
 

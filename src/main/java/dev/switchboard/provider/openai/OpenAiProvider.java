@@ -157,17 +157,22 @@ public final class OpenAiProvider implements Provider {
         Buffer payload = Json.buffer(body);
         return connector.send(HttpMethod.POST, d.baseUrl(), path, headers, payload, d.timeouts().connectMs(), req -> {
                     deadlines.attach(req);
+                    // once the call is over its connection may serve another request: never reset it then
                     cancellation.onCancel(() -> {
-                        deadlines.cancel();
+                        if (deadlines.settled()) return;
+                        deadlines.settle();
                         req.reset();
                     });
                 })
-                .recover(t -> Future.failedFuture(deadlines.expired() != null
-                        ? UpstreamErrors.timeout(deadlines.expired(), t.toString()) : UpstreamErrors.transport(t)))
+                .recover(t -> {
+                    String expired = deadlines.expired();
+                    deadlines.settle();
+                    return Future.failedFuture(expired != null ? UpstreamErrors.timeout(expired, t.toString()) : UpstreamErrors.transport(t));
+                })
                 .compose(resp -> {
                     if (resp.statusCode() < 300) return Future.succeededFuture(resp);
                     return resp.body().transform(ar -> {
-                        deadlines.cancel();
+                        deadlines.settle();
                         JsonNode err = null;
                         String text = ar.succeeded() ? ar.result().toString() : String.valueOf(ar.cause());
                         try {
@@ -184,7 +189,7 @@ public final class OpenAiProvider implements Provider {
     /** The whole reply, rewritten for the client in one pass. */
     private static Future<NativeReply.Rewritten> reply(HttpClientResponse resp, CallDeadlines deadlines, String clientModel) {
         return resp.body().transform(ar -> {
-            deadlines.cancel();
+            deadlines.settle();
             if (ar.failed()) {
                 return Future.failedFuture(deadlines.expired() != null
                         ? UpstreamErrors.timeout(deadlines.expired(), ar.cause().toString()) : UpstreamErrors.transport(ar.cause()));

@@ -3,7 +3,9 @@ package dev.switchboard.provider.simulator;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.provider.EventSource;
+import dev.switchboard.provider.UpstreamErrors;
 import dev.switchboard.provider.UpstreamException;
+import dev.switchboard.transport.CallDeadlines;
 import dev.switchboard.routing.FailureClass;
 import io.vertx.core.Vertx;
 import java.util.List;
@@ -25,16 +27,26 @@ public final class PacedEventSource<T> implements EventSource<T> {
     private boolean scheduled;
     private boolean done;
     private long timer = -1;
+    private final CallDeadlines deadlines;
 
-    public PacedEventSource(Vertx vertx, List<T> events, SimDirectives directives) {
+    /** @param deadlines the call's deadlines (the in-process provider), or null (the standalone server) */
+    public PacedEventSource(Vertx vertx, List<T> events, SimDirectives directives, CallDeadlines deadlines) {
         this.vertx = vertx;
         this.events = events;
         this.directives = directives;
+        this.deadlines = deadlines;
     }
 
     @Override
     public void start(EventSink<T> sink) {
         this.sink = sink;
+        if (deadlines != null) {
+            deadlines.onExpire(which -> {
+                if (done) return;
+                cancel();
+                sink.onError(UpstreamErrors.timeout(which, "simulated call passed its " + which + " deadline"));
+            });
+        }
         schedule(directives.latencyMs());
     }
 
@@ -56,6 +68,7 @@ public final class PacedEventSource<T> implements EventSource<T> {
         while (!done && !paused) {
             if (directives.cutAfter() > 0 && next >= directives.cutAfter()) {
                 done = true;
+                if (deadlines != null) deadlines.settle();
                 sink.onError(new UpstreamException(FailureClass.TRANSIENT,
                         GatewayError.of(ErrorKind.UPSTREAM_ERROR, "The provider's stream was cut off."), 0, "simulated stream cut"));
                 return;
@@ -63,9 +76,11 @@ public final class PacedEventSource<T> implements EventSource<T> {
             if (directives.stallAfter() > 0 && next >= directives.stallAfter()) return;
             if (next == events.size()) {
                 done = true;
+                if (deadlines != null) deadlines.settle();
                 sink.onEnd();
                 return;
             }
+            if (deadlines != null) deadlines.event();
             sink.onEvent(events.get(next++));
             if (directives.tokenMs() > 0 && next < events.size()) {
                 schedule(directives.tokenMs());
@@ -77,18 +92,21 @@ public final class PacedEventSource<T> implements EventSource<T> {
     @Override
     public void pause() {
         paused = true;
+        if (deadlines != null) deadlines.paused();
     }
 
     @Override
     public void resume() {
         if (!paused) return;
         paused = false;
+        if (deadlines != null) deadlines.resumed();
         schedule(0);
     }
 
     @Override
     public void cancel() {
         done = true;
+        if (deadlines != null) deadlines.settle();
         if (timer >= 0) vertx.cancelTimer(timer);
     }
 

@@ -1,12 +1,16 @@
 package dev.switchboard.provider.simulator;
 
 import dev.switchboard.model.ChatRequest;
+import dev.switchboard.provider.Cancellation;
 import dev.switchboard.provider.Capabilities;
 import dev.switchboard.provider.ChatCall;
 import dev.switchboard.provider.ChatReply;
 import dev.switchboard.provider.EmbeddingCall;
 import dev.switchboard.provider.EmbeddingReply;
+import dev.switchboard.model.StreamEvent;
 import dev.switchboard.provider.Provider;
+import dev.switchboard.provider.UpstreamErrors;
+import dev.switchboard.transport.CallDeadlines;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.UpstreamException;
 import dev.switchboard.provider.WireFormat;
@@ -14,7 +18,9 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import java.time.Clock;
+import io.vertx.core.Vertx;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The built-in {@code simulator} provider: answers in process, through the canonical model, with
@@ -55,27 +61,51 @@ public final class SimulatorProvider implements Provider {
     public Future<ChatReply> chat(ChatCall call) {
         ChatRequest request = call.request();
         SimDirectives d = directives(call.deployment().extraHeaders(), request.lastMessage().text());
-        Promise<ChatReply> promise = Promise.promise();
-        PacedEventSource.delayed(call.vertx(), request.stream() ? 0 : d.latencyMs(), () -> {
+        CallDeadlines deadlines = new CallDeadlines(call.vertx(), call.deployment().timeouts(), request.stream());
+        if (request.stream()) {
             if (d.status() >= 400) {
-                promise.fail(failure(d));
-            } else if (request.stream()) {
-                promise.complete(new ChatReply.CanonicalStream(
-                        new PacedEventSource<>(call.vertx(), engine.events(request), d), MultiMap.caseInsensitiveMultiMap()));
-            } else {
-                promise.complete(new ChatReply.CanonicalJson(engine.response(request), MultiMap.caseInsensitiveMultiMap()));
+                deadlines.settle();
+                return Future.failedFuture(failure(d));
             }
-        });
-        return promise.future();
+            PacedEventSource<StreamEvent> events = new PacedEventSource<>(call.vertx(), engine.events(request), d, deadlines);
+            call.cancellation().onCancel(events::cancel);
+            return Future.succeededFuture(new ChatReply.CanonicalStream(events, MultiMap.caseInsensitiveMultiMap()));
+        }
+        return answerLater(call.vertx(), deadlines, call.cancellation(), d,
+                () -> new ChatReply.CanonicalJson(engine.response(request), MultiMap.caseInsensitiveMultiMap()));
     }
 
     @Override
     public Future<EmbeddingReply> embed(EmbeddingCall call) {
         SimDirectives d = directives(call.deployment().extraHeaders(), null);
-        Promise<EmbeddingReply> promise = Promise.promise();
-        PacedEventSource.delayed(call.vertx(), d.latencyMs(), () -> {
-            if (d.status() >= 400) promise.fail(failure(d));
-            else promise.complete(new EmbeddingReply.Canonical(engine.embed(call.request()), MultiMap.caseInsensitiveMultiMap()));
+        return answerLater(call.vertx(), new CallDeadlines(call.vertx(), call.deployment().timeouts(), false), call.cancellation(), d,
+                () -> new EmbeddingReply.Canonical(engine.embed(call.request()), MultiMap.caseInsensitiveMultiMap()));
+    }
+
+    /**
+     * A complete answer after the directed latency — or the directed failure, or a timeout when
+     * the latency outlasts the deployment's deadline, or nothing when the client went away.
+     */
+    private static <T> Future<T> answerLater(Vertx vertx, CallDeadlines deadlines, Cancellation cancellation, SimDirectives d,
+                                             Supplier<T> answer) {
+        if (d.latencyMs() <= 0) {
+            deadlines.settle();
+            return d.status() >= 400 ? Future.failedFuture(failure(d)) : Future.succeededFuture(answer.get());
+        }
+        Promise<T> promise = Promise.promise();
+        long timer = vertx.setTimer(d.latencyMs(), id -> {
+            if (deadlines.settled()) return;
+            deadlines.settle();
+            if (d.status() >= 400) promise.tryFail(failure(d));
+            else promise.tryComplete(answer.get());
+        });
+        deadlines.onExpire(which -> {
+            vertx.cancelTimer(timer);
+            promise.tryFail(UpstreamErrors.timeout(which, "simulated call passed its " + which + " deadline"));
+        });
+        cancellation.onCancel(() -> {
+            vertx.cancelTimer(timer);
+            deadlines.settle();
         });
         return promise.future();
     }

@@ -62,6 +62,7 @@ public final class SimulatorServer implements AutoCloseable {
     private final ArrayDeque<Received> received = new ArrayDeque<>();
     private final AtomicLong counter = new AtomicLong();
     private final AtomicLong abandoned = new AtomicLong();
+    private final AtomicLong connections = new AtomicLong();
     private HttpServer server;
 
     private SimulatorServer(Vertx vertx, boolean ownVertx, Clock clock, String apiKey) {
@@ -93,7 +94,7 @@ public final class SimulatorServer implements AutoCloseable {
             ErrorRenderer.openAi(ctx.response(), e);
         });
         try {
-            server = vertx.createHttpServer().requestHandler(router).listen(port, host)
+            server = vertx.createHttpServer().connectionHandler(c -> connections.incrementAndGet()).requestHandler(router).listen(port, host)
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("simulator cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
@@ -115,6 +116,11 @@ public final class SimulatorServer implements AutoCloseable {
 
     public synchronized Received last() {
         return received.peekLast();
+    }
+
+    /** TCP connections accepted so far. */
+    public long connections() {
+        return connections.get();
     }
 
     /** Requests whose client (the gateway) went away before the answer ended. */
@@ -165,7 +171,7 @@ public final class SimulatorServer implements AutoCloseable {
             return;
         }
         OpenAiChunkEncoder encoder = new OpenAiChunkEncoder(request.model(), request.includeUsage());
-        PacedEventSource<StreamEvent> events = new PacedEventSource<>(vertx, engine.events(request), d);
+        PacedEventSource<StreamEvent> events = new PacedEventSource<>(vertx, engine.events(request), d, null);
         resp.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
         resp.closeHandler(v -> {
             abandoned.incrementAndGet();

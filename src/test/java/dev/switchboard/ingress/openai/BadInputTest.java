@@ -54,6 +54,7 @@ class BadInputTest extends SimulatorBackedTest {
                 bad("malformed JSON", "{\"model\":\"sim\",\"messages\":[", null),
                 bad("empty body", "", null),
                 bad("not an object", "[1,2,3]", null),
+                bad("trailing garbage", "{\"model\":\"sim\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} }x", null),
                 bad("missing model", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "model"),
                 bad("model of wrong type", "{\"model\":42,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "model"),
                 bad("missing messages", "{\"model\":\"sim\"}", "messages"),

@@ -133,13 +133,6 @@ class OpenAiChunkEncoderTest {
     }
 
     @Test
-    void encode_failure_givesNoChunk() {
-        OpenAiChunkEncoder encoder = new OpenAiChunkEncoder("m", true);
-        assertThat(encoder.encode(new StreamEvent.Failure(dev.switchboard.error.GatewayError.of(
-                dev.switchboard.error.ErrorKind.UPSTREAM_ERROR, "broken")))).isNull();
-    }
-
-    @Test
     void encode_reasoningDelta_carriesReasoningContent() {
         OpenAiChunkEncoder encoder = new OpenAiChunkEncoder("m", false);
         encoder.encode(new StreamEvent.Start("id", "up", 1));

@@ -44,6 +44,8 @@ class StreamingAndFailuresTest extends SimulatorBackedTest {
                   mixed:
                     - { provider: openai-compatible, upstreamModel: bad, baseUrl: %1$s, extraHeaders: { x-sim-status: "500" } }
                     - { provider: openai-compatible, upstreamModel: good, baseUrl: %1$s }
+                  sim-deadlines:
+                    - { provider: simulator, upstreamModel: echo, timeouts: { firstTokenMs: 300, idleMs: 300, totalMs: 600 } }
                   outside:
                     - { provider: openai, upstreamModel: gpt-4o-mini, baseUrl: "https://api.openai.com/v1", credentials: { apiKey: sk-not-real } }
                 """.formatted(sim.baseUrl())).start();
@@ -142,6 +144,15 @@ class StreamingAndFailuresTest extends SimulatorBackedTest {
     }
 
     @Test
+    void inProcessSimulator_honoursTheDeploymentsDeadlines() throws Exception {
+        HttpResponse<String> json = gw.post("/v1/chat/completions", chat("sim-deadlines", "[sim latency_ms=100000] hi", false));
+        assertThat(json.statusCode()).isEqualTo(504);
+        List<String> lines = lines(open(chat("sim-deadlines", "[sim stall_after=2] a b c d", true)));
+        assertThat(lines.getLast()).isEqualTo("data: [DONE]");
+        assertThat(Json.parse(lines.get(lines.size() - 2).substring(6)).at("/error/code").asText()).isEqualTo("timeout");
+    }
+
+    @Test
     void stream_cutAfterCommit_endsWithErrorEventNotSilence() throws Exception {
         List<String> lines = lines(open(chat("sim", "[sim cut_after=2] a b c d e", true)));
         assertThat(lines.getLast()).isEqualTo("data: [DONE]");
@@ -186,6 +197,21 @@ class StreamingAndFailuresTest extends SimulatorBackedTest {
         HttpResponse<String> r = gw.post("/v1/chat/completions", chat("outside", "hi", false));
         assertThat(r.statusCode()).isEqualTo(502);
         assertThat(Json.parse(r.body()).at("/error/message").asText()).contains("refused");
+    }
+
+    @Test
+    void upstreamConnections_areReused_forHttp2ClientsToo() throws Exception {
+        gw.post("/v1/chat/completions", chat("sim", "warm", false));
+        java.net.http.HttpClient h2 = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_2).build();
+        long before = sim.connections();
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> r = h2.send(HttpRequest.newBuilder(URI.create(gw.url("/v1/chat/completions")))
+                    .header("authorization", "Bearer " + GatewayFixture.MASTER_KEY)
+                    .POST(HttpRequest.BodyPublishers.ofString(chat("sim", "hi " + i, false))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+        }
+        assertThat(sim.connections() - before).as("new upstream connections for 5 sequential HTTP/2 requests").isLessThanOrEqualTo(1);
+        assertThat(sim.abandoned()).isZero();
     }
 
     @Test
