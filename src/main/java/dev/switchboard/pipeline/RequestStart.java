@@ -1,5 +1,6 @@
 package dev.switchboard.pipeline;
 
+import dev.switchboard.transport.Headers;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ThreadLocalRandom;
@@ -16,12 +17,12 @@ public final class RequestStart implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         long start = System.nanoTime();
-        String id = ctx.request().getHeader("x-request-id");
+        String id = ctx.request().getHeader(Headers.X_REQUEST_ID);
         if (!valid(id)) id = newId();
         Exchange ex = new Exchange(id, start, "1".equals(ctx.request().getHeader("x-switchboard-trace")));
         Exchange.attach(ctx, ex);
-        ctx.response().putHeader("x-request-id", id);
-        ctx.addHeadersEndHandler(v -> ctx.response().putHeader("x-switchboard-overhead-ms", millis(ex.overheadNanos())));
+        ctx.response().putHeader(Headers.X_REQUEST_ID, id);
+        ctx.addHeadersEndHandler(v -> ctx.response().putHeader(Headers.OVERHEAD_MS, millis(ex.overheadNanos())));
         ctx.next();
     }
 

@@ -21,6 +21,11 @@ public record Deployment(
         return spec.id();
     }
 
+    /** {@code Bearer <apiKey>}, the value of the authorization header most providers take. */
+    public String bearer() {
+        return "Bearer " + apiKey;
+    }
+
     public String upstreamModel() {
         return spec.upstreamModel();
     }

@@ -11,6 +11,7 @@ import dev.switchboard.pipeline.Settle;
 import dev.switchboard.provider.ChatReply;
 import dev.switchboard.provider.UpstreamHeaders;
 import dev.switchboard.provider.WireFormat;
+import dev.switchboard.transport.Headers;
 import dev.switchboard.transport.Json;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -60,12 +61,12 @@ public final class ChatCompletionsHandler implements Handler<RoutingContext> {
             case ChatReply.NativeJson j -> {
                 OpenAiBodies.routingHeaders(resp, ex, j.upstreamModel(), j.headers());
                 Settle.usage(ex, j.usage());
-                resp.putHeader("content-type", "application/json").end(j.body());
+                resp.putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(j.body());
             }
             case ChatReply.CanonicalJson j -> {
                 OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), j.headers());
                 Settle.usage(ex, j.response().usage());
-                resp.putHeader("content-type", "application/json").end(Json.buffer(OpenAiChatEncoder.response(j.response(), request.model())));
+                resp.putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(Json.buffer(OpenAiChatEncoder.response(j.response(), request.model())));
             }
             case ChatReply.NativeStream s -> {
                 OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), s.headers());

@@ -12,6 +12,7 @@ import dev.switchboard.pipeline.Settle;
 import dev.switchboard.provider.EmbeddingReply;
 import dev.switchboard.provider.UpstreamHeaders;
 import dev.switchboard.provider.WireFormat;
+import dev.switchboard.transport.Headers;
 import dev.switchboard.transport.Json;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
@@ -54,7 +55,7 @@ public final class EmbeddingsHandler implements Handler<RoutingContext> {
                             yield Json.buffer(encode(c.response(), request));
                         }
                     };
-                    resp.putHeader("content-type", "application/json").end(body);
+                    resp.putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(body);
                 })
                 .onFailure(ctx::fail);
     }

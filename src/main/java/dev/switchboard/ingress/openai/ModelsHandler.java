@@ -7,6 +7,7 @@ import dev.switchboard.config.ConfigSnapshot;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.pipeline.Exchange;
+import dev.switchboard.transport.Headers;
 import dev.switchboard.transport.Json;
 import io.vertx.ext.web.RoutingContext;
 import java.util.TreeSet;
@@ -25,7 +26,7 @@ public final class ModelsHandler {
         for (String name : new TreeSet<>(s.models().keySet())) {
             if (ex.principal().mayUse(name) && !s.models().get(name).deployments().isEmpty()) data.add(model(name, s));
         }
-        ctx.response().putHeader("content-type", "application/json").end(Json.buffer(out));
+        ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(Json.buffer(out));
     }
 
     public static void get(RoutingContext ctx) {
@@ -39,7 +40,7 @@ public final class ModelsHandler {
         if (!p.mayUse(id)) {
             throw new GatewayError(ErrorKind.MODEL_NOT_ALLOWED, "This API key may not use the model '" + id + "'.", "model", -1, false);
         }
-        ctx.response().putHeader("content-type", "application/json").end(Json.buffer(model(id, s)));
+        ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(Json.buffer(model(id, s)));
     }
 
     private static ObjectNode model(String name, ConfigSnapshot s) {

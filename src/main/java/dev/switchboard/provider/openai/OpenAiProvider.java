@@ -21,6 +21,7 @@ import dev.switchboard.provider.WireFormat;
 import dev.switchboard.routing.Deployment;
 import dev.switchboard.routing.FailureClass;
 import dev.switchboard.transport.CallDeadlines;
+import dev.switchboard.transport.Headers;
 import dev.switchboard.transport.Json;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -146,12 +147,12 @@ public final class OpenAiProvider implements Provider {
     private static Future<HttpClientResponse> send(dev.switchboard.transport.OutboundConnector connector, Deployment d, String path,
                                                    ObjectNode body, MultiMap client, String requestId, boolean stream,
                                                    CallDeadlines deadlines, Cancellation cancellation) {
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-        headers.set("content-type", "application/json");
-        headers.set("accept", stream ? "text/event-stream" : "application/json");
-        headers.set("user-agent", "switchboard");
-        if (d.apiKey() != null) headers.set("authorization", "Bearer " + d.apiKey());
-        headers.set("x-request-id", requestId);
+        MultiMap headers = io.vertx.core.http.HttpHeaders.headers();
+        headers.set(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON);
+        headers.set(Headers.ACCEPT, stream ? Headers.TEXT_EVENT_STREAM : Headers.APPLICATION_JSON);
+        headers.set(Headers.USER_AGENT, Headers.SWITCHBOARD);
+        if (d.apiKey() != null) headers.set(Headers.AUTHORIZATION, d.bearer());
+        headers.set(Headers.X_REQUEST_ID, requestId);
         UpstreamHeaders.addVendor(headers, client, "openai-");
         UpstreamHeaders.addExtra(headers, d.extraHeaders());
         Buffer payload = Json.buffer(body);
