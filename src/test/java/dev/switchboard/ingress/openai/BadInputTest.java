@@ -92,6 +92,22 @@ class BadInputTest extends SimulatorBackedTest {
     }
 
     @Test
+    void oversizeChunkedBody_withoutContentLength_is413() throws Exception {
+        byte[] big = ("{\"model\":\"sim\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "y".repeat(6000) + "\"}]}").getBytes();
+        HttpResponse<String> r = gw.post("/v1/chat/completions",
+                HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big)));
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(Json.parse(r.body()).at("/error/code").asText()).isEqualTo("request_too_large");
+        assertThat(sim.received()).isEmpty();
+        // and a chunked body within the limit is read whole
+        byte[] ok = "{\"model\":\"sim\",\"messages\":[{\"role\":\"user\",\"content\":\"chunked fine\"}]}".getBytes();
+        HttpResponse<String> good = gw.post("/v1/chat/completions",
+                HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(ok)));
+        assertThat(good.statusCode()).isEqualTo(200);
+        assertThat(good.body()).contains("chunked fine");
+    }
+
+    @Test
     void unknownRoute_is404InOpenAiShape() throws Exception {
         HttpResponse<String> r = gw.post("/v1/does-not-exist", "{}");
         assertThat(r.statusCode()).isEqualTo(404);
