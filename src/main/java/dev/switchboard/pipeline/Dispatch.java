@@ -102,8 +102,12 @@ public final class Dispatch {
             if (ex.cancellation().cancelled()) return Future.failedFuture(ar.cause());
             UpstreamException e = UpstreamErrors.transport(ar.cause());
             ex.record(d, e.failureClass(), e.upstreamStatus(), ms);
-            LOG.warn("upstream attempt failed request_id={} deployment={} provider={} attempt={} class={} status={} detail={}",
-                    ex.requestId(), d.id(), d.provider().id(), n, e.failureClass(), e.upstreamStatus(), e.getMessage());
+            if (e.failureClass() == FailureClass.REQUEST && e.upstreamStatus() == 0) {
+                LOG.debug("request refused before the upstream request_id={} deployment={} detail={}", ex.requestId(), d.id(), e.getMessage());
+            } else {
+                LOG.warn("upstream attempt failed request_id={} deployment={} provider={} attempt={} class={} status={} detail={}",
+                        ex.requestId(), d.id(), d.provider().id(), n, e.failureClass(), e.upstreamStatus(), e.getMessage());
+            }
             boolean again = n < ex.snapshot().router().maxAttempts() && switch (e.failureClass()) {
                 case TRANSIENT -> true;
                 case THROTTLE, CONFIGURATION -> pool.hasUntried(tried);
