@@ -37,6 +37,7 @@ final class OpenAiBodies {
         resp.putHeader(DEPLOYMENT, ex.deployment().id());
         resp.putHeader(UPSTREAM_MODEL, upstreamModel);
         resp.putHeader(ATTEMPTS, ex.attempts() == 1 ? ONE : Integer.toString(ex.attempts()));
+        resp.putHeader(CACHE, BYPASS); // no response cache yet: every answer comes from the provider
         String trace = ex.trace();
         if (trace != null) resp.putHeader(TRACE, trace);
     }
@@ -47,4 +48,6 @@ final class OpenAiBodies {
     private static final CharSequence ATTEMPTS = HttpHeaders.createOptimized("x-switchboard-attempts");
     private static final CharSequence TRACE = HttpHeaders.createOptimized("x-switchboard-trace");
     private static final CharSequence ONE = HttpHeaders.createOptimized("1");
+    private static final CharSequence CACHE = HttpHeaders.createOptimized("x-switchboard-cache");
+    private static final CharSequence BYPASS = HttpHeaders.createOptimized("bypass");
 }

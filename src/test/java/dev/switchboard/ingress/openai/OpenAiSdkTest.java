@@ -240,6 +240,7 @@ class OpenAiSdkTest extends SimulatorBackedTest {
         assertThat(made.headers().values("x-switchboard-provider")).containsExactly("openai-compatible");
         assertThat(made.headers().values("x-switchboard-upstream-model")).containsExactly("sim-model-v1");
         assertThat(made.headers().values("x-switchboard-attempts")).containsExactly("1");
+        assertThat(made.headers().values("x-switchboard-cache")).containsExactly("bypass");
         assertThat(made.headers().values("x-switchboard-deployment").get(0)).startsWith("dep_");
     }
 
