@@ -44,7 +44,7 @@ public final class Gateway implements AutoCloseable {
     /** Knobs that are not settings of the contract: for tests and embedding. */
     public record Options(long pingMs, PrintStream stdout, Clock clock, int eventLoops, LoopbackGuard guard) {
         public static Options defaults() {
-            return new Options(15_000, System.out, Clock.systemUTC(), Integer.getInteger("switchboard.eventLoops", 2 * Runtime.getRuntime().availableProcessors()),
+            return new Options(15_000, System.out, Clock.systemUTC(), 2 * Runtime.getRuntime().availableProcessors(),
                     LoopbackGuard.fromSystemProperties());
         }
 

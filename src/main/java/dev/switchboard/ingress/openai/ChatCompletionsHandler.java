@@ -42,9 +42,6 @@ public final class ChatCompletionsHandler implements Handler<RoutingContext> {
         Exchange ex = Exchange.of(ctx);
         JsonNode root = OpenAiBodies.parse(ctx);
         ChatRequest request = OpenAiChatDecoder.decode(root);
-        ctx.response().closeHandler(v -> {
-            if (!ctx.response().ended()) ex.cancellation().cancel();
-        });
         dispatch.chat(ex, request, (ObjectNode) root, WireFormat.OPENAI_CHAT, UpstreamHeaders.forwardable(ctx.request().headers()))
                 .onSuccess(reply -> write(ctx, ex, request, reply))
                 .onFailure(ctx::fail);
@@ -53,8 +50,7 @@ public final class ChatCompletionsHandler implements Handler<RoutingContext> {
     private void write(RoutingContext ctx, Exchange ex, ChatRequest request, ChatReply reply) {
         HttpServerResponse resp = ctx.response();
         if (resp.closed()) {
-            ex.cancellation().cancel();
-            cancel(reply);
+            ex.cancellation().cancel(); // also cancels a primed stream: Dispatch registered it
             return;
         }
         switch (reply) {
@@ -89,11 +85,6 @@ public final class ChatCompletionsHandler implements Handler<RoutingContext> {
                     ex.deployment().id(), ex.deployment().provider().id(), failure.failureClass(), failure.getMessage());
         }
         Settle.usage(ex, usage);
-    }
-
-    private static void cancel(ChatReply reply) {
-        if (reply instanceof ChatReply.NativeStream s) s.chunks().cancel();
-        if (reply instanceof ChatReply.CanonicalStream s) s.events().cancel();
     }
 
     /** The last usage a stream reported. */

@@ -37,9 +37,6 @@ public final class EmbeddingsHandler implements Handler<RoutingContext> {
         Exchange ex = Exchange.of(ctx);
         JsonNode root = OpenAiBodies.parse(ctx);
         EmbeddingRequest request = decode(root);
-        ctx.response().closeHandler(v -> {
-            if (!ctx.response().ended()) ex.cancellation().cancel();
-        });
         dispatch.embed(ex, request, (ObjectNode) root, WireFormat.OPENAI_CHAT, UpstreamHeaders.forwardable(ctx.request().headers()))
                 .onSuccess(reply -> {
                     HttpServerResponse resp = ctx.response();

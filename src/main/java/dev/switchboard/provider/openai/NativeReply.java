@@ -77,8 +77,9 @@ public final class NativeReply {
             if (b[modelStart] == '"') upstreamModel = stringValue(b, modelStart, modelEnd);
             out.appendBytes(b, 0, modelStart).appendBytes(quoted).appendBytes(b, modelEnd, b.length - modelEnd);
         } else {
+            int first = ws(b, open + 1);
             out.appendBytes(b, 0, open + 1).appendString("\"model\":").appendBytes(quoted);
-            out.appendString(ws(b, open + 1) < b.length && b[ws(b, open + 1)] == '}' ? "" : ",");
+            if (b[first] != '}') out.appendString(",");
             out.appendBytes(b, open + 1, b.length - open - 1);
         }
         Usage usage = null;

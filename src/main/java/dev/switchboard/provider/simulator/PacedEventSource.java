@@ -5,8 +5,8 @@ import dev.switchboard.error.GatewayError;
 import dev.switchboard.provider.EventSource;
 import dev.switchboard.provider.UpstreamErrors;
 import dev.switchboard.provider.UpstreamException;
-import dev.switchboard.transport.CallDeadlines;
 import dev.switchboard.routing.FailureClass;
+import dev.switchboard.transport.CallDeadlines;
 import io.vertx.core.Vertx;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.switchboard.provider.simulator;
 
+import dev.switchboard.config.Timeouts;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.provider.Cancellation;
 import dev.switchboard.provider.Capabilities;
@@ -7,18 +8,17 @@ import dev.switchboard.provider.ChatCall;
 import dev.switchboard.provider.ChatReply;
 import dev.switchboard.provider.EmbeddingCall;
 import dev.switchboard.provider.EmbeddingReply;
-import dev.switchboard.model.StreamEvent;
 import dev.switchboard.provider.Provider;
-import dev.switchboard.provider.UpstreamErrors;
-import dev.switchboard.transport.CallDeadlines;
 import dev.switchboard.provider.ProviderEndpoint;
+import dev.switchboard.provider.UpstreamErrors;
 import dev.switchboard.provider.UpstreamException;
 import dev.switchboard.provider.WireFormat;
+import dev.switchboard.transport.CallDeadlines;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
-import java.time.Clock;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -61,24 +61,21 @@ public final class SimulatorProvider implements Provider {
     public Future<ChatReply> chat(ChatCall call) {
         ChatRequest request = call.request();
         SimDirectives d = directives(call.deployment().extraHeaders(), request.lastMessage().text());
-        CallDeadlines deadlines = new CallDeadlines(call.vertx(), call.deployment().timeouts(), request.stream());
         if (request.stream()) {
-            if (d.status() >= 400) {
-                deadlines.settle();
-                return Future.failedFuture(failure(d));
-            }
-            PacedEventSource<StreamEvent> events = new PacedEventSource<>(call.vertx(), engine.events(request), d, deadlines);
-            call.cancellation().onCancel(events::cancel);
-            return Future.succeededFuture(new ChatReply.CanonicalStream(events, MultiMap.caseInsensitiveMultiMap()));
+            if (d.status() >= 400) return Future.failedFuture(failure(d));
+            // the pipeline cancels a stream whose client goes away; the source settles its deadlines then
+            CallDeadlines deadlines = new CallDeadlines(call.vertx(), call.deployment().timeouts(), true);
+            return Future.succeededFuture(new ChatReply.CanonicalStream(
+                    new PacedEventSource<>(call.vertx(), engine.events(request), d, deadlines), MultiMap.caseInsensitiveMultiMap()));
         }
-        return answerLater(call.vertx(), deadlines, call.cancellation(), d,
+        return answerLater(call.vertx(), call.deployment().timeouts(), call.cancellation(), d,
                 () -> new ChatReply.CanonicalJson(engine.response(request), MultiMap.caseInsensitiveMultiMap()));
     }
 
     @Override
     public Future<EmbeddingReply> embed(EmbeddingCall call) {
         SimDirectives d = directives(call.deployment().extraHeaders(), null);
-        return answerLater(call.vertx(), new CallDeadlines(call.vertx(), call.deployment().timeouts(), false), call.cancellation(), d,
+        return answerLater(call.vertx(), call.deployment().timeouts(), call.cancellation(), d,
                 () -> new EmbeddingReply.Canonical(engine.embed(call.request()), MultiMap.caseInsensitiveMultiMap()));
     }
 
@@ -86,12 +83,10 @@ public final class SimulatorProvider implements Provider {
      * A complete answer after the directed latency — or the directed failure, or a timeout when
      * the latency outlasts the deployment's deadline, or nothing when the client went away.
      */
-    private static <T> Future<T> answerLater(Vertx vertx, CallDeadlines deadlines, Cancellation cancellation, SimDirectives d,
+    private static <T> Future<T> answerLater(Vertx vertx, Timeouts timeouts, Cancellation cancellation, SimDirectives d,
                                              Supplier<T> answer) {
-        if (d.latencyMs() <= 0) {
-            deadlines.settle();
-            return d.status() >= 400 ? Future.failedFuture(failure(d)) : Future.succeededFuture(answer.get());
-        }
+        if (d.latencyMs() <= 0) return d.status() >= 400 ? Future.failedFuture(failure(d)) : Future.succeededFuture(answer.get());
+        CallDeadlines deadlines = new CallDeadlines(vertx, timeouts, false);
         Promise<T> promise = Promise.promise();
         long timer = vertx.setTimer(d.latencyMs(), id -> {
             if (deadlines.settled()) return;
