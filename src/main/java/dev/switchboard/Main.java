@@ -56,7 +56,7 @@ public final class Main implements Callable<Integer> {
                 settings = Settings.fromEnv(System.getenv());
                 LogSetup.apply(settings.logFormat(), settings.logLevel());
                 gateway = Gateway.start(settings);
-            } catch (SettingsException | ConfigException e) {
+            } catch (SettingsException | ConfigException | dev.switchboard.store.StoreException | dev.switchboard.secrets.SecretException e) {
                 System.err.println("switchboard: " + e.getMessage());
                 return 2;
             }

@@ -1,15 +1,19 @@
 package dev.switchboard.app;
 
+import dev.switchboard.admin.AdminApi;
 import dev.switchboard.auth.Authenticator;
 import dev.switchboard.auth.MasterKey;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.ConfigSnapshot;
+import dev.switchboard.config.ConfigValidator;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.SnapshotBuilder;
 import dev.switchboard.config.SnapshotHolder;
 import dev.switchboard.http.GatewayVerticle;
 import dev.switchboard.pipeline.Authenticate;
 import dev.switchboard.provider.ProviderRegistry;
+import dev.switchboard.store.FileReconciler;
+import dev.switchboard.store.Store;
 import dev.switchboard.transport.LoopbackGuard;
 import dev.switchboard.transport.UpstreamOptions;
 import io.vertx.core.DeploymentOptions;
@@ -26,6 +30,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -42,29 +48,35 @@ public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     /** Knobs that are not settings of the contract: for tests and embedding. */
-    public record Options(long pingMs, PrintStream stdout, Clock clock, int eventLoops, LoopbackGuard guard) {
+    public record Options(long pingMs, PrintStream stdout, Clock clock, int eventLoops, LoopbackGuard guard, Duration configPoll) {
         public static Options defaults() {
             return new Options(15_000, System.out, Clock.systemUTC(), 2 * Runtime.getRuntime().availableProcessors(),
-                    LoopbackGuard.fromSystemProperties());
+                    LoopbackGuard.fromSystemProperties(), Duration.ofMillis(500));
         }
 
         public Options withPingMs(long ms) {
-            return new Options(ms, stdout, clock, eventLoops, guard);
+            return new Options(ms, stdout, clock, eventLoops, guard, configPoll);
         }
     }
 
     private final Settings settings;
     private final Vertx vertx;
+    private final Store store;
+    private final ConfigSync sync;
     private final SnapshotHolder snapshots;
+    /** The admin API's store work: blocking JDBC, one virtual thread per call. */
+    private final ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("switchboard-admin-", 0).factory());
     private final int port;
     private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Gateway(Settings settings, Vertx vertx, SnapshotHolder snapshots, int port) {
+    private Gateway(Settings settings, Vertx vertx, Store store, ConfigSync sync, int port) {
         this.settings = settings;
         this.vertx = vertx;
-        this.snapshots = snapshots;
+        this.store = store;
+        this.sync = sync;
+        this.snapshots = sync.snapshots();
         this.port = port;
     }
 
@@ -74,10 +86,11 @@ public final class Gateway implements AutoCloseable {
 
     public static Gateway start(Settings settings, Options options) {
         ProviderRegistry registry = ProviderRegistry.standard(options.clock());
-        GatewayConfig config = settings.configFile()
+        SnapshotBuilder builder = new SnapshotBuilder(registry, settings.env()::get, options.clock());
+        GatewayConfig file = settings.configFile()
                 .map(new ConfigLoader(settings.env()::get, registry.ids())::load)
                 .orElse(GatewayConfig.EMPTY);
-        ConfigSnapshot snapshot = new SnapshotBuilder(registry, settings.env()::get, options.clock()).build(config, 1);
+        builder.build(file, 0); // a file deployment that cannot be served stops the start, naming it
         settings.upstreamCaFile().ifPresent(ca -> {
             try {
                 dev.switchboard.transport.OutboundConnector.trustWithExtraCa(ca);
@@ -85,16 +98,24 @@ public final class Gateway implements AutoCloseable {
                 throw new SettingsException(e.getMessage());
             }
         });
-        config.keys().stream().filter(k -> k.key() == null).forEach(k -> LOG.warn(
-                "config key '{}' has no fixed 'key' value; it cannot authenticate until the store gives it one", k.name()));
-        MasterKey master = MasterKey.load(settings.masterKey(), settings.dataDir(), options.stdout());
-        SnapshotHolder snapshots = new SnapshotHolder(snapshot);
+        Store store = Stores.open(settings, options.clock());
+        ConfigSync sync;
+        try {
+            new FileReconciler(store, options.stdout()).reconcile(file);
+            byte[] master = MasterKey.establish(settings.masterKey(), store, settings.dataDir(), options.stdout());
+            sync = new ConfigSync(store, builder, options.configPoll(), settings.masterKey().isPresent() ? master : null);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        SnapshotHolder snapshots = sync.snapshots();
+        ConfigSnapshot snapshot = snapshots.get();
         int port = settings.port() == 0 ? freePort() : settings.port();
 
         Vertx vertx = Vertx.builder()
                 .with(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(options.eventLoops()).setDisableTCCL(true))
                 .build();
-        Gateway gateway = new Gateway(settings, vertx, snapshots, port);
+        Gateway gateway = new Gateway(settings, vertx, store, sync, port);
         HttpServerOptions serverOptions = new HttpServerOptions()
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
@@ -109,20 +130,22 @@ public final class Gateway implements AutoCloseable {
         UpstreamOptions upstream = new UpstreamOptions(256, 8, 4096, settings.httpsProxy(), settings.noProxy(),
                 settings.upstreamCaFile(), options.guard());
         GatewayVerticle.Shared shared = new GatewayVerticle.Shared(serverOptions, settings.host(), port, upstream,
-                new Authenticate(snapshots, new Authenticator(master, options.clock())),
-                new GatewayVerticle.RoutesConfig(settings.maxBodyBytes(), settings.corsOrigins(), options.pingMs(), gateway.draining::get),
+                new Authenticate(snapshots, new Authenticator(options.clock())),
+                new GatewayVerticle.RoutesConfig(settings.maxBodyBytes(), settings.corsOrigins(), options.pingMs(), gateway::notReady,
+                        new AdminApi.Deps(store, sync, new ConfigValidator(registry.ids()), builder, options.clock(), gateway.blocking)),
                 gateway.servers::add);
         try {
             vertx.deployVerticle(() -> new GatewayVerticle(shared), new DeploymentOptions().setInstances(options.eventLoops()))
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            vertx.close();
+            gateway.close();
             Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
             throw new SettingsException("cannot listen on " + settings.host() + ":" + port + ": " + cause.getMessage());
         }
-        LOG.info("Switchboard listening on {}://{}:{} ({} event loops, {} public models)",
+        sync.start();
+        LOG.info("Switchboard listening on {}://{}:{} ({} event loops, {} public models, store {})",
                 settings.tlsCertFile().isPresent() ? "https" : "http", settings.host(), port, options.eventLoops(),
-                snapshot.models().size());
+                snapshot.models().size(), store.display());
         return gateway;
     }
 
@@ -136,6 +159,17 @@ public final class Gateway implements AutoCloseable {
 
     public boolean draining() {
         return draining.get();
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    /** Why readiness is 503 now, or null when ready. */
+    String notReady() {
+        if (draining.get()) return "draining";
+        if (!sync.storeUp()) return "store_unavailable";
+        return null;
     }
 
     /** Flips readiness to 503; true the first time. The rest of {@link #drain()} follows it. */
@@ -168,6 +202,9 @@ public final class Gateway implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("close did not finish cleanly: {}", e.toString());
         }
+        sync.close();
+        blocking.shutdown();
+        store.close();
     }
 
     private static int freePort() {

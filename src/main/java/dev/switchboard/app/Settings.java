@@ -4,7 +4,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,7 +39,6 @@ public record Settings(
         Map<String, String> env) {
 
     public static final long DEFAULT_MAX_BODY_BYTES = 20L * 1024 * 1024;
-    private static final Pattern KEYRING_ENTRY = Pattern.compile("[A-Za-z0-9_.-]+:[A-Za-z0-9+/=_-]+");
 
     public static Settings fromEnv(Map<String, String> env) {
         return new Reader(env).read();
@@ -165,18 +163,10 @@ public record Settings(
         }
 
         private String keyring(String v) {
-            for (String entry : splitList(v)) {
-                if (!KEYRING_ENTRY.matcher(entry).matches()) fail("ENCRYPTION_KEYS", "entries must be kid:base64key");
-                String b64 = entry.substring(entry.indexOf(':') + 1);
-                byte[] key;
-                try {
-                    key = b64.contains("-") || b64.contains("_") ? Base64.getUrlDecoder().decode(b64) : Base64.getDecoder().decode(b64);
-                } catch (IllegalArgumentException e) {
-                    throw fail("ENCRYPTION_KEYS", "key '" + entry.substring(0, entry.indexOf(':')) + "' is not valid base64");
-                }
-                if (key.length != 32) {
-                    fail("ENCRYPTION_KEYS", "key '" + entry.substring(0, entry.indexOf(':')) + "' must be 32 bytes, has " + key.length);
-                }
+            try {
+                dev.switchboard.secrets.Keyring.parse(v);
+            } catch (dev.switchboard.secrets.SecretException e) {
+                fail("ENCRYPTION_KEYS", e.getMessage());
             }
             return v;
         }

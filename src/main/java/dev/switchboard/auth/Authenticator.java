@@ -1,11 +1,12 @@
 package dev.switchboard.auth;
 
-import dev.switchboard.config.KeySpec;
+import dev.switchboard.config.ConfigSnapshot;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayError;
 import io.vertx.core.MultiMap;
 import java.time.Clock;
-import java.util.Map;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 
 /**
  * Finds the caller from the request: {@code Authorization: Bearer} (wins), {@code x-api-key},
@@ -14,31 +15,29 @@ import java.util.Map;
  */
 public final class Authenticator {
 
-    private final MasterKey master;
     private final Clock clock;
 
-    public Authenticator(MasterKey master, Clock clock) {
-        this.master = master;
+    public Authenticator(Clock clock) {
         this.clock = clock;
     }
 
-    /**
-     * @param keysByHash the snapshot's virtual keys by the hex SHA-256 of their value
-     */
-    public Principal authenticate(MultiMap headers, String path, String queryKey, Map<String, KeySpec> keysByHash) {
+    /** The caller, by the master key or a virtual key of {@code snapshot}; else a 401. */
+    public Principal authenticate(MultiMap headers, String path, String queryKey, ConfigSnapshot snapshot) {
         String key = presented(headers, path, queryKey);
         if (key == null || key.isEmpty()) {
             throw GatewayError.of(ErrorKind.INVALID_API_KEY, "Missing API key. Send it as 'Authorization: Bearer <key>'.");
         }
         KeyHash.Hashed hashed = KeyHash.hashedRecently(key);
-        if (master.matches(hashed.raw())) return Principal.MASTER;
-        KeySpec spec = keysByHash.get(hashed.hex());
-        if (spec == null) throw GatewayError.of(ErrorKind.INVALID_API_KEY, "Invalid API key.");
-        if (!spec.enabled()) throw GatewayError.of(ErrorKind.KEY_DISABLED, "This API key is disabled.");
-        if (spec.expiresAt() != null && !clock.instant().isBefore(spec.expiresAt())) {
-            throw GatewayError.of(ErrorKind.KEY_EXPIRED, "This API key has expired.");
+        byte[] master = snapshot.masterKeyHash();
+        if (master != null && KeyHash.matches(master, hashed.raw())) return Principal.MASTER;
+        VirtualKey found = snapshot.keysByHash().get(hashed.hex());
+        // the index lookup finds the candidate; the decision is a constant-time comparison of the hashes
+        if (found == null || !MessageDigest.isEqual(HexFormat.of().parseHex(found.keyHash()), hashed.raw())) {
+            throw GatewayError.of(ErrorKind.INVALID_API_KEY, "Invalid API key.");
         }
-        return new Principal(false, spec);
+        if (!found.enabled()) throw GatewayError.of(ErrorKind.KEY_DISABLED, "This API key is disabled.");
+        if (found.expired(clock.instant())) throw GatewayError.of(ErrorKind.KEY_EXPIRED, "This API key has expired.");
+        return new Principal(false, found);
     }
 
     static String presented(MultiMap headers, String path, String queryKey) {

@@ -68,4 +68,14 @@ public final class KeyHash {
         for (int i = 0; i < length; i++) out.append(BASE62[RANDOM.nextInt(BASE62.length)]);
         return out.toString();
     }
+
+    /** A new virtual key: {@code sk-sb-} and 43 base62 characters (256 bits) from {@link SecureRandom}. */
+    public static String newVirtualKey() {
+        return newKey("sk-sb-", 43);
+    }
+
+    /** What is shown of a key after it was created: enough to tell keys apart, too little to use. */
+    public static String prefixOf(String key) {
+        return key.substring(0, Math.min(key.length(), key.startsWith("sk-sb-") ? 10 : 4)) + "...";
+    }
 }

@@ -1,59 +1,59 @@
 package dev.switchboard.auth;
 
-import dev.switchboard.app.SettingsException;
+import dev.switchboard.store.Store;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * The operator's master key, kept only as its SHA-256 hash. From {@code MASTER_KEY} when set;
- * otherwise generated on first start, printed once on stdout as {@code Master key: <key>}, and its
- * hash kept in the data dir ({@code master-key.sha256}) until the store holds it.
+ * Settles the operator's master key, of which only the SHA-256 is ever kept, in the store, so
+ * instances sharing a store share it. {@code MASTER_KEY} wins (and its hash replaces the stored
+ * one); otherwise the stored hash is used; otherwise one is generated, and printed once on stdout
+ * as {@code Master key: <key>} by the instance whose write won. A hash kept in the data dir by an
+ * earlier build ({@code master-key.sha256}) is moved into the store.
  */
 public final class MasterKey {
 
-    static final String FILE = "master-key.sha256";
+    static final String LEGACY_FILE = "master-key.sha256";
 
-    private final byte[] hash;
+    private MasterKey() {}
 
-    private MasterKey(byte[] hash) {
-        this.hash = hash;
-    }
-
-    public static MasterKey load(Optional<String> fromEnv, Path dataDir, PrintStream stdout) {
-        if (fromEnv.isPresent()) return new MasterKey(KeyHash.sha256(fromEnv.get()));
-        Path file = dataDir.resolve(FILE);
-        try {
-            if (Files.exists(file)) {
-                String hex = Files.readString(file).trim();
-                if (!hex.matches("[0-9a-f]{64}")) throw new SettingsException("SWITCHBOARD_DATA_DIR holds a damaged " + FILE + "; remove it to generate a new master key");
-                return new MasterKey(HexFormat.of().parseHex(hex));
-            }
-            String key = KeyHash.newKey("sk-sb-master-", 43);
-            byte[] hash = KeyHash.sha256(key);
-            Files.createDirectories(dataDir);
-            Path tmp = dataDir.resolve(FILE + ".tmp");
-            Files.writeString(tmp, HexFormat.of().formatHex(hash) + "\n", StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system
-            }
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            stdout.println("Master key: " + key);
-            stdout.flush();
-            return new MasterKey(hash);
-        } catch (IOException e) {
-            throw new SettingsException("SWITCHBOARD_DATA_DIR cannot hold the master key hash: " + e.getMessage());
+    /** @return the SHA-256 of the master key now in force */
+    public static byte[] establish(Optional<String> fromEnv, Store store, Path dataDir, PrintStream stdout) {
+        if (fromEnv.isPresent()) {
+            byte[] hash = KeyHash.sha256(fromEnv.get());
+            boolean same = store.read(tx -> tx.masterKey().hash()).map(h -> KeyHash.matches(h, hash)).orElse(false);
+            if (!same) store.write(tx -> {
+                tx.masterKey().set(hash);
+                return null;
+            });
+            return hash;
         }
+        Optional<byte[]> stored = store.read(tx -> tx.masterKey().hash());
+        if (stored.isPresent()) return stored.get();
+        Optional<byte[]> legacy = legacyHash(dataDir);
+        String generated = legacy.isPresent() ? null : KeyHash.newKey("sk-sb-master-", 43);
+        byte[] candidate = legacy.orElseGet(() -> KeyHash.sha256(generated));
+        boolean ours = store.write(tx -> tx.masterKey().setIfAbsent(candidate));
+        if (!ours) return store.read(tx -> tx.masterKey().hash()).orElseThrow();
+        if (generated != null) {
+            stdout.println("Master key: " + generated);
+            stdout.flush();
+        }
+        return candidate;
     }
 
-    public boolean matches(byte[] candidateHash) {
-        return KeyHash.matches(hash, candidateHash);
+    private static Optional<byte[]> legacyHash(Path dataDir) {
+        Path file = dataDir.resolve(LEGACY_FILE);
+        try {
+            if (!Files.exists(file)) return Optional.empty();
+            String hex = Files.readString(file).trim();
+            return hex.matches("[0-9a-f]{64}") ? Optional.of(HexFormat.of().parseHex(hex)) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 }

@@ -1,10 +1,9 @@
 package dev.switchboard.auth;
 
-import dev.switchboard.config.KeySpec;
 import java.util.List;
 
 /** Who is calling: the operator (master key) or a virtual key. */
-public record Principal(boolean admin, KeySpec key) {
+public record Principal(boolean admin, VirtualKey key) {
 
     public static final Principal MASTER = new Principal(true, null);
 

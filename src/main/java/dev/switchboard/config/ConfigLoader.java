@@ -141,14 +141,15 @@ public final class ConfigLoader {
             models.put(publicModel, List.copyOf(out));
         });
         List<TeamSpec> teams = raw.teams().stream()
-                .map(t -> new TeamSpec("team_" + digest("team\n" + t.name()), t.name(), t.budget(), t.limits(), t.metadata()))
+                .map(t -> t.with("team_" + digest("team\n" + t.name()), "file"))
                 .toList();
         List<KeySpec> keys = raw.keys().stream()
                 .map(k -> new KeySpec("key_" + digest("key\n" + k.name()), k.name(), k.key(), k.team(), k.allowedModels(),
                         k.budget(), k.limits(), k.systemPrompt(), k.expiresAt(), k.enabled(), k.metadata()))
                 .toList();
         // not Map.copyOf: its iteration order is unspecified, and GatewayConfig promises file order
-        return new GatewayConfig(Collections.unmodifiableMap(models), teams, keys, raw.fallbacks(), raw.router());
+        List<FallbackSpec> fallbacks = raw.fallbacks().stream().map(f -> f.withSource("file")).toList();
+        return new GatewayConfig(Collections.unmodifiableMap(models), teams, keys, fallbacks, raw.router());
     }
 
     static String digest(String s) {

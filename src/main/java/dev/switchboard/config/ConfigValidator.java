@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * providers, missing credentials, bad weights, unknown teams, duplicate names. The first problem
  * found is thrown, with the path of the entry that has it.
  */
-final class ConfigValidator {
+public final class ConfigValidator {
 
     static final Set<String> STRATEGIES = Set.of("simple-shuffle", "least-busy", "latency-based", "usage-based", "cost-based", "health-aware");
     static final Set<String> FALLBACK_REASONS = Set.of("general", "rate_limit", "context_window", "content_policy");
@@ -21,14 +21,14 @@ final class ConfigValidator {
 
     private final Set<String> availableProviders;
 
-    ConfigValidator(Set<String> availableProviders) {
+    public ConfigValidator(Set<String> availableProviders) {
         this.availableProviders = availableProviders;
     }
 
-    void validate(GatewayConfig c) {
+    public void validate(GatewayConfig c) {
         c.models().forEach((name, deployments) -> {
             String at = "models." + name;
-            if (!MODEL_NAME.matcher(name).matches()) fail(at, "a public model name is 1-128 of [A-Za-z0-9._:/@-]");
+            publicModel(at, name);
             if (deployments.isEmpty()) fail(at, "needs at least one deployment");
             for (int i = 0; i < deployments.size(); i++) deployment(at + "[" + i + "]", deployments.get(i));
         });
@@ -62,19 +62,27 @@ final class ConfigValidator {
             limits(at + ".limits", k.limits());
         }
         for (int i = 0; i < c.fallbacks().size(); i++) {
-            FallbackSpec f = c.fallbacks().get(i);
-            String at = "fallbacks[" + i + "]";
-            require(at + ".primaryModel", f.primaryModel());
-            // Set.of(...).contains(null) throws: test for null first
-            if (f.reason() == null || !FALLBACK_REASONS.contains(f.reason())) fail(at + ".reason", "must be one of " + FALLBACK_REASONS);
-            if (f.targets().isEmpty() || f.targets().size() > 5) fail(at + ".targets", "needs 1 to 5 targets");
-            if (new HashSet<>(f.targets()).size() != f.targets().size()) fail(at + ".targets", "has duplicates");
-            if (f.targets().contains(f.primaryModel())) fail(at + ".targets", "must not contain the primary model itself");
+            fallback("fallbacks[" + i + "]", c.fallbacks().get(i));
         }
         if (c.router() != null) router("router", c.router());
     }
 
-    private void deployment(String at, DeploymentSpec d) {
+    public static void fallback(String at, FallbackSpec f) {
+        require(at + ".primaryModel", f.primaryModel());
+        publicModel(at + ".primaryModel", f.primaryModel());
+        // Set.of(...).contains(null) throws: test for null first
+        if (f.reason() == null || !FALLBACK_REASONS.contains(f.reason())) fail(at + ".reason", "must be one of " + FALLBACK_REASONS);
+        if (f.targets().isEmpty() || f.targets().size() > 5) fail(at + ".targets", "needs 1 to 5 targets");
+        if (f.targets().stream().anyMatch(t -> t == null || t.isBlank())) fail(at + ".targets", "entries must be public model names");
+        if (new HashSet<>(f.targets()).size() != f.targets().size()) fail(at + ".targets", "has duplicates");
+        if (f.targets().contains(f.primaryModel())) fail(at + ".targets", "must not contain the primary model itself");
+    }
+
+    public static void publicModel(String at, String name) {
+        if (name == null || !MODEL_NAME.matcher(name).matches()) fail(at, "a public model name is 1-128 of [A-Za-z0-9._:/@-]");
+    }
+
+    public void deployment(String at, DeploymentSpec d) {
         require(at + ".provider", d.provider());
         if (!availableProviders.contains(d.provider())) {
             fail(at + ".provider", "provider '" + d.provider() + "' is not available in this build (available: "
@@ -107,7 +115,7 @@ final class ConfigValidator {
         }
     }
 
-    private static void router(String at, RouterSettings r) {
+    public static void router(String at, RouterSettings r) {
         if (r.strategy() != null && !STRATEGIES.contains(r.strategy())) fail(at + ".strategy", "must be one of " + STRATEGIES);
         if (r.modelOverrides() != null) {
             r.modelOverrides().forEach((m, o) -> {
@@ -143,13 +151,13 @@ final class ConfigValidator {
         positive(at + ".totalMs", t.totalMs());
     }
 
-    private static void budget(String at, Budget b) {
+    public static void budget(String at, Budget b) {
         if (b == null) return;
         if (b.maxUsd() == null || b.maxUsd() < 0 || b.maxUsd().isNaN()) fail(at + ".maxUsd", "must be a non-negative amount in USD");
         if (b.period() != null && !PERIODS.contains(b.period())) fail(at + ".period", "must be one of " + PERIODS);
     }
 
-    private static void limits(String at, Limits l) {
+    public static void limits(String at, Limits l) {
         if (l == null) return;
         positive(at + ".rpm", l.rpm());
         positive(at + ".tpm", l.tpm());
@@ -167,6 +175,6 @@ final class ConfigValidator {
     }
 
     private static void fail(String at, String problem) {
-        throw new ConfigException(at + ": " + problem);
+        throw new ConfigException(at, problem);
     }
 }

@@ -24,6 +24,6 @@ public record KeySpec(
     public KeySpec {
         allowedModels = allowedModels == null ? List.of() : List.copyOf(allowedModels);
         enabled = enabled == null || enabled;
-        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+        metadata = metadata == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
     }
 }

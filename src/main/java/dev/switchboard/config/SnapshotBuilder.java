@@ -1,6 +1,6 @@
 package dev.switchboard.config;
 
-import dev.switchboard.auth.KeyHash;
+import dev.switchboard.auth.VirtualKey;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.ProviderRegistry;
@@ -9,9 +9,13 @@ import dev.switchboard.routing.DirectRoutes;
 import dev.switchboard.routing.ModelPool;
 import java.net.URI;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -35,46 +39,71 @@ public final class SnapshotBuilder {
         this.clock = clock;
     }
 
+    /** A snapshot of a config file alone (no store): {@code config check} and tests. */
     public ConfigSnapshot build(GatewayConfig config, long version) {
-        RouterSettings router = config.routerSettings();
+        return build(ConfigState.fromFile(config, null), version, null);
+    }
+
+    /**
+     * @param unservable receives each deployment that cannot be served (and it is left out); when
+     *                   null, such a deployment fails the whole build
+     */
+    public ConfigSnapshot build(ConfigState state, long version, Consumer<ConfigException> unservable) {
+        RouterSettings router = state.router() == null ? RouterSettings.DEFAULTS : state.router().withDefaults();
+        Map<String, List<Deployment>> byModel = new LinkedHashMap<>();
+        for (DeploymentSpec spec : state.deployments()) {
+            List<Deployment> pool = byModel.computeIfAbsent(spec.publicModel(), m -> new ArrayList<>());
+            if (!spec.enabled()) continue;
+            try {
+                pool.add(resolve(spec, router.timeouts()));
+            } catch (ConfigException e) {
+                if (unservable == null) throw e;
+                unservable.accept(e);
+            }
+        }
         Map<String, ModelPool> models = new LinkedHashMap<>();
-        config.models().forEach((name, specs) -> {
-            List<Deployment> deployments = specs.stream()
-                    .filter(DeploymentSpec::enabled)
-                    .map(spec -> resolve(spec, router.timeouts()))
-                    .toList();
-            models.put(name, new ModelPool(name, deployments));
-        });
+        byModel.forEach((name, deployments) -> models.put(name, new ModelPool(name, List.copyOf(deployments))));
         if (models.isEmpty()) {
             DeploymentSpec demo = new DeploymentSpec("dep_demo", DEMO_MODEL, "simulator", "simulator-echo", Map.of(), null, null,
                     1, null, null, null, null, null, Map.of(), true, "builtin");
             models.put(DEMO_MODEL, new ModelPool(DEMO_MODEL, List.of(resolve(demo, router.timeouts()))));
         }
-        Map<String, KeySpec> keys = new LinkedHashMap<>();
-        for (KeySpec k : config.keys()) {
-            if (k.key() != null) keys.put(KeyHash.sha256Hex(k.key()), k);
-        }
-        Map<String, TeamSpec> teams = new LinkedHashMap<>();
-        config.teams().forEach(t -> teams.put(t.name(), t));
-        return new ConfigSnapshot(version, clock.instant(), Map.copyOf(models), Map.copyOf(keys), Map.copyOf(teams),
-                config.fallbacks(), router, new DirectRoutes(registry.all(), env, router.timeouts()));
+        Map<String, VirtualKey> keys = new HashMap<>();
+        for (VirtualKey k : state.keys()) keys.put(k.keyHash(), k);
+        Map<String, TeamSpec> teams = new HashMap<>();
+        for (TeamSpec t : state.teams()) teams.put(t.id(), t);
+        return new ConfigSnapshot(version, clock.instant(), Collections.unmodifiableMap(models), Map.copyOf(keys), Map.copyOf(teams),
+                state.fallbacks(), router, new DirectRoutes(registry.all(), env, router.timeouts()), state.masterKeyHash());
     }
 
     Deployment resolve(DeploymentSpec spec, Timeouts routerTimeouts) {
-        String at = "models." + spec.publicModel() + " (" + spec.provider() + "/" + spec.upstreamModel() + ")";
+        try {
+            return servable(spec, routerTimeouts);
+        } catch (ConfigException e) {
+            String at = "models." + spec.publicModel() + " (" + spec.provider() + "/" + spec.upstreamModel() + ")." + e.path();
+            throw new ConfigException(at, e.getMessage().substring(e.path().length() + 2));
+        }
+    }
+
+    /**
+     * The deployment as the request path will call it: provider, endpoint and key resolved.
+     * A problem is a {@link ConfigException} whose path is the deployment's own field
+     * ({@code provider}, {@code baseUrl}, {@code credentials.apiKey}).
+     */
+    public Deployment servable(DeploymentSpec spec, Timeouts routerTimeouts) {
         Provider provider = registry.find(spec.provider())
-                .orElseThrow(() -> new ConfigException(at + ": provider '" + spec.provider() + "' is not available in this build"));
+                .orElseThrow(() -> new ConfigException("provider", "provider '" + spec.provider() + "' is not available in this build"));
         ProviderEndpoint e = provider.endpoint();
         Timeouts timeouts = spec.timeouts() == null ? routerTimeouts : spec.timeouts().orElse(routerTimeouts);
         if (e.needsNoNetwork()) return new Deployment(spec, provider, null, null, timeouts);
         String base = spec.baseUrl();
         if (base == null && e.baseUrlEnv() != null) base = blankToNull(env.apply(e.baseUrlEnv()));
         if (base == null) base = e.defaultBaseUrl();
-        if (base == null) throw new ConfigException(at + ".baseUrl: provider '" + spec.provider() + "' needs a baseUrl");
+        if (base == null) throw new ConfigException("baseUrl", "provider '" + spec.provider() + "' needs a baseUrl");
         String key = blankToNull(spec.credential("apiKey"));
         if (key == null && e.apiKeyEnv() != null) key = blankToNull(env.apply(e.apiKeyEnv()));
         if (key == null && e.keyRequired()) {
-            throw new ConfigException(at + ".credentials.apiKey: provider '" + spec.provider() + "' needs an API key"
+            throw new ConfigException("credentials.apiKey", "provider '" + spec.provider() + "' needs an API key"
                     + (e.apiKeyEnv() != null ? " (in the deployment or " + e.apiKeyEnv() + ")" : ""));
         }
         return new Deployment(spec, provider, URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base), key, timeouts);

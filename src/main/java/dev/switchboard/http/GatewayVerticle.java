@@ -22,7 +22,7 @@ public final class GatewayVerticle extends VerticleBase {
 
     /** The route settings that do not depend on the event loop. */
     public record RoutesConfig(long maxBodyBytes, java.util.List<String> corsOrigins, long pingMs,
-                               java.util.function.BooleanSupplier draining) {}
+                               java.util.function.Supplier<String> notReady, dev.switchboard.admin.AdminApi.Deps admin) {}
 
     private final Shared shared;
     private OutboundConnector connector;
@@ -36,8 +36,8 @@ public final class GatewayVerticle extends VerticleBase {
         connector = new OutboundConnector(vertx, shared.upstream());
         Dispatch dispatch = new Dispatch(vertx, connector);
         RoutesConfig rc = shared.routes();
-        var router = Routes.build(new Routes.Deps(vertx, dispatch, shared.authenticate(), rc.maxBodyBytes(), rc.corsOrigins(),
-                rc.pingMs(), rc.draining()));
+        var router = Routes.build(new Routes.Deps(vertx, dispatch, connector, shared.authenticate(), rc.maxBodyBytes(), rc.corsOrigins(),
+                rc.pingMs(), rc.notReady(), rc.admin()));
         HttpServer server = vertx.createHttpServer(shared.serverOptions()).requestHandler(router);
         return server.listen(shared.port(), shared.host()).onSuccess(shared.onListening()::accept);
     }

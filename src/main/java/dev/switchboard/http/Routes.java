@@ -1,5 +1,6 @@
 package dev.switchboard.http;
 
+import dev.switchboard.admin.AdminApi;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.ErrorRenderer;
 import dev.switchboard.error.GatewayError;
@@ -9,6 +10,7 @@ import dev.switchboard.ingress.openai.ModelsHandler;
 import dev.switchboard.pipeline.Authenticate;
 import dev.switchboard.pipeline.Dispatch;
 import dev.switchboard.pipeline.RequestStart;
+import dev.switchboard.transport.OutboundConnector;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -17,7 +19,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.util.List;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +33,11 @@ public final class Routes {
     private static final Logger LOG = LoggerFactory.getLogger(Routes.class);
 
     /** What the routes need from the wiring. */
-    public record Deps(Vertx vertx, Dispatch dispatch, Authenticate authenticate, long maxBodyBytes, List<String> corsOrigins,
-                       long pingMs, BooleanSupplier draining) {}
+    /**
+     * @param notReady why this instance should not get traffic now ({@code draining}, {@code store_unavailable}), or null
+     */
+    public record Deps(Vertx vertx, Dispatch dispatch, OutboundConnector connector, Authenticate authenticate, long maxBodyBytes,
+                       List<String> corsOrigins, long pingMs, Supplier<String> notReady, AdminApi.Deps admin) {}
 
     private Routes() {}
 
@@ -58,9 +63,10 @@ public final class Routes {
 
         router.get("/health/live").handler(ctx -> json(ctx, 200, "{\"status\":\"ok\"}"));
         router.get("/health/ready").handler(ctx -> {
-            if (deps.draining().getAsBoolean()) {
+            String notReady = deps.notReady().get();
+            if (notReady != null) {
                 ctx.response().putHeader("retry-after", "5");
-                json(ctx, 503, "{\"status\":\"draining\"}");
+                json(ctx, 503, "{\"status\":\"" + notReady + "\"}");
             } else {
                 json(ctx, 200, "{\"status\":\"ok\"}");
             }
@@ -69,6 +75,9 @@ public final class Routes {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(deps.maxBodyBytes()).setHandleFileUploads(false);
         router.post("/v1/*").handler(body);
         router.route("/v1/*").handler(deps.authenticate());
+        router.route("/admin/*").handler(body);
+        router.route("/admin/*").handler(deps.authenticate());
+        AdminApi.mount(router, deps.admin(), deps.vertx(), deps.connector());
         router.post("/v1/chat/completions").handler(new ChatCompletionsHandler(deps.vertx(), deps.dispatch(), deps.pingMs()));
         router.post("/v1/embeddings").handler(new EmbeddingsHandler(deps.dispatch()));
         router.get("/v1/models").handler(ModelsHandler::list);

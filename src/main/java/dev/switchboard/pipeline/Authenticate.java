@@ -29,7 +29,7 @@ public final class Authenticate implements Handler<RoutingContext> {
         HttpServerRequest req = ctx.request();
         String path = req.path();
         String queryKey = path.startsWith("/v1beta/") ? req.getParam("key") : null;
-        ex.principal(authenticator.authenticate(req.headers(), path, queryKey, snapshot.keysByHash()));
+        ex.principal(authenticator.authenticate(req.headers(), path, queryKey, snapshot));
         ctx.next();
     }
 }

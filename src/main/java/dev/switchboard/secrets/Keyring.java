@@ -49,7 +49,7 @@ public final class Keyring {
         this.keys = Collections.unmodifiableMap(keys);
     }
 
-    /** Parses {@code kid:base64key[, kid:base64key…]}; each key is standard base64 of exactly 32 bytes. */
+    /** Parses {@code kid:base64key[, kid:base64key…]}; each key is base64 (standard or URL-safe) of exactly 32 bytes. */
     public static Keyring parse(String spec) {
         if (spec == null || spec.isBlank()) throw new SecretException("keyring is empty: expected kid:base64key[,kid:base64key…]");
         LinkedHashMap<String, SecretKey> keys = new LinkedHashMap<>();
@@ -112,9 +112,10 @@ public final class Keyring {
     private static SecretKey key(String kid, String base64) {
         byte[] raw;
         try {
-            raw = Base64.getDecoder().decode(base64);
+            // standard base64 (openssl rand -base64 32) or its URL-safe form
+            raw = (base64.indexOf('-') >= 0 || base64.indexOf('_') >= 0 ? Base64.getUrlDecoder() : Base64.getDecoder()).decode(base64);
         } catch (IllegalArgumentException e) {
-            throw new SecretException("keyring key '" + kid + "' is not standard base64");
+            throw new SecretException("keyring key '" + kid + "' is not valid base64");
         }
         try {
             if (raw.length != KEY_BYTES) {

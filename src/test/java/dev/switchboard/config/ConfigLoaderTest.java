@@ -83,7 +83,7 @@ class ConfigLoaderTest {
         assertThat(key.limits().rpm()).isEqualTo(600L);
         assertThat(key.enabled()).isTrue();
 
-        assertThat(c.fallbacks()).containsExactly(new FallbackSpec("general", "general", List.of("backup")));
+        assertThat(c.fallbacks()).containsExactly(new FallbackSpec("general", "general", List.of("backup"), "file"));
         assertThat(c.router().strategy()).isEqualTo("latency-based");
         assertThat(c.routerSettings().maxAttempts()).isEqualTo(RouterSettings.DEFAULTS.maxAttempts());
     }

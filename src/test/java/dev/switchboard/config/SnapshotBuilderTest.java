@@ -169,6 +169,8 @@ class SnapshotBuilderTest {
                 """.formatted(value), Map.of());
         assertThat(s.keysByHash()).containsOnlyKeys(sha256Hex(value));
         assertThat(s.keysByHash().get(sha256Hex(value)).name()).isEqualTo("fixed");
-        assertThat(s.teams()).containsOnlyKeys("t");
+        assertThat(s.teams()).hasSize(1);
+        assertThat(s.teams().values().iterator().next().name()).isEqualTo("t");
+        assertThat(s.keysByHash().get(sha256Hex(value)).teamId()).isEqualTo(s.teams().keySet().iterator().next());
     }
 }

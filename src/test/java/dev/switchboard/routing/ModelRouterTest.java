@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.switchboard.auth.Principal;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.ConfigSnapshot;
-import dev.switchboard.config.KeySpec;
+import dev.switchboard.auth.VirtualKey;
 import dev.switchboard.config.SnapshotBuilder;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.provider.ProviderRegistry;
@@ -31,7 +31,7 @@ class ModelRouterTest {
     }
 
     private static Principal key(String... allowedModels) {
-        return new Principal(false, new KeySpec("key_1", "k", null, null, List.of(allowedModels), null, null, null, null, true, null));
+        return new Principal(false, new VirtualKey("key_1", "k", "00", "sk", null, List.of(allowedModels), null, null, null, null, true, null, "api", null, null));
     }
 
     private static GatewayError error(ConfigSnapshot s, String model, Principal p) {

@@ -76,7 +76,7 @@ public final class GatewayFixture implements AutoCloseable {
                     all.put("SWITCHBOARD_CONFIG", file.toString());
                 }
                 Gateway.Options options = new Gateway.Options(pingMs, new PrintStream(new ByteArrayOutputStream()),
-                        Clock.systemUTC(), 2, new LoopbackGuard(true));
+                        Clock.systemUTC(), 2, new LoopbackGuard(true), Duration.ofMillis(100));
                 return new GatewayFixture(Gateway.start(Settings.fromEnv(all), options), dir);
             } catch (IOException e) {
                 throw new IllegalStateException(e);

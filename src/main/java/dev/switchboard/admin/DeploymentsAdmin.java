@@ -1,0 +1,189 @@
+package dev.switchboard.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.app.ConfigSync;
+import dev.switchboard.config.ConfigValidator;
+import dev.switchboard.config.DeploymentSpec;
+import dev.switchboard.config.SnapshotBuilder;
+import dev.switchboard.error.GatewayError;
+import dev.switchboard.routing.Deployment;
+import dev.switchboard.store.Store;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * {@code /admin/deployments}: create, list, get, patch, delete, the {@code resolve} dry run, and
+ * the public catalog {@code /admin/models}. A body is checked the way the config file is (same
+ * validator, same field names) and must be servable (provider in this build, credentials present
+ * in the body or the environment) before anything is written.
+ */
+final class DeploymentsAdmin {
+
+    static final List<String> FIELDS = List.of("publicModel", "provider", "upstreamModel", "credentials", "baseUrl", "apiVersion",
+            "weight", "rpmLimit", "tpmLimit", "maxConcurrency", "pricing", "timeouts", "extraHeaders", "enabled");
+
+    private final AdminHttp http;
+    private final Store store;
+    private final ConfigSync sync;
+    private final ConfigValidator validator;
+    private final SnapshotBuilder builder;
+    private final DeploymentTester tester;
+
+    DeploymentsAdmin(AdminHttp http, Store store, ConfigSync sync, ConfigValidator validator, SnapshotBuilder builder, DeploymentTester tester) {
+        this.http = http;
+        this.store = store;
+        this.sync = sync;
+        this.validator = validator;
+        this.builder = builder;
+        this.tester = tester;
+    }
+
+    void mount(Router r) {
+        r.post("/admin/deployments/resolve").handler(this::resolve);
+        r.post("/admin/deployments").handler(this::create);
+        r.get("/admin/deployments").handler(this::list);
+        r.get("/admin/deployments/:id").handler(this::get);
+        r.patch("/admin/deployments/:id").handler(this::patch);
+        r.delete("/admin/deployments/:id").handler(this::delete);
+        r.post("/admin/deployments/:id/test").handler(this::test);
+        r.get("/admin/models").handler(this::catalog);
+    }
+
+    private void create(RoutingContext ctx) {
+        DeploymentSpec spec = checked(AdminHttp.object(ctx), Ids.deployment(), "api");
+        http.run(ctx, 201, () -> {
+            store.write(tx -> {
+                tx.deployments().insert(spec);
+                return null;
+            });
+            sync.reload();
+            return AdminHttp.data(view(spec));
+        });
+    }
+
+    private void resolve(RoutingContext ctx) {
+        DeploymentSpec spec = checked(AdminHttp.object(ctx), null, "api");
+        Deployment d = builder.servable(spec, sync.snapshots().get().router().timeouts());
+        ObjectNode out = AdminHttp.STRICT.createObjectNode();
+        out.set("deployment", view(spec));
+        ObjectNode resolved = out.putObject("resolved");
+        resolved.put("baseUrl", d.baseUrl() == null ? null : d.baseUrl().toString());
+        resolved.put("wireFormat", d.provider().wireFormat().name().toLowerCase());
+        resolved.put("credentials", spec.credential("apiKey") != null ? "deployment"
+                : d.apiKey() != null ? "environment (" + d.provider().endpoint().apiKeyEnv() + ")" : "none");
+        resolved.set("capabilities", AdminHttp.STRICT.valueToTree(d.provider().capabilities()));
+        resolved.set("timeouts", AdminHttp.STRICT.valueToTree(d.timeouts()));
+        resolved.put("joinsPool", spec.publicModel());
+        ctx.response().putHeader("content-type", "application/json").end(AdminHttp.data(out).toString());
+    }
+
+    private void list(RoutingContext ctx) {
+        AdminHttp.Paging p = AdminHttp.paging(ctx);
+        http.run(ctx, 200, () -> AdminHttp.list(store.read(tx -> tx.deployments().page(p.limit(), p.offset())).map(DeploymentsAdmin::view)));
+    }
+
+    private void get(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        http.run(ctx, 200, () -> AdminHttp.data(view(store.read(tx -> tx.deployments().find(id))
+                .orElseThrow(() -> AdminHttp.notFound("deployment", id)))));
+    }
+
+    private void patch(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        ObjectNode patch = AdminHttp.object(ctx);
+        http.run(ctx, 200, () -> {
+            DeploymentSpec saved = store.write(tx -> {
+                DeploymentSpec current = tx.deployments().find(id).orElseThrow(() -> AdminHttp.notFound("deployment", id));
+                if ("file".equals(current.source())) throw AdminHttp.readOnly("deployment");
+                JsonNode merged = AdminHttp.mergePatch(input(current), patch);
+                DeploymentSpec next = checked(merged, id, "api");
+                tx.deployments().update(next);
+                return next;
+            });
+            sync.reload();
+            return AdminHttp.data(view(saved));
+        });
+    }
+
+    private void delete(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        http.run(ctx, 200, () -> {
+            store.write(tx -> {
+                DeploymentSpec current = tx.deployments().find(id).orElseThrow(() -> AdminHttp.notFound("deployment", id));
+                if ("file".equals(current.source())) throw AdminHttp.readOnly("deployment");
+                return tx.deployments().delete(id);
+            });
+            sync.reload();
+            return AdminHttp.deleted(id);
+        });
+    }
+
+    private void test(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        http.run(ctx, 200, () -> store.read(tx -> tx.deployments().find(id)).orElseThrow(() -> AdminHttp.notFound("deployment", id)),
+                spec -> tester.test(builder.servable(spec, sync.snapshots().get().router().timeouts())).map(n -> (JsonNode) AdminHttp.data(n)));
+    }
+
+    /** Every public model with its pool, from the store (disabled deployments included, marked). */
+    private void catalog(RoutingContext ctx) {
+        http.run(ctx, 200, () -> {
+            Map<String, List<DeploymentSpec>> pools = new LinkedHashMap<>();
+            for (DeploymentSpec d : store.read(tx -> tx.deployments().all())) {
+                pools.computeIfAbsent(d.publicModel(), m -> new ArrayList<>()).add(d);
+            }
+            var served = sync.snapshots().get().models();
+            var items = AdminHttp.STRICT.createArrayNode();
+            for (String name : new TreeSet<>(pools.keySet())) {
+                ObjectNode m = items.addObject();
+                m.put("name", name);
+                m.put("servable", served.containsKey(name) && !served.get(name).deployments().isEmpty());
+                var deployments = m.putArray("deployments");
+                for (DeploymentSpec d : pools.get(name)) {
+                    ObjectNode o = deployments.addObject();
+                    o.put("id", d.id());
+                    o.put("provider", d.provider());
+                    o.put("upstreamModel", d.upstreamModel());
+                    o.put("weight", d.weight());
+                    o.put("enabled", d.enabled());
+                    o.put("source", d.source());
+                    o.set("pricing", AdminHttp.STRICT.valueToTree(d.pricing()));
+                }
+            }
+            ObjectNode out = AdminHttp.STRICT.createObjectNode();
+            out.set("data", items);
+            return out;
+        });
+    }
+
+    /** Binds, validates and checks that the deployment can be served; nothing is written. */
+    private DeploymentSpec checked(JsonNode body, String id, String source) {
+        DeploymentSpec in = AdminHttp.bind(body, DeploymentSpec.class, FIELDS);
+        if (in.publicModel() == null) throw GatewayError.invalid("publicModel", "'publicModel' is required.");
+        ConfigValidator.publicModel("publicModel", in.publicModel());
+        validator.deployment("", in);
+        DeploymentSpec spec = in.with(id, in.publicModel(), source);
+        builder.servable(spec, dev.switchboard.config.Timeouts.DEFAULTS);
+        return spec;
+    }
+
+    /** The stored deployment as an admin body (credentials included: this never leaves the process). */
+    private static JsonNode input(DeploymentSpec d) {
+        ObjectNode n = AdminHttp.STRICT.valueToTree(d);
+        n.remove(List.of("id", "source"));
+        return n;
+    }
+
+    /** What the API shows: everything but the credentials, of which only the field names. */
+    static ObjectNode view(DeploymentSpec d) {
+        ObjectNode n = AdminHttp.STRICT.valueToTree(d);
+        n.remove("credentials");
+        n.set("credentialFields", AdminHttp.STRICT.valueToTree(new TreeSet<>(d.credentials().keySet())));
+        return n;
+    }
+}

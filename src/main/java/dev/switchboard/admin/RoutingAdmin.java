@@ -1,0 +1,110 @@
+package dev.switchboard.admin;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.app.ConfigSync;
+import dev.switchboard.config.ConfigValidator;
+import dev.switchboard.config.FallbackSpec;
+import dev.switchboard.config.RouterSettings;
+import dev.switchboard.store.RouterSettingsRepository;
+import dev.switchboard.store.Store;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code /admin/fallbacks} and {@code /admin/router-settings}: stored and validated now; the
+ * routing issue acts on them. The router settings are one document: {@code GET} shows it with the
+ * contract's defaults filled in and where it came from ({@code default}, {@code file}, {@code api}).
+ */
+final class RoutingAdmin {
+
+    static final List<String> FALLBACK_FIELDS = List.of("primaryModel", "reason", "targets");
+    static final List<String> ROUTER_FIELDS = List.of("strategy", "modelOverrides", "maxAttempts", "backoff", "allowedFails",
+            "failureWindowSeconds", "cooldown", "timeouts", "unsupportedParameters", "redisFailure", "defaultOutputReservationTokens");
+
+    record FallbackInput(String primaryModel, String reason, List<String> targets) {}
+
+    private final AdminHttp http;
+    private final Store store;
+    private final ConfigSync sync;
+
+    RoutingAdmin(AdminHttp http, Store store, ConfigSync sync) {
+        this.http = http;
+        this.store = store;
+        this.sync = sync;
+    }
+
+    void mount(Router r) {
+        r.get("/admin/fallbacks").handler(this::listFallbacks);
+        r.put("/admin/fallbacks").handler(this::putFallback);
+        r.deleteWithRegex("/admin/fallbacks/(?<primary>.+)/(?<reason>[a-z_]+)").handler(this::deleteFallback);
+        r.get("/admin/router-settings").handler(this::getRouter);
+        r.put("/admin/router-settings").handler(this::putRouter);
+    }
+
+    private void listFallbacks(RoutingContext ctx) {
+        http.run(ctx, 200, () -> {
+            ObjectNode out = AdminHttp.STRICT.createObjectNode();
+            out.set("data", AdminHttp.STRICT.valueToTree(store.read(tx -> tx.fallbacks().all())));
+            return out;
+        });
+    }
+
+    private void putFallback(RoutingContext ctx) {
+        FallbackInput in = AdminHttp.bind(AdminHttp.object(ctx), FallbackInput.class, FALLBACK_FIELDS);
+        FallbackSpec f = new FallbackSpec(in.primaryModel(), in.reason(), in.targets(), "api");
+        ConfigValidator.fallback("", f);
+        http.run(ctx, 200, () -> {
+            store.write(tx -> {
+                Optional<FallbackSpec> current = tx.fallbacks().find(f.primaryModel(), f.reason());
+                if (current.isPresent() && "file".equals(current.get().source())) throw AdminHttp.readOnly("fallback chain");
+                tx.fallbacks().upsert(f);
+                return null;
+            });
+            sync.reload();
+            return AdminHttp.data(AdminHttp.STRICT.valueToTree(f));
+        });
+    }
+
+    private void deleteFallback(RoutingContext ctx) {
+        String primary = ctx.pathParam("primary");
+        String reason = ctx.pathParam("reason");
+        http.run(ctx, 200, () -> {
+            store.write(tx -> {
+                FallbackSpec current = tx.fallbacks().find(primary, reason)
+                        .orElseThrow(() -> AdminHttp.notFound("fallback chain", primary + "/" + reason));
+                if ("file".equals(current.source())) throw AdminHttp.readOnly("fallback chain");
+                return tx.fallbacks().delete(primary, reason);
+            });
+            sync.reload();
+            return AdminHttp.deleted(primary + "/" + reason);
+        });
+    }
+
+    private void getRouter(RoutingContext ctx) {
+        http.run(ctx, 200, () -> AdminHttp.data(view(store.read(tx -> tx.routerSettings().get()))));
+    }
+
+    private void putRouter(RoutingContext ctx) {
+        RouterSettings in = AdminHttp.bind(AdminHttp.object(ctx), RouterSettings.class, ROUTER_FIELDS);
+        ConfigValidator.router("", in);
+        http.run(ctx, 200, () -> {
+            store.write(tx -> {
+                Optional<RouterSettingsRepository.Stored> current = tx.routerSettings().get();
+                if (current.isPresent() && "file".equals(current.get().source())) throw AdminHttp.readOnly("router settings document");
+                tx.routerSettings().put(in, "api");
+                return null;
+            });
+            sync.reload();
+            return AdminHttp.data(view(Optional.of(new RouterSettingsRepository.Stored(in, "api"))));
+        });
+    }
+
+    private static ObjectNode view(Optional<RouterSettingsRepository.Stored> stored) {
+        RouterSettings effective = stored.map(s -> s.settings().withDefaults()).orElse(RouterSettings.DEFAULTS);
+        ObjectNode n = AdminHttp.STRICT.valueToTree(effective);
+        n.put("source", stored.map(RouterSettingsRepository.Stored::source).orElse("default"));
+        return n;
+    }
+}

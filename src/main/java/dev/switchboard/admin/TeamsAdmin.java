@@ -1,0 +1,121 @@
+package dev.switchboard.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.app.ConfigSync;
+import dev.switchboard.config.Budget;
+import dev.switchboard.config.ConfigValidator;
+import dev.switchboard.config.Limits;
+import dev.switchboard.config.TeamSpec;
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayError;
+import dev.switchboard.store.Store;
+import dev.switchboard.store.StoreTx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /admin/teams}: a budget and limits shared by the team's keys. A team with keys cannot be deleted. */
+final class TeamsAdmin {
+
+    static final List<String> FIELDS = List.of("name", "budget", "limits", "metadata");
+
+    record Input(String name, Budget budget, Limits limits, Map<String, Object> metadata) {}
+
+    private final AdminHttp http;
+    private final Store store;
+    private final ConfigSync sync;
+
+    TeamsAdmin(AdminHttp http, Store store, ConfigSync sync) {
+        this.http = http;
+        this.store = store;
+        this.sync = sync;
+    }
+
+    void mount(Router r) {
+        r.post("/admin/teams").handler(this::create);
+        r.get("/admin/teams").handler(this::list);
+        r.get("/admin/teams/:id").handler(this::get);
+        r.patch("/admin/teams/:id").handler(this::patch);
+        r.delete("/admin/teams/:id").handler(this::delete);
+    }
+
+    private void create(RoutingContext ctx) {
+        Input in = checked(AdminHttp.object(ctx));
+        TeamSpec team = new TeamSpec(Ids.team(), in.name(), in.budget(), in.limits(), in.metadata(), "api");
+        http.run(ctx, 201, () -> {
+            store.write(tx -> {
+                if (tx.teams().findByName(team.name()).isPresent()) throw taken(team.name());
+                tx.teams().insert(team);
+                return null;
+            });
+            sync.reload();
+            return AdminHttp.data(view(team));
+        });
+    }
+
+    private void list(RoutingContext ctx) {
+        AdminHttp.Paging p = AdminHttp.paging(ctx);
+        http.run(ctx, 200, () -> AdminHttp.list(store.read(tx -> tx.teams().page(p.limit(), p.offset())).map(TeamsAdmin::view)));
+    }
+
+    private void get(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        http.run(ctx, 200, () -> AdminHttp.data(view(store.read(tx -> tx.teams().find(id)).orElseThrow(() -> AdminHttp.notFound("team", id)))));
+    }
+
+    private void patch(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        ObjectNode patch = AdminHttp.object(ctx);
+        http.run(ctx, 200, () -> {
+            TeamSpec saved = store.write(tx -> {
+                TeamSpec current = editable(tx, id);
+                Input in = checked(AdminHttp.mergePatch(AdminHttp.STRICT.valueToTree(
+                        new Input(current.name(), current.budget(), current.limits(), current.metadata())), patch));
+                if (!in.name().equals(current.name()) && tx.teams().findByName(in.name()).isPresent()) throw taken(in.name());
+                TeamSpec next = new TeamSpec(id, in.name(), in.budget(), in.limits(), in.metadata(), current.source());
+                tx.teams().update(next);
+                return next;
+            });
+            sync.reload();
+            return AdminHttp.data(view(saved));
+        });
+    }
+
+    private void delete(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        http.run(ctx, 200, () -> {
+            store.write(tx -> {
+                editable(tx, id);
+                long keys = tx.keys().countInTeam(id);
+                if (keys > 0) throw GatewayError.of(ErrorKind.CONFLICT, "The team still has " + keys + " key(s); move or delete them first.");
+                return tx.teams().delete(id);
+            });
+            sync.reload();
+            return AdminHttp.deleted(id);
+        });
+    }
+
+    private static TeamSpec editable(StoreTx tx, String id) {
+        TeamSpec current = tx.teams().find(id).orElseThrow(() -> AdminHttp.notFound("team", id));
+        if ("file".equals(current.source())) throw AdminHttp.readOnly("team");
+        return current;
+    }
+
+    private static GatewayError taken(String name) {
+        return GatewayError.of(ErrorKind.CONFLICT, "A team named '" + name + "' already exists.");
+    }
+
+    private static Input checked(JsonNode body) {
+        Input in = AdminHttp.bind(body, Input.class, FIELDS);
+        AdminHttp.name("name", in.name());
+        ConfigValidator.budget("budget", in.budget());
+        ConfigValidator.limits("limits", in.limits());
+        return in;
+    }
+
+    static ObjectNode view(TeamSpec t) {
+        return AdminHttp.STRICT.valueToTree(t);
+    }
+}

@@ -1,0 +1,167 @@
+package dev.switchboard.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The JDBC side of the store: which database {@code DATABASE_URL} names (SQLite by default, a file
+ * in the data dir; PostgreSQL for scale-out), a HikariCP pool over it, and the Flyway migrations
+ * ({@code db/migration/common} for both, {@code db/migration/<kind>} where SQL must differ).
+ *
+ * <p>SQLite runs in WAL mode with a busy timeout and immediate write transactions, so the server
+ * and a CLI command can share one file: readers never block, and a writer waits for the other
+ * instead of failing on a lock upgrade. Connection timeouts are short on purpose: when the
+ * database is down the control plane should learn it in seconds, while the data plane keeps
+ * serving from the snapshot.
+ */
+public final class Database implements AutoCloseable {
+
+    public enum Kind { SQLITE, POSTGRES }
+
+    private final Kind kind;
+    private final HikariDataSource pool;
+    private final String display;
+
+    private Database(Kind kind, HikariDataSource pool, String display) {
+        this.kind = kind;
+        this.pool = pool;
+        this.display = display;
+    }
+
+    /** Opens the pool; nothing is migrated yet. A database that cannot be reached fails here. */
+    public static Database open(Optional<String> databaseUrl, Path dataDir) {
+        Target t = target(databaseUrl.orElse(null), dataDir);
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("switchboard-store");
+        hc.setJdbcUrl(t.jdbcUrl());
+        if (t.user() != null) hc.setUsername(t.user());
+        if (t.password() != null) hc.setPassword(t.password());
+        hc.setConnectionTimeout(3_000);
+        hc.setValidationTimeout(2_000);
+        hc.setMaxLifetime(600_000);
+        if (t.kind() == Kind.SQLITE) {
+            try {
+                Path parent = Path.of(t.jdbcUrl().substring("jdbc:sqlite:".length())).toAbsolutePath().getParent();
+                if (parent != null) Files.createDirectories(parent);
+            } catch (java.io.IOException e) {
+                throw new StoreException("cannot create the directory of the SQLite database: " + e.getMessage(), e);
+            }
+            hc.setMaximumPoolSize(4);
+            hc.addDataSourceProperty("journal_mode", "WAL");
+            hc.addDataSourceProperty("synchronous", "NORMAL");
+            hc.addDataSourceProperty("busy_timeout", "10000");
+            hc.addDataSourceProperty("foreign_keys", "true");
+            hc.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+        } else {
+            hc.setMaximumPoolSize(8);
+            hc.setMinimumIdle(1);
+            hc.addDataSourceProperty("connectTimeout", "3");
+            hc.addDataSourceProperty("socketTimeout", "30");
+            hc.addDataSourceProperty("ApplicationName", "switchboard");
+        }
+        try {
+            return new Database(t.kind(), new HikariDataSource(hc), t.display());
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot open the store at " + t.display() + ": " + rootMessage(e), e);
+        }
+    }
+
+    /** Brings the schema up to date; safe to run from several instances at once. */
+    public Database migrate() {
+        try {
+            Flyway.configure()
+                    .dataSource(pool)
+                    .locations("classpath:db/migration/common", "classpath:db/migration/" + kind.name().toLowerCase())
+                    .failOnMissingLocations(false)
+                    .load()
+                    .migrate();
+            return this;
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot migrate the store at " + display + ": " + rootMessage(e), e);
+        }
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    /** Where the store is, without credentials: for logs and messages. */
+    public String display() {
+        return display;
+    }
+
+    public Connection connection() throws SQLException {
+        return pool.getConnection();
+    }
+
+    /** Whether the database answers a trivial query now. */
+    public boolean ping() {
+        try (Connection c = pool.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    record Target(Kind kind, String jdbcUrl, String user, String password, String display) {}
+
+    /** {@code DATABASE_URL} in any of its accepted forms → a JDBC URL and credentials. */
+    static Target target(String url, Path dataDir) {
+        if (url == null || url.isBlank()) {
+            Path file = dataDir.resolve("switchboard.db").toAbsolutePath();
+            return new Target(Kind.SQLITE, "jdbc:sqlite:" + file, null, null, "sqlite:" + file);
+        }
+        if (url.startsWith("sqlite:") || url.startsWith("jdbc:sqlite:")) {
+            String path = url.substring(url.indexOf("sqlite:") + "sqlite:".length());
+            return new Target(Kind.SQLITE, "jdbc:sqlite:" + path, null, null, "sqlite:" + path);
+        }
+        if (url.startsWith("jdbc:postgresql://")) {
+            URI u = URI.create(url.substring("jdbc:".length()));
+            return new Target(Kind.POSTGRES, url, null, null, "postgresql://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "") + u.getPath());
+        }
+        if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
+            URI u = URI.create(url);
+            String user = null;
+            String password = null;
+            if (u.getRawUserInfo() != null) {
+                String info = u.getRawUserInfo();
+                int colon = info.indexOf(':');
+                user = decode(colon < 0 ? info : info.substring(0, colon));
+                password = colon < 0 ? null : decode(info.substring(colon + 1));
+            }
+            String hostPort = u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "");
+            String jdbc = "jdbc:postgresql://" + hostPort + u.getRawPath() + (u.getRawQuery() != null ? "?" + u.getRawQuery() : "");
+            return new Target(Kind.POSTGRES, jdbc, user, password, "postgresql://" + hostPort + u.getRawPath());
+        }
+        throw new StoreException("DATABASE_URL must start with postgres://, postgresql://, jdbc:postgresql:// or sqlite:");
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}
