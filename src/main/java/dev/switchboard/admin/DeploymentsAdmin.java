@@ -56,8 +56,9 @@ final class DeploymentsAdmin {
     }
 
     private void create(RoutingContext ctx) {
-        DeploymentSpec spec = checked(AdminHttp.object(ctx), Ids.deployment(), "api");
+        ObjectNode body = AdminHttp.object(ctx);
         http.run(ctx, 201, () -> {
+            DeploymentSpec spec = checked(body, Ids.deployment(), "api");
             store.write(tx -> {
                 tx.deployments().insert(spec);
                 return null;
@@ -68,7 +69,11 @@ final class DeploymentsAdmin {
     }
 
     private void resolve(RoutingContext ctx) {
-        DeploymentSpec spec = checked(AdminHttp.object(ctx), null, "api");
+        ObjectNode body = AdminHttp.object(ctx);
+        http.run(ctx, 200, () -> resolved(checked(body, null, "api")));
+    }
+
+    private JsonNode resolved(DeploymentSpec spec) {
         Deployment d = builder.servable(spec, sync.snapshots().get().router().timeouts());
         ObjectNode out = AdminHttp.STRICT.createObjectNode();
         out.set("deployment", view(spec));
@@ -80,7 +85,7 @@ final class DeploymentsAdmin {
         resolved.set("capabilities", AdminHttp.STRICT.valueToTree(d.provider().capabilities()));
         resolved.set("timeouts", AdminHttp.STRICT.valueToTree(d.timeouts()));
         resolved.put("joinsPool", spec.publicModel());
-        ctx.response().putHeader("content-type", "application/json").end(AdminHttp.data(out).toString());
+        return AdminHttp.data(out);
     }
 
     private void list(RoutingContext ctx) {

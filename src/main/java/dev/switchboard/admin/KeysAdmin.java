@@ -55,13 +55,14 @@ final class KeysAdmin {
     }
 
     private void create(RoutingContext ctx) {
-        Input in = checked(AdminHttp.object(ctx));
-        String value = KeyHash.newVirtualKey();
-        Instant now = clock.instant();
-        VirtualKey key = new VirtualKey(Ids.key(), in.name(), KeyHash.sha256Hex(value), KeyHash.prefixOf(value), in.teamId(),
-                in.allowedModels(), in.budget(), in.limits(), in.systemPrompt(), in.expiresAt(), in.enabled() == null || in.enabled(),
-                in.metadata(), "api", now, now);
+        ObjectNode body = AdminHttp.object(ctx);
         http.run(ctx, 201, () -> {
+            Input in = checked(body);
+            String value = KeyHash.newVirtualKey();
+            Instant now = clock.instant();
+            VirtualKey key = new VirtualKey(Ids.key(), in.name(), KeyHash.sha256Hex(value), KeyHash.prefixOf(value), in.teamId(),
+                    in.allowedModels(), in.budget(), in.limits(), in.systemPrompt(), in.expiresAt(), in.enabled() == null || in.enabled(),
+                    in.metadata(), "api", now, now);
             store.write(tx -> {
                 requireTeam(tx, key.teamId());
                 if (tx.keys().findByName(key.name()).isPresent()) throw taken(key.name());

@@ -52,10 +52,11 @@ final class RoutingAdmin {
     }
 
     private void putFallback(RoutingContext ctx) {
-        FallbackInput in = AdminHttp.bind(AdminHttp.object(ctx), FallbackInput.class, FALLBACK_FIELDS);
-        FallbackSpec f = new FallbackSpec(in.primaryModel(), in.reason(), in.targets(), "api");
-        ConfigValidator.fallback("", f);
+        ObjectNode body = AdminHttp.object(ctx);
         http.run(ctx, 200, () -> {
+            FallbackInput in = AdminHttp.bind(body, FallbackInput.class, FALLBACK_FIELDS);
+            FallbackSpec f = new FallbackSpec(in.primaryModel(), in.reason(), in.targets(), "api");
+            ConfigValidator.fallback("", f);
             store.write(tx -> {
                 Optional<FallbackSpec> current = tx.fallbacks().find(f.primaryModel(), f.reason());
                 if (current.isPresent() && "file".equals(current.get().source())) throw AdminHttp.readOnly("fallback chain");
@@ -87,9 +88,10 @@ final class RoutingAdmin {
     }
 
     private void putRouter(RoutingContext ctx) {
-        RouterSettings in = AdminHttp.bind(AdminHttp.object(ctx), RouterSettings.class, ROUTER_FIELDS);
-        ConfigValidator.router("", in);
+        ObjectNode body = AdminHttp.object(ctx);
         http.run(ctx, 200, () -> {
+            RouterSettings in = AdminHttp.bind(body, RouterSettings.class, ROUTER_FIELDS);
+            ConfigValidator.router("", in);
             store.write(tx -> {
                 Optional<RouterSettingsRepository.Stored> current = tx.routerSettings().get();
                 if (current.isPresent() && "file".equals(current.get().source())) throw AdminHttp.readOnly("router settings document");

@@ -42,9 +42,10 @@ final class TeamsAdmin {
     }
 
     private void create(RoutingContext ctx) {
-        Input in = checked(AdminHttp.object(ctx));
-        TeamSpec team = new TeamSpec(Ids.team(), in.name(), in.budget(), in.limits(), in.metadata(), "api");
+        ObjectNode body = AdminHttp.object(ctx);
         http.run(ctx, 201, () -> {
+            Input in = checked(body);
+            TeamSpec team = new TeamSpec(Ids.team(), in.name(), in.budget(), in.limits(), in.metadata(), "api");
             store.write(tx -> {
                 if (tx.teams().findByName(team.name()).isPresent()) throw taken(team.name());
                 tx.teams().insert(team);

@@ -109,6 +109,14 @@ public final class GatewayFixture implements AutoCloseable {
         return send(HttpRequest.newBuilder(URI.create(url(path))).POST(body).header("content-type", "application/json"), headers);
     }
 
+    /** Any method, a JSON body (or null), and the master key unless an authorization header is given. */
+    public HttpResponse<String> request(String method, String path, String body, String... headers) {
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).method(method, publisher);
+        if (body != null) b.header("content-type", "application/json");
+        return send(b, headers);
+    }
+
     public HttpResponse<String> get(String path, String... headers) {
         return send(HttpRequest.newBuilder(URI.create(url(path))).GET(), headers);
     }

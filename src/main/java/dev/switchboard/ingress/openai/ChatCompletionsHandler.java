@@ -41,6 +41,7 @@ public final class ChatCompletionsHandler implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         Exchange ex = Exchange.of(ctx);
         JsonNode root = OpenAiBodies.parse(ctx);
+        OpenAiBodies.prependSystemPrompt(root, ex.principal());
         ChatRequest request = OpenAiChatDecoder.decode(root);
         dispatch.chat(ex, request, (ObjectNode) root, WireFormat.OPENAI_CHAT, UpstreamHeaders.forwardable(ctx.request().headers()))
                 .onSuccess(reply -> write(ctx, ex, request, reply))

@@ -1,6 +1,8 @@
 package dev.switchboard.ingress.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.switchboard.auth.Principal;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.transport.Json;
@@ -28,6 +30,18 @@ final class OpenAiBodies {
         }
         if (!root.isObject()) throw GatewayError.invalid(null, "The request body must be a JSON object.");
         return root;
+    }
+
+    /**
+     * A key's {@code systemPrompt} becomes the first message of every request made with it, ahead
+     * of the client's own system message if any. A body without a {@code messages} array is left
+     * for the decoder to refuse.
+     */
+    static void prependSystemPrompt(JsonNode root, Principal principal) {
+        if (principal.admin() || principal.key().systemPrompt() == null) return;
+        if (root.get("messages") instanceof ArrayNode messages) {
+            messages.insertObject(0).put("role", "system").put("content", principal.key().systemPrompt());
+        }
     }
 
     /** {@code x-switchboard-*} routing headers and the provider's pass-back headers, before the head is written. */
