@@ -1,0 +1,254 @@
+package dev.switchboard.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.auth.VirtualKey;
+import dev.switchboard.config.Budget;
+import dev.switchboard.config.DeploymentSpec;
+import dev.switchboard.config.FallbackSpec;
+import dev.switchboard.config.Limits;
+import dev.switchboard.config.Pricing;
+import dev.switchboard.config.RouterSettings;
+import dev.switchboard.config.TeamSpec;
+import dev.switchboard.config.Timeouts;
+import dev.switchboard.secrets.Keyring;
+import dev.switchboard.secrets.SecretBox;
+import dev.switchboard.store.jdbc.JdbcStore;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The repositories, run unchanged on SQLite ({@link SqliteStoreTest}) and PostgreSQL ({@link PostgresStoreTest}). */
+abstract class StoreContract {
+
+    static final String OLD = "old:" + Base64.getEncoder().encodeToString(new byte[32]);
+    static final String NEW;
+
+    static {
+        byte[] k = new byte[32];
+        k[0] = 7;
+        NEW = "new:" + Base64.getEncoder().encodeToString(k);
+    }
+
+    Database db;
+    Store store;
+
+    /** A fresh, empty database of the kind under test. */
+    abstract Database open();
+
+    @BeforeEach
+    void setUp() {
+        db = open().migrate();
+        store = new JdbcStore(db, new SecretBox(Keyring.parse(OLD)), Clock.systemUTC());
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    static DeploymentSpec deployment(String id, String model, Map<String, String> credentials) {
+        return new DeploymentSpec(id, model, "openai-compatible", "up", credentials, "http://127.0.0.1:9/v1", null, 2, 100L, null, 4,
+                new Pricing(0.15, 0.6, null, null), new Timeouts(1000L, null, null, 9000L), Map.of("x-team", "a"), true, "api");
+    }
+
+    static VirtualKey key(String id, String name, String teamId) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        return new VirtualKey(id, name, UUID.randomUUID().toString().replace("-", "") + "00000000000000000000000000000000", "sk-sb-abcd...",
+                teamId, List.of("general", "openai/*"), new Budget(10.0, "monthly"), new Limits(60L, null, null, 2, null), "Be brief.",
+                now.plusSeconds(3600), true, Map.of("owner", "ci"), "api", now, now);
+    }
+
+    @Test
+    void deployment_roundTrips_withCredentialsSealedAtRest() throws Exception {
+        DeploymentSpec d = deployment("dep_1", "general", Map.of("apiKey", "sk-plain-credential-42"));
+        store.write(tx -> {
+            tx.deployments().insert(d);
+            return null;
+        });
+        var r1 = store.read(tx -> tx.deployments().find("dep_1"));
+        assertThat(r1).contains(d);
+        try (Connection c = db.connection(); ResultSet rs = c.createStatement().executeQuery("SELECT body, credentials FROM deployments")) {
+            rs.next();
+            assertThat(rs.getString(1)).doesNotContain("sk-plain-credential-42");
+            assertThat(rs.getString(2)).doesNotContain("sk-plain-credential-42").contains("\"kid\":\"old\"");
+        }
+        DeploymentSpec changed = d.with("dep_1", "other", "api");
+        var r2 = store.write(tx -> tx.deployments().update(changed));
+        assertThat(r2).isTrue();
+        var r3 = store.read(tx -> tx.deployments().all());
+        assertThat(r3).containsExactly(changed);
+        var r4 = store.write(tx -> tx.deployments().delete("dep_1"));
+        assertThat(r4).isTrue();
+        var r5 = store.read(tx -> tx.deployments().find("dep_1"));
+        assertThat(r5).isEmpty();
+    }
+
+    @Test
+    void deployment_withoutCredentials_storesNoEnvelope() {
+        store.write(tx -> {
+            tx.deployments().insert(deployment("dep_2", "m", Map.of()));
+            return null;
+        });
+        var r6 = store.read(tx -> tx.deployments().find("dep_2")).orElseThrow().credentials();
+        assertThat(r6).isEmpty();
+    }
+
+    @Test
+    void reseal_movesEveryCredentialToTheActiveKey_andOnlyThose() {
+        store.write(tx -> {
+            tx.deployments().insert(deployment("dep_a", "m", Map.of("apiKey", "a")));
+            tx.deployments().insert(deployment("dep_b", "m", Map.of("apiKey", "b")));
+            return null;
+        });
+        Store rotated = new JdbcStore(db, new SecretBox(Keyring.parse(NEW + "," + OLD)), Clock.systemUTC());
+        var r7 = rotated.write(tx -> tx.deployments().reseal());
+        assertThat(r7).isEqualTo(2);
+        var r8 = rotated.write(tx -> tx.deployments().reseal());
+        assertThat(r8).isZero();
+        Store onlyNew = new JdbcStore(db, new SecretBox(Keyring.parse(NEW)), Clock.systemUTC());
+        var r9 = onlyNew.read(tx -> tx.deployments().find("dep_a")).orElseThrow().credential("apiKey");
+        assertThat(r9).isEqualTo("a");
+    }
+
+    @Test
+    void everyWrite_bumpsTheVersion_andAFailedWrite_doesNot() {
+        long v0 = store.version();
+        store.write(tx -> {
+            tx.teams().insert(new TeamSpec("team_1", "one", null, null, Map.of(), "api"));
+            return null;
+        });
+        long v1 = store.version();
+        assertThat(v1).isGreaterThan(v0);
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.teams().insert(new TeamSpec("team_2", "two", null, null, Map.of(), "api"));
+            tx.teams().insert(new TeamSpec("team_3", "one", null, null, Map.of(), "api")); // name taken: the whole write rolls back
+            return null;
+        })).isInstanceOf(StoreConflictException.class);
+        var r10 = store.version();
+        assertThat(r10).isEqualTo(v1);
+        var r11 = store.read(tx -> tx.teams().find("team_2"));
+        assertThat(r11).isEmpty();
+    }
+
+    @Test
+    void keys_roundTrip_uniqueNameAndHash_andTeamReference() {
+        store.write(tx -> {
+            tx.teams().insert(new TeamSpec("team_k", "keys-team", new Budget(5.0, "daily"), null, Map.of("a", 1), "api"));
+            return null;
+        });
+        VirtualKey k = key("key_1", "ci", "team_k");
+        store.write(tx -> {
+            tx.keys().insert(k);
+            return null;
+        });
+        var r12 = store.read(tx -> tx.keys().find("key_1"));
+        assertThat(r12).contains(k);
+        var r13 = store.read(tx -> tx.keys().findByName("ci"));
+        assertThat(r13).contains(k);
+        var r14 = store.read(tx -> tx.keys().countInTeam("team_k"));
+        assertThat(r14).isEqualTo(1);
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.keys().insert(key("key_2", "ci", null));
+            return null;
+        })).isInstanceOf(StoreConflictException.class);
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.keys().insert(new VirtualKey("key_3", "other", k.keyHash(), "p", null, null, null, null, null, null, true, null, "api", null, null));
+            return null;
+        })).isInstanceOf(StoreConflictException.class);
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.keys().insert(key("key_4", "ghost-team", "team_missing"));
+            return null;
+        })).isInstanceOf(StoreConflictException.class);
+        Page<VirtualKey> page = store.read(tx -> tx.keys().page(10, 0));
+        assertThat(page.total()).isEqualTo(1);
+        assertThat(page.items()).containsExactly(k);
+    }
+
+    @Test
+    void teams_pageInCreationOrder() {
+        store.write(tx -> {
+            for (int i = 0; i < 5; i++) tx.teams().insert(new TeamSpec("team_" + i, "t" + i, null, null, Map.of(), "api"));
+            return null;
+        });
+        Page<TeamSpec> page = store.read(tx -> tx.teams().page(2, 2));
+        assertThat(page.total()).isEqualTo(5);
+        assertThat(page.items()).extracting(TeamSpec::name).containsExactly("t2", "t3");
+    }
+
+    @Test
+    void fallbacks_upsertByPrimaryAndReason() {
+        store.write(tx -> {
+            tx.fallbacks().upsert(new FallbackSpec("general", "general", List.of("a"), "api"));
+            tx.fallbacks().upsert(new FallbackSpec("general", "rate_limit", List.of("b"), "file"));
+            tx.fallbacks().upsert(new FallbackSpec("general", "general", List.of("c", "d"), "api"));
+            return null;
+        });
+        var r15 = store.read(tx -> tx.fallbacks().all());
+        assertThat(r15).containsExactly(
+                new FallbackSpec("general", "general", List.of("c", "d"), "api"),
+                new FallbackSpec("general", "rate_limit", List.of("b"), "file"));
+        var r16 = store.write(tx -> tx.fallbacks().delete("general", "general"));
+        assertThat(r16).isTrue();
+        var r17 = store.read(tx -> tx.fallbacks().find("general", "general"));
+        assertThat(r17).isEmpty();
+    }
+
+    @Test
+    void routerSettings_isOneDocument() {
+        var r18 = store.read(tx -> tx.routerSettings().get());
+        assertThat(r18).isEmpty();
+        RouterSettings r = new RouterSettings("least-busy", Map.of("m", new RouterSettings.ModelOverride("cost-based")), 4, null, null,
+                null, null, null, "reject", null, null);
+        store.write(tx -> {
+            tx.routerSettings().put(RouterSettings.DEFAULTS, "file");
+            tx.routerSettings().put(r, "api");
+            return null;
+        });
+        var r19 = store.read(tx -> tx.routerSettings().get());
+        assertThat(r19).contains(new RouterSettingsRepository.Stored(r, "api"));
+        store.write(tx -> {
+            tx.routerSettings().clear();
+            return null;
+        });
+        var r20 = store.read(tx -> tx.routerSettings().get());
+        assertThat(r20).isEmpty();
+    }
+
+    @Test
+    void masterKey_firstWriterWins() {
+        byte[] a = new byte[32];
+        byte[] b = new byte[32];
+        b[0] = 1;
+        var r21 = store.write(tx -> tx.masterKey().setIfAbsent(a));
+        assertThat(r21).isTrue();
+        var r22 = store.write(tx -> tx.masterKey().setIfAbsent(b));
+        assertThat(r22).isFalse();
+        var r23 = store.read(tx -> tx.masterKey().hash());
+        assertThat(r23).hasValueSatisfying(h -> assertThat(h).isEqualTo(a));
+        store.write(tx -> {
+            tx.masterKey().set(b);
+            return null;
+        });
+        var r24 = store.read(tx -> tx.masterKey().hash()).map(h -> h[0]);
+        assertThat(r24).isEqualTo(Optional.of((byte) 1));
+    }
+
+    @Test
+    void migrate_twice_isHarmless() {
+        db.migrate();
+        var r25 = store.version();
+        assertThat(r25).isPositive();
+    }
+}
