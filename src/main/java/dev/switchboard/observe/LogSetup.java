@@ -56,5 +56,8 @@ public final class LogSetup {
         root.addAppender(async);
         ctx.getLogger("io.netty").setLevel(Level.WARN);
         ctx.getLogger("io.vertx").setLevel(Level.WARN);
+        // the store libraries narrate every start (pool up, schema checked) at INFO; their warnings still show
+        ctx.getLogger("org.flywaydb").setLevel(Level.WARN);
+        ctx.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
     }
 }
