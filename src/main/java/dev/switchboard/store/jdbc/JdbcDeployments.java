@@ -1,10 +1,12 @@
 package dev.switchboard.store.jdbc;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.switchboard.config.DeploymentSpec;
 import dev.switchboard.secrets.SecretBox;
 import dev.switchboard.store.DeploymentRepository;
 import dev.switchboard.store.Page;
+import dev.switchboard.store.StoreException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -102,8 +104,8 @@ final class JdbcDeployments implements DeploymentRepository {
     private static Map<String, String> parseCredentials(String json) {
         try {
             return Rows.JSON.readValue(json, CREDENTIALS);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new dev.switchboard.store.StoreException("stored credentials do not decode to a map");
+        } catch (JsonProcessingException e) {
+            throw new StoreException("stored credentials do not decode to a map");
         }
     }
 }

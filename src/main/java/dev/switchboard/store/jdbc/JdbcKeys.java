@@ -1,13 +1,17 @@
 package dev.switchboard.store.jdbc;
 
 import dev.switchboard.auth.VirtualKey;
+import dev.switchboard.config.Budget;
+import dev.switchboard.config.Limits;
 import dev.switchboard.store.KeyRepository;
 import dev.switchboard.store.Page;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 final class JdbcKeys implements KeyRepository {
@@ -15,8 +19,8 @@ final class JdbcKeys implements KeyRepository {
     private static final String COLUMNS = "id, name, key_hash, key_prefix, team_id, body, source, created_at, updated_at";
 
     /** The part of a key kept as JSON. */
-    private record Body(List<String> allowedModels, dev.switchboard.config.Budget budget, dev.switchboard.config.Limits limits,
-                        String systemPrompt, java.time.Instant expiresAt, Boolean enabled, java.util.Map<String, Object> metadata) {}
+    private record Body(List<String> allowedModels, Budget budget, Limits limits, String systemPrompt, Instant expiresAt, Boolean enabled,
+                        Map<String, Object> metadata) {}
 
     private final Connection c;
     private final Clock clock;
@@ -50,7 +54,7 @@ final class JdbcKeys implements KeyRepository {
 
     @Override
     public void insert(VirtualKey k) {
-        var created = k.createdAt() != null ? k.createdAt() : clock.instant();
+        Instant created = k.createdAt() != null ? k.createdAt() : clock.instant();
         Rows.update(c, "create key '" + k.name() + "'",
                 "INSERT INTO virtual_keys (id, name, key_hash, key_prefix, team_id, body, source, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 k.id(), k.name(), k.keyHash(), k.keyPrefix(), k.teamId(), body(k), k.source(), created,
