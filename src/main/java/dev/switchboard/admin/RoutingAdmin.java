@@ -38,7 +38,8 @@ final class RoutingAdmin {
     void mount(Router r) {
         r.get("/admin/fallbacks").handler(this::listFallbacks);
         r.put("/admin/fallbacks").handler(this::putFallback);
-        r.deleteWithRegex("/admin/fallbacks/(?<primary>.+)/(?<reason>[a-z_]+)").handler(this::deleteFallback);
+        r.deleteWithRegex("/admin/fallbacks/(?<primary>.+)/(?<reason>[a-z_]+)").setName("/admin/fallbacks/{primaryModel}/{reason}")
+                .handler(this::deleteFallback);
         r.get("/admin/router-settings").handler(this::getRouter);
         r.put("/admin/router-settings").handler(this::putRouter);
     }

@@ -10,13 +10,18 @@ import dev.switchboard.ingress.openai.ModelsHandler;
 import dev.switchboard.pipeline.Authenticate;
 import dev.switchboard.pipeline.Dispatch;
 import dev.switchboard.pipeline.RequestStart;
+import dev.switchboard.transport.Headers;
+import dev.switchboard.transport.Json;
 import dev.switchboard.transport.OutboundConnector;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -27,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * The whole route table. Every route starts with {@link RequestStart}; client routes then read
  * the body (bounded by {@code MAX_BODY_BYTES}) and authenticate; failures anywhere end in one
  * failure handler that renders the contract's error shape.
+ *
+ * <p>Every endpoint here and in the admin resources is described in {@code openapi.json} (served
+ * at {@code GET /openapi.json}), and {@code OpenApiParityTest} checks both ways that the two list
+ * the same operations. A regex route is named with its OpenAPI path ({@code setName("/v1/models/{id}")}):
+ * the test reads it there, and Vert.x reports it as the route's name to metrics.
  */
 public final class Routes {
 
@@ -38,6 +48,9 @@ public final class Routes {
      */
     public record Deps(Vertx vertx, Dispatch dispatch, OutboundConnector connector, Authenticate authenticate, long maxBodyBytes,
                        List<String> corsOrigins, long pingMs, Supplier<String> notReady, AdminApi.Deps admin) {}
+
+    /** The OpenAPI document, checked and compacted once when the class loads: a broken resource fails the start. */
+    private static final byte[] OPENAPI = openApi();
 
     private Routes() {}
 
@@ -72,6 +85,9 @@ public final class Routes {
             }
         });
 
+        router.get("/openapi.json").handler(ctx -> ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON)
+                .end(Buffer.buffer(OPENAPI)));
+
         BodyHandler body = BodyHandler.create(false).setBodyLimit(deps.maxBodyBytes()).setHandleFileUploads(false);
         router.post("/v1/*").handler(body);
         router.route("/v1/*").handler(deps.authenticate());
@@ -81,7 +97,7 @@ public final class Routes {
         router.post("/v1/chat/completions").handler(new ChatCompletionsHandler(deps.vertx(), deps.dispatch(), deps.pingMs()));
         router.post("/v1/embeddings").handler(new EmbeddingsHandler(deps.dispatch()));
         router.get("/v1/models").handler(ModelsHandler::list);
-        router.getWithRegex("/v1/models/(?<id>.+)").handler(ModelsHandler::get);
+        router.getWithRegex("/v1/models/(?<id>.+)").setName("/v1/models/{id}").handler(ModelsHandler::get);
 
         router.route().failureHandler(Routes::failure);
         router.errorHandler(404, ctx -> ErrorRenderer.openAi(ctx.response(),
@@ -115,6 +131,15 @@ public final class Routes {
             return;
         }
         ErrorRenderer.openAi(ctx.response(), e);
+    }
+
+    private static byte[] openApi() {
+        try (InputStream in = Routes.class.getResourceAsStream("/openapi.json")) {
+            if (in == null) throw new IllegalStateException("openapi.json is missing from the classpath");
+            return Json.MAPPER.writeValueAsBytes(Json.parse(in.readAllBytes()));
+        } catch (IOException e) {
+            throw new IllegalStateException("openapi.json cannot be read: " + e.getMessage(), e);
+        }
     }
 
     private static void json(RoutingContext ctx, int status, String body) {
