@@ -9,6 +9,7 @@ import dev.switchboard.config.SnapshotBuilder;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.routing.Deployment;
 import dev.switchboard.store.Store;
+import dev.switchboard.store.StoreTx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import java.util.TreeSet;
  * validator, same field names) and must be servable (provider in this build, credentials present
  * in the body or the environment) before anything is written.
  */
-final class DeploymentsAdmin {
+public final class DeploymentsAdmin {
 
     static final List<String> FIELDS = List.of("publicModel", "provider", "upstreamModel", "credentials", "baseUrl", "apiVersion",
             "weight", "rpmLimit", "tpmLimit", "maxConcurrency", "pricing", "timeouts", "extraHeaders", "enabled");
@@ -58,7 +59,7 @@ final class DeploymentsAdmin {
     private void create(RoutingContext ctx) {
         ObjectNode body = AdminHttp.object(ctx);
         http.run(ctx, 201, () -> {
-            DeploymentSpec spec = checked(body, Ids.deployment(), "api");
+            DeploymentSpec spec = newDeployment(body, validator, builder);
             store.write(tx -> {
                 tx.deployments().insert(spec);
                 return null;
@@ -104,8 +105,7 @@ final class DeploymentsAdmin {
         ObjectNode patch = AdminHttp.object(ctx);
         http.run(ctx, 200, () -> {
             DeploymentSpec saved = store.write(tx -> {
-                DeploymentSpec current = tx.deployments().find(id).orElseThrow(() -> AdminHttp.notFound("deployment", id));
-                if ("file".equals(current.source())) throw AdminHttp.readOnly("deployment");
+                DeploymentSpec current = editable(tx, id);
                 JsonNode merged = AdminHttp.mergePatch(input(current), patch);
                 DeploymentSpec next = checked(merged, id, "api");
                 tx.deployments().update(next);
@@ -119,11 +119,7 @@ final class DeploymentsAdmin {
     private void delete(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         http.run(ctx, 200, () -> {
-            store.write(tx -> {
-                DeploymentSpec current = tx.deployments().find(id).orElseThrow(() -> AdminHttp.notFound("deployment", id));
-                if ("file".equals(current.source())) throw AdminHttp.readOnly("deployment");
-                return tx.deployments().delete(id);
-            });
+            store.write(tx -> tx.deployments().delete(editable(tx, id).id()));
             sync.reload();
             return AdminHttp.deleted(id);
         });
@@ -166,8 +162,25 @@ final class DeploymentsAdmin {
         });
     }
 
-    /** Binds, validates and checks that the deployment can be served; nothing is written. */
     private DeploymentSpec checked(JsonNode body, String id, String source) {
+        return checked(body, id, source, validator, builder);
+    }
+
+    // ------------------------------------------------------------------ shared with the command line
+
+    /**
+     * A new deployment from an admin body, with a fresh id, checked as {@link #checked} does: what
+     * both {@code POST /admin/deployments} and {@code switchboard deployments add} save.
+     */
+    public static DeploymentSpec newDeployment(JsonNode body, ConfigValidator validator, SnapshotBuilder builder) {
+        return checked(body, Ids.deployment(), "api", validator, builder);
+    }
+
+    /**
+     * Binds, validates and checks that the deployment can be served; nothing is written. A bad field
+     * throws a {@link GatewayError} or a {@link dev.switchboard.config.ConfigException} naming it.
+     */
+    private static DeploymentSpec checked(JsonNode body, String id, String source, ConfigValidator validator, SnapshotBuilder builder) {
         DeploymentSpec in = AdminHttp.bind(body, DeploymentSpec.class, FIELDS);
         if (in.publicModel() == null) throw GatewayError.invalid("publicModel", "'publicModel' is required.");
         ConfigValidator.publicModel("publicModel", in.publicModel());
@@ -184,8 +197,15 @@ final class DeploymentsAdmin {
         return n;
     }
 
+    /** The deployment with that id when it may be changed: 404 when there is none, 409 {@code read_only_entry} for a file entry. */
+    public static DeploymentSpec editable(StoreTx tx, String id) {
+        DeploymentSpec current = tx.deployments().find(id).orElseThrow(() -> AdminHttp.notFound("deployment", id));
+        if ("file".equals(current.source())) throw AdminHttp.readOnly("deployment");
+        return current;
+    }
+
     /** What the API shows: everything but the credentials, of which only the field names. */
-    static ObjectNode view(DeploymentSpec d) {
+    public static ObjectNode view(DeploymentSpec d) {
         ObjectNode n = AdminHttp.STRICT.valueToTree(d);
         n.remove("credentials");
         n.set("credentialFields", AdminHttp.STRICT.valueToTree(new TreeSet<>(d.credentials().keySet())));

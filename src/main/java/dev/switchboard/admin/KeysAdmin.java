@@ -24,7 +24,7 @@ import java.util.Map;
  * snapshot before it answers, so a disabled, rotated or deleted key stops working at once here
  * (and within a poll interval on the other instances).
  */
-final class KeysAdmin {
+public final class KeysAdmin {
 
     static final List<String> FIELDS = List.of("name", "allowedModels", "teamId", "budget", "limits", "systemPrompt", "expiresAt",
             "enabled", "metadata");
@@ -57,16 +57,10 @@ final class KeysAdmin {
     private void create(RoutingContext ctx) {
         ObjectNode body = AdminHttp.object(ctx);
         http.run(ctx, 201, () -> {
-            Input in = checked(body);
             String value = KeyHash.newVirtualKey();
-            Instant now = clock.instant();
-            VirtualKey key = new VirtualKey(Ids.key(), in.name(), KeyHash.sha256Hex(value), KeyHash.prefixOf(value), in.teamId(),
-                    in.allowedModels(), in.budget(), in.limits(), in.systemPrompt(), in.expiresAt(), in.enabled() == null || in.enabled(),
-                    in.metadata(), "api", now, now);
+            VirtualKey key = newKey(body, value, clock.instant());
             store.write(tx -> {
-                requireTeam(tx, key.teamId());
-                if (tx.keys().findByName(key.name()).isPresent()) throw taken(key.name());
-                tx.keys().insert(key);
+                insert(tx, key);
                 return null;
             });
             sync.reload();
@@ -88,17 +82,7 @@ final class KeysAdmin {
         String id = ctx.pathParam("id");
         ObjectNode patch = AdminHttp.object(ctx);
         http.run(ctx, 200, () -> {
-            VirtualKey saved = store.write(tx -> {
-                VirtualKey current = editable(tx, id);
-                Input in = checked(AdminHttp.mergePatch(input(current), patch));
-                requireTeam(tx, in.teamId());
-                if (!in.name().equals(current.name()) && tx.keys().findByName(in.name()).isPresent()) throw taken(in.name());
-                VirtualKey next = new VirtualKey(id, in.name(), current.keyHash(), current.keyPrefix(), in.teamId(), in.allowedModels(),
-                        in.budget(), in.limits(), in.systemPrompt(), in.expiresAt(), in.enabled() == null || in.enabled(), in.metadata(),
-                        current.source(), current.createdAt(), clock.instant());
-                tx.keys().update(next);
-                return next;
-            });
+            VirtualKey saved = store.write(tx -> patched(tx, id, patch, clock.instant()));
             sync.reload();
             return AdminHttp.data(view(saved));
         });
@@ -130,7 +114,45 @@ final class KeysAdmin {
         });
     }
 
-    private static VirtualKey editable(StoreTx tx, String id) {
+    // ------------------------------------------------------------------ shared with the command line
+
+    /**
+     * A new key from an admin body, checked, whose secret is {@code value}: what both
+     * {@code POST /admin/keys} and {@code switchboard keys create} save. A bad field throws a
+     * {@link GatewayError} or a {@link dev.switchboard.config.ConfigException} naming it.
+     */
+    public static VirtualKey newKey(JsonNode body, String value, Instant now) {
+        Input in = checked(body);
+        return new VirtualKey(Ids.key(), in.name(), KeyHash.sha256Hex(value), KeyHash.prefixOf(value), in.teamId(),
+                in.allowedModels(), in.budget(), in.limits(), in.systemPrompt(), in.expiresAt(), in.enabled() == null || in.enabled(),
+                in.metadata(), "api", now, now);
+    }
+
+    /** Saves a new key: its team must exist and its name be free. */
+    public static void insert(StoreTx tx, VirtualKey key) {
+        requireTeam(tx, key.teamId());
+        if (tx.keys().findByName(key.name()).isPresent()) throw taken(key.name());
+        tx.keys().insert(key);
+    }
+
+    /**
+     * Applies a JSON merge patch to a key created through the API (a file key is read-only), checked
+     * as a whole afterwards: {@code PATCH /admin/keys/{id}} and {@code switchboard keys revoke}.
+     */
+    public static VirtualKey patched(StoreTx tx, String id, JsonNode patch, Instant now) {
+        VirtualKey current = editable(tx, id);
+        Input in = checked(AdminHttp.mergePatch(input(current), patch));
+        requireTeam(tx, in.teamId());
+        if (!in.name().equals(current.name()) && tx.keys().findByName(in.name()).isPresent()) throw taken(in.name());
+        VirtualKey next = new VirtualKey(id, in.name(), current.keyHash(), current.keyPrefix(), in.teamId(), in.allowedModels(),
+                in.budget(), in.limits(), in.systemPrompt(), in.expiresAt(), in.enabled() == null || in.enabled(), in.metadata(),
+                current.source(), current.createdAt(), now);
+        tx.keys().update(next);
+        return next;
+    }
+
+    /** The key with that id when it may be changed: 404 when there is none, 409 {@code read_only_entry} for a file key. */
+    public static VirtualKey editable(StoreTx tx, String id) {
         VirtualKey current = tx.keys().find(id).orElseThrow(() -> AdminHttp.notFound("key", id));
         if ("file".equals(current.source())) throw AdminHttp.readOnly("key");
         return current;
@@ -168,7 +190,8 @@ final class KeysAdmin {
                 k.expiresAt(), k.enabled(), k.metadata()));
     }
 
-    static ObjectNode view(VirtualKey k) {
+    /** A key as the admin API shows it: everything but the hash. */
+    public static ObjectNode view(VirtualKey k) {
         ObjectNode n = AdminHttp.STRICT.valueToTree(k);
         n.remove("keyHash");
         return n;

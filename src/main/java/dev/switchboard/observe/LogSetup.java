@@ -22,6 +22,17 @@ public final class LogSetup {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) ctx.stop();
     }
 
+    /**
+     * For the short-lived commands (migrate, keys, deployments, encryption): only the level of the
+     * plain stderr appender of {@code logback.xml} changes. Nothing is queued, so no line is lost
+     * when the command exits, and stdout stays free for the command's own output.
+     */
+    public static void forCommand(String level) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) return;
+        ctx.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level, Level.WARN));
+        quietStoreLibraries(ctx);
+    }
+
     public static void apply(String format, String level) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) return;
         ctx.reset();
@@ -56,7 +67,11 @@ public final class LogSetup {
         root.addAppender(async);
         ctx.getLogger("io.netty").setLevel(Level.WARN);
         ctx.getLogger("io.vertx").setLevel(Level.WARN);
-        // the store libraries narrate every start (pool up, schema checked) at INFO; their warnings still show
+        quietStoreLibraries(ctx);
+    }
+
+    /** The store libraries narrate every start (pool up, schema checked) at INFO; their warnings still show. */
+    private static void quietStoreLibraries(LoggerContext ctx) {
         ctx.getLogger("org.flywaydb").setLevel(Level.WARN);
         ctx.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
     }

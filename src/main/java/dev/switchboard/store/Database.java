@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
 
 /**
  * The JDBC side of the store: which database {@code DATABASE_URL} names (SQLite by default, a file
@@ -76,16 +77,26 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** What a migration did: the schema version it left, and how many migrations it applied to get there. */
+    public record Migration(String schemaVersion, int applied) {}
+
     /** Brings the schema up to date; safe to run from several instances at once. */
     public Database migrate() {
+        migrateWithReport();
+        return this;
+    }
+
+    /** {@link #migrate()}, saying what it did: for {@code switchboard migrate}. */
+    public Migration migrateWithReport() {
         try {
-            Flyway.configure()
+            Flyway flyway = Flyway.configure()
                     .dataSource(pool)
                     .locations("classpath:db/migration/common", "classpath:db/migration/" + kind.name().toLowerCase())
                     .failOnMissingLocations(false)
-                    .load()
-                    .migrate();
-            return this;
+                    .load();
+            int applied = flyway.migrate().migrationsExecuted;
+            MigrationInfo current = flyway.info().current();
+            return new Migration(current == null || current.getVersion() == null ? "0" : current.getVersion().getVersion(), applied);
         } catch (RuntimeException e) {
             throw new StoreException("cannot migrate the store at " + display + ": " + rootMessage(e), e);
         }
