@@ -3,6 +3,10 @@ package dev.switchboard;
 import dev.switchboard.app.Gateway;
 import dev.switchboard.app.Settings;
 import dev.switchboard.app.SettingsException;
+import dev.switchboard.cli.DeploymentsCommand;
+import dev.switchboard.cli.EncryptionCommand;
+import dev.switchboard.cli.KeysCommand;
+import dev.switchboard.cli.MigrateCommand;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.GatewayConfig;
@@ -12,26 +16,55 @@ import dev.switchboard.provider.ProviderRegistry;
 import dev.switchboard.provider.simulator.SimulatorServer;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
-/** The command line: {@code serve} (the default), {@code simulate}, {@code config check}, {@code version}. */
-@Command(name = "switchboard", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+/**
+ * The command line: {@code serve} (the default); the store commands of {@code dev.switchboard.cli}
+ * ({@code migrate}, {@code keys}, {@code deployments}, {@code encryption}), which act on the store
+ * a server uses; {@code config check}, {@code simulate} and {@code version}. Every command reads
+ * its settings from the environment this root was made with: the process's, or a test's map.
+ */
+// INHERIT: every subcommand gets --help and --version too
+@Command(name = "switchboard", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, scope = CommandLine.ScopeType.INHERIT,
         description = "An AI gateway: one endpoint in front of every model provider.",
-        subcommands = {Main.Serve.class, Main.Simulate.class, Main.ConfigCmd.class, Main.VersionCmd.class})
+        subcommands = {Main.Serve.class, MigrateCommand.class, KeysCommand.class, DeploymentsCommand.class, EncryptionCommand.class,
+                Main.ConfigCmd.class, Main.Simulate.class, Main.VersionCmd.class})
 public final class Main implements Callable<Integer> {
+
+    private final Map<String, String> env;
+
+    public Main() {
+        this(System.getenv());
+    }
+
+    /** Runs commands with {@code env} in place of the process environment: for in-process tests. */
+    public Main(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
     }
 
+    /** The environment of the command line {@code spec} belongs to. */
+    public static Map<String, String> env(CommandSpec spec) {
+        return spec.root().userObject() instanceof Main m ? m.env : System.getenv();
+    }
+
     @Override
     public Integer call() {
-        return new Serve().call();
+        Serve serve = new Serve();
+        serve.root = this;
+        return serve.call();
     }
 
     static String version() {
@@ -48,12 +81,15 @@ public final class Main implements Callable<Integer> {
 
     @Command(name = "serve", description = "Start the gateway (the default command).")
     static final class Serve implements Callable<Integer> {
+        @ParentCommand
+        Main root;
+
         @Override
         public Integer call() {
             Settings settings;
             Gateway gateway;
             try {
-                settings = Settings.fromEnv(System.getenv());
+                settings = Settings.fromEnv(root == null ? System.getenv() : root.env);
                 LogSetup.apply(settings.logFormat(), settings.logLevel());
                 gateway = Gateway.start(settings);
             } catch (SettingsException | ConfigException | dev.switchboard.store.StoreException | dev.switchboard.secrets.SecretException e) {
@@ -116,12 +152,16 @@ public final class Main implements Callable<Integer> {
         @Parameters(paramLabel = "FILE", description = "The YAML config file.")
         Path file;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() {
             try {
+                Map<String, String> env = env(spec);
                 ProviderRegistry registry = ProviderRegistry.standard(Clock.systemUTC());
-                GatewayConfig config = new ConfigLoader(System::getenv, registry.ids()).load(file);
-                var snapshot = new SnapshotBuilder(registry, System::getenv, Clock.systemUTC()).build(config, 0);
+                GatewayConfig config = new ConfigLoader(env::get, registry.ids()).load(file);
+                var snapshot = new SnapshotBuilder(registry, env::get, Clock.systemUTC()).build(config, 0);
                 System.out.println(file + ": OK (" + config.models().size() + " public models, "
                         + snapshot.models().values().stream().mapToInt(p -> p.deployments().size()).sum() + " deployments, "
                         + config.keys().size() + " keys, " + config.teams().size() + " teams)");
