@@ -125,6 +125,28 @@ class CliIT {
     }
 
     @Test
+    void storeCommands_fromTheJar_shareOneDataDir_andKeepStdoutForTheirOutput() throws Exception {
+        Path dir = Files.createTempDirectory("sb-cli");
+        assertThat(run(dir, Map.of(), "migrate").exit()).isZero();
+        assertThat(log(dir)).startsWith("Store at sqlite:").contains("schema version");
+        assertThat(run(dir, Map.of(), "keys", "create", "--name", "ci").exit()).isZero();
+        String created = log(dir);
+        assertThat(created).containsPattern("(?m)^Key ci: sk-sb-[0-9A-Za-z]{43}$").containsPattern("(?m)^Id: key_");
+        assertThat(run(dir, Map.of(), "deployments", "add", "--model", "m", "--provider", "simulator", "--upstream-model", "simulator-echo")
+                .exit()).isZero();
+        assertThat(log(dir)).startsWith("Added deployment dep_");
+        assertThat(run(dir, Map.of(), "keys", "list").exit()).isZero();
+        assertThat(log(dir)).contains("ci").contains("active");
+        assertThat(run(dir, Map.of(), "deployments", "add", "--model", "m", "--provider", "nope", "--upstream-model", "x").exit())
+                .isEqualTo(1);
+        assertThat(log(dir)).startsWith("switchboard: --provider:");
+        assertThat(run(dir, Map.of(), "encryption", "rotate").exit()).isZero();
+        assertThat(run(dir, Map.of(), "keys").exit()).isEqualTo(2);
+        // no pool or migration chatter: at the default level the commands log nothing
+        assertThat(log(dir) + created).doesNotContain("INFO").doesNotContain("Hikari").doesNotContain("Flyway");
+    }
+
+    @Test
     void simulate_servesTheOpenAiFormat() throws Exception {
         Path dir = Files.createTempDirectory("sb-cli");
         int port = freePort();

@@ -29,11 +29,13 @@ public final class GatewayFixture implements AutoCloseable {
 
     private final Gateway gateway;
     private final Path dataDir;
+    private final boolean ownsDataDir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private GatewayFixture(Gateway gateway, Path dataDir) {
+    private GatewayFixture(Gateway gateway, Path dataDir, boolean ownsDataDir) {
         this.gateway = gateway;
         this.dataDir = dataDir;
+        this.ownsDataDir = ownsDataDir;
     }
 
     public static Builder builder() {
@@ -44,6 +46,7 @@ public final class GatewayFixture implements AutoCloseable {
         private final Map<String, String> env = new HashMap<>();
         private String config;
         private long pingMs = 15_000;
+        private Path dataDir;
 
         public Builder config(String yaml) {
             this.config = yaml;
@@ -60,9 +63,18 @@ public final class GatewayFixture implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Uses {@code dir} as {@code SWITCHBOARD_DATA_DIR} (its SQLite store and keyring), so that
+         * something else, such as the CLI, can share it; the caller owns it, and close leaves it.
+         */
+        public Builder dataDir(Path dir) {
+            this.dataDir = dir;
+            return this;
+        }
+
         public GatewayFixture start() {
             try {
-                Path dir = Files.createTempDirectory("switchboard-test");
+                Path dir = dataDir != null ? dataDir : Files.createTempDirectory("switchboard-test");
                 Map<String, String> all = new HashMap<>(env);
                 all.put("PORT", "0");
                 all.put("HOST", "127.0.0.1");
@@ -77,7 +89,7 @@ public final class GatewayFixture implements AutoCloseable {
                 }
                 Gateway.Options options = new Gateway.Options(pingMs, new PrintStream(new ByteArrayOutputStream()),
                         Clock.systemUTC(), 2, new LoopbackGuard(true), Duration.ofMillis(100));
-                return new GatewayFixture(Gateway.start(Settings.fromEnv(all), options), dir);
+                return new GatewayFixture(Gateway.start(Settings.fromEnv(all), options), dir, dataDir == null);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -86,6 +98,11 @@ public final class GatewayFixture implements AutoCloseable {
 
     public Gateway gateway() {
         return gateway;
+    }
+
+    /** The gateway's {@code SWITCHBOARD_DATA_DIR}: its SQLite store and keyring, unless DATABASE_URL names another store. */
+    public Path dataDir() {
+        return dataDir;
     }
 
     public String url(String path) {
@@ -150,6 +167,7 @@ public final class GatewayFixture implements AutoCloseable {
     @Override
     public void close() {
         gateway.close();
+        if (!ownsDataDir) return;
         try (var files = Files.walk(dataDir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

@@ -1,0 +1,81 @@
+package dev.switchboard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The command tree, its help, {@code migrate}, and how the store commands end when they cannot run. */
+class CommandLineTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void help_listsEverySubcommand() {
+        Cli.Result r = Cli.run(Map.of(), "--help");
+
+        assertThat(r.exit()).isZero();
+        for (String command : new String[] {"serve", "migrate", "keys", "deployments", "encryption", "config", "simulate", "version"}) {
+            assertThat(r.out()).containsPattern("(?m)^  " + command + " ");
+        }
+        assertThat(Cli.run(Map.of(), "keys", "--help").out()).contains("  create ", "  list ", "  revoke ");
+        assertThat(Cli.run(Map.of(), "deployments", "--help").out()).contains("  add ", "  list ", "  remove ");
+        assertThat(Cli.run(Map.of(), "encryption", "--help").out()).contains("  rotate ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"migrate", "keys create", "keys list", "keys revoke", "deployments add", "deployments list",
+            "deployments remove", "encryption rotate"})
+    void everyStoreCommand_answersHelp_withoutTouchingTheStore(String command) {
+        Map<String, String> env = Cli.sqlite(dataDir.resolve("untouched"));
+        Cli.Result r = Cli.run(env, (command + " --help").split(" "));
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).startsWith("Usage: switchboard " + command + " ").contains("--help");
+        assertThat(dataDir.resolve("untouched")).doesNotExist();
+    }
+
+    @Test
+    void aGroupWithoutItsSubcommand_exits2_listingThem() {
+        Cli.Result r = Cli.run(Map.of(), "keys");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("Missing required subcommand").contains("create", "list", "revoke");
+    }
+
+    @Test
+    void migrate_createsTheSchema_thenFindsItUpToDate() {
+        Cli.Result first = Cli.run(Cli.sqlite(dataDir), "migrate");
+        Cli.Result second = Cli.run(Cli.sqlite(dataDir), "migrate");
+
+        String store = "sqlite:" + dataDir.resolve("switchboard.db").toAbsolutePath();
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.out()).matches("Store at \\Q" + store + "\\E is at schema version \\d+ \\(applied \\d+ migrations?\\)\\.\\n");
+        assertThat(second.out()).matches("Store at \\Q" + store + "\\E is at schema version \\d+ \\(already up to date\\)\\.\\n");
+        assertThat(first.err()).as("no log line at the default level").isEmpty();
+        assertThat(dataDir.resolve("encryption.key")).as("migrate needs no keyring").doesNotExist();
+    }
+
+    @Test
+    void badSetting_exits2_withOneLineNamingIt() {
+        Cli.Result r = Cli.run(Map.of("DATABASE_URL", "mysql://db/switchboard"), "keys", "list");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("switchboard: DATABASE_URL must start with postgres://, postgresql://, jdbc:postgresql:// or sqlite:\n");
+    }
+
+    @Test
+    void unreachableStore_exits2_namingIt() {
+        Cli.Result r = Cli.run(Map.of("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none", "ENCRYPTION_KEYS", Cli.keyringEntry("k")),
+                "deployments", "list");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("switchboard: ").contains("127.0.0.1:1").hasLineCount(1);
+    }
+}
