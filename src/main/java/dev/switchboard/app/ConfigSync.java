@@ -7,6 +7,7 @@ import dev.switchboard.config.SnapshotBuilder;
 import dev.switchboard.config.SnapshotHolder;
 import dev.switchboard.store.RouterSettingsRepository;
 import dev.switchboard.store.Store;
+import dev.switchboard.store.StoreException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,6 +37,8 @@ public final class ConfigSync implements AutoCloseable {
         return t;
     });
     private volatile boolean storeUp = true;
+    /** A version that failed to load, not retried until the store moves on (written by the poller only). */
+    private volatile long failedVersion = -1;
 
     /**
      * Reads the store once and builds the first snapshot; throws when the store cannot be read.
@@ -55,6 +58,11 @@ public final class ConfigSync implements AutoCloseable {
         return snapshots;
     }
 
+    /** The last store version that could not be loaded, or -1. */
+    long failedVersion() {
+        return failedVersion;
+    }
+
     /** Whether the last contact with the store succeeded. */
     public boolean storeUp() {
         return storeUp;
@@ -71,19 +79,40 @@ public final class ConfigSync implements AutoCloseable {
     }
 
     private void poll() {
+        long version;
         try {
-            long version = store.version();
-            if (!storeUp) {
-                storeUp = true;
-                LOG.info("the store at {} answers again", store.display());
-            }
-            if (version != snapshots.get().version()) reload();
+            version = store.version();
         } catch (RuntimeException e) {
             if (storeUp) {
                 storeUp = false;
                 LOG.warn("the store at {} does not answer; serving from the last config snapshot: {}", store.display(), e.getMessage());
             }
+            return;
         }
+        if (!storeUp) {
+            storeUp = true;
+            LOG.info("the store at {} answers again", store.display());
+        }
+        if (version == snapshots.get().version() || version == failedVersion) return;
+        try {
+            reload();
+        } catch (StoreException e) {
+            if (e.unavailable()) storeUp = false; // went away between the two reads: the next poll tries again
+            else rejected(version, e);
+        } catch (RuntimeException e) {
+            rejected(version, e);
+        }
+    }
+
+    /**
+     * The store answers but what it holds cannot be built (a credential sealed with a key this
+     * instance's ENCRYPTION_KEYS lacks, say): that is not an outage, so readiness stays green and
+     * the last snapshot keeps serving; the error is logged once per version.
+     */
+    private void rejected(long version, RuntimeException e) {
+        failedVersion = version;
+        LOG.error("config version {} in the store cannot be loaded; still serving version {}: {}", version,
+                snapshots.get().version(), e.getMessage());
     }
 
     private ConfigSnapshot load() {

@@ -49,7 +49,6 @@ public final class Database implements AutoCloseable {
         if (t.password() != null) hc.setPassword(t.password());
         hc.setConnectionTimeout(3_000);
         hc.setValidationTimeout(2_000);
-        hc.setMaxLifetime(600_000);
         if (t.kind() == Kind.SQLITE) {
             try {
                 Path parent = Path.of(t.jdbcUrl().substring("jdbc:sqlite:".length())).toAbsolutePath().getParent();
