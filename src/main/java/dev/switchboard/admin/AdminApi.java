@@ -34,10 +34,10 @@ public final class AdminApi {
                 ctx.next();
             }
         });
-        AdminHttp http = new AdminHttp(deps.blocking());
+        AdminHttp http = new AdminHttp(deps.blocking(), deps.store(), deps.sync());
         new DeploymentsAdmin(http, deps.store(), deps.sync(), deps.validator(), deps.builder(), new DeploymentTester(vertx, connector)).mount(router);
-        new KeysAdmin(http, deps.store(), deps.sync(), deps.clock()).mount(router);
-        new TeamsAdmin(http, deps.store(), deps.sync()).mount(router);
-        new RoutingAdmin(http, deps.store(), deps.sync()).mount(router);
+        new KeysAdmin(http, deps.clock()).mount(router);
+        new TeamsAdmin(http).mount(router);
+        new RoutingAdmin(http).mount(router);
     }
 }

@@ -12,11 +12,14 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.switchboard.app.ConfigSync;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.secrets.SecretException;
 import dev.switchboard.store.Page;
+import dev.switchboard.store.Store;
+import dev.switchboard.store.StoreTx;
 import dev.switchboard.store.StoreConflictException;
 import dev.switchboard.store.StoreException;
 import io.vertx.core.Context;
@@ -55,9 +58,30 @@ final class AdminHttp {
     static final int MAX_LIMIT = 500;
 
     private final Executor blocking;
+    private final Store store;
+    private final ConfigSync sync;
 
-    AdminHttp(Executor blocking) {
+    AdminHttp(Executor blocking, Store store, ConfigSync sync) {
         this.blocking = blocking;
+        this.store = store;
+        this.sync = sync;
+    }
+
+    /** A read transaction off the event loop, answered 200 with {@code answer} of its result. */
+    <T> void read(RoutingContext ctx, Function<StoreTx, T> work, Function<T, JsonNode> answer) {
+        run(ctx, 200, () -> answer.apply(store.read(work)));
+    }
+
+    /**
+     * A write transaction off the event loop; once it commits, this instance's snapshot is rebuilt,
+     * so the change is in force before the client hears of it.
+     */
+    <T> void write(RoutingContext ctx, int status, Function<StoreTx, T> work, Function<T, JsonNode> answer) {
+        run(ctx, status, () -> {
+            T result = store.write(work);
+            sync.reload();
+            return answer.apply(result);
+        });
     }
 
     /** Runs {@code work} off the event loop; answers {@code status} with what it returns, or the error it throws. */

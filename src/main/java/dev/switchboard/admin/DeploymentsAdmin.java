@@ -58,15 +58,11 @@ public final class DeploymentsAdmin {
 
     private void create(RoutingContext ctx) {
         ObjectNode body = AdminHttp.object(ctx);
-        http.run(ctx, 201, () -> {
+        http.write(ctx, 201, tx -> {
             DeploymentSpec spec = newDeployment(body, validator, builder);
-            store.write(tx -> {
-                tx.deployments().insert(spec);
-                return null;
-            });
-            sync.reload();
-            return AdminHttp.data(view(spec));
-        });
+            tx.deployments().insert(spec);
+            return spec;
+        }, spec -> AdminHttp.data(view(spec)));
     }
 
     private void resolve(RoutingContext ctx) {
@@ -91,53 +87,40 @@ public final class DeploymentsAdmin {
 
     private void list(RoutingContext ctx) {
         AdminHttp.Paging p = AdminHttp.paging(ctx);
-        http.run(ctx, 200, () -> AdminHttp.list(store.read(tx -> tx.deployments().page(p.limit(), p.offset())).map(DeploymentsAdmin::view)));
+        http.read(ctx, tx -> tx.deployments().page(p.limit(), p.offset()), page -> AdminHttp.list(page.map(DeploymentsAdmin::view)));
     }
 
     private void get(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        http.run(ctx, 200, () -> AdminHttp.data(view(store.read(tx -> tx.deployments().find(id))
-                .orElseThrow(() -> AdminHttp.notFound("deployment", id)))));
+        http.read(ctx, tx -> tx.deployments().find(id).orElseThrow(() -> AdminHttp.notFound("deployment", id)), d -> AdminHttp.data(view(d)));
     }
 
     private void patch(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         ObjectNode patch = AdminHttp.object(ctx);
-        http.run(ctx, 200, () -> {
-            DeploymentSpec saved = store.write(tx -> {
-                DeploymentSpec current = editable(tx, id);
-                JsonNode merged = AdminHttp.mergePatch(input(current), patch);
-                DeploymentSpec next = checked(merged, id, "api");
-                tx.deployments().update(next);
-                return next;
-            });
-            sync.reload();
-            return AdminHttp.data(view(saved));
-        });
+        http.write(ctx, 200, tx -> {
+            DeploymentSpec next = checked(AdminHttp.mergePatch(input(editable(tx, id)), patch), id, "api");
+            tx.deployments().update(next);
+            return next;
+        }, saved -> AdminHttp.data(view(saved)));
     }
 
     private void delete(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        http.run(ctx, 200, () -> {
-            store.write(tx -> tx.deployments().delete(editable(tx, id).id()));
-            sync.reload();
-            return AdminHttp.deleted(id);
-        });
+        http.write(ctx, 200, tx -> tx.deployments().delete(editable(tx, id).id()), gone -> AdminHttp.deleted(id));
     }
 
     private void test(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        http.run(ctx, 200, () -> store.read(tx -> tx.deployments().find(id)).orElseThrow(() -> AdminHttp.notFound("deployment", id)),
+        http.run(ctx, 200, () -> store.read(tx -> tx.deployments().find(id).orElseThrow(() -> AdminHttp.notFound("deployment", id))),
                 spec -> tester.test(builder.servable(spec, sync.snapshots().get().router().timeouts())).map(n -> (JsonNode) AdminHttp.data(n)));
     }
 
     /** Every public model with its pool, from the store (disabled deployments included, marked). */
     private void catalog(RoutingContext ctx) {
-        http.run(ctx, 200, () -> {
+        http.read(ctx, tx -> tx.deployments().all(), all -> {
             Map<String, List<DeploymentSpec>> pools = new LinkedHashMap<>();
-            for (DeploymentSpec d : store.read(tx -> tx.deployments().all())) {
-                pools.computeIfAbsent(d.publicModel(), m -> new ArrayList<>()).add(d);
-            }
+            for (DeploymentSpec d : all) pools.computeIfAbsent(d.publicModel(), m -> new ArrayList<>()).add(d);
             var served = sync.snapshots().get().models();
             var items = AdminHttp.STRICT.createArrayNode();
             for (String name : new TreeSet<>(pools.keySet())) {

@@ -2,14 +2,12 @@ package dev.switchboard.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.app.ConfigSync;
 import dev.switchboard.auth.KeyHash;
 import dev.switchboard.auth.VirtualKey;
 import dev.switchboard.config.Budget;
 import dev.switchboard.config.ConfigValidator;
 import dev.switchboard.config.Limits;
 import dev.switchboard.error.GatewayError;
-import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreTx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -34,14 +32,10 @@ public final class KeysAdmin {
                  Instant expiresAt, Boolean enabled, Map<String, Object> metadata) {}
 
     private final AdminHttp http;
-    private final Store store;
-    private final ConfigSync sync;
     private final Clock clock;
 
-    KeysAdmin(AdminHttp http, Store store, ConfigSync sync, Clock clock) {
+    KeysAdmin(AdminHttp http, Clock clock) {
         this.http = http;
-        this.store = store;
-        this.sync = sync;
         this.clock = clock;
     }
 
@@ -56,62 +50,43 @@ public final class KeysAdmin {
 
     private void create(RoutingContext ctx) {
         ObjectNode body = AdminHttp.object(ctx);
-        http.run(ctx, 201, () -> {
-            String value = KeyHash.newVirtualKey();
+        String value = KeyHash.newVirtualKey();
+        http.write(ctx, 201, tx -> {
             VirtualKey key = newKey(body, value, clock.instant());
-            store.write(tx -> {
-                insert(tx, key);
-                return null;
-            });
-            sync.reload();
-            return AdminHttp.data(view(key).put("key", value));
-        });
+            insert(tx, key);
+            return key;
+        }, key -> AdminHttp.data(view(key).put("key", value)));
     }
 
     private void list(RoutingContext ctx) {
         AdminHttp.Paging p = AdminHttp.paging(ctx);
-        http.run(ctx, 200, () -> AdminHttp.list(store.read(tx -> tx.keys().page(p.limit(), p.offset())).map(KeysAdmin::view)));
+        http.read(ctx, tx -> tx.keys().page(p.limit(), p.offset()), page -> AdminHttp.list(page.map(KeysAdmin::view)));
     }
 
     private void get(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        http.run(ctx, 200, () -> AdminHttp.data(view(store.read(tx -> tx.keys().find(id)).orElseThrow(() -> AdminHttp.notFound("key", id)))));
+        http.read(ctx, tx -> tx.keys().find(id).orElseThrow(() -> AdminHttp.notFound("key", id)), k -> AdminHttp.data(view(k)));
     }
 
     private void patch(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         ObjectNode patch = AdminHttp.object(ctx);
-        http.run(ctx, 200, () -> {
-            VirtualKey saved = store.write(tx -> patched(tx, id, patch, clock.instant()));
-            sync.reload();
-            return AdminHttp.data(view(saved));
-        });
+        http.write(ctx, 200, tx -> patched(tx, id, patch, clock.instant()), saved -> AdminHttp.data(view(saved)));
     }
 
     private void delete(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        http.run(ctx, 200, () -> {
-            store.write(tx -> {
-                editable(tx, id);
-                return tx.keys().delete(id);
-            });
-            sync.reload();
-            return AdminHttp.deleted(id);
-        });
+        http.write(ctx, 200, tx -> tx.keys().delete(editable(tx, id).id()), gone -> AdminHttp.deleted(id));
     }
 
     private void rotate(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         String value = KeyHash.newVirtualKey();
-        http.run(ctx, 200, () -> {
-            VirtualKey saved = store.write(tx -> {
-                VirtualKey next = editable(tx, id).withSecret(KeyHash.sha256Hex(value), KeyHash.prefixOf(value), clock.instant());
-                tx.keys().update(next);
-                return next;
-            });
-            sync.reload();
-            return AdminHttp.data(view(saved).put("key", value));
-        });
+        http.write(ctx, 200, tx -> {
+            VirtualKey next = editable(tx, id).withSecret(KeyHash.sha256Hex(value), KeyHash.prefixOf(value), clock.instant());
+            tx.keys().update(next);
+            return next;
+        }, saved -> AdminHttp.data(view(saved).put("key", value)));
     }
 
     // ------------------------------------------------------------------ shared with the command line

@@ -1,12 +1,10 @@
 package dev.switchboard.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.app.ConfigSync;
 import dev.switchboard.config.ConfigValidator;
 import dev.switchboard.config.FallbackSpec;
 import dev.switchboard.config.RouterSettings;
 import dev.switchboard.store.RouterSettingsRepository;
-import dev.switchboard.store.Store;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -26,13 +24,9 @@ final class RoutingAdmin {
     record FallbackInput(String primaryModel, String reason, List<String> targets) {}
 
     private final AdminHttp http;
-    private final Store store;
-    private final ConfigSync sync;
 
-    RoutingAdmin(AdminHttp http, Store store, ConfigSync sync) {
+    RoutingAdmin(AdminHttp http) {
         this.http = http;
-        this.store = store;
-        this.sync = sync;
     }
 
     void mount(Router r) {
@@ -45,63 +39,47 @@ final class RoutingAdmin {
     }
 
     private void listFallbacks(RoutingContext ctx) {
-        http.run(ctx, 200, () -> {
-            ObjectNode out = AdminHttp.STRICT.createObjectNode();
-            out.set("data", AdminHttp.STRICT.valueToTree(store.read(tx -> tx.fallbacks().all())));
-            return out;
-        });
+        http.read(ctx, tx -> tx.fallbacks().all(), all -> AdminHttp.data(AdminHttp.STRICT.valueToTree(all)));
     }
 
     private void putFallback(RoutingContext ctx) {
         ObjectNode body = AdminHttp.object(ctx);
-        http.run(ctx, 200, () -> {
+        http.write(ctx, 200, tx -> {
             FallbackInput in = AdminHttp.bind(body, FallbackInput.class, FALLBACK_FIELDS);
             FallbackSpec f = new FallbackSpec(in.primaryModel(), in.reason(), in.targets(), "api");
             ConfigValidator.fallback("", f);
-            store.write(tx -> {
-                Optional<FallbackSpec> current = tx.fallbacks().find(f.primaryModel(), f.reason());
-                if (current.isPresent() && "file".equals(current.get().source())) throw AdminHttp.readOnly("fallback chain");
-                tx.fallbacks().upsert(f);
-                return null;
-            });
-            sync.reload();
-            return AdminHttp.data(AdminHttp.STRICT.valueToTree(f));
-        });
+            Optional<FallbackSpec> current = tx.fallbacks().find(f.primaryModel(), f.reason());
+            if (current.isPresent() && "file".equals(current.get().source())) throw AdminHttp.readOnly("fallback chain");
+            tx.fallbacks().upsert(f);
+            return f;
+        }, f -> AdminHttp.data(AdminHttp.STRICT.valueToTree(f)));
     }
 
     private void deleteFallback(RoutingContext ctx) {
         String primary = ctx.pathParam("primary");
         String reason = ctx.pathParam("reason");
-        http.run(ctx, 200, () -> {
-            store.write(tx -> {
-                FallbackSpec current = tx.fallbacks().find(primary, reason)
-                        .orElseThrow(() -> AdminHttp.notFound("fallback chain", primary + "/" + reason));
-                if ("file".equals(current.source())) throw AdminHttp.readOnly("fallback chain");
-                return tx.fallbacks().delete(primary, reason);
-            });
-            sync.reload();
-            return AdminHttp.deleted(primary + "/" + reason);
-        });
+        http.write(ctx, 200, tx -> {
+            FallbackSpec current = tx.fallbacks().find(primary, reason)
+                    .orElseThrow(() -> AdminHttp.notFound("fallback chain", primary + "/" + reason));
+            if ("file".equals(current.source())) throw AdminHttp.readOnly("fallback chain");
+            return tx.fallbacks().delete(primary, reason);
+        }, gone -> AdminHttp.deleted(primary + "/" + reason));
     }
 
     private void getRouter(RoutingContext ctx) {
-        http.run(ctx, 200, () -> AdminHttp.data(view(store.read(tx -> tx.routerSettings().get()))));
+        http.read(ctx, tx -> tx.routerSettings().get(), stored -> AdminHttp.data(view(stored)));
     }
 
     private void putRouter(RoutingContext ctx) {
         ObjectNode body = AdminHttp.object(ctx);
-        http.run(ctx, 200, () -> {
+        http.write(ctx, 200, tx -> {
             RouterSettings in = AdminHttp.bind(body, RouterSettings.class, ROUTER_FIELDS);
             ConfigValidator.router("", in);
-            store.write(tx -> {
-                Optional<RouterSettingsRepository.Stored> current = tx.routerSettings().get();
-                if (current.isPresent() && "file".equals(current.get().source())) throw AdminHttp.readOnly("router settings document");
-                tx.routerSettings().put(in, "api");
-                return null;
-            });
-            sync.reload();
-            return AdminHttp.data(view(Optional.of(new RouterSettingsRepository.Stored(in, "api"))));
-        });
+            Optional<RouterSettingsRepository.Stored> current = tx.routerSettings().get();
+            if (current.isPresent() && "file".equals(current.get().source())) throw AdminHttp.readOnly("router settings document");
+            tx.routerSettings().put(in, "api");
+            return new RouterSettingsRepository.Stored(in, "api");
+        }, stored -> AdminHttp.data(view(Optional.of(stored))));
     }
 
     private static ObjectNode view(Optional<RouterSettingsRepository.Stored> stored) {

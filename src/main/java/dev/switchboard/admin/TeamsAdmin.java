@@ -2,14 +2,12 @@ package dev.switchboard.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.app.ConfigSync;
 import dev.switchboard.config.Budget;
 import dev.switchboard.config.ConfigValidator;
 import dev.switchboard.config.Limits;
 import dev.switchboard.config.TeamSpec;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayError;
-import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreTx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -24,13 +22,9 @@ final class TeamsAdmin {
     record Input(String name, Budget budget, Limits limits, Map<String, Object> metadata) {}
 
     private final AdminHttp http;
-    private final Store store;
-    private final ConfigSync sync;
 
-    TeamsAdmin(AdminHttp http, Store store, ConfigSync sync) {
+    TeamsAdmin(AdminHttp http) {
         this.http = http;
-        this.store = store;
-        this.sync = sync;
     }
 
     void mount(Router r) {
@@ -43,59 +37,47 @@ final class TeamsAdmin {
 
     private void create(RoutingContext ctx) {
         ObjectNode body = AdminHttp.object(ctx);
-        http.run(ctx, 201, () -> {
+        http.write(ctx, 201, tx -> {
             Input in = checked(body);
+            if (tx.teams().findByName(in.name()).isPresent()) throw taken(in.name());
             TeamSpec team = new TeamSpec(Ids.team(), in.name(), in.budget(), in.limits(), in.metadata(), "api");
-            store.write(tx -> {
-                if (tx.teams().findByName(team.name()).isPresent()) throw taken(team.name());
-                tx.teams().insert(team);
-                return null;
-            });
-            sync.reload();
-            return AdminHttp.data(view(team));
-        });
+            tx.teams().insert(team);
+            return team;
+        }, team -> AdminHttp.data(view(team)));
     }
 
     private void list(RoutingContext ctx) {
         AdminHttp.Paging p = AdminHttp.paging(ctx);
-        http.run(ctx, 200, () -> AdminHttp.list(store.read(tx -> tx.teams().page(p.limit(), p.offset())).map(TeamsAdmin::view)));
+        http.read(ctx, tx -> tx.teams().page(p.limit(), p.offset()), page -> AdminHttp.list(page.map(TeamsAdmin::view)));
     }
 
     private void get(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        http.run(ctx, 200, () -> AdminHttp.data(view(store.read(tx -> tx.teams().find(id)).orElseThrow(() -> AdminHttp.notFound("team", id)))));
+        http.read(ctx, tx -> tx.teams().find(id).orElseThrow(() -> AdminHttp.notFound("team", id)), t -> AdminHttp.data(view(t)));
     }
 
     private void patch(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         ObjectNode patch = AdminHttp.object(ctx);
-        http.run(ctx, 200, () -> {
-            TeamSpec saved = store.write(tx -> {
-                TeamSpec current = editable(tx, id);
-                Input in = checked(AdminHttp.mergePatch(AdminHttp.STRICT.valueToTree(
-                        new Input(current.name(), current.budget(), current.limits(), current.metadata())), patch));
-                if (!in.name().equals(current.name()) && tx.teams().findByName(in.name()).isPresent()) throw taken(in.name());
-                TeamSpec next = new TeamSpec(id, in.name(), in.budget(), in.limits(), in.metadata(), current.source());
-                tx.teams().update(next);
-                return next;
-            });
-            sync.reload();
-            return AdminHttp.data(view(saved));
-        });
+        http.write(ctx, 200, tx -> {
+            TeamSpec current = editable(tx, id);
+            Input in = checked(AdminHttp.mergePatch(AdminHttp.STRICT.valueToTree(
+                    new Input(current.name(), current.budget(), current.limits(), current.metadata())), patch));
+            if (!in.name().equals(current.name()) && tx.teams().findByName(in.name()).isPresent()) throw taken(in.name());
+            TeamSpec next = new TeamSpec(id, in.name(), in.budget(), in.limits(), in.metadata(), current.source());
+            tx.teams().update(next);
+            return next;
+        }, saved -> AdminHttp.data(view(saved)));
     }
 
     private void delete(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        http.run(ctx, 200, () -> {
-            store.write(tx -> {
-                editable(tx, id);
-                long keys = tx.keys().countInTeam(id);
-                if (keys > 0) throw GatewayError.of(ErrorKind.CONFLICT, "The team still has " + keys + " key(s); move or delete them first.");
-                return tx.teams().delete(id);
-            });
-            sync.reload();
-            return AdminHttp.deleted(id);
-        });
+        http.write(ctx, 200, tx -> {
+            editable(tx, id);
+            long keys = tx.keys().countInTeam(id);
+            if (keys > 0) throw GatewayError.of(ErrorKind.CONFLICT, "The team still has " + keys + " key(s); move or delete them first.");
+            return tx.teams().delete(id);
+        }, gone -> AdminHttp.deleted(id));
     }
 
     private static TeamSpec editable(StoreTx tx, String id) {
