@@ -15,6 +15,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -57,7 +58,7 @@ final class KeysAdmin {
     private void create(RoutingContext ctx) {
         Input in = checked(AdminHttp.object(ctx));
         String value = KeyHash.newVirtualKey();
-        Instant now = clock.instant();
+        Instant now = now();
         VirtualKey key = new VirtualKey(Ids.key(), in.name(), KeyHash.sha256Hex(value), KeyHash.prefixOf(value), in.teamId(),
                 in.allowedModels(), in.budget(), in.limits(), in.systemPrompt(), in.expiresAt(), in.enabled() == null || in.enabled(),
                 in.metadata(), "api", now, now);
@@ -94,7 +95,7 @@ final class KeysAdmin {
                 if (!in.name().equals(current.name()) && tx.keys().findByName(in.name()).isPresent()) throw taken(in.name());
                 VirtualKey next = new VirtualKey(id, in.name(), current.keyHash(), current.keyPrefix(), in.teamId(), in.allowedModels(),
                         in.budget(), in.limits(), in.systemPrompt(), in.expiresAt(), in.enabled() == null || in.enabled(), in.metadata(),
-                        current.source(), current.createdAt(), clock.instant());
+                        current.source(), current.createdAt(), now());
                 tx.keys().update(next);
                 return next;
             });
@@ -120,13 +121,21 @@ final class KeysAdmin {
         String value = KeyHash.newVirtualKey();
         http.run(ctx, 200, () -> {
             VirtualKey saved = store.write(tx -> {
-                VirtualKey next = editable(tx, id).withSecret(KeyHash.sha256Hex(value), KeyHash.prefixOf(value), clock.instant());
+                VirtualKey next = editable(tx, id).withSecret(KeyHash.sha256Hex(value), KeyHash.prefixOf(value), now());
                 tx.keys().update(next);
                 return next;
             });
             sync.reload();
             return AdminHttp.data(view(saved).put("key", value));
         });
+    }
+
+    /**
+     * The time of a write, at the store's precision (epoch milliseconds), so the answer to a write
+     * shows the very timestamps a later read of the key shows.
+     */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     private static VirtualKey editable(StoreTx tx, String id) {
