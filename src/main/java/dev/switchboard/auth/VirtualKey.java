@@ -34,6 +34,9 @@ public record VirtualKey(
     public VirtualKey {
         allowedModels = allowedModels == null ? List.of() : List.copyOf(allowedModels);
         metadata = metadata == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
+        // the store keeps milliseconds: a key answered by the API must equal the key read back
+        createdAt = createdAt == null ? null : createdAt.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        updatedAt = updatedAt == null ? null : updatedAt.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     }
 
     public boolean expired(Instant now) {

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,7 +22,9 @@ import java.util.Map;
 
 /**
  * A whole gateway in process on a free loopback port, with a fixed master key, a private data
- * dir and (optionally) a config file, for component tests. The loopback guard is on.
+ * dir and (optionally) a config file, for component tests. The loopback guard is on. The config
+ * file is written outside the data dir, so a scan of the data dir sees only what the gateway
+ * wrote there. What the gateway prints on stdout is kept for {@link #stdout()}.
  */
 public final class GatewayFixture implements AutoCloseable {
 
@@ -30,12 +33,18 @@ public final class GatewayFixture implements AutoCloseable {
     private final Gateway gateway;
     private final Path dataDir;
     private final boolean ownsDataDir;
+    private final Path configDir;
+    private final ByteArrayOutputStream stdout;
+    private volatile String adminKey;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private GatewayFixture(Gateway gateway, Path dataDir, boolean ownsDataDir) {
+    private GatewayFixture(Gateway gateway, Path dataDir, boolean ownsDataDir, Path configDir, ByteArrayOutputStream stdout, String adminKey) {
         this.gateway = gateway;
         this.dataDir = dataDir;
         this.ownsDataDir = ownsDataDir;
+        this.configDir = configDir;
+        this.stdout = stdout;
+        this.adminKey = adminKey;
     }
 
     public static Builder builder() {
@@ -47,6 +56,8 @@ public final class GatewayFixture implements AutoCloseable {
         private String config;
         private long pingMs = 15_000;
         private Path dataDir;
+        private String masterKey = MASTER_KEY;
+        private String adminKey;
 
         public Builder config(String yaml) {
             this.config = yaml;
@@ -63,46 +74,90 @@ public final class GatewayFixture implements AutoCloseable {
             return this;
         }
 
-        /**
-         * Uses {@code dir} as {@code SWITCHBOARD_DATA_DIR} (its SQLite store and keyring), so that
-         * something else, such as the CLI, can share it; the caller owns it, and close leaves it.
-         */
+        /** A data dir of the caller's, kept on close: to start again over the same files, or to share them. */
         public Builder dataDir(Path dir) {
             this.dataDir = dir;
             return this;
         }
 
+        /**
+         * The {@code MASTER_KEY} setting; null leaves it unset, so the store's master key is used
+         * (or one is generated and printed). The helpers then send {@link #adminKey}, else the
+         * key this start printed.
+         */
+        public Builder masterKey(String key) {
+            this.masterKey = key;
+            return this;
+        }
+
+        /** The key the request helpers send when no authorization header is given. */
+        public Builder adminKey(String key) {
+            this.adminKey = key;
+            return this;
+        }
+
         public GatewayFixture start() {
+            Path dir = null;
+            Path configDir = null;
             try {
-                Path dir = dataDir != null ? dataDir : Files.createTempDirectory("switchboard-test");
+                dir = dataDir != null ? dataDir : Files.createTempDirectory("switchboard-test");
                 Map<String, String> all = new HashMap<>(env);
                 all.put("PORT", "0");
                 all.put("HOST", "127.0.0.1");
-                all.putIfAbsent("MASTER_KEY", MASTER_KEY);
+                if (masterKey != null) all.putIfAbsent("MASTER_KEY", masterKey);
                 all.put("SWITCHBOARD_DATA_DIR", dir.toString());
                 all.putIfAbsent("LOG_FORMAT", "text");
                 all.putIfAbsent("LOG_LEVEL", "warn");
                 if (config != null) {
-                    Path file = dir.resolve("switchboard.yaml");
+                    configDir = Files.createTempDirectory("switchboard-config");
+                    Path file = configDir.resolve("switchboard.yaml");
                     Files.writeString(file, config);
                     all.put("SWITCHBOARD_CONFIG", file.toString());
                 }
-                Gateway.Options options = new Gateway.Options(pingMs, new PrintStream(new ByteArrayOutputStream()),
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                Gateway.Options options = new Gateway.Options(pingMs, new PrintStream(out, true, StandardCharsets.UTF_8),
                         Clock.systemUTC(), 2, new LoopbackGuard(true), Duration.ofMillis(100));
-                return new GatewayFixture(Gateway.start(Settings.fromEnv(all), options), dir, dataDir == null);
-            } catch (IOException e) {
+                Gateway gateway = Gateway.start(Settings.fromEnv(all), options);
+                String admin = adminKey != null ? adminKey : all.containsKey("MASTER_KEY") ? all.get("MASTER_KEY") : printedMasterKey(out);
+                return new GatewayFixture(gateway, dir, dataDir == null, configDir, out, admin);
+            } catch (IOException | RuntimeException e) {
+                if (dataDir == null) deleteQuietly(dir);
+                deleteQuietly(configDir);
+                if (e instanceof RuntimeException r) throw r;
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    private static String printedMasterKey(ByteArrayOutputStream out) {
+        return out.toString(StandardCharsets.UTF_8).lines()
+                .filter(l -> l.startsWith("Master key: "))
+                .map(l -> l.substring("Master key: ".length()))
+                .findFirst().orElse(null);
     }
 
     public Gateway gateway() {
         return gateway;
     }
 
-    /** The gateway's {@code SWITCHBOARD_DATA_DIR}: its SQLite store and keyring, unless DATABASE_URL names another store. */
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** Everything the gateway printed on stdout so far. */
+    public String stdout() {
+        return stdout.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The key the request helpers send by default (the master key in force). */
+    public String adminKey() {
+        return adminKey;
+    }
+
+    /** Sends {@code key} by default from now on: for a master key another instance printed. */
+    public GatewayFixture useAdminKey(String key) {
+        this.adminKey = key;
+        return this;
     }
 
     public String url(String path) {
@@ -115,7 +170,7 @@ public final class GatewayFixture implements AutoCloseable {
     }
 
     public OpenAIClient openai() {
-        return openai(MASTER_KEY);
+        return openai(adminKey);
     }
 
     public HttpResponse<String> post(String path, String body, String... headers) {
@@ -138,6 +193,24 @@ public final class GatewayFixture implements AutoCloseable {
         return send(HttpRequest.newBuilder(URI.create(url(path))).GET(), headers);
     }
 
+    public HttpResponse<String> patch(String path, String body, String... headers) {
+        return request("PATCH", path, body, headers);
+    }
+
+    public HttpResponse<String> put(String path, String body, String... headers) {
+        return request("PUT", path, body, headers);
+    }
+
+    public HttpResponse<String> delete(String path, String... headers) {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).DELETE(), headers);
+    }
+
+    /** A one-message chat completion for {@code model}, sent with {@code key}. */
+    public HttpResponse<String> chat(String key, String model) {
+        return post("/v1/chat/completions", "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                "authorization", "Bearer " + key);
+    }
+
     /** Sends with the given header pairs, and the master key unless an authorization header is among them. */
     private HttpResponse<String> send(HttpRequest.Builder b, String... headers) {
         boolean auth = false;
@@ -145,7 +218,7 @@ public final class GatewayFixture implements AutoCloseable {
             b.header(headers[i], headers[i + 1]);
             auth |= headers[i].equalsIgnoreCase("authorization");
         }
-        if (!auth) b.header("authorization", "Bearer " + MASTER_KEY);
+        if (!auth && adminKey != null) b.header("authorization", "Bearer " + adminKey);
         return send(b.timeout(Duration.ofSeconds(20)).build());
     }
 
@@ -167,8 +240,13 @@ public final class GatewayFixture implements AutoCloseable {
     @Override
     public void close() {
         gateway.close();
-        if (!ownsDataDir) return;
-        try (var files = Files.walk(dataDir)) {
+        if (ownsDataDir) deleteQuietly(dataDir);
+        deleteQuietly(configDir);
+    }
+
+    static void deleteQuietly(Path dir) {
+        if (dir == null) return;
+        try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a temp dir left behind is harmless

@@ -65,7 +65,8 @@ final class JdbcKeys implements KeyRepository {
     public boolean update(VirtualKey k) {
         return Rows.update(c, "update key '" + k.name() + "'",
                 "UPDATE virtual_keys SET name = ?, key_hash = ?, key_prefix = ?, team_id = ?, body = ?, source = ?, updated_at = ? WHERE id = ?",
-                k.name(), k.keyHash(), k.keyPrefix(), k.teamId(), body(k), k.source(), clock.instant(), k.id()) == 1;
+                k.name(), k.keyHash(), k.keyPrefix(), k.teamId(), body(k), k.source(),
+                k.updatedAt() != null ? k.updatedAt() : clock.instant(), k.id()) == 1;
     }
 
     @Override

@@ -64,10 +64,23 @@ public final class JdbcStore implements Store {
                 }
                 throw e;
             } finally {
-                c.setAutoCommit(true);
+                restoreAutoCommit(c);
             }
         } catch (SQLException e) {
             throw SqlErrors.translate(e, "write");
+        }
+    }
+
+    /**
+     * Best effort: on a connection the database cut, this throws Hikari's "Connection is closed"
+     * (no SQLState), which must not replace the failure on its way out; Hikari evicts such a
+     * connection, and resets auto-commit on any other when it returns to the pool.
+     */
+    private static void restoreAutoCommit(Connection c) {
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException broken) {
+            // the connection is gone; the transaction's own outcome is what the caller sees
         }
     }
 
