@@ -81,7 +81,7 @@ public final class ConfigSync implements AutoCloseable {
     private void poll() {
         long version;
         try {
-            version = store.version();
+            version = versionWithOneRetry();
         } catch (RuntimeException e) {
             if (storeUp) {
                 storeUp = false;
@@ -101,6 +101,18 @@ public final class ConfigSync implements AutoCloseable {
             else rejected(version, e);
         } catch (RuntimeException e) {
             rejected(version, e);
+        }
+    }
+
+    /**
+     * After a database restart the pool may still hold a connection the server cut; the first use
+     * fails and evicts it. One immediate retry on a fresh connection keeps readiness from flapping.
+     */
+    private long versionWithOneRetry() {
+        try {
+            return store.version();
+        } catch (RuntimeException first) {
+            return store.version();
         }
     }
 
