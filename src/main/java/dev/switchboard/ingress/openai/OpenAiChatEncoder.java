@@ -7,6 +7,7 @@ import dev.switchboard.model.ContentPart;
 import dev.switchboard.model.FinishReason;
 import dev.switchboard.model.Message;
 import dev.switchboard.model.Usage;
+import dev.switchboard.provider.openai.OpenAiMessages;
 import dev.switchboard.transport.Json;
 
 /**
@@ -36,32 +37,16 @@ public final class OpenAiChatEncoder {
         return out;
     }
 
+    /** The assistant message of {@link OpenAiMessages#assistant}, plus what only an answer carries. */
     static ObjectNode message(Message m) {
-        ObjectNode out = Json.object();
-        out.put("role", "assistant");
-        StringBuilder text = null;
+        ObjectNode out = OpenAiMessages.assistant(m);
         StringBuilder reasoning = null;
-        ArrayNode calls = null;
         for (ContentPart p : m.content()) {
-            switch (p) {
-                case ContentPart.Text t -> (text == null ? text = new StringBuilder() : text).append(t.text());
-                case ContentPart.Reasoning r when r.text() != null -> (reasoning == null ? reasoning = new StringBuilder() : reasoning).append(r.text());
-                case ContentPart.ToolCall call -> {
-                    if (calls == null) calls = Json.NODES.arrayNode();
-                    ObjectNode c = calls.addObject();
-                    c.put("id", call.id());
-                    c.put("type", "function");
-                    ObjectNode fn = c.putObject("function");
-                    fn.put("name", call.name());
-                    fn.put("arguments", call.arguments());
-                }
-                default -> { }
+            if (p instanceof ContentPart.Reasoning r && r.text() != null) {
+                (reasoning == null ? reasoning = new StringBuilder() : reasoning).append(r.text());
             }
         }
-        if (text == null) out.putNull("content");
-        else out.put("content", text.toString());
         if (reasoning != null) out.put("reasoning_content", reasoning.toString());
-        if (calls != null) out.set("tool_calls", calls);
         out.putNull("refusal");
         return out;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayError;
+import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.Usage;
 import dev.switchboard.provider.Cancellation;
 import dev.switchboard.provider.Capabilities;
@@ -14,6 +15,7 @@ import dev.switchboard.provider.EmbeddingReply;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.SseJsonSource;
+import dev.switchboard.provider.TranslatedSource;
 import dev.switchboard.provider.UpstreamErrors;
 import dev.switchboard.provider.UpstreamException;
 import dev.switchboard.provider.UpstreamHeaders;
@@ -36,7 +38,13 @@ import java.util.Map;
  * family. In native mode (the client spoke OpenAI) the client's body is forwarded with only the
  * managed fields rewritten: {@code model}, {@code stream_options} (usage is always asked for where
  * the server takes it) and the preset's unsupported or renamed fields. Everything else — unknown
- * fields included — reaches the provider untouched.
+ * fields included — reaches the provider untouched, and the reply is read only for its usage.
+ *
+ * <p>In canonical mode (the client spoke another format) the canonical request is encoded by
+ * {@link OpenAiRequestEncoder} and then goes through the very same managed-field rewrite, so a
+ * preset refuses, drops and renames alike in both modes; the reply is decoded to canonical by
+ * {@link OpenAiResponseDecoder}, or chunk by chunk by {@link OpenAiChunkDecoder}. Both modes share
+ * the sending: headers, deadlines, cancellation and the classification of failures.
  */
 public final class OpenAiProvider implements Provider {
 
@@ -73,23 +81,32 @@ public final class OpenAiProvider implements Provider {
 
     @Override
     public Future<ChatReply> chat(ChatCall call) {
-        if (call.nativeBody() == null) return untranslatable();
-        boolean stream = call.request().stream();
+        ChatRequest request = call.request();
+        Deployment d = call.deployment();
+        boolean stream = request.stream();
+        boolean nativeMode = call.nativeBody() != null;
         ObjectNode body;
         try {
-            body = rewrite(call.nativeBody(), call.deployment(), stream, call.rejectUnsupported());
+            body = nativeMode ? rewrite(call.nativeBody(), d, stream, call.rejectUnsupported())
+                    : upstreamBody(request, d.upstreamModel(), call.rejectUnsupported());
         } catch (GatewayError e) {
             return Future.failedFuture(new UpstreamException(FailureClass.REQUEST, e, 0, e.getMessage()));
         }
-        Deployment d = call.deployment();
         CallDeadlines deadlines = new CallDeadlines(call.vertx(), d.timeouts(), stream);
         return send(call.connector(), d, "/chat/completions", body, call.clientHeaders(), call.requestId(), stream, deadlines,
                 call.cancellation())
                 .compose(resp -> {
-                    if (stream) return Future.succeededFuture(new ChatReply.NativeStream(new SseJsonSource(resp, deadlines),
-                            UpstreamHeaders.passBack(resp.headers())));
-                    return reply(resp, deadlines, call.request().model()).map(r -> new ChatReply.NativeJson(r.body(), r.usage(),
-                            r.upstreamModel() != null ? r.upstreamModel() : d.upstreamModel(), UpstreamHeaders.passBack(resp.headers())));
+                    MultiMap headers = UpstreamHeaders.passBack(resp.headers());
+                    if (stream) {
+                        SseJsonSource chunks = new SseJsonSource(resp, deadlines);
+                        return Future.succeededFuture(nativeMode ? new ChatReply.NativeStream(chunks, headers)
+                                : new ChatReply.CanonicalStream(new TranslatedSource<>(chunks, new OpenAiChunkDecoder()), headers));
+                    }
+                    if (!nativeMode) {
+                        return read(resp, deadlines, b -> new ChatReply.CanonicalJson(OpenAiResponseDecoder.decode(Json.parse(b)), headers));
+                    }
+                    return read(resp, deadlines, b -> NativeReply.rewrite(b, request.model())).map(r -> new ChatReply.NativeJson(r.body(),
+                            r.usage(), r.upstreamModel() != null ? r.upstreamModel() : d.upstreamModel(), headers));
                 });
     }
 
@@ -107,18 +124,39 @@ public final class OpenAiProvider implements Provider {
         CallDeadlines deadlines = new CallDeadlines(call.vertx(), d.timeouts(), false);
         return send(call.connector(), d, "/embeddings", body, call.clientHeaders(), call.requestId(), false, deadlines,
                 call.cancellation())
-                .compose(resp -> reply(resp, deadlines, call.request().model()).map(r -> new EmbeddingReply.Native(r.body(), r.usage(),
-                        r.upstreamModel() != null ? r.upstreamModel() : d.upstreamModel(), UpstreamHeaders.passBack(resp.headers()))));
+                .compose(resp -> read(resp, deadlines, b -> NativeReply.rewrite(b, call.request().model())).map(r -> new EmbeddingReply.Native(
+                        r.body(), r.usage(), r.upstreamModel() != null ? r.upstreamModel() : d.upstreamModel(),
+                        UpstreamHeaders.passBack(resp.headers()))));
+    }
+
+    /**
+     * The body canonical mode sends: the request encoded as an OpenAI client would have sent it,
+     * then the managed fields set exactly as in native mode.
+     *
+     * @throws GatewayError {@code unsupported_parameter} when the preset refuses a field the
+     *                      request sets and the policy is to reject
+     */
+    public ObjectNode upstreamBody(ChatRequest request, String upstreamModel, boolean rejectUnsupported) {
+        return managed(OpenAiRequestEncoder.encode(request), upstreamModel, request.stream(), rejectUnsupported);
     }
 
     /** A shallow copy of the client's body with the managed fields set for this deployment. */
     ObjectNode rewrite(ObjectNode client, Deployment d, boolean stream, boolean rejectUnsupported) {
         ObjectNode body = client.objectNode();
         body.setAll(client);
-        body.put("model", d.upstreamModel());
+        return managed(body, d.upstreamModel(), stream, rejectUnsupported);
+    }
+
+    /**
+     * Sets the fields the gateway manages, in place: {@code model}; {@code stream_options} with
+     * usage asked for where the server takes it (and removed where it does not); the preset's
+     * refused fields dropped or refused; its renamed fields renamed.
+     */
+    private ObjectNode managed(ObjectNode body, String upstreamModel, boolean stream, boolean rejectUnsupported) {
+        body.put("model", upstreamModel);
         if (stream) {
             ObjectNode options = body.objectNode();
-            JsonNode given = client.get("stream_options");
+            JsonNode given = body.get("stream_options");
             if (given != null && given.isObject()) options.setAll((ObjectNode) given);
             if (preset.capabilities().streamUsageOption()) {
                 options.put("include_usage", true);
@@ -187,8 +225,13 @@ public final class OpenAiProvider implements Provider {
                 });
     }
 
-    /** The whole reply, rewritten for the client in one pass. */
-    private static Future<NativeReply.Rewritten> reply(HttpClientResponse resp, CallDeadlines deadlines, String clientModel) {
+    /** What to make of a whole reply body; an {@link IOException} means the provider answered malformed JSON. */
+    private interface BodyReader<T> {
+        T read(byte[] body) throws IOException;
+    }
+
+    /** The whole reply body, read under the call's deadlines and handed to {@code reader}. */
+    private static <T> Future<T> read(HttpClientResponse resp, CallDeadlines deadlines, BodyReader<T> reader) {
         return resp.body().transform(ar -> {
             deadlines.settle();
             if (ar.failed()) {
@@ -196,7 +239,7 @@ public final class OpenAiProvider implements Provider {
                         ? UpstreamErrors.timeout(deadlines.expired(), ar.cause().toString()) : UpstreamErrors.transport(ar.cause()));
             }
             try {
-                return Future.succeededFuture(NativeReply.rewrite(ar.result().getBytes(), clientModel));
+                return Future.succeededFuture(reader.read(ar.result().getBytes()));
             } catch (IOException e) {
                 return Future.failedFuture(UpstreamErrors.transport(new IOException("the provider answered with malformed JSON: " + e.getMessage())));
             }
@@ -218,6 +261,6 @@ public final class OpenAiProvider implements Provider {
 
     private static <T> Future<T> untranslatable() {
         return Future.failedFuture(new UpstreamException(FailureClass.GATEWAY, GatewayError.of(ErrorKind.UPSTREAM_ERROR,
-                "This provider cannot serve this request format yet."), 0, "no canonical encoder for openai yet"));
+                "This provider cannot serve this request format yet."), 0, "no canonical embeddings encoder for openai yet"));
     }
 }
