@@ -26,7 +26,7 @@ public final class OpenAiChunkEncoder {
         this.includeUsage = includeUsage;
     }
 
-    /** The chunk for one event, or null when the event has no chunk of its own (usage not asked for). */
+    /** The chunk for one event, or null when the event has no chunk of its own (usage not asked for, a reasoning signature). */
     public ObjectNode encode(StreamEvent event) {
         return switch (event) {
             case StreamEvent.Start s -> {
@@ -42,6 +42,7 @@ public final class OpenAiChunkEncoder {
                 delta(c).put("content", t.text());
                 yield c;
             }
+            case StreamEvent.ReasoningDelta r when r.text() == null -> null; // a signature alone: OpenAI's format has no place for it
             case StreamEvent.ReasoningDelta r -> {
                 ObjectNode c = chunk(r.choice());
                 delta(c).put("reasoning_content", r.text());

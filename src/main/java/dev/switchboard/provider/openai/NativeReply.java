@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Rewrites an OpenAI-format JSON reply for the client in one scan of its bytes: the top-level
+ * Rewrites an OpenAI-format (or Anthropic-format) JSON reply for the client in one scan of its bytes: the top-level
  * {@code model} value becomes the name the client asked for, the top-level {@code usage} object is
  * parsed (it alone), and every other byte is passed through as the provider wrote it. Nothing else
  * is decoded or re-encoded — this is the hot path of native passthrough.
@@ -29,6 +29,17 @@ public final class NativeReply {
 
     /** @throws IOException when the reply is not a well-formed JSON object */
     public static Rewritten rewrite(byte[] b, String clientModel) throws IOException {
+        return rewrite(b, clientModel, OpenAiProvider::usage);
+    }
+
+    /**
+     * As above, for any format whose reply has a top-level {@code model} and {@code usage}
+     * (Anthropic Messages too): {@code usageReader} turns the usage object into canonical usage.
+     *
+     * @throws IOException when the reply is not a well-formed JSON object
+     */
+    public static Rewritten rewrite(byte[] b, String clientModel, java.util.function.Function<JsonNode, Usage> usageReader)
+            throws IOException {
         int modelStart = -1;
         int modelEnd = -1;
         int usageStart = -1;
@@ -85,7 +96,7 @@ public final class NativeReply {
         Usage usage = null;
         if (usageStart >= 0) {
             JsonNode u = Json.MAPPER.readTree(b, usageStart, usageEnd - usageStart);
-            usage = OpenAiProvider.usage(u);
+            usage = usageReader.apply(u);
         }
         return new Rewritten(out, usage, upstreamModel);
     }

@@ -35,7 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The simulator as a standalone fake upstream speaking the OpenAI wire format
  * ({@code ./switchboard simulate --port N}): {@code POST /v1/chat/completions} (JSON and SSE),
- * {@code POST /v1/embeddings}, {@code GET /v1/models}. Answers come from {@link SimulatorEngine};
+ * {@code POST /v1/embeddings}, {@code GET /v1/models} — and the Anthropic Messages format:
+ * {@code POST /v1/messages} (JSON and SSE, {@code x-api-key}, Anthropic-shaped errors; see
+ * {@link SimAnthropicCodec} and {@link SimAnthropicStream}). Answers come from {@link SimulatorEngine};
  * faults and pacing from {@link SimDirectives} (headers or the message). Like a real provider it
  * sends its own {@code x-ratelimit-*} headers and a cookie, so tests can check they stop at the
  * gateway. It keeps the last requests it received for tests to inspect.
@@ -54,6 +56,7 @@ public final class SimulatorServer implements AutoCloseable {
     }
 
     private static final int KEEP = 200;
+    private static final String MESSAGES = "/v1/messages";
 
     private final Vertx vertx;
     private final boolean ownVertx;
@@ -84,6 +87,7 @@ public final class SimulatorServer implements AutoCloseable {
         router.route().handler(BodyHandler.create(false).setHandleFileUploads(false));
         router.route().handler(this::record);
         router.post("/v1/chat/completions").handler(this::chat);
+        router.post(MESSAGES).handler(this::messages);
         router.post("/v1/embeddings").handler(this::embeddings);
         router.get("/v1/models").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
                 .end("{\"object\":\"list\",\"data\":[{\"id\":\"sim-model\",\"object\":\"model\",\"created\":0,\"owned_by\":\"simulator\"}]}"));
@@ -105,8 +109,14 @@ public final class SimulatorServer implements AutoCloseable {
         return server.actualPort();
     }
 
+    /** The base URL by the OpenAI rule (with the version): for OpenAI-compatible deployments. */
     public String baseUrl() {
         return "http://127.0.0.1:" + port() + "/v1";
+    }
+
+    /** The base URL by the Anthropic rule (the host root; the gateway adds {@code /v1/messages}). */
+    public String rootUrl() {
+        return "http://127.0.0.1:" + port();
     }
 
     /** The requests received so far, oldest first (the last 200). */
@@ -140,20 +150,96 @@ public final class SimulatorServer implements AutoCloseable {
             received.addLast(new Received(req.method().name(), req.path(), headers, body == null ? "" : body.toString()));
             while (received.size() > KEEP) received.removeFirst();
         }
-        if (apiKey != null && !("Bearer " + apiKey).equals(req.getHeader("authorization"))) {
+        boolean anthropic = req.path().equals(MESSAGES);
+        if (anthropic && apiKey != null && !apiKey.equals(req.getHeader("x-api-key"))) {
+            ctx.response().setStatusCode(401).putHeader("content-type", "application/json")
+                    .end(Json.buffer(SimAnthropicCodec.error(401, "invalid x-api-key", "req_sim_" + counter.incrementAndGet())));
+            return;
+        }
+        if (!anthropic && apiKey != null && !("Bearer " + apiKey).equals(req.getHeader("authorization"))) {
             ctx.response().setStatusCode(401).putHeader("content-type", "application/json")
                     .end("{\"error\":{\"message\":\"Incorrect API key provided.\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}");
             return;
         }
         HttpServerResponse resp = ctx.response();
         resp.closeHandler(v -> abandoned.incrementAndGet());
+        resp.putHeader("set-cookie", "__sim_session=1; Path=/; HttpOnly");
+        if (anthropic) {
+            // Anthropic's own informational and rate-limit headers: the gateway passes back none of them
+            resp.putHeader("request-id", "req_sim_" + counter.incrementAndGet());
+            resp.putHeader("anthropic-ratelimit-requests-limit", "10000");
+            resp.putHeader("anthropic-ratelimit-requests-remaining", "9999");
+            resp.putHeader("anthropic-ratelimit-requests-reset", "2025-01-01T00:00:00Z");
+            resp.putHeader("anthropic-organization-id", "sim-org");
+            ctx.next();
+            return;
+        }
         resp.putHeader("x-request-id", "sim_" + counter.incrementAndGet());
         resp.putHeader("x-ratelimit-limit-requests", "10000");
         resp.putHeader("x-ratelimit-remaining-requests", "9999");
         resp.putHeader("x-ratelimit-reset-requests", "6ms");
-        resp.putHeader("set-cookie", "__sim_session=1; Path=/; HttpOnly");
         resp.putHeader("openai-version", "2020-10-01");
         ctx.next();
+    }
+
+    /**
+     * {@code POST /v1/messages}: the Anthropic Messages API, JSON and SSE, from the same engine.
+     * Malformed requests and directed failures answer Anthropic's error shape.
+     */
+    private void messages(RoutingContext ctx) {
+        HttpServerResponse resp = ctx.response();
+        String requestId = resp.headers().get("request-id");
+        ChatRequest request;
+        try {
+            request = SimAnthropicCodec.decode(Json.parse(ctx.body().buffer().getBytes()));
+        } catch (IOException | NullPointerException e) {
+            anthropicError(resp, 400, "The request body is not valid JSON.", 0, requestId);
+            return;
+        } catch (IllegalArgumentException e) {
+            anthropicError(resp, 400, e.getMessage(), 0, requestId);
+            return;
+        }
+        SimDirectives d = SimDirectives.read(ctx.request()::getHeader, request.lastMessage().text());
+        if (d.status() >= 400) {
+            PacedEventSource.delayed(vertx, d.latencyMs(), () -> anthropicError(resp, d.status(),
+                    "Simulated failure with status " + d.status(), d.retryAfter(), requestId));
+            return;
+        }
+        if (!request.stream()) {
+            PacedEventSource.delayed(vertx, d.latencyMs(), () -> resp.putHeader("content-type", "application/json")
+                    .end(Json.buffer(SimAnthropicCodec.response(engine.response(request), request.model()))));
+            return;
+        }
+        SimAnthropicStream encoder = new SimAnthropicStream(request.model(), SimulatorEngine.promptTokens(request));
+        PacedEventSource<StreamEvent> events = new PacedEventSource<>(vertx, engine.events(request), d, null);
+        resp.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
+        resp.closeHandler(v -> {
+            abandoned.incrementAndGet();
+            events.cancel();
+        });
+        events.start(new EventSource.EventSink<>() {
+            @Override
+            public void onEvent(StreamEvent event) {
+                Buffer frames = encoder.encode(event);
+                if (frames.length() > 0) resp.write(frames);
+            }
+
+            @Override
+            public void onEnd() {
+                resp.end();
+            }
+
+            @Override
+            public void onError(UpstreamException error) {
+                resp.reset();
+            }
+        });
+    }
+
+    private static void anthropicError(HttpServerResponse resp, int status, String message, int retryAfter, String requestId) {
+        if (retryAfter > 0) resp.putHeader("retry-after", Integer.toString(retryAfter));
+        resp.setStatusCode(status).putHeader("content-type", "application/json")
+                .end(Json.buffer(SimAnthropicCodec.error(status, message, requestId)));
     }
 
     private void chat(RoutingContext ctx) {

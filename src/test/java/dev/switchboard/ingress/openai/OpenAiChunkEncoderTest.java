@@ -142,6 +142,13 @@ class OpenAiChunkEncoderTest {
     }
 
     @Test
+    void encode_reasoningSignatureAlone_hasNoChunk() {
+        OpenAiChunkEncoder encoder = new OpenAiChunkEncoder("m", false);
+        encoder.encode(new StreamEvent.Start("id", "up", 1));
+        assertThat(encoder.encode(new StreamEvent.ReasoningDelta(0, null, "EqQBCgIYAhIM"))).isNull();
+    }
+
+    @Test
     void encode_deltaOfSecondChoice_carriesItsIndex() {
         OpenAiChunkEncoder encoder = new OpenAiChunkEncoder("m", false);
         encoder.encode(new StreamEvent.Start("id", "up", 1));

@@ -1,0 +1,213 @@
+package dev.switchboard.provider.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayError;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.provider.Cancellation;
+import dev.switchboard.provider.Capabilities;
+import dev.switchboard.provider.ChatCall;
+import dev.switchboard.provider.ChatReply;
+import dev.switchboard.provider.EmbeddingCall;
+import dev.switchboard.provider.EmbeddingReply;
+import dev.switchboard.provider.Provider;
+import dev.switchboard.provider.ProviderEndpoint;
+import dev.switchboard.provider.UpstreamErrors;
+import dev.switchboard.provider.UpstreamException;
+import dev.switchboard.provider.UpstreamHeaders;
+import dev.switchboard.provider.WireFormat;
+import dev.switchboard.provider.openai.NativeReply;
+import dev.switchboard.routing.Deployment;
+import dev.switchboard.routing.FailureClass;
+import dev.switchboard.transport.CallDeadlines;
+import dev.switchboard.transport.Headers;
+import dev.switchboard.transport.Json;
+import dev.switchboard.transport.OutboundConnector;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The Anthropic Messages adapter: {@code POST {baseUrl}/v1/messages}, where {@code baseUrl} is the
+ * host root ({@code https://api.anthropic.com}), as Anthropic's SDKs take it. Headers: the
+ * deployment's key as {@code x-api-key}, {@code anthropic-version} (the client's when it sent
+ * one, else {@value #API_VERSION}), the client's {@code anthropic-beta}, {@code x-request-id} and
+ * the deployment's extra headers — never the client's own credentials.
+ *
+ * <p><b>Native mode</b> (the client spoke Anthropic Messages, {@code nativeBody} is given): the
+ * body goes upstream with only {@code model} set to the deployment's upstream model. The reply
+ * is, for JSON, a {@link ChatReply.NativeJson} whose top-level {@code model} is the client's name
+ * and whose usage is read ({@link AnthropicUsage}); for a stream, a {@link ChatReply.NativeStream}
+ * of the upstream's event objects in upstream order, each carrying its event name in
+ * {@code type} — an Anthropic-format ingress must write an {@code event: <type>} line before each
+ * {@code data:} line. In that stream {@code message_start.message.model} is already the client's
+ * name, upstream {@code ping}s are dropped (the ingress sends its own keep-alives), an upstream
+ * {@code error} event ends it through {@code onError} (the ingress writes its own
+ * {@code event: error}), and usage is in {@code message_start} and {@code message_delta}
+ * ({@link AnthropicUsage.Stream} reads it).
+ *
+ * <p><b>Canonical mode</b> (any other client format): {@link AnthropicRequestEncoder} builds the
+ * request; {@link AnthropicResponseDecoder} and {@link AnthropicStreamDecoder} read the answer.
+ * Failures are classified by {@link AnthropicErrors}.
+ */
+public final class AnthropicProvider implements Provider {
+
+    public static final String API_VERSION = "2023-06-01";
+    static final String PATH = "/v1/messages";
+
+    //                                                               chat  stream tools vision schema embed  usageOpt usageAlways
+    private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, true, true, false, false, true);
+    private static final ProviderEndpoint ENDPOINT = new ProviderEndpoint("https://api.anthropic.com", "ANTHROPIC_API_KEY",
+            "ANTHROPIC_BASE_URL", true, false, List.of("claude-"));
+    private static final CharSequence X_API_KEY = HttpHeaders.createOptimized("x-api-key");
+    private static final CharSequence ANTHROPIC_VERSION = HttpHeaders.createOptimized("anthropic-version");
+
+    private final Clock clock;
+
+    public AnthropicProvider(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public String id() {
+        return "anthropic";
+    }
+
+    @Override
+    public WireFormat wireFormat() {
+        return WireFormat.ANTHROPIC_MESSAGES;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public ProviderEndpoint endpoint() {
+        return ENDPOINT;
+    }
+
+    @Override
+    public Future<ChatReply> chat(ChatCall call) {
+        Deployment d = call.deployment();
+        boolean stream = call.request().stream();
+        boolean nativeMode = call.nativeBody() != null;
+        String publicModel = call.request().model();
+        ObjectNode body;
+        try {
+            body = nativeMode ? nativeBody(call.nativeBody(), d.upstreamModel())
+                    : new AnthropicRequestEncoder(d.upstreamModel(), call.rejectUnsupported()).encode(call.request());
+        } catch (GatewayError e) {
+            return Future.failedFuture(new UpstreamException(FailureClass.REQUEST, e, 0, e.getMessage()));
+        }
+        CallDeadlines deadlines = new CallDeadlines(call.vertx(), d.timeouts(), stream);
+        return send(call.connector(), d, body, call.clientHeaders(), call.requestId(), stream, deadlines, call.cancellation())
+                .compose(resp -> {
+                    MultiMap passBack = UpstreamHeaders.passBack(resp.headers());
+                    if (stream) {
+                        AnthropicEventSource events = new AnthropicEventSource(resp, deadlines, nativeMode ? publicModel : null);
+                        return Future.succeededFuture(nativeMode ? new ChatReply.NativeStream(events, passBack)
+                                : new ChatReply.CanonicalStream(new CanonicalEventSource(events,
+                                        new AnthropicStreamDecoder(clock.instant().getEpochSecond())), passBack));
+                    }
+                    return body(resp, deadlines).compose(bytes -> {
+                        try {
+                            if (nativeMode) {
+                                NativeReply.Rewritten r = NativeReply.rewrite(bytes, publicModel, AnthropicUsage::of);
+                                return Future.succeededFuture(new ChatReply.NativeJson(r.body(), r.usage(),
+                                        r.upstreamModel() != null ? r.upstreamModel() : d.upstreamModel(), passBack));
+                            }
+                            ChatResponse decoded = AnthropicResponseDecoder.decode(Json.parse(bytes), clock.instant().getEpochSecond());
+                            return Future.succeededFuture(new ChatReply.CanonicalJson(decoded, passBack));
+                        } catch (IOException e) {
+                            return Future.failedFuture(UpstreamErrors.transport(
+                                    new IOException("the provider answered with malformed JSON: " + e.getMessage())));
+                        }
+                    });
+                });
+    }
+
+    @Override
+    public Future<EmbeddingReply> embed(EmbeddingCall call) {
+        return Future.failedFuture(new UpstreamException(FailureClass.REQUEST, new GatewayError(ErrorKind.INVALID_REQUEST,
+                "Provider anthropic does not serve embeddings.", "model", -1, false), 0, "no embeddings at anthropic"));
+    }
+
+    /** A shallow copy of the client's body with {@code model} set to the upstream model, and nothing else changed. */
+    static ObjectNode nativeBody(ObjectNode client, String upstreamModel) {
+        ObjectNode body = client.objectNode();
+        body.setAll(client);
+        body.put("model", upstreamModel);
+        return body;
+    }
+
+    /** The headers of one upstream request (package-visible for tests). */
+    static MultiMap headers(Deployment d, MultiMap client, String requestId, boolean stream) {
+        MultiMap headers = HttpHeaders.headers();
+        headers.set(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON);
+        headers.set(Headers.ACCEPT, stream ? Headers.TEXT_EVENT_STREAM : Headers.APPLICATION_JSON);
+        headers.set(Headers.USER_AGENT, Headers.SWITCHBOARD);
+        if (d.apiKey() != null) headers.set(X_API_KEY, d.apiKey());
+        UpstreamHeaders.addVendor(headers, client, "anthropic-");
+        if (!headers.contains(ANTHROPIC_VERSION)) headers.set(ANTHROPIC_VERSION, API_VERSION);
+        headers.set(Headers.X_REQUEST_ID, requestId);
+        UpstreamHeaders.addExtra(headers, d.extraHeaders());
+        return headers;
+    }
+
+    private static Future<HttpClientResponse> send(OutboundConnector connector, Deployment d, ObjectNode body, MultiMap client,
+                                                   String requestId, boolean stream, CallDeadlines deadlines,
+                                                   Cancellation cancellation) {
+        Buffer payload = Json.buffer(body);
+        return connector.send(HttpMethod.POST, d.baseUrl(), PATH, headers(d, client, requestId, stream), payload,
+                        d.timeouts().connectMs(), req -> {
+                            deadlines.attach(req);
+                            // once the call is over its connection may serve another request: never reset it then
+                            cancellation.onCancel(() -> {
+                                if (deadlines.settled()) return;
+                                deadlines.settle();
+                                req.reset();
+                            });
+                        })
+                .recover(t -> {
+                    String expired = deadlines.expired();
+                    deadlines.settle();
+                    return Future.failedFuture(expired != null ? UpstreamErrors.timeout(expired, t.toString()) : UpstreamErrors.transport(t));
+                })
+                .compose(resp -> {
+                    if (resp.statusCode() < 300) return Future.succeededFuture(resp);
+                    return resp.body().transform(ar -> {
+                        deadlines.settle();
+                        JsonNode err = null;
+                        String text = ar.succeeded() ? ar.result().toString() : String.valueOf(ar.cause());
+                        try {
+                            if (ar.succeeded()) err = Json.parse(ar.result().getBytes());
+                        } catch (IOException ignored) {
+                            // not JSON: classified by status alone
+                        }
+                        return Future.failedFuture(AnthropicErrors.classify(resp.statusCode(),
+                                UpstreamErrors.retryAfterMs(resp.headers()), err, "HTTP " + resp.statusCode() + ": " + text));
+                    });
+                });
+    }
+
+    /** The whole reply body; a failure while reading it is a transport failure or the deadline that cut it. */
+    private static Future<byte[]> body(HttpClientResponse resp, CallDeadlines deadlines) {
+        return resp.body().transform(ar -> {
+            deadlines.settle();
+            if (ar.failed()) {
+                return Future.failedFuture(deadlines.expired() != null
+                        ? UpstreamErrors.timeout(deadlines.expired(), ar.cause().toString()) : UpstreamErrors.transport(ar.cause()));
+            }
+            return Future.succeededFuture(ar.result().getBytes());
+        });
+    }
+}

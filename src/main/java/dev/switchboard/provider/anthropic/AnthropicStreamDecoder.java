@@ -1,0 +1,146 @@
+package dev.switchboard.provider.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.model.FinishReason;
+import dev.switchboard.model.StreamEvent;
+import dev.switchboard.transport.Json;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Decodes the events of an Anthropic Messages stream into canonical {@link StreamEvent}s, one
+ * event at a time, holding only what later events refer to. The mapping:
+ * <ul>
+ *   <li>{@code message_start} → {@link StreamEvent.Start}; its usage (the input side) is kept.</li>
+ *   <li>{@code content_block_start}: a {@code tool_use} block opens a tool call
+ *       ({@link StreamEvent.ToolCallStart}), numbered per message from 0; text and thinking
+ *       blocks that already carry text emit it.</li>
+ *   <li>{@code content_block_delta}: {@code text_delta} → text, {@code input_json_delta} → tool
+ *       arguments (empty fragments skipped), {@code thinking_delta} → reasoning text,
+ *       {@code signature_delta} → the reasoning's signature.</li>
+ *   <li>{@code content_block_stop} of a tool call whose input never arrived in fragments sends
+ *       the input of its start (normally {@code {}}), so the arguments are always valid JSON.</li>
+ *   <li>{@code message_delta} → its stop reason and usage are kept; {@code message_stop} →
+ *       {@link StreamEvent.Finish} then {@link StreamEvent.UsageReport} with the input usage of
+ *       {@code message_start} and the output usage of the last {@code message_delta}.</li>
+ * </ul>
+ * {@code ping} and {@code error} never reach it ({@link AnthropicSseEvents} drops the one and
+ * fails the stream on the other); event and block types it does not know are skipped, as
+ * Anthropic's versioning policy asks. Redacted thinking has no stream form in the canonical
+ * model and is skipped too. Created per stream; not thread-safe.
+ */
+public final class AnthropicStreamDecoder {
+
+    private final long created;
+    private final AnthropicUsage.Stream usage = new AnthropicUsage.Stream();
+    /** Tool calls by their content-block index: their canonical index and whether input arrived. */
+    private final Map<Integer, ToolBlock> tools = new HashMap<>();
+    private int nextTool;
+    private String stopReason;
+
+    private static final class ToolBlock {
+        final int index;
+        final JsonNode startInput;
+        boolean sentInput;
+
+        ToolBlock(int index, JsonNode startInput) {
+            this.index = index;
+            this.startInput = startInput;
+        }
+    }
+
+    /** @param created the creation time to report in {@link StreamEvent.Start} (Anthropic gives none), epoch seconds */
+    public AnthropicStreamDecoder(long created) {
+        this.created = created;
+    }
+
+    /** Decodes one event, handing what it yields (zero or more canonical events) to {@code out}. */
+    public void decode(JsonNode event, Consumer<StreamEvent> out) {
+        String type = Json.str(event, "type");
+        if (type == null) return;
+        switch (type) {
+            case "message_start" -> {
+                JsonNode m = event.path("message");
+                usage.event(event);
+                out.accept(new StreamEvent.Start(Json.str(m, "id"), Json.str(m, "model"), created));
+            }
+            case "content_block_start" -> blockStart(event.path("index").asInt(), event.path("content_block"), out);
+            case "content_block_delta" -> delta(event.path("index").asInt(), event.path("delta"), out);
+            case "content_block_stop" -> {
+                ToolBlock t = tools.get(event.path("index").asInt());
+                if (t != null && !t.sentInput) {
+                    t.sentInput = true;
+                    out.accept(new StreamEvent.ToolCallDelta(0, t.index, Json.text(t.startInput)));
+                }
+            }
+            case "message_delta" -> {
+                String reason = Json.str(event.path("delta"), "stop_reason");
+                if (reason != null) stopReason = reason;
+                usage.event(event);
+            }
+            case "message_stop" -> {
+                FinishReason finish = AnthropicResponseDecoder.finishReason(stopReason);
+                out.accept(new StreamEvent.Finish(0, finish));
+                if (usage.usage() != null) out.accept(new StreamEvent.UsageReport(usage.usage()));
+            }
+            default -> { }
+        }
+    }
+
+    private void blockStart(int index, JsonNode block, Consumer<StreamEvent> out) {
+        switch (Json.str(block, "type") == null ? "" : Json.str(block, "type")) {
+            case "text" -> {
+                String text = block.path("text").asText("");
+                if (!text.isEmpty()) out.accept(new StreamEvent.TextDelta(0, text));
+            }
+            case "tool_use" -> {
+                JsonNode input = block.get("input");
+                boolean given = input != null && input.isObject() && !input.isEmpty();
+                ToolBlock t = new ToolBlock(nextTool++, input != null && input.isObject() ? input : Json.object());
+                tools.put(index, t);
+                out.accept(new StreamEvent.ToolCallStart(0, t.index, Json.str(block, "id"), Json.str(block, "name")));
+                if (given) {
+                    // a server that sends the whole input up front: it is the arguments, fragments would repeat it
+                    t.sentInput = true;
+                    out.accept(new StreamEvent.ToolCallDelta(0, t.index, Json.text(input)));
+                }
+            }
+            case "thinking" -> {
+                String text = block.path("thinking").asText("");
+                String signature = Json.str(block, "signature");
+                if (!text.isEmpty() || (signature != null && !signature.isEmpty())) {
+                    out.accept(new StreamEvent.ReasoningDelta(0, text.isEmpty() ? null : text, signature == null || signature.isEmpty() ? null : signature));
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private void delta(int index, JsonNode delta, Consumer<StreamEvent> out) {
+        switch (Json.str(delta, "type") == null ? "" : Json.str(delta, "type")) {
+            case "text_delta" -> {
+                String text = delta.path("text").asText("");
+                if (!text.isEmpty()) out.accept(new StreamEvent.TextDelta(0, text));
+            }
+            case "input_json_delta" -> {
+                ToolBlock t = tools.get(index);
+                String fragment = delta.path("partial_json").asText("");
+                if (t != null && !fragment.isEmpty()) {
+                    if (t.sentInput && !t.startInput.isEmpty()) return; // input given up front already
+                    t.sentInput = true;
+                    out.accept(new StreamEvent.ToolCallDelta(0, t.index, fragment));
+                }
+            }
+            case "thinking_delta" -> {
+                String text = delta.path("thinking").asText("");
+                if (!text.isEmpty()) out.accept(new StreamEvent.ReasoningDelta(0, text, null));
+            }
+            case "signature_delta" -> {
+                String signature = delta.path("signature").asText("");
+                if (!signature.isEmpty()) out.accept(new StreamEvent.ReasoningDelta(0, null, signature));
+            }
+            default -> { }
+        }
+    }
+}
