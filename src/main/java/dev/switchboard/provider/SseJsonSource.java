@@ -23,16 +23,23 @@ public final class SseJsonSource implements EventSource<ObjectNode> {
     private boolean done;
     private boolean sawDone;
     private boolean sawFinish;
+    private Throwable early;
 
     public SseJsonSource(HttpClientResponse response, CallDeadlines deadlines) {
         this.response = response;
         this.deadlines = deadlines;
         response.pause();
+        // a connection that fails before start() must not be lost: the failure is kept for start()
+        response.exceptionHandler(t -> early = t);
     }
 
     @Override
     public void start(EventSink<ObjectNode> sink) {
         this.sink = sink;
+        if (early != null) {
+            onFailure(early); // the response is over: it takes no more handlers
+            return;
+        }
         SseParser parser = new SseParser(this::onEvent);
         response.handler(parser::feed);
         response.exceptionHandler(this::onFailure);
