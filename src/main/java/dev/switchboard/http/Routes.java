@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole route table. Every route starts with {@link RequestStart}; client routes then read
  * the body (bounded by {@code MAX_BODY_BYTES}) and authenticate; failures anywhere end in one
- * failure handler that renders the contract's error shape.
+ * failure handler that renders the contract's error shape of the path's format: Anthropic's on
+ * {@code /v1/messages*}, Gemini's on {@code /v1beta/*}, OpenAI's everywhere else.
  *
  * <p>Every endpoint here and in the admin resources is described in {@code openapi.json} (served
  * at {@code GET /openapi.json}), and {@code OpenApiParityTest} checks both ways that the two list
@@ -100,9 +101,9 @@ public final class Routes {
         router.getWithRegex("/v1/models/(?<id>.+)").setName("/v1/models/{id}").handler(ModelsHandler::get);
 
         router.route().failureHandler(Routes::failure);
-        router.errorHandler(404, ctx -> ErrorRenderer.openAi(ctx.response(),
+        router.errorHandler(404, ctx -> ErrorRenderer.render(ctx.request().path(), ctx.response(),
                 GatewayError.of(ErrorKind.NOT_FOUND, "No route for " + ctx.request().method() + " " + ctx.request().path() + ".")));
-        router.errorHandler(405, ctx -> ErrorRenderer.openAi(ctx.response(),
+        router.errorHandler(405, ctx -> ErrorRenderer.render(ctx.request().path(), ctx.response(),
                 GatewayError.of(ErrorKind.METHOD_NOT_ALLOWED, "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path() + ".")));
         return router;
     }
@@ -130,7 +131,7 @@ public final class Routes {
             if (!ctx.response().ended()) ctx.response().reset();
             return;
         }
-        ErrorRenderer.openAi(ctx.response(), e);
+        ErrorRenderer.render(ctx.request().path(), ctx.response(), e);
     }
 
     private static byte[] openApi() {
