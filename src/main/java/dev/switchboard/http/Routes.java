@@ -4,6 +4,8 @@ import dev.switchboard.admin.AdminApi;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.ErrorRenderer;
 import dev.switchboard.error.GatewayError;
+import dev.switchboard.ingress.anthropic.CountTokensHandler;
+import dev.switchboard.ingress.anthropic.MessagesHandler;
 import dev.switchboard.ingress.openai.ChatCompletionsHandler;
 import dev.switchboard.ingress.openai.EmbeddingsHandler;
 import dev.switchboard.ingress.openai.ModelsHandler;
@@ -62,7 +64,7 @@ public final class Routes {
             CorsHandler cors = CorsHandler.create()
                     .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.OPTIONS))
                     .allowedHeaders(Set.of("authorization", "content-type", "x-api-key", "x-goog-api-key", "x-request-id",
-                            "anthropic-version", "anthropic-beta", "openai-beta", "openai-organization", "openai-project",
+                            "anthropic-version", "anthropic-beta", "anthropic-dangerous-direct-browser-access", "openai-beta", "openai-organization", "openai-project",
                             "x-switchboard-cache", "x-switchboard-cache-ttl", "x-switchboard-tags", "x-switchboard-trace",
                             "x-stainless-os", "x-stainless-lang", "x-stainless-package-version", "x-stainless-runtime",
                             "x-stainless-runtime-version", "x-stainless-arch", "x-stainless-retry-count", "x-stainless-timeout"))
@@ -96,6 +98,8 @@ public final class Routes {
         router.route("/admin/*").handler(deps.authenticate());
         AdminApi.mount(router, deps.admin(), deps.vertx(), deps.connector());
         router.post("/v1/chat/completions").handler(new ChatCompletionsHandler(deps.vertx(), deps.dispatch(), deps.pingMs()));
+        router.post("/v1/messages").handler(new MessagesHandler(deps.vertx(), deps.dispatch(), deps.pingMs()));
+        router.post("/v1/messages/count_tokens").handler(new CountTokensHandler(deps.vertx()));
         router.post("/v1/embeddings").handler(new EmbeddingsHandler(deps.dispatch()));
         router.get("/v1/models").handler(ModelsHandler::list);
         router.getWithRegex("/v1/models/(?<id>.+)").setName("/v1/models/{id}").handler(ModelsHandler::get);
