@@ -1,19 +1,49 @@
 package dev.switchboard.error;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.transport.Headers;
 import dev.switchboard.transport.Json;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
- * Writes errors in the OpenAI shape of CONTRACT.md ({@code {"error":{"message","type","param","code"}}})
- * with the retry headers: {@code Retry-After} in whole seconds and {@code retry-after-ms}, and
+ * Writes errors in the shape of the client's format, as CONTRACT.md fixes them, with the retry
+ * headers: {@code Retry-After} in whole seconds and {@code retry-after-ms}, and
  * {@code x-should-retry: false} when the gateway has already retried or retrying cannot help.
- * The Anthropic and Gemini shapes join here with their ingress codecs.
+ * <ul>
+ *   <li>OpenAI paths and {@code /admin}: {@code {"error":{"message","type","param","code"}}}.</li>
+ *   <li>{@code /v1/messages*} (Anthropic): {@code {"type":"error","error":{"type","message"},"request_id"}}
+ *       with Anthropic's error types; Anthropic's shape has no {@code param}, so messages name the
+ *       field themselves.</li>
+ *   <li>{@code /v1beta/*} (Gemini): {@code {"error":{"code","message","status"}}} with Google's
+ *       canonical status names.</li>
+ * </ul>
+ * The HTTP status is the {@link ErrorKind}'s in every shape: the contract fixes one status per case.
  */
 public final class ErrorRenderer {
 
     private ErrorRenderer() {}
+
+    /** The shape a path answers errors in. */
+    public enum Shape { OPENAI, ANTHROPIC, GEMINI }
+
+    public static Shape shapeFor(String path) {
+        if (path == null) return Shape.OPENAI;
+        if (path.equals("/v1/messages") || path.startsWith("/v1/messages/")) return Shape.ANTHROPIC;
+        if (path.startsWith("/v1beta/")) return Shape.GEMINI;
+        return Shape.OPENAI;
+    }
+
+    /** Answers {@code e} in the shape that {@code path} speaks. */
+    public static void render(String path, HttpServerResponse response, GatewayError e) {
+        switch (shapeFor(path)) {
+            case ANTHROPIC -> anthropic(response, e);
+            case GEMINI -> gemini(response, e);
+            case OPENAI -> openAi(response, e);
+        }
+    }
+
+    // ------------------------------------------------------------------ OpenAI
 
     public static ObjectNode openAiBody(GatewayError e) {
         ObjectNode root = Json.object();
@@ -27,6 +57,93 @@ public final class ErrorRenderer {
     }
 
     public static void openAi(HttpServerResponse response, GatewayError e) {
+        write(response, e, openAiBody(e));
+    }
+
+    /** The error event that ends an OpenAI stream after the commit point, followed by {@code [DONE]}. */
+    public static Buffer openAiStreamError(GatewayError e) {
+        return Buffer.buffer("data: ").appendBuffer(Json.buffer(openAiBody(e))).appendString("\n\ndata: [DONE]\n\n");
+    }
+
+    // ------------------------------------------------------------------ Anthropic
+
+    /**
+     * Anthropic's error type for a kind. Anthropic's own statuses: 400 invalid_request_error,
+     * 401 authentication_error, 403 permission_error, 404 not_found_error, 409 conflict_error,
+     * 413 request_too_large, 429 rate_limit_error, 500 api_error, 504 timeout_error,
+     * 529 overloaded_error; other 4xx are invalid_request_error. The gateway's 503s (every
+     * deployment cooling down, shedding load, draining) are overload in Anthropic's terms.
+     */
+    public static String anthropicType(ErrorKind kind) {
+        return switch (kind) {
+            case INVALID_REQUEST, CONTEXT_LENGTH_EXCEEDED, UNSUPPORTED_PARAMETER, MAX_TOKENS_EXCEEDED,
+                 CONTENT_POLICY_VIOLATION, MODEL_UNPRICED, METHOD_NOT_ALLOWED -> "invalid_request_error";
+            case REQUEST_TOO_LARGE -> "request_too_large";
+            case INVALID_API_KEY, KEY_DISABLED, KEY_EXPIRED -> "authentication_error";
+            case ADMIN_ONLY, MODEL_NOT_ALLOWED, ORIGIN_NOT_ALLOWED -> "permission_error";
+            case MODEL_NOT_FOUND, NOT_FOUND -> "not_found_error";
+            case CONFLICT, READ_ONLY_ENTRY -> "conflict_error";
+            case RATE_LIMIT_EXCEEDED, BUDGET_EXCEEDED -> "rate_limit_error";
+            case DEPLOYMENTS_IN_COOLDOWN, SERVICE_UNAVAILABLE -> "overloaded_error";
+            case TIMEOUT -> "timeout_error";
+            case UPSTREAM_ERROR, INTERNAL -> "api_error";
+        };
+    }
+
+    /** @param requestId the request's id, shown as Anthropic shows its own, or null */
+    public static ObjectNode anthropicBody(GatewayError e, String requestId) {
+        ObjectNode root = Json.object();
+        root.put("type", "error");
+        ObjectNode err = root.putObject("error");
+        err.put("type", anthropicType(e.kind()));
+        err.put("message", e.getMessage());
+        if (requestId != null) root.put("request_id", requestId);
+        return root;
+    }
+
+    public static void anthropic(HttpServerResponse response, GatewayError e) {
+        write(response, e, anthropicBody(e, response.headers().get(Headers.X_REQUEST_ID)));
+    }
+
+    /** The {@code event: error} that ends an Anthropic stream after the commit point. */
+    public static Buffer anthropicStreamError(GatewayError e, String requestId) {
+        return Buffer.buffer("event: error\ndata: ").appendBuffer(Json.buffer(anthropicBody(e, requestId))).appendString("\n\n");
+    }
+
+    // ------------------------------------------------------------------ Gemini
+
+    /** Google's canonical status name for a kind's HTTP status. */
+    public static String geminiStatus(ErrorKind kind) {
+        return switch (kind.status()) {
+            case 400, 413 -> "INVALID_ARGUMENT";
+            case 401 -> "UNAUTHENTICATED";
+            case 403 -> "PERMISSION_DENIED";
+            case 404 -> "NOT_FOUND";
+            case 405 -> "UNIMPLEMENTED";
+            case 409 -> "ALREADY_EXISTS";
+            case 429 -> "RESOURCE_EXHAUSTED";
+            case 502, 503 -> "UNAVAILABLE";
+            case 504 -> "DEADLINE_EXCEEDED";
+            default -> "INTERNAL";
+        };
+    }
+
+    public static ObjectNode geminiBody(GatewayError e) {
+        ObjectNode root = Json.object();
+        ObjectNode err = root.putObject("error");
+        err.put("code", e.status());
+        err.put("message", e.getMessage());
+        err.put("status", geminiStatus(e.kind()));
+        return root;
+    }
+
+    public static void gemini(HttpServerResponse response, GatewayError e) {
+        write(response, e, geminiBody(e));
+    }
+
+    // ------------------------------------------------------------------ shared
+
+    private static void write(HttpServerResponse response, GatewayError e, ObjectNode body) {
         if (response.headWritten()) {
             response.reset();
             return;
@@ -34,7 +151,7 @@ public final class ErrorRenderer {
         response.setStatusCode(e.status());
         response.putHeader("content-type", "application/json");
         retryHeaders(response, e);
-        response.end(Json.buffer(openAiBody(e)));
+        response.end(Json.buffer(body));
     }
 
     public static void retryHeaders(HttpServerResponse response, GatewayError e) {
@@ -43,10 +160,5 @@ public final class ErrorRenderer {
             response.putHeader("retry-after-ms", Long.toString(e.retryAfterMs()));
         }
         if (e.finalAnswer()) response.putHeader("x-should-retry", "false");
-    }
-
-    /** The error event that ends an OpenAI stream after the commit point, followed by {@code [DONE]}. */
-    public static Buffer openAiStreamError(GatewayError e) {
-        return Buffer.buffer("data: ").appendBuffer(Json.buffer(openAiBody(e))).appendString("\n\ndata: [DONE]\n\n");
     }
 }

@@ -4,6 +4,8 @@ import dev.switchboard.admin.AdminApi;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.ErrorRenderer;
 import dev.switchboard.error.GatewayError;
+import dev.switchboard.ingress.anthropic.CountTokensHandler;
+import dev.switchboard.ingress.anthropic.MessagesHandler;
 import dev.switchboard.ingress.openai.ChatCompletionsHandler;
 import dev.switchboard.ingress.openai.EmbeddingsHandler;
 import dev.switchboard.ingress.openai.ModelsHandler;
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole route table. Every route starts with {@link RequestStart}; client routes then read
  * the body (bounded by {@code MAX_BODY_BYTES}) and authenticate; failures anywhere end in one
- * failure handler that renders the contract's error shape.
+ * failure handler that renders the contract's error shape of the path's format: Anthropic's on
+ * {@code /v1/messages*}, Gemini's on {@code /v1beta/*}, OpenAI's everywhere else.
  *
  * <p>Every endpoint here and in the admin resources is described in {@code openapi.json} (served
  * at {@code GET /openapi.json}), and {@code OpenApiParityTest} checks both ways that the two list
@@ -61,7 +64,7 @@ public final class Routes {
             CorsHandler cors = CorsHandler.create()
                     .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.OPTIONS))
                     .allowedHeaders(Set.of("authorization", "content-type", "x-api-key", "x-goog-api-key", "x-request-id",
-                            "anthropic-version", "anthropic-beta", "openai-beta", "openai-organization", "openai-project",
+                            "anthropic-version", "anthropic-beta", "anthropic-dangerous-direct-browser-access", "openai-beta", "openai-organization", "openai-project",
                             "x-switchboard-cache", "x-switchboard-cache-ttl", "x-switchboard-tags", "x-switchboard-trace",
                             "x-stainless-os", "x-stainless-lang", "x-stainless-package-version", "x-stainless-runtime",
                             "x-stainless-runtime-version", "x-stainless-arch", "x-stainless-retry-count", "x-stainless-timeout"))
@@ -95,14 +98,16 @@ public final class Routes {
         router.route("/admin/*").handler(deps.authenticate());
         AdminApi.mount(router, deps.admin(), deps.vertx(), deps.connector());
         router.post("/v1/chat/completions").handler(new ChatCompletionsHandler(deps.vertx(), deps.dispatch(), deps.pingMs()));
+        router.post("/v1/messages").handler(new MessagesHandler(deps.vertx(), deps.dispatch(), deps.pingMs()));
+        router.post("/v1/messages/count_tokens").handler(new CountTokensHandler(deps.vertx()));
         router.post("/v1/embeddings").handler(new EmbeddingsHandler(deps.dispatch()));
         router.get("/v1/models").handler(ModelsHandler::list);
         router.getWithRegex("/v1/models/(?<id>.+)").setName("/v1/models/{id}").handler(ModelsHandler::get);
 
         router.route().failureHandler(Routes::failure);
-        router.errorHandler(404, ctx -> ErrorRenderer.openAi(ctx.response(),
+        router.errorHandler(404, ctx -> ErrorRenderer.render(ctx.request().path(), ctx.response(),
                 GatewayError.of(ErrorKind.NOT_FOUND, "No route for " + ctx.request().method() + " " + ctx.request().path() + ".")));
-        router.errorHandler(405, ctx -> ErrorRenderer.openAi(ctx.response(),
+        router.errorHandler(405, ctx -> ErrorRenderer.render(ctx.request().path(), ctx.response(),
                 GatewayError.of(ErrorKind.METHOD_NOT_ALLOWED, "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path() + ".")));
         return router;
     }
@@ -130,7 +135,7 @@ public final class Routes {
             if (!ctx.response().ended()) ctx.response().reset();
             return;
         }
-        ErrorRenderer.openAi(ctx.response(), e);
+        ErrorRenderer.render(ctx.request().path(), ctx.response(), e);
     }
 
     private static byte[] openApi() {

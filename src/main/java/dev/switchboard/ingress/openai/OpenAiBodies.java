@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.switchboard.auth.Principal;
 import dev.switchboard.error.GatewayError;
+import dev.switchboard.ingress.RoutingHeaders;
 import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.transport.Json;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
@@ -46,22 +46,6 @@ final class OpenAiBodies {
 
     /** {@code x-switchboard-*} routing headers and the provider's pass-back headers, before the head is written. */
     static void routingHeaders(HttpServerResponse resp, Exchange ex, String upstreamModel, MultiMap passBack) {
-        if (!passBack.isEmpty()) resp.headers().addAll(passBack);
-        resp.putHeader(PROVIDER, ex.deployment().provider().id());
-        resp.putHeader(DEPLOYMENT, ex.deployment().id());
-        resp.putHeader(UPSTREAM_MODEL, upstreamModel);
-        resp.putHeader(ATTEMPTS, ex.attempts() == 1 ? ONE : Integer.toString(ex.attempts()));
-        resp.putHeader(CACHE, BYPASS); // no response cache yet: every answer comes from the provider
-        String trace = ex.trace();
-        if (trace != null) resp.putHeader(TRACE, trace);
+        RoutingHeaders.write(resp, ex, upstreamModel, passBack);
     }
-
-    private static final CharSequence PROVIDER = HttpHeaders.createOptimized("x-switchboard-provider");
-    private static final CharSequence DEPLOYMENT = HttpHeaders.createOptimized("x-switchboard-deployment");
-    private static final CharSequence UPSTREAM_MODEL = HttpHeaders.createOptimized("x-switchboard-upstream-model");
-    private static final CharSequence ATTEMPTS = HttpHeaders.createOptimized("x-switchboard-attempts");
-    private static final CharSequence TRACE = HttpHeaders.createOptimized("x-switchboard-trace");
-    private static final CharSequence ONE = HttpHeaders.createOptimized("1");
-    private static final CharSequence CACHE = HttpHeaders.createOptimized("x-switchboard-cache");
-    private static final CharSequence BYPASS = HttpHeaders.createOptimized("bypass");
 }

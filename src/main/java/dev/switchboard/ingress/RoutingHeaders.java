@@ -1,0 +1,33 @@
+package dev.switchboard.ingress;
+
+import dev.switchboard.pipeline.Exchange;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+
+/** The {@code x-switchboard-*} headers of an answer from a provider, the same in every inbound format. */
+public final class RoutingHeaders {
+
+    private RoutingHeaders() {}
+
+    /** Routing headers and the provider's pass-back headers, before the head is written. */
+    public static void write(HttpServerResponse resp, Exchange ex, String upstreamModel, MultiMap passBack) {
+        if (!passBack.isEmpty()) resp.headers().addAll(passBack);
+        resp.putHeader(PROVIDER, ex.deployment().provider().id());
+        resp.putHeader(DEPLOYMENT, ex.deployment().id());
+        resp.putHeader(UPSTREAM_MODEL, upstreamModel);
+        resp.putHeader(ATTEMPTS, ex.attempts() == 1 ? ONE : Integer.toString(ex.attempts()));
+        resp.putHeader(CACHE, BYPASS); // no response cache yet: every answer comes from the provider
+        String trace = ex.trace();
+        if (trace != null) resp.putHeader(TRACE, trace);
+    }
+
+    private static final CharSequence PROVIDER = HttpHeaders.createOptimized("x-switchboard-provider");
+    private static final CharSequence DEPLOYMENT = HttpHeaders.createOptimized("x-switchboard-deployment");
+    private static final CharSequence UPSTREAM_MODEL = HttpHeaders.createOptimized("x-switchboard-upstream-model");
+    private static final CharSequence ATTEMPTS = HttpHeaders.createOptimized("x-switchboard-attempts");
+    private static final CharSequence TRACE = HttpHeaders.createOptimized("x-switchboard-trace");
+    private static final CharSequence ONE = HttpHeaders.createOptimized("1");
+    private static final CharSequence CACHE = HttpHeaders.createOptimized("x-switchboard-cache");
+    private static final CharSequence BYPASS = HttpHeaders.createOptimized("bypass");
+}

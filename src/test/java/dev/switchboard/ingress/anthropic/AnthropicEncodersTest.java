@@ -1,0 +1,173 @@
+package dev.switchboard.ingress.anthropic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayError;
+import dev.switchboard.http.SseResponse;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.FinishReason;
+import dev.switchboard.model.Message;
+import dev.switchboard.model.Role;
+import dev.switchboard.model.StreamEvent;
+import dev.switchboard.model.Usage;
+import dev.switchboard.provider.UpstreamException;
+import dev.switchboard.routing.FailureClass;
+import dev.switchboard.transport.Json;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AnthropicEncodersTest {
+
+    record Sse(String name, JsonNode data) {}
+
+    /** Splits framed bytes into events, checking each is {@code event:}, {@code data:} and a blank line, and names its type. */
+    static List<Sse> parse(Buffer framed) throws Exception {
+        List<Sse> out = new ArrayList<>();
+        if (framed == null) return out;
+        String[] frames = framed.toString().split("\n\n", -1);
+        assertThat(frames[frames.length - 1]).isEmpty();
+        for (int i = 0; i < frames.length - 1; i++) {
+            String[] lines = frames[i].split("\n");
+            assertThat(lines).hasSize(2);
+            assertThat(lines[0]).startsWith("event: ");
+            assertThat(lines[1]).startsWith("data: ");
+            Sse e = new Sse(lines[0].substring(7), Json.parse(lines[1].substring(6)));
+            assertThat(e.data().get("type").asText()).isEqualTo(e.name());
+            out.add(e);
+        }
+        return out;
+    }
+
+    static List<Sse> run(SseResponse.Framing<StreamEvent> framing, List<StreamEvent> events) throws Exception {
+        List<Sse> out = new ArrayList<>();
+        for (StreamEvent e : events) out.addAll(parse(framing.event(e)));
+        out.addAll(parse(framing.end()));
+        return out;
+    }
+
+    @Test
+    void message_fromCanonical_hasAnthropicsShape() throws Exception {
+        Message m = new Message(Role.ASSISTANT, List.of(
+                new ContentPart.Reasoning("thought", "sig", false),
+                new ContentPart.Reasoning(null, "blob", true),
+                new ContentPart.Text("Calling."),
+                new ContentPart.ToolCall("call_1", "lookup", "{\"q\":1}"),
+                new ContentPart.ToolCall("call_2", "broken", "{not json")), null);
+        ChatResponse r = new ChatResponse("chatcmpl-1", "upstream-model", 0, List.of(new ChatResponse.Choice(0, m, FinishReason.TOOL_CALLS)),
+                new Usage(100, 20, 30, 10, 0, false));
+        ObjectNode out = AnthropicMessagesEncoder.message(r, "claude-x");
+        // compared as parsed text: the encoder writes longs where a parser reads ints
+        assertThat(Json.parse(Json.text(out))).isEqualTo(Json.parse("""
+                {"id":"msg_chatcmpl-1","type":"message","role":"assistant","model":"claude-x","content":[
+                  {"type":"thinking","thinking":"thought","signature":"sig"},
+                  {"type":"redacted_thinking","data":"blob"},
+                  {"type":"text","text":"Calling."},
+                  {"type":"tool_use","id":"call_1","name":"lookup","input":{"q":1}},
+                  {"type":"tool_use","id":"call_2","name":"broken","input":{}}],
+                 "stop_reason":"tool_use","stop_sequence":null,
+                 "usage":{"input_tokens":60,"cache_creation_input_tokens":10,"cache_read_input_tokens":30,"output_tokens":20}}
+                """));
+    }
+
+    @Test
+    void stopReasons_mapFromCanonical() {
+        assertThat(AnthropicMessagesEncoder.stopReason(FinishReason.STOP)).isEqualTo("end_turn");
+        assertThat(AnthropicMessagesEncoder.stopReason(FinishReason.LENGTH)).isEqualTo("max_tokens");
+        assertThat(AnthropicMessagesEncoder.stopReason(FinishReason.TOOL_CALLS)).isEqualTo("tool_use");
+        assertThat(AnthropicMessagesEncoder.stopReason(FinishReason.CONTENT_FILTER)).isEqualTo("refusal");
+        assertThat(AnthropicMessagesEncoder.stopReason(FinishReason.ERROR)).isEqualTo("end_turn");
+        assertThat(AnthropicMessagesEncoder.stopReason(null)).isNull();
+    }
+
+    @Test
+    void usage_roundTripsThroughAnthropicsGroups() throws Exception {
+        Usage u = AnthropicMessagesEncoder.canonicalUsage(Json.parse(
+                "{\"input_tokens\":5,\"cache_read_input_tokens\":7,\"cache_creation_input_tokens\":3,\"output_tokens\":9}"));
+        assertThat(u).isEqualTo(new Usage(15, 9, 7, 3, 0, false));
+        assertThat(AnthropicMessagesEncoder.usage(u).get("input_tokens").asLong()).isEqualTo(5);
+    }
+
+    @Test
+    void stream_reasoningTextAndTwoToolCalls_numberBlocksInOrder() throws Exception {
+        List<Usage> reported = new ArrayList<>();
+        List<Sse> out = run(new AnthropicStreamEncoder("claude-x", "req_1", reported::add), List.of(
+                new StreamEvent.Start("chatcmpl-9", "up", 0),
+                new StreamEvent.ReasoningDelta(0, "hmm", null),
+                new StreamEvent.ReasoningDelta(0, " ok", null),
+                new StreamEvent.ReasoningDelta(0, null, "sig=="),
+                new StreamEvent.TextDelta(0, "Let me check."),
+                new StreamEvent.TextDelta(1, "other choice: never shown"),
+                new StreamEvent.ToolCallStart(0, 0, "call_a", "a"),
+                new StreamEvent.ToolCallDelta(0, 0, "{\"x\":"),
+                new StreamEvent.ToolCallDelta(0, 0, "1}"),
+                new StreamEvent.ToolCallStart(0, 1, "call_b", "b"),
+                new StreamEvent.ToolCallDelta(0, 1, "{}"),
+                new StreamEvent.Finish(0, FinishReason.TOOL_CALLS),
+                new StreamEvent.UsageReport(new Usage(50, 12, 20, 0, 4, false))));
+        assertThat(out).extracting(Sse::name).containsExactly(
+                "message_start",
+                "content_block_start", "content_block_delta", "content_block_delta", "content_block_delta", "content_block_stop",
+                "content_block_start", "content_block_delta", "content_block_stop",
+                "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop",
+                "content_block_start", "content_block_delta", "content_block_stop",
+                "message_delta", "message_stop");
+        assertThat(out.get(0).data().at("/message/id").asText()).isEqualTo("msg_chatcmpl-9");
+        assertThat(out.get(0).data().at("/message/model").asText()).isEqualTo("claude-x");
+        assertThat(out.get(1).data()).isEqualTo(Json.parse(
+                "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}}"));
+        assertThat(out.get(2).data().get("delta")).isEqualTo(Json.parse("{\"type\":\"thinking_delta\",\"thinking\":\"hmm\"}"));
+        assertThat(out.get(4).data().get("delta")).isEqualTo(Json.parse("{\"type\":\"signature_delta\",\"signature\":\"sig==\"}"));
+        assertThat(out.get(7).data()).isEqualTo(Json.parse(
+                "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"text_delta\",\"text\":\"Let me check.\"}}"));
+        assertThat(out.get(9).data().get("content_block")).isEqualTo(Json.parse(
+                "{\"type\":\"tool_use\",\"id\":\"call_a\",\"name\":\"a\",\"input\":{}}"));
+        assertThat(out.get(10).data()).isEqualTo(Json.parse(
+                "{\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"x\\\":\"}}"));
+        assertThat(out.get(13).data().get("index").asInt()).isEqualTo(3);
+        assertThat(out.get(15).data()).isEqualTo(Json.parse("{\"type\":\"content_block_stop\",\"index\":3}"));
+        assertThat(out.get(16).data()).isEqualTo(Json.parse("""
+                {"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},
+                 "usage":{"input_tokens":30,"cache_creation_input_tokens":0,"cache_read_input_tokens":20,"output_tokens":12}}"""));
+        assertThat(reported).containsExactly(new Usage(50, 12, 20, 0, 4, false));
+    }
+
+    @Test
+    void stream_errorAfterCommit_isAnErrorEvent() throws Exception {
+        AnthropicStreamEncoder encoder = new AnthropicStreamEncoder("claude-x", "req_7", u -> { });
+        UpstreamException cut = new UpstreamException(FailureClass.TRANSIENT, GatewayError.of(ErrorKind.TIMEOUT, "Too slow."), 0, "detail");
+        List<Sse> out = parse(encoder.error(cut));
+        assertThat(out).hasSize(1);
+        assertThat(out.getFirst().data()).isEqualTo(Json.parse(
+                "{\"type\":\"error\",\"error\":{\"type\":\"timeout_error\",\"message\":\"Too slow.\"},\"request_id\":\"req_7\"}"));
+    }
+
+    @Test
+    void nativeStream_isRenamedByType_modelSwapped_pingsDropped_usageRead() throws Exception {
+        List<Usage> usage = new ArrayList<>();
+        SseResponse.Framing<ObjectNode> framing = AnthropicStreams.nativeFraming("claude-public", "req_1", usage::add);
+        List<Sse> out = new ArrayList<>();
+        for (String json : List.of(
+                "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"model\":\"claude-upstream\",\"content\":[],"
+                        + "\"usage\":{\"input_tokens\":10,\"cache_read_input_tokens\":4,\"output_tokens\":1}}}",
+                "{\"type\":\"ping\"}",
+                "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"},\"x_future\":true}",
+                "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}",
+                "{\"type\":\"content_block_stop\",\"index\":0}",
+                "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":7}}",
+                "{\"type\":\"message_stop\"}")) {
+            out.addAll(parse(framing.event((ObjectNode) Json.parse(json))));
+        }
+        assertThat(framing.end()).isNull();
+        assertThat(out).extracting(Sse::name).containsExactly("message_start", "content_block_start", "content_block_delta",
+                "content_block_stop", "message_delta", "message_stop");
+        assertThat(out.get(0).data().at("/message/model").asText()).isEqualTo("claude-public");
+        assertThat(out.get(1).data().get("x_future").asBoolean()).isTrue();
+        assertThat(usage.getLast()).isEqualTo(new Usage(14, 7, 4, 0, 0, false));
+    }
+}
