@@ -3,33 +3,20 @@ package dev.switchboard.ingress.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.switchboard.auth.Principal;
-import dev.switchboard.error.GatewayError;
+import dev.switchboard.ingress.JsonBodies;
 import dev.switchboard.ingress.RoutingHeaders;
 import dev.switchboard.pipeline.Exchange;
-import dev.switchboard.transport.Json;
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
 
 /** Reading request bodies and writing the routing headers, shared by the OpenAI endpoints. */
 final class OpenAiBodies {
 
     private OpenAiBodies() {}
 
-    /** The body as a JSON object; malformed JSON and invalid UTF-8 are 400s. */
     static JsonNode parse(RoutingContext ctx) {
-        Buffer b = ctx.body() == null ? null : ctx.body().buffer();
-        if (b == null || b.length() == 0) throw GatewayError.invalid(null, "The request body is empty; send a JSON object.");
-        JsonNode root;
-        try {
-            root = Json.parse(b.getBytes());
-        } catch (IOException e) {
-            throw GatewayError.invalid(null, "The request body is not valid JSON (it must be a UTF-8 JSON object).");
-        }
-        if (!root.isObject()) throw GatewayError.invalid(null, "The request body must be a JSON object.");
-        return root;
+        return JsonBodies.object(ctx);
     }
 
     /**

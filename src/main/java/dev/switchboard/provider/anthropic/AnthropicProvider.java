@@ -15,6 +15,7 @@ import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.UpstreamErrors;
 import dev.switchboard.provider.UpstreamException;
+import dev.switchboard.provider.TranslatedSource;
 import dev.switchboard.provider.UpstreamHeaders;
 import dev.switchboard.provider.WireFormat;
 import dev.switchboard.provider.openai.NativeReply;
@@ -115,7 +116,7 @@ public final class AnthropicProvider implements Provider {
                     if (stream) {
                         AnthropicEventSource events = new AnthropicEventSource(resp, deadlines, nativeMode ? publicModel : null);
                         return Future.succeededFuture(nativeMode ? new ChatReply.NativeStream(events, passBack)
-                                : new ChatReply.CanonicalStream(new CanonicalEventSource(events,
+                                : new ChatReply.CanonicalStream(new TranslatedSource<>(events,
                                         new AnthropicStreamDecoder(clock.instant().getEpochSecond())), passBack));
                     }
                     return body(resp, deadlines).compose(bytes -> {

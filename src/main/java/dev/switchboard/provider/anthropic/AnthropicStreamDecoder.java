@@ -6,6 +6,8 @@ import dev.switchboard.model.StreamEvent;
 import dev.switchboard.transport.Json;
 import java.util.HashMap;
 import java.util.Map;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.provider.TranslatedSource;
 import java.util.function.Consumer;
 
 /**
@@ -30,7 +32,7 @@ import java.util.function.Consumer;
  * Anthropic's versioning policy asks. Redacted thinking has no stream form in the canonical
  * model and is skipped too. Created per stream; not thread-safe.
  */
-public final class AnthropicStreamDecoder {
+public final class AnthropicStreamDecoder implements TranslatedSource.Translator<ObjectNode, StreamEvent> {
 
     private final long created;
     private final AnthropicUsage.Stream usage = new AnthropicUsage.Stream();
@@ -56,6 +58,16 @@ public final class AnthropicStreamDecoder {
     }
 
     /** Decodes one event, handing what it yields (zero or more canonical events) to {@code out}. */
+    @Override
+    public void onEvent(ObjectNode event, Consumer<StreamEvent> out) {
+        decode(event, out);
+    }
+
+    /** Anthropic emits Finish and usage at {@code message_stop}, inside the stream: nothing is held for the end. */
+    @Override
+    public void onEnd(Consumer<StreamEvent> out) {
+    }
+
     public void decode(JsonNode event, Consumer<StreamEvent> out) {
         String type = Json.str(event, "type");
         if (type == null) return;
