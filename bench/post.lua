@@ -3,7 +3,9 @@
 -- nginx targets ignore it. It is sent to all targets so the request bytes are identical.
 
 wrk.method = "POST"
-wrk.body = '{"model":"bench","messages":[{"role":"user","content":"Hello"}]}'
+-- BENCH_MODEL picks the gateway's public model: "bench" is native passthrough to an OpenAI-format
+-- upstream, "bench-anthropic" the same request translated to an Anthropic-format upstream.
+wrk.body = '{"model":"' .. (os.getenv("BENCH_MODEL") or "bench") .. '","messages":[{"role":"user","content":"Hello"}]}'
 wrk.headers["content-type"] = "application/json"
 wrk.headers["authorization"] = "Bearer " .. (os.getenv("BENCH_KEY") or "")
 

@@ -2,7 +2,9 @@
 # Switchboard benchmark harness: the same chat completion POST, driven by wrk, against
 #   direct  - a static nginx upstream answering a fixed chat.completion JSON,
 #   proxy   - an nginx reverse proxy (keepalive upstream) in front of that upstream,
-#   gateway - Switchboard, with a public model "bench" routed to that upstream.
+#   gateway - Switchboard, with a public model "bench" routed to that upstream (native passthrough),
+#   translated - the same OpenAI request to Switchboard's "bench-anthropic", served by an
+#             Anthropic-format static upstream: the cost of translating both ways (latency only).
 # It measures saturation throughput and latency at concurrency 1, repeats that in ROUNDS
 # rounds, and prints medians. See bench/README.md for the knobs and how to read the output.
 # Everything listens on 127.0.0.1, lives in a private temp dir and is stopped on exit.
@@ -105,6 +107,9 @@ raw_log="$results_dir/$stamp.log"   # every wrk output and the server logs, for 
 # A fixed chat.completion (440 bytes, with usage). It must not contain ' or $ (nginx quoting).
 reply='{"id":"chatcmpl-bench-000000000000000000000","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini","system_fingerprint":"fp_bench","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! This is the fixed reply of the Switchboard benchmark upstream, about as long as a short answer.","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":24,"total_tokens":33}}'
 
+# The same answer in Anthropic's Messages format, for the translated target.
+anthropic_reply='{"id":"msg_bench_000000000000000000000000","type":"message","role":"assistant","model":"claude-bench","content":[{"type":"text","text":"Hello! This is the fixed reply of the Switchboard benchmark upstream, about as long as a short answer."}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":9,"output_tokens":24}}'
+
 # Settings shared by both nginx instances. keepalive_requests is raised from its default
 # (1000) so neither wrk nor the gateway has to reconnect during a run; access logs are off
 # because the gateway logs nothing per request at LOG_LEVEL=warn either.
@@ -150,6 +155,10 @@ mkdir -p "$tmp/nginx-static" "$tmp/nginx-proxy"
       default_type application/json;
       return 200 '$reply';
     }
+    location = /v1/messages {
+      default_type application/json;
+      return 200 '$anthropic_reply';
+    }
     location / { return 404; }
   }
 }
@@ -193,6 +202,11 @@ models:
     - provider: openai-compatible
       upstreamModel: gpt-4o-mini
       baseUrl: http://127.0.0.1:$STATIC_PORT/v1
+  bench-anthropic:
+    - provider: anthropic
+      upstreamModel: claude-bench
+      baseUrl: http://127.0.0.1:$STATIC_PORT
+      credentials: { apiKey: bench-upstream-key }
 EOF
 mkdir -p "$tmp/gateway-data"
 # The launcher execs java, so $! is the JVM's pid.
@@ -212,9 +226,12 @@ wait_http() {   # wait_http URL SECONDS: until GET URL answers 200
   done
   return 1
 }
-post() {   # post URL: the benchmark request once; prints "status<TAB>body"
+post() {   # post URL [MODEL]: the benchmark request once; prints "status<TAB>body"
   curl -s --max-time 5 -w '\t%{http_code}\t%{content_type}' -H 'content-type: application/json' \
-    -H "authorization: Bearer $BENCH_KEY" -d '{"model":"bench","messages":[{"role":"user","content":"Hello"}]}' "$1"
+    -H "authorization: Bearer $BENCH_KEY" -d '{"model":"'"${2:-bench}"'","messages":[{"role":"user","content":"Hello"}]}' "$1"
+}
+model_of() {   # model_of TARGET: the public model the benchmark request names
+  if [ "$1" = translated ]; then echo bench-anthropic; else echo bench; fi
 }
 
 dump_logs() {
@@ -242,16 +259,18 @@ declare -A url=(
   [direct]="http://127.0.0.1:$STATIC_PORT/v1/chat/completions"
   [proxy]="http://127.0.0.1:$PROXY_PORT/v1/chat/completions"
   [gateway]="http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions"
+  [translated]="http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions"
 )
-for t in direct proxy gateway; do
-  out="$(post "${url[$t]}")" || { dump_logs; die "$t: request failed"; }
+for t in direct proxy gateway translated; do
+  out="$(post "${url[$t]}" "$(model_of "$t")")" || { dump_logs; die "$t: request failed"; }
   body="${out%%$'\t'*}"; rest="${out#*$'\t'}"; code="${rest%%$'\t'*}"; ctype="${rest#*$'\t'}"
   printf '==== sanity %s: %s %s %d bytes\n%s\n' "$t" "$code" "$ctype" "${#body}" "$body" >>"$raw_log"
   [ "$code" = 200 ] || { dump_logs; die "$t answered $code: $body"; }
   [[ "$ctype" == application/json* ]] || die "$t answered content-type '$ctype'"
   [[ "$body" == *'"usage"'* ]] || die "$t answer has no usage: $body"
-  if [ "$t" = gateway ]; then
-    [[ "$body" == *'"model":"bench"'* ]] || die "gateway did not rewrite the model: $body"
+  if [ "$t" = gateway ] || [ "$t" = translated ]; then
+    [[ "$body" == *"\"model\":\"$(model_of "$t")\""* ]] || die "$t: the gateway did not answer with the public model: $body"
+    [[ "$body" == *'"object":"chat.completion"'* ]] || die "$t: not an OpenAI answer: $body"
   fi
   log "sanity $t: $code, ${#body} bytes"
 done
@@ -272,7 +291,8 @@ clk_tck="$(getconf CLK_TCK)"
 ncpu="$(nproc)"
 cpu_snapshot() {   # cpu_snapshot TAG [MORE_OWN_PIDS...]: "TAG pid ticks" per process not ours
   # cat, not awk on the glob: processes that exit meanwhile must not stop the read.
-  cat /proc/[0-9]*/stat 2>/dev/null | awk -v tag="$1" -v own=" $$ ${pids[*]} ${*:2} " '{
+  # A process that exits between the glob and the read makes cat fail: that must not end the run.
+  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v tag="$1" -v own=" $$ ${pids[*]} ${*:2} " '{
       if ($0 ~ /^[0-9]+ \(ksoftirqd\//) next
       pid = $1; sub(/^.*\) /, "")   # comm may hold spaces; fields restart after ") ", $2 = ppid
       if (index(own, " " pid " ") || index(own, " " $2 " ")) next
@@ -292,7 +312,7 @@ run_wrk() {
   cpu_snapshot start >"$tmp/cpu"; t0="$(date +%s%N)"
   # timeout is only a safety net: wrk stops by itself after -d. It runs in the background and
   # is waited for, so that a signal to this script is handled at once, not after the run.
-  BENCH_KEY="$BENCH_KEY" timeout --signal=INT --kill-after=10 "$((secs + 30))" \
+  BENCH_KEY="$BENCH_KEY" BENCH_MODEL="$(model_of "$target")" timeout --signal=INT --kill-after=10 "$((secs + 30))" \
     wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 5s --latency -s "$lua" "${url[$target]}" \
     >"$tmp/wrk.out" 2>&1 &
   wrk_pid=$!
@@ -321,6 +341,7 @@ log "warm-up: ${WARMUP}s on the gateway, 2s on each nginx target"
 run_wrk 0 sat direct "$THREADS" "$CONNECTIONS" 2
 run_wrk 0 sat proxy "$THREADS" "$CONNECTIONS" 2
 run_wrk 0 sat gateway "$THREADS" "$CONNECTIONS" "$WARMUP"
+run_wrk 0 sat translated "$THREADS" "$CONNECTIONS" "$(((WARMUP + 1) / 2))"
 
 targets=(direct proxy gateway)
 for ((r = 1; r <= ROUNDS; r++)); do
@@ -330,7 +351,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
   for ((k = 0; k < 3; k++)); do order+=("${targets[$(((r - 1 + k) % 3))]}"); done
   log "round $r/$ROUNDS: ${order[*]}"
   for t in "${order[@]}"; do run_wrk "$r" sat "$t" "$THREADS" "$CONNECTIONS" "$DURATION"; done
-  for t in "${order[@]}"; do run_wrk "$r" lat "$t" 1 1 "$DURATION"; done
+  for t in "${order[@]}" translated; do run_wrk "$r" lat "$t" 1 1 "$DURATION"; done
 done
 
 if ! kill -0 "$gateway_pid" 2>/dev/null; then dump_logs; die "the gateway died during the run; see $raw_log"; fi
@@ -370,12 +391,13 @@ cpu_model="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/nu
       for (r = 1; r <= rounds; r++) {
         add("g/d", rps[r, "gateway"] / rps[r, "direct"]); add("g/p", rps[r, "gateway"] / rps[r, "proxy"])
         add("p/d", rps[r, "proxy"] / rps[r, "direct"])
-        for (i = 1; i <= 2; i++) {
-          t = (i == 1) ? "proxy" : "gateway"
+        for (i = 1; i <= 3; i++) {
+          t = (i == 1) ? "proxy" : (i == 2) ? "gateway" : "translated"
           add("+p50 " t, p50[r, t] - p50[r, "direct"]); add("+p99 " t, p99[r, t] - p99[r, "direct"])
         }
       }
       name["direct"] = "direct (nginx static)"; name["proxy"] = "nginx hop"; name["gateway"] = "gateway"
+      name["translated"] = "gateway, translated"
       printf "Saturation: wrk -t%s -c%s -d%ss, median of %d rounds\n", threads, conns, dur, rounds
       printf "  %-24s %12s %14s\n", "target", "req/s", "vs direct"
       printf "  %-24s %12.0f %14s\n", name["direct"], median(vals["rps direct"]), "1.00"
@@ -386,8 +408,8 @@ cpu_model="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/nu
       printf "Latency at concurrency 1: wrk -t1 -c1 -d%ss, median of %d rounds, microseconds\n", dur, rounds
       printf "  %-24s %10s %10s %12s %12s\n", "target", "p50", "p99", "added p50", "added p99"
       printf "  %-24s %10.0f %10.0f %12s %12s\n", name["direct"], median(vals["p50 direct"]), median(vals["p99 direct"]), "-", "-"
-      for (i = 1; i <= 2; i++) {
-        t = (i == 1) ? "proxy" : "gateway"
+      for (i = 1; i <= 3; i++) {
+        t = (i == 1) ? "proxy" : (i == 2) ? "gateway" : "translated"
         printf "  %-24s %10.0f %10.0f %12.0f %12.0f\n", name[t], median(vals["p50 " t]), median(vals["p99 " t]),
           median(vals["+p50 " t]), median(vals["+p99 " t])
       }
@@ -395,8 +417,8 @@ cpu_model="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/nu
       printf "Errors over all measured runs\n"
       printf "  %-24s %12s %14s\n", "target", "non-2xx/3xx", "socket errors"
       errs = 0
-      for (i = 1; i <= 3; i++) {
-        t = (i == 1) ? "direct" : (i == 2) ? "proxy" : "gateway"
+      for (i = 1; i <= 4; i++) {
+        t = (i == 1) ? "direct" : (i == 2) ? "proxy" : (i == 3) ? "gateway" : "translated"
         printf "  %-24s %12d %14d\n", name[t], non2xx[t], sockerr[t]; errs += non2xx[t] + sockerr[t]
       }
       gd = median(vals["g/d"]); gp = median(vals["g/p"]); ap = median(vals["+p50 gateway"])
@@ -405,6 +427,10 @@ cpu_model="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/nu
       printf "  gateway >= 70%% of nginx hop at saturation %5.0f%%    %s\n", 100 * gp, gp >= 0.70 ? "PASS" : "FAIL"
       printf "  added p50 <= 200 us at concurrency 1      %5.0f us  %s\n", ap, ap <= 200 ? "PASS" : "FAIL"
       printf "  zero errors                               %5d     %s\n", errs, errs == 0 ? "PASS" : "FAIL"
+      # issue 4: translating (OpenAI client, Anthropic-format upstream) adds at most 1.5x what native
+      # passthrough adds, or 50 us more, whichever is larger
+      tp = median(vals["+p50 translated"]); lim = (1.5 * ap > ap + 50) ? 1.5 * ap : ap + 50
+      printf "  translated added p50 <= max(1.5x, +50 us) of native (%.0f us)  %5.0f us  %s\n", lim, tp, tp <= lim ? "PASS" : "FAIL"
       printf "\nNoise: processes outside the benchmark used a median %.0f%% (max %.0f%%) of all cores during the\n", \
         median(vals["other"]), maxother
       printf "measured runs; above ~10%% the absolute numbers are disturbed, compare the ratios (see bench/README.md).\n"
