@@ -7,6 +7,7 @@ import dev.switchboard.error.GatewayError;
 import dev.switchboard.ingress.anthropic.CountTokensHandler;
 import dev.switchboard.ingress.anthropic.MessagesHandler;
 import dev.switchboard.ingress.openai.ChatCompletionsHandler;
+import dev.switchboard.ingress.openai.CompletionsHandler;
 import dev.switchboard.ingress.openai.EmbeddingsHandler;
 import dev.switchboard.ingress.openai.ModelsHandler;
 import dev.switchboard.pipeline.Authenticate;
@@ -98,6 +99,7 @@ public final class Routes {
         router.route("/admin/*").handler(deps.authenticate());
         AdminApi.mount(router, deps.admin(), deps.vertx(), deps.connector());
         router.post("/v1/chat/completions").handler(new ChatCompletionsHandler(deps.vertx(), deps.dispatch(), deps.pingMs()));
+        router.post("/v1/completions").handler(new CompletionsHandler(deps.vertx(), deps.dispatch(), deps.pingMs()));
         router.post("/v1/messages").handler(new MessagesHandler(deps.vertx(), deps.dispatch(), deps.pingMs()));
         router.post("/v1/messages/count_tokens").handler(new CountTokensHandler(deps.vertx()));
         router.post("/v1/embeddings").handler(new EmbeddingsHandler(deps.dispatch()));

@@ -1,6 +1,7 @@
 package dev.switchboard.provider;
 
 import dev.switchboard.provider.anthropic.AnthropicProvider;
+import dev.switchboard.provider.azure.AzureOpenAi;
 import dev.switchboard.provider.compat.CompatPresets;
 import dev.switchboard.provider.openai.OpenAiProvider;
 import dev.switchboard.provider.simulator.SimulatorProvider;
@@ -20,6 +21,7 @@ public final class ProviderRegistry {
         ProviderRegistry r = new ProviderRegistry();
         r.register(new OpenAiProvider(CompatPresets.OPENAI));
         CompatPresets.FAMILY.forEach(p -> r.register(new OpenAiProvider(p)));
+        r.register(new OpenAiProvider(AzureOpenAi.PRESET));
         r.register(new AnthropicProvider(clock));
         r.register(new SimulatorProvider(clock));
         return r;

@@ -16,6 +16,9 @@ import java.util.Set;
  * @param directPrefixes   bare model-name prefixes routed to it when its key is set
  * @param unsupported      request fields its server rejects: dropped or refused by the parameter policy
  * @param renamed          request fields its server spells differently (ours → theirs)
+ * @param paths            where its operations live under the base URL, per deployment
+ * @param authHeader       the header that carries the key as it is ({@code api-key} for Azure), or
+ *                         null for {@code Authorization: Bearer <key>}
  */
 public record OpenAiPreset(
         String id,
@@ -26,4 +29,14 @@ public record OpenAiPreset(
         Capabilities capabilities,
         List<String> directPrefixes,
         Set<String> unsupported,
-        Map<String, String> renamed) {}
+        Map<String, String> renamed,
+        OpenAiPaths paths,
+        String authHeader) {
+
+    /** A preset at the OpenAI paths ({@code /chat/completions} under the base URL) with bearer auth. */
+    public OpenAiPreset(String id, String defaultBaseUrl, String apiKeyEnv, String baseUrlEnv, boolean keyRequired,
+                        Capabilities capabilities, List<String> directPrefixes, Set<String> unsupported, Map<String, String> renamed) {
+        this(id, defaultBaseUrl, apiKeyEnv, baseUrlEnv, keyRequired, capabilities, directPrefixes, unsupported, renamed,
+                OpenAiPaths.STANDARD, null);
+    }
+}

@@ -89,11 +89,12 @@ public final class OpenAiProvider implements Provider {
         try {
             body = nativeMode ? rewrite(call.nativeBody(), d, stream, call.rejectUnsupported())
                     : upstreamBody(request, d.upstreamModel(), call.rejectUnsupported());
+            if (!preset.paths().modelInBody(d)) body.remove("model");
         } catch (GatewayError e) {
             return Future.failedFuture(new UpstreamException(FailureClass.REQUEST, e, 0, e.getMessage()));
         }
         CallDeadlines deadlines = new CallDeadlines(call.vertx(), d.timeouts(), stream);
-        return send(call.connector(), d, "/chat/completions", body, call.clientHeaders(), call.requestId(), stream, deadlines,
+        return send(call.connector(), d, preset.paths().chat(d), body, call.clientHeaders(), call.requestId(), stream, deadlines,
                 call.cancellation())
                 .compose(resp -> {
                     MultiMap headers = UpstreamHeaders.passBack(resp.headers());
@@ -120,9 +121,10 @@ public final class OpenAiProvider implements Provider {
         }
         ObjectNode body = call.nativeBody().objectNode();
         body.setAll(call.nativeBody());
-        body.put("model", d.upstreamModel());
+        if (preset.paths().modelInBody(d)) body.put("model", d.upstreamModel());
+        else body.remove("model");
         CallDeadlines deadlines = new CallDeadlines(call.vertx(), d.timeouts(), false);
-        return send(call.connector(), d, "/embeddings", body, call.clientHeaders(), call.requestId(), false, deadlines,
+        return send(call.connector(), d, preset.paths().embeddings(d), body, call.clientHeaders(), call.requestId(), false, deadlines,
                 call.cancellation())
                 .compose(resp -> read(resp, deadlines, b -> NativeReply.rewrite(b, call.request().model())).map(r -> new EmbeddingReply.Native(
                         r.body(), r.usage(), r.upstreamModel() != null ? r.upstreamModel() : d.upstreamModel(),
@@ -182,14 +184,17 @@ public final class OpenAiProvider implements Provider {
         return body;
     }
 
-    private static Future<HttpClientResponse> send(dev.switchboard.transport.OutboundConnector connector, Deployment d, String path,
+    private Future<HttpClientResponse> send(dev.switchboard.transport.OutboundConnector connector, Deployment d, String path,
                                                    ObjectNode body, MultiMap client, String requestId, boolean stream,
                                                    CallDeadlines deadlines, Cancellation cancellation) {
         MultiMap headers = io.vertx.core.http.HttpHeaders.headers();
         headers.set(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON);
         headers.set(Headers.ACCEPT, stream ? Headers.TEXT_EVENT_STREAM : Headers.APPLICATION_JSON);
         headers.set(Headers.USER_AGENT, Headers.SWITCHBOARD);
-        if (d.apiKey() != null) headers.set(Headers.AUTHORIZATION, d.bearer());
+        if (d.apiKey() != null) {
+            if (preset.authHeader() == null) headers.set(Headers.AUTHORIZATION, d.bearer());
+            else headers.set(preset.authHeader(), d.apiKey());
+        }
         headers.set(Headers.X_REQUEST_ID, requestId);
         UpstreamHeaders.addVendor(headers, client, "openai-");
         UpstreamHeaders.addExtra(headers, d.extraHeaders());

@@ -37,7 +37,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code ./switchboard simulate --port N}): {@code POST /v1/chat/completions} (JSON and SSE),
  * {@code POST /v1/embeddings}, {@code GET /v1/models} — and the Anthropic Messages format:
  * {@code POST /v1/messages} (JSON and SSE, {@code x-api-key}, Anthropic-shaped errors; see
- * {@link SimAnthropicCodec} and {@link SimAnthropicStream}). Answers come from {@link SimulatorEngine};
+ * {@link SimAnthropicCodec} and {@link SimAnthropicStream}) — and Azure OpenAI's paths: the dated
+ * {@code POST /openai/deployments/{d}/chat/completions?api-version=…} (the deployment names the
+ * model) and {@code …/embeddings}, and the v1 {@code POST /openai/v1/chat/completions} and
+ * {@code /openai/v1/embeddings}, with the key in {@code api-key}; there a directed 400 answers
+ * Azure's content-filter refusal. Answers come from {@link SimulatorEngine};
  * faults and pacing from {@link SimDirectives} (headers or the message). Like a real provider it
  * sends its own {@code x-ratelimit-*} headers and a cookie, so tests can check they stop at the
  * gateway. It keeps the last requests it received for tests to inspect.
@@ -45,7 +49,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SimulatorServer implements AutoCloseable {
 
     /** A request as the simulator received it. */
-    public record Received(String method, String path, MultiMap headers, String body) {
+    public record Received(String method, String path, String query, MultiMap headers, String body) {
         public JsonNode json() {
             try {
                 return Json.parse(body);
@@ -57,6 +61,7 @@ public final class SimulatorServer implements AutoCloseable {
 
     private static final int KEEP = 200;
     private static final String MESSAGES = "/v1/messages";
+    private static final String AZURE = "/openai/";
 
     private final Vertx vertx;
     private final boolean ownVertx;
@@ -89,6 +94,10 @@ public final class SimulatorServer implements AutoCloseable {
         router.post("/v1/chat/completions").handler(this::chat);
         router.post(MESSAGES).handler(this::messages);
         router.post("/v1/embeddings").handler(this::embeddings);
+        router.post("/openai/v1/chat/completions").handler(this::chat);
+        router.post("/openai/v1/embeddings").handler(this::embeddings);
+        router.post("/openai/deployments/:deployment/chat/completions").handler(this::chat);
+        router.post("/openai/deployments/:deployment/embeddings").handler(this::embeddings);
         router.get("/v1/models").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
                 .end("{\"object\":\"list\",\"data\":[{\"id\":\"sim-model\",\"object\":\"model\",\"created\":0,\"owned_by\":\"simulator\"}]}"));
         router.get("/health").handler(ctx -> ctx.response().end("ok"));
@@ -147,7 +156,7 @@ public final class SimulatorServer implements AutoCloseable {
         Buffer body = ctx.body() == null ? null : ctx.body().buffer();
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
         synchronized (this) {
-            received.addLast(new Received(req.method().name(), req.path(), headers, body == null ? "" : body.toString()));
+            received.addLast(new Received(req.method().name(), req.path(), req.query(), headers, body == null ? "" : body.toString()));
             while (received.size() > KEEP) received.removeFirst();
         }
         boolean anthropic = req.path().equals(MESSAGES);
@@ -156,7 +165,18 @@ public final class SimulatorServer implements AutoCloseable {
                     .end(Json.buffer(SimAnthropicCodec.error(401, "invalid x-api-key", "req_sim_" + counter.incrementAndGet())));
             return;
         }
-        if (!anthropic && apiKey != null && !("Bearer " + apiKey).equals(req.getHeader("authorization"))) {
+        boolean azure = req.path().startsWith(AZURE);
+        if (azure && req.path().startsWith("/openai/deployments/") && req.getParam("api-version") == null) {
+            ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
+                    .end("{\"error\":{\"code\":\"404\",\"message\":\"Resource not found\"}}");
+            return;
+        }
+        if (azure && apiKey != null && !apiKey.equals(req.getHeader("api-key"))) {
+            ctx.response().setStatusCode(401).putHeader("content-type", "application/json")
+                    .end("{\"error\":{\"code\":\"401\",\"message\":\"Access denied due to invalid subscription key or wrong API endpoint.\"}}");
+            return;
+        }
+        if (!anthropic && !azure && apiKey != null && !("Bearer " + apiKey).equals(req.getHeader("authorization"))) {
             ctx.response().setStatusCode(401).putHeader("content-type", "application/json")
                     .end("{\"error\":{\"message\":\"Incorrect API key provided.\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}");
             return;
@@ -243,12 +263,12 @@ public final class SimulatorServer implements AutoCloseable {
     }
 
     private void chat(RoutingContext ctx) {
-        ChatRequest request = OpenAiChatDecoder.decode(parse(ctx));
+        ChatRequest request = OpenAiChatDecoder.decode(azureModel(ctx, parse(ctx)));
         SimDirectives d = SimDirectives.read(ctx.request()::getHeader, request.lastMessage().text());
         HttpServerResponse resp = ctx.response();
         resp.putHeader("openai-processing-ms", Integer.toString(d.latencyMs()));
         if (d.status() >= 400) {
-            PacedEventSource.delayed(vertx, d.latencyMs(), () -> fail(resp, d));
+            PacedEventSource.delayed(vertx, d.latencyMs(), () -> fail(resp, d, ctx.request().path().startsWith(AZURE)));
             return;
         }
         if (!request.stream()) {
@@ -283,10 +303,10 @@ public final class SimulatorServer implements AutoCloseable {
     }
 
     private void embeddings(RoutingContext ctx) {
-        EmbeddingRequest request = EmbeddingsHandler.decode(parse(ctx));
+        EmbeddingRequest request = EmbeddingsHandler.decode(azureModel(ctx, parse(ctx)));
         SimDirectives d = SimDirectives.read(ctx.request()::getHeader, null);
         PacedEventSource.delayed(vertx, d.latencyMs(), () -> {
-            if (d.status() >= 400) fail(ctx.response(), d);
+            if (d.status() >= 400) fail(ctx.response(), d, ctx.request().path().startsWith(AZURE));
             else ctx.response().putHeader("content-type", "application/json")
                     .end(Json.buffer(EmbeddingsHandler.encode(engine.embed(request), request)));
         });
@@ -300,8 +320,22 @@ public final class SimulatorServer implements AutoCloseable {
         }
     }
 
-    private static void fail(HttpServerResponse resp, SimDirectives d) {
+    /** On Azure's dated paths the deployment in the path is the model (a {@code model} in the body is ignored, as Azure does). */
+    private static JsonNode azureModel(RoutingContext ctx, JsonNode root) {
+        String deployment = ctx.pathParam("deployment");
+        if (deployment != null && root instanceof ObjectNode o) o.put("model", deployment);
+        return root;
+    }
+
+    private static void fail(HttpServerResponse resp, SimDirectives d, boolean azure) {
         int status = d.status();
+        if (azure && status == 400) {
+            resp.setStatusCode(400).putHeader("content-type", "application/json").end("{\"error\":{\"code\":\"content_filter\","
+                    + "\"message\":\"The response was filtered due to the prompt triggering the content management policy.\","
+                    + "\"param\":\"prompt\",\"status\":400,\"innererror\":{\"code\":\"ResponsibleAIPolicyViolation\","
+                    + "\"content_filter_result\":{\"hate\":{\"filtered\":true,\"severity\":\"high\"}}}}}");
+            return;
+        }
         String type = status == 429 ? "rate_limit_error" : status >= 500 ? "server_error" : "invalid_request_error";
         String code = status == 429 ? "rate_limit_exceeded" : status >= 500 ? "server_error" : "simulated_error";
         if (d.retryAfter() > 0) resp.putHeader("retry-after", Integer.toString(d.retryAfter()));

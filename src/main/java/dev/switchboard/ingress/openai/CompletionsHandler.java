@@ -1,0 +1,104 @@
+package dev.switchboard.ingress.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayError;
+import dev.switchboard.http.SseResponse;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.StreamEvent;
+import dev.switchboard.model.Usage;
+import dev.switchboard.pipeline.Dispatch;
+import dev.switchboard.pipeline.Exchange;
+import dev.switchboard.pipeline.Settle;
+import dev.switchboard.provider.ChatReply;
+import dev.switchboard.provider.UpstreamException;
+import dev.switchboard.provider.UpstreamHeaders;
+import dev.switchboard.provider.WireFormat;
+import dev.switchboard.transport.Headers;
+import dev.switchboard.transport.Json;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code POST /v1/completions} (OpenAI's legacy completions): the request becomes a canonical chat
+ * request ({@link LegacyCompletions}) and goes through the same pipeline as chat, always in
+ * canonical mode — an OpenAI-family provider is asked for a chat completion, never for its own
+ * legacy endpoint — and the answer is written back as a {@code text_completion}, JSON or SSE.
+ */
+public final class CompletionsHandler implements Handler<RoutingContext> {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CompletionsHandler.class);
+
+    private final Vertx vertx;
+    private final Dispatch dispatch;
+    private final long pingMs;
+
+    public CompletionsHandler(Vertx vertx, Dispatch dispatch, long pingMs) {
+        this.vertx = vertx;
+        this.dispatch = dispatch;
+        this.pingMs = pingMs;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        Exchange ex = Exchange.of(ctx);
+        JsonNode root = OpenAiBodies.parse(ctx);
+        boolean reject = "reject".equals(ex.snapshot().router().unsupportedParameters());
+        ObjectNode chat = LegacyCompletions.chatBody(root, reject);
+        OpenAiBodies.prependSystemPrompt(chat, ex.principal());
+        ChatRequest request = OpenAiChatDecoder.decode(chat);
+        // no native body: the legacy format is nobody's wire format, so every provider answers in canonical mode
+        dispatch.chat(ex, request, null, WireFormat.NONE, UpstreamHeaders.forwardable(ctx.request().headers()))
+                .onSuccess(reply -> write(ctx, ex, request, reply))
+                .onFailure(ctx::fail);
+    }
+
+    private void write(RoutingContext ctx, Exchange ex, ChatRequest request, ChatReply reply) {
+        HttpServerResponse resp = ctx.response();
+        if (resp.closed()) {
+            ex.cancellation().cancel();
+            return;
+        }
+        switch (reply) {
+            case ChatReply.CanonicalJson j -> {
+                OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), j.headers());
+                Settle.usage(ex, j.response().usage());
+                resp.putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON)
+                        .end(Json.buffer(LegacyCompletions.response(j.response(), request.model())));
+            }
+            case ChatReply.CanonicalStream s -> {
+                OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), s.headers());
+                Usage[] usage = new Usage[1];
+                LegacyCompletions.ChunkEncoder encoder = new LegacyCompletions.ChunkEncoder(request.model(), request.includeUsage());
+                SseResponse.Framing<StreamEvent> framing = SseResponse.framing(event -> {
+                    if (event instanceof StreamEvent.UsageReport r) usage[0] = r.usage();
+                    ObjectNode chunk = encoder.encode(event);
+                    return chunk == null ? null : OpenAiStreams.frame(chunk);
+                }, OpenAiStreams.DONE, OpenAiStreams::error);
+                new SseResponse<>(vertx, resp, framing, pingMs, OpenAiStreams.PING, failure -> settle(ex, usage[0], failure))
+                        .start(s.events());
+            }
+            case ChatReply.NativeJson j -> ctx.fail(nativeReply());
+            case ChatReply.NativeStream s -> {
+                s.chunks().cancel();
+                ctx.fail(nativeReply());
+            }
+        }
+    }
+
+    /** Cannot happen (no native body is given): a provider broke the contract of ChatCall. */
+    private static GatewayError nativeReply() {
+        return GatewayError.of(ErrorKind.INTERNAL, "The provider answered a completions request in its own format.");
+    }
+
+    private static void settle(Exchange ex, Usage usage, UpstreamException failure) {
+        if (failure != null) {
+            LOG.warn("stream failed after commit request_id={} deployment={} provider={} class={} detail={}", ex.requestId(),
+                    ex.deployment().id(), ex.deployment().provider().id(), failure.failureClass(), failure.getMessage());
+        }
+        Settle.usage(ex, usage);
+    }
+}
