@@ -1,10 +1,8 @@
 package dev.switchboard.provider.anthropic;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayError;
-import dev.switchboard.model.ChatResponse;
 import dev.switchboard.provider.Cancellation;
 import dev.switchboard.provider.Capabilities;
 import dev.switchboard.provider.ChatCall;
@@ -13,9 +11,9 @@ import dev.switchboard.provider.EmbeddingCall;
 import dev.switchboard.provider.EmbeddingReply;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.ProviderEndpoint;
-import dev.switchboard.provider.UpstreamErrors;
 import dev.switchboard.provider.UpstreamException;
 import dev.switchboard.provider.TranslatedSource;
+import dev.switchboard.provider.UpstreamCall;
 import dev.switchboard.provider.UpstreamHeaders;
 import dev.switchboard.provider.WireFormat;
 import dev.switchboard.provider.openai.NativeReply;
@@ -27,11 +25,8 @@ import dev.switchboard.transport.Json;
 import dev.switchboard.transport.OutboundConnector;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 
@@ -119,19 +114,14 @@ public final class AnthropicProvider implements Provider {
                                 : new ChatReply.CanonicalStream(new TranslatedSource<>(events,
                                         new AnthropicStreamDecoder(clock.instant().getEpochSecond())), passBack));
                     }
-                    return body(resp, deadlines).compose(bytes -> {
-                        try {
-                            if (nativeMode) {
-                                NativeReply.Rewritten r = NativeReply.rewrite(bytes, publicModel, AnthropicUsage::of);
-                                return Future.succeededFuture(new ChatReply.NativeJson(r.body(), r.usage(),
-                                        r.upstreamModel() != null ? r.upstreamModel() : d.upstreamModel(), passBack));
-                            }
-                            ChatResponse decoded = AnthropicResponseDecoder.decode(Json.parse(bytes), clock.instant().getEpochSecond());
-                            return Future.succeededFuture(new ChatReply.CanonicalJson(decoded, passBack));
-                        } catch (IOException e) {
-                            return Future.failedFuture(UpstreamErrors.transport(
-                                    new IOException("the provider answered with malformed JSON: " + e.getMessage())));
+                    return UpstreamCall.read(resp, deadlines, bytes -> {
+                        if (nativeMode) {
+                            NativeReply.Rewritten r = NativeReply.rewrite(bytes, publicModel, AnthropicUsage::of);
+                            return new ChatReply.NativeJson(r.body(), r.usage(),
+                                    r.upstreamModel() != null ? r.upstreamModel() : d.upstreamModel(), passBack);
                         }
+                        return new ChatReply.CanonicalJson(AnthropicResponseDecoder.decode(Json.parse(bytes), clock.instant().getEpochSecond()),
+                                passBack);
                     });
                 });
     }
@@ -167,48 +157,8 @@ public final class AnthropicProvider implements Provider {
     private static Future<HttpClientResponse> send(OutboundConnector connector, Deployment d, ObjectNode body, MultiMap client,
                                                    String requestId, boolean stream, CallDeadlines deadlines,
                                                    Cancellation cancellation) {
-        Buffer payload = Json.buffer(body);
-        return connector.send(HttpMethod.POST, d.baseUrl(), PATH, headers(d, client, requestId, stream), payload,
-                        d.timeouts().connectMs(), req -> {
-                            deadlines.attach(req);
-                            // once the call is over its connection may serve another request: never reset it then
-                            cancellation.onCancel(() -> {
-                                if (deadlines.settled()) return;
-                                deadlines.settle();
-                                req.reset();
-                            });
-                        })
-                .recover(t -> {
-                    String expired = deadlines.expired();
-                    deadlines.settle();
-                    return Future.failedFuture(expired != null ? UpstreamErrors.timeout(expired, t.toString()) : UpstreamErrors.transport(t));
-                })
-                .compose(resp -> {
-                    if (resp.statusCode() < 300) return Future.succeededFuture(resp);
-                    return resp.body().transform(ar -> {
-                        deadlines.settle();
-                        JsonNode err = null;
-                        String text = ar.succeeded() ? ar.result().toString() : String.valueOf(ar.cause());
-                        try {
-                            if (ar.succeeded()) err = Json.parse(ar.result().getBytes());
-                        } catch (IOException ignored) {
-                            // not JSON: classified by status alone
-                        }
-                        return Future.failedFuture(AnthropicErrors.classify(resp.statusCode(),
-                                UpstreamErrors.retryAfterMs(resp.headers()), err, "HTTP " + resp.statusCode() + ": " + text));
-                    });
-                });
+        return UpstreamCall.post(connector, d, PATH, headers(d, client, requestId, stream), body, deadlines, cancellation,
+                AnthropicErrors::classify);
     }
 
-    /** The whole reply body; a failure while reading it is a transport failure or the deadline that cut it. */
-    private static Future<byte[]> body(HttpClientResponse resp, CallDeadlines deadlines) {
-        return resp.body().transform(ar -> {
-            deadlines.settle();
-            if (ar.failed()) {
-                return Future.failedFuture(deadlines.expired() != null
-                        ? UpstreamErrors.timeout(deadlines.expired(), ar.cause().toString()) : UpstreamErrors.transport(ar.cause()));
-            }
-            return Future.succeededFuture(ar.result().getBytes());
-        });
-    }
 }

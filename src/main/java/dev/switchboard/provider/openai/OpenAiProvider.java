@@ -18,6 +18,7 @@ import dev.switchboard.provider.SseJsonSource;
 import dev.switchboard.provider.TranslatedSource;
 import dev.switchboard.provider.UpstreamErrors;
 import dev.switchboard.provider.UpstreamException;
+import dev.switchboard.provider.UpstreamCall;
 import dev.switchboard.provider.UpstreamHeaders;
 import dev.switchboard.provider.WireFormat;
 import dev.switchboard.routing.Deployment;
@@ -27,10 +28,7 @@ import dev.switchboard.transport.Headers;
 import dev.switchboard.transport.Json;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
-import java.io.IOException;
 import java.util.Map;
 
 /**
@@ -104,9 +102,9 @@ public final class OpenAiProvider implements Provider {
                                 : new ChatReply.CanonicalStream(new TranslatedSource<>(chunks, new OpenAiChunkDecoder()), headers));
                     }
                     if (!nativeMode) {
-                        return read(resp, deadlines, b -> new ChatReply.CanonicalJson(OpenAiResponseDecoder.decode(Json.parse(b)), headers));
+                        return UpstreamCall.read(resp, deadlines, b -> new ChatReply.CanonicalJson(OpenAiResponseDecoder.decode(Json.parse(b)), headers));
                     }
-                    return read(resp, deadlines, b -> NativeReply.rewrite(b, request.model())).map(r -> new ChatReply.NativeJson(r.body(),
+                    return UpstreamCall.read(resp, deadlines, b -> NativeReply.rewrite(b, request.model())).map(r -> new ChatReply.NativeJson(r.body(),
                             r.usage(), r.upstreamModel() != null ? r.upstreamModel() : d.upstreamModel(), headers));
                 });
     }
@@ -126,7 +124,7 @@ public final class OpenAiProvider implements Provider {
         CallDeadlines deadlines = new CallDeadlines(call.vertx(), d.timeouts(), false);
         return send(call.connector(), d, preset.paths().embeddings(d), body, call.clientHeaders(), call.requestId(), false, deadlines,
                 call.cancellation())
-                .compose(resp -> read(resp, deadlines, b -> NativeReply.rewrite(b, call.request().model())).map(r -> new EmbeddingReply.Native(
+                .compose(resp -> UpstreamCall.read(resp, deadlines, b -> NativeReply.rewrite(b, call.request().model())).map(r -> new EmbeddingReply.Native(
                         r.body(), r.usage(), r.upstreamModel() != null ? r.upstreamModel() : d.upstreamModel(),
                         UpstreamHeaders.passBack(resp.headers()))));
     }
@@ -198,57 +196,7 @@ public final class OpenAiProvider implements Provider {
         headers.set(Headers.X_REQUEST_ID, requestId);
         UpstreamHeaders.addVendor(headers, client, "openai-");
         UpstreamHeaders.addExtra(headers, d.extraHeaders());
-        Buffer payload = Json.buffer(body);
-        return connector.send(HttpMethod.POST, d.baseUrl(), path, headers, payload, d.timeouts().connectMs(), req -> {
-                    deadlines.attach(req);
-                    // once the call is over its connection may serve another request: never reset it then
-                    cancellation.onCancel(() -> {
-                        if (deadlines.settled()) return;
-                        deadlines.settle();
-                        req.reset();
-                    });
-                })
-                .recover(t -> {
-                    String expired = deadlines.expired();
-                    deadlines.settle();
-                    return Future.failedFuture(expired != null ? UpstreamErrors.timeout(expired, t.toString()) : UpstreamErrors.transport(t));
-                })
-                .compose(resp -> {
-                    if (resp.statusCode() < 300) return Future.succeededFuture(resp);
-                    return resp.body().transform(ar -> {
-                        deadlines.settle();
-                        JsonNode err = null;
-                        String text = ar.succeeded() ? ar.result().toString() : String.valueOf(ar.cause());
-                        try {
-                            if (ar.succeeded()) err = Json.parse(ar.result().getBytes());
-                        } catch (IOException ignored) {
-                            // not JSON: classified by status alone
-                        }
-                        return Future.failedFuture(UpstreamErrors.classify(resp.statusCode(),
-                                UpstreamErrors.retryAfterMs(resp.headers()), err, "HTTP " + resp.statusCode() + ": " + text));
-                    });
-                });
-    }
-
-    /** What to make of a whole reply body; an {@link IOException} means the provider answered malformed JSON. */
-    private interface BodyReader<T> {
-        T read(byte[] body) throws IOException;
-    }
-
-    /** The whole reply body, read under the call's deadlines and handed to {@code reader}. */
-    private static <T> Future<T> read(HttpClientResponse resp, CallDeadlines deadlines, BodyReader<T> reader) {
-        return resp.body().transform(ar -> {
-            deadlines.settle();
-            if (ar.failed()) {
-                return Future.failedFuture(deadlines.expired() != null
-                        ? UpstreamErrors.timeout(deadlines.expired(), ar.cause().toString()) : UpstreamErrors.transport(ar.cause()));
-            }
-            try {
-                return Future.succeededFuture(reader.read(ar.result().getBytes()));
-            } catch (IOException e) {
-                return Future.failedFuture(UpstreamErrors.transport(new IOException("the provider answered with malformed JSON: " + e.getMessage())));
-            }
-        });
+        return UpstreamCall.post(connector, d, path, headers, body, deadlines, cancellation, UpstreamErrors::classify);
     }
 
     /** OpenAI usage, with cached and reasoning details where given. */
