@@ -1,6 +1,7 @@
 package dev.switchboard.provider;
 
 import dev.switchboard.provider.compat.CompatPresets;
+import dev.switchboard.provider.gemini.GeminiProvider;
 import dev.switchboard.provider.openai.OpenAiProvider;
 import dev.switchboard.provider.simulator.SimulatorProvider;
 import java.time.Clock;
@@ -19,6 +20,7 @@ public final class ProviderRegistry {
         ProviderRegistry r = new ProviderRegistry();
         r.register(new OpenAiProvider(CompatPresets.OPENAI));
         CompatPresets.FAMILY.forEach(p -> r.register(new OpenAiProvider(p)));
+        r.register(new GeminiProvider(clock));
         r.register(new SimulatorProvider(clock));
         return r;
     }

@@ -19,15 +19,36 @@ public final class SseJsonSource implements EventSource<ObjectNode> {
 
     private final HttpClientResponse response;
     private final CallDeadlines deadlines;
+    private final java.util.function.Predicate<JsonNode> finishes;
     private EventSink<ObjectNode> sink;
     private boolean done;
     private boolean sawDone;
     private boolean sawFinish;
 
     public SseJsonSource(HttpClientResponse response, CallDeadlines deadlines) {
+        this(response, deadlines, SseJsonSource::hasFinishReason);
+    }
+
+    /**
+     * For a format whose streams end without {@code [DONE]} (Gemini): {@code finishes} tells an
+     * event that completes the stream, so an end after one is proper and an end before one is a
+     * truncation.
+     */
+    public SseJsonSource(HttpClientResponse response, CallDeadlines deadlines, java.util.function.Predicate<JsonNode> finishes) {
         this.response = response;
         this.deadlines = deadlines;
+        this.finishes = finishes;
         response.pause();
+    }
+
+    private static boolean hasFinishReason(JsonNode node) {
+        JsonNode choices = node.get("choices");
+        if (choices != null) {
+            for (JsonNode c : choices) {
+                if (c.hasNonNull("finish_reason")) return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -67,12 +88,7 @@ public final class SseJsonSource implements EventSource<ObjectNode> {
             fail(UpstreamErrors.classify(500, -1, node, "error event in the provider's stream: " + data));
             return;
         }
-        JsonNode choices = node.get("choices");
-        if (choices != null) {
-            for (JsonNode c : choices) {
-                if (c.hasNonNull("finish_reason")) sawFinish = true;
-            }
-        }
+        if (!sawFinish && finishes.test(node)) sawFinish = true;
         sink.onEvent((ObjectNode) node);
     }
 
