@@ -45,6 +45,43 @@ public final class ErrorRenderer {
         if (e.finalAnswer()) response.putHeader("x-should-retry", "false");
     }
 
+    /**
+     * Google's error shape for {@code /v1beta/*}: {@code {"error":{"code","message","status"}}}
+     * with the HTTP status as {@code code} and its google.rpc name as {@code status}, plus the
+     * {@code details} Google's clients read: an {@code ErrorInfo} whose {@code reason} is the
+     * gateway's code in upper case ({@code MODEL_NOT_FOUND}, with the offending field as
+     * {@code metadata.param}), and a {@code RetryInfo} when there is a wait to honour.
+     */
+    public static ObjectNode geminiBody(GatewayError e) {
+        ObjectNode root = Json.object();
+        ObjectNode err = root.putObject("error");
+        err.put("code", e.status());
+        err.put("message", e.getMessage());
+        err.put("status", dev.switchboard.provider.gemini.GeminiWire.status(e.status()));
+        com.fasterxml.jackson.databind.node.ArrayNode details = err.putArray("details");
+        ObjectNode info = details.addObject();
+        info.put("@type", "type.googleapis.com/google.rpc.ErrorInfo");
+        info.put("reason", e.kind().code().toUpperCase(java.util.Locale.ROOT));
+        info.put("domain", "switchboard");
+        if (e.param() != null) info.putObject("metadata").put("param", e.param());
+        if (e.retryAfterMs() >= 0) {
+            details.addObject().put("@type", "type.googleapis.com/google.rpc.RetryInfo")
+                    .put("retryDelay", (Math.max(1, (e.retryAfterMs() + 999) / 1000)) + "s");
+        }
+        return root;
+    }
+
+    public static void gemini(HttpServerResponse response, GatewayError e) {
+        if (response.headWritten()) {
+            response.reset();
+            return;
+        }
+        response.setStatusCode(e.status());
+        response.putHeader("content-type", "application/json");
+        retryHeaders(response, e);
+        response.end(Json.buffer(geminiBody(e)));
+    }
+
     /** The error event that ends an OpenAI stream after the commit point, followed by {@code [DONE]}. */
     public static Buffer openAiStreamError(GatewayError e) {
         return Buffer.buffer("data: ").appendBuffer(Json.buffer(openAiBody(e))).appendString("\n\ndata: [DONE]\n\n");

@@ -4,6 +4,10 @@ import dev.switchboard.admin.AdminApi;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.ErrorRenderer;
 import dev.switchboard.error.GatewayError;
+import dev.switchboard.ingress.gemini.CountTokensHandler;
+import dev.switchboard.ingress.gemini.EmbedContentHandler;
+import dev.switchboard.ingress.gemini.GeminiModelsHandler;
+import dev.switchboard.ingress.gemini.GenerateContentHandler;
 import dev.switchboard.ingress.openai.ChatCompletionsHandler;
 import dev.switchboard.ingress.openai.EmbeddingsHandler;
 import dev.switchboard.ingress.openai.ModelsHandler;
@@ -72,6 +76,7 @@ public final class Routes {
                             "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens"));
             for (String origin : deps.corsOrigins()) cors.addOrigin(origin);
             router.route("/v1/*").handler(cors);
+            router.route("/v1beta/*").handler(cors);
         }
 
         router.get("/health/live").handler(ctx -> json(ctx, 200, "{\"status\":\"ok\"}"));
@@ -91,6 +96,8 @@ public final class Routes {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(deps.maxBodyBytes()).setHandleFileUploads(false);
         router.post("/v1/*").handler(body);
         router.route("/v1/*").handler(deps.authenticate());
+        router.post("/v1beta/*").handler(body);
+        router.route("/v1beta/*").handler(deps.authenticate());
         router.route("/admin/*").handler(body);
         router.route("/admin/*").handler(deps.authenticate());
         AdminApi.mount(router, deps.admin(), deps.vertx(), deps.connector());
@@ -99,10 +106,23 @@ public final class Routes {
         router.get("/v1/models").handler(ModelsHandler::list);
         router.getWithRegex("/v1/models/(?<id>.+)").setName("/v1/models/{id}").handler(ModelsHandler::get);
 
+        // Gemini: a model's methods follow a colon (models may hold colons and slashes themselves: the last colon wins)
+        GenerateContentHandler gemini = new GenerateContentHandler(deps.vertx(), deps.dispatch(), deps.pingMs());
+        router.postWithRegex("/v1beta/models/(?<model>.+):generateContent").setName("/v1beta/models/{model}:generateContent")
+                .handler(gemini::generate);
+        router.postWithRegex("/v1beta/models/(?<model>.+):streamGenerateContent").setName("/v1beta/models/{model}:streamGenerateContent")
+                .handler(gemini::stream);
+        router.postWithRegex("/v1beta/models/(?<model>.+):countTokens").setName("/v1beta/models/{model}:countTokens")
+                .handler(new CountTokensHandler(deps.vertx(), deps.connector()));
+        router.postWithRegex("/v1beta/models/(?<model>.+):embedContent").setName("/v1beta/models/{model}:embedContent")
+                .handler(new EmbedContentHandler(deps.dispatch()));
+        router.get("/v1beta/models").handler(GeminiModelsHandler::list);
+        router.getWithRegex("/v1beta/models/(?<model>[^:]+)").setName("/v1beta/models/{model}").handler(GeminiModelsHandler::get);
+
         router.route().failureHandler(Routes::failure);
-        router.errorHandler(404, ctx -> ErrorRenderer.openAi(ctx.response(),
+        router.errorHandler(404, ctx -> render(ctx,
                 GatewayError.of(ErrorKind.NOT_FOUND, "No route for " + ctx.request().method() + " " + ctx.request().path() + ".")));
-        router.errorHandler(405, ctx -> ErrorRenderer.openAi(ctx.response(),
+        router.errorHandler(405, ctx -> render(ctx,
                 GatewayError.of(ErrorKind.METHOD_NOT_ALLOWED, "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path() + ".")));
         return router;
     }
@@ -130,7 +150,13 @@ public final class Routes {
             if (!ctx.response().ended()) ctx.response().reset();
             return;
         }
-        ErrorRenderer.openAi(ctx.response(), e);
+        render(ctx, e);
+    }
+
+    /** The error in the shape of the client's API: Gemini's on /v1beta, else OpenAI's. */
+    private static void render(RoutingContext ctx, GatewayError e) {
+        if (ctx.request().path().startsWith("/v1beta/")) ErrorRenderer.gemini(ctx.response(), e);
+        else ErrorRenderer.openAi(ctx.response(), e);
     }
 
     private static byte[] openApi() {
