@@ -35,15 +35,16 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The simulator as a standalone fake upstream speaking the OpenAI wire format
  * ({@code ./switchboard simulate --port N}): {@code POST /v1/chat/completions} (JSON and SSE),
- * {@code POST /v1/embeddings}, {@code GET /v1/models}. Answers come from {@link SimulatorEngine};
+ * {@code POST /v1/embeddings}, {@code GET /v1/models}; and Gemini's under {@code /v1beta}
+ * ({@link SimulatorGemini}). Answers come from {@link SimulatorEngine};
  * faults and pacing from {@link SimDirectives} (headers or the message). Like a real provider it
  * sends its own {@code x-ratelimit-*} headers and a cookie, so tests can check they stop at the
  * gateway. It keeps the last requests it received for tests to inspect.
  */
 public final class SimulatorServer implements AutoCloseable {
 
-    /** A request as the simulator received it. */
-    public record Received(String method, String path, MultiMap headers, String body) {
+    /** A request as the simulator received it; {@code query} is the raw query string, or null. */
+    public record Received(String method, String path, MultiMap headers, String body, String query) {
         public JsonNode json() {
             try {
                 return Json.parse(body);
@@ -88,10 +89,12 @@ public final class SimulatorServer implements AutoCloseable {
         router.get("/v1/models").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
                 .end("{\"object\":\"list\",\"data\":[{\"id\":\"sim-model\",\"object\":\"model\",\"created\":0,\"owned_by\":\"simulator\"}]}"));
         router.get("/health").handler(ctx -> ctx.response().end("ok"));
+        new SimulatorGemini(vertx, engine, apiKey, abandoned::incrementAndGet).mount(router);
         router.route().failureHandler(ctx -> {
             GatewayError e = ctx.failure() instanceof GatewayError g ? g
                     : GatewayError.of(ErrorKind.INTERNAL, "simulator failure: " + ctx.failure());
-            ErrorRenderer.openAi(ctx.response(), e);
+            if (ctx.request().path().startsWith("/v1beta/")) SimulatorGemini.error(ctx.response(), e.status(), e.getMessage(), null, 0);
+            else ErrorRenderer.openAi(ctx.response(), e);
         });
         try {
             server = vertx.createHttpServer().connectionHandler(c -> connections.incrementAndGet()).requestHandler(router).listen(port, host)
@@ -107,6 +110,11 @@ public final class SimulatorServer implements AutoCloseable {
 
     public String baseUrl() {
         return "http://127.0.0.1:" + port() + "/v1";
+    }
+
+    /** The host root, the base URL of providers whose SDKs add the version path themselves (Gemini). */
+    public String rootUrl() {
+        return "http://127.0.0.1:" + port();
     }
 
     /** The requests received so far, oldest first (the last 200). */
@@ -137,10 +145,11 @@ public final class SimulatorServer implements AutoCloseable {
         Buffer body = ctx.body() == null ? null : ctx.body().buffer();
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
         synchronized (this) {
-            received.addLast(new Received(req.method().name(), req.path(), headers, body == null ? "" : body.toString()));
+            received.addLast(new Received(req.method().name(), req.path(), headers, body == null ? "" : body.toString(), req.query()));
             while (received.size() > KEEP) received.removeFirst();
         }
-        if (apiKey != null && !("Bearer " + apiKey).equals(req.getHeader("authorization"))) {
+        // /v1beta (Gemini) checks its own key header: SimulatorGemini
+        if (apiKey != null && !req.path().startsWith("/v1beta/") && !("Bearer " + apiKey).equals(req.getHeader("authorization"))) {
             ctx.response().setStatusCode(401).putHeader("content-type", "application/json")
                     .end("{\"error\":{\"message\":\"Incorrect API key provided.\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}");
             return;
