@@ -29,7 +29,9 @@ import java.util.Map;
  * with {@code responseJsonSchema}; a reasoning effort as {@code thinkingConfig.thinkingBudget}
  * ({@link GeminiWire#thinkingBudget}) with {@code includeThoughts} unless the effort is none.
  * {@code parallel_tool_calls} and {@code user} have no Gemini equivalent: dropped, or refused with
- * the {@code reject} policy. Stateless; the same request always gives the same body.
+ * the {@code reject} policy. The first function call of an assistant turn that has no thought
+ * signature gets Google's documented skip value ({@link #signFirstCall}). Stateless; the same
+ * request always gives the same body.
  */
 public final class GeminiRequestEncoder {
 
@@ -105,6 +107,7 @@ public final class GeminiRequestEncoder {
                         throw GatewayError.invalid("messages[" + messages.indexOf(m) + "].content", "A tool result belongs in a tool message.");
                     });
                     if (parts.isEmpty()) parts.addObject().put("text", "");
+                    if (m.role() == dev.switchboard.model.Role.ASSISTANT) signFirstCall(parts);
                     ObjectNode c = out.addObject().put("role", m.role() == dev.switchboard.model.Role.USER ? "user" : "model");
                     c.set("parts", parts);
                 }
@@ -112,6 +115,22 @@ public final class GeminiRequestEncoder {
         }
         return out;
     }
+
+    /**
+     * Gemini 3 refuses a conversation whose model turn calls a function without the thought
+     * signature it came with (the first call of a turn carries it). A turn from another provider
+     * has none, so its first call gets the value Google documents for exactly that case, which
+     * tells Gemini to skip the check; a turn that kept its signature is left alone.
+     */
+    private static void signFirstCall(ArrayNode parts) {
+        for (com.fasterxml.jackson.databind.JsonNode p : parts) {
+            if (!p.has("functionCall")) continue;
+            if (!p.has("thoughtSignature")) ((ObjectNode) p).put("thoughtSignature", SKIP_SIGNATURE_CHECK);
+            return;
+        }
+    }
+
+    static final String SKIP_SIGNATURE_CHECK = "skip_thought_signature_validator";
 
     private static ObjectNode generationConfig(GenerationParams p, ResponseFormat format) {
         ObjectNode c = Json.object();
