@@ -117,6 +117,16 @@ class GeminiNativeTest {
     }
 
     @Test
+    void stream_cutAfterCommit_endsWithAGeminiErrorChunk() {
+        HttpResponse<String> r = client.post("/v1beta/models/gem:streamGenerateContent?alt=sse",
+                GeminiApiTest.user("[sim cut_after=3] one two three four five six"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<JsonNode> chunks = events(r.body());
+        assertThat(text(chunks.subList(0, chunks.size() - 1))).isEqualTo("one two");
+        assertThat(chunks.getLast().at("/error/status").asText()).isEqualTo("UNAVAILABLE");
+    }
+
+    @Test
     void functionCall_roundTrip_passesNatively() throws Exception {
         JsonNode first = json(client.post("/v1beta/models/gem:generateContent", """
                 {"contents":[{"role":"user","parts":[{"text":"Weather in Paris?"}]}],%s}""".formatted(GeminiApiTest.WEATHER_TOOL)));
