@@ -128,12 +128,27 @@ public final class ErrorRenderer {
         };
     }
 
+    /**
+     * Google's error shape with the {@code details} Google's clients read: an {@code ErrorInfo}
+     * whose {@code reason} is the gateway's code in upper case ({@code MODEL_NOT_FOUND}, with the
+     * offending field as {@code metadata.param}), and a {@code RetryInfo} when there is a wait.
+     */
     public static ObjectNode geminiBody(GatewayError e) {
         ObjectNode root = Json.object();
         ObjectNode err = root.putObject("error");
         err.put("code", e.status());
         err.put("message", e.getMessage());
         err.put("status", geminiStatus(e.kind()));
+        com.fasterxml.jackson.databind.node.ArrayNode details = err.putArray("details");
+        ObjectNode info = details.addObject();
+        info.put("@type", "type.googleapis.com/google.rpc.ErrorInfo");
+        info.put("reason", e.kind().code().toUpperCase(java.util.Locale.ROOT));
+        info.put("domain", "switchboard");
+        if (e.param() != null) info.putObject("metadata").put("param", e.param());
+        if (e.retryAfterMs() >= 0) {
+            details.addObject().put("@type", "type.googleapis.com/google.rpc.RetryInfo")
+                    .put("retryDelay", Math.max(1, (e.retryAfterMs() + 999) / 1000) + "s");
+        }
         return root;
     }
 

@@ -6,6 +6,9 @@ import dev.switchboard.error.ErrorRenderer;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.ingress.anthropic.CountTokensHandler;
 import dev.switchboard.ingress.anthropic.MessagesHandler;
+import dev.switchboard.ingress.gemini.EmbedContentHandler;
+import dev.switchboard.ingress.gemini.GeminiModelsHandler;
+import dev.switchboard.ingress.gemini.GenerateContentHandler;
 import dev.switchboard.ingress.openai.ChatCompletionsHandler;
 import dev.switchboard.ingress.openai.CompletionsHandler;
 import dev.switchboard.ingress.openai.EmbeddingsHandler;
@@ -76,6 +79,7 @@ public final class Routes {
                             "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens"));
             for (String origin : deps.corsOrigins()) cors.addOrigin(origin);
             router.route("/v1/*").handler(cors);
+            router.route("/v1beta/*").handler(cors);
         }
 
         router.get("/health/live").handler(ctx -> json(ctx, 200, "{\"status\":\"ok\"}"));
@@ -95,6 +99,8 @@ public final class Routes {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(deps.maxBodyBytes()).setHandleFileUploads(false);
         router.post("/v1/*").handler(body);
         router.route("/v1/*").handler(deps.authenticate());
+        router.post("/v1beta/*").handler(body);
+        router.route("/v1beta/*").handler(deps.authenticate());
         router.route("/admin/*").handler(body);
         router.route("/admin/*").handler(deps.authenticate());
         AdminApi.mount(router, deps.admin(), deps.vertx(), deps.connector());
@@ -105,6 +111,19 @@ public final class Routes {
         router.post("/v1/embeddings").handler(new EmbeddingsHandler(deps.dispatch()));
         router.get("/v1/models").handler(ModelsHandler::list);
         router.getWithRegex("/v1/models/(?<id>.+)").setName("/v1/models/{id}").handler(ModelsHandler::get);
+
+        // Gemini: a model's methods follow a colon (models may hold colons and slashes themselves: the last colon wins)
+        GenerateContentHandler gemini = new GenerateContentHandler(deps.vertx(), deps.dispatch(), deps.pingMs());
+        router.postWithRegex("/v1beta/models/(?<model>.+):generateContent").setName("/v1beta/models/{model}:generateContent")
+                .handler(gemini::generate);
+        router.postWithRegex("/v1beta/models/(?<model>.+):streamGenerateContent").setName("/v1beta/models/{model}:streamGenerateContent")
+                .handler(gemini::stream);
+        router.postWithRegex("/v1beta/models/(?<model>.+):countTokens").setName("/v1beta/models/{model}:countTokens")
+                .handler(new dev.switchboard.ingress.gemini.CountTokensHandler(deps.vertx(), deps.connector()));
+        router.postWithRegex("/v1beta/models/(?<model>.+):embedContent").setName("/v1beta/models/{model}:embedContent")
+                .handler(new EmbedContentHandler(deps.dispatch()));
+        router.get("/v1beta/models").handler(GeminiModelsHandler::list);
+        router.getWithRegex("/v1beta/models/(?<model>[^:]+)").setName("/v1beta/models/{model}").handler(GeminiModelsHandler::get);
 
         router.route().failureHandler(Routes::failure);
         router.errorHandler(404, ctx -> ErrorRenderer.render(ctx.request().path(), ctx.response(),

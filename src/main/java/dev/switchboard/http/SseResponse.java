@@ -35,6 +35,7 @@ public final class SseResponse<T> implements EventSource.EventSink<T> {
     private final Buffer ping;
     private final Consumer<UpstreamException> onFinish;
     private EventSource<T> source;
+    private String contentType = "text/event-stream; charset=utf-8";
     private long pingTimer = -1;
     private long lastWriteNanos;
     private boolean finished;
@@ -50,11 +51,20 @@ public final class SseResponse<T> implements EventSource.EventSink<T> {
         this.onFinish = onFinish;
     }
 
+    /**
+     * The content type of the relayed stream, for a format that streams something other than SSE
+     * (Gemini's JSON array, framed by its {@link Framing}); set before {@link #start}.
+     */
+    public SseResponse<T> contentType(String value) {
+        this.contentType = value;
+        return this;
+    }
+
     /** Writes the status line and headers (the commit point) and starts relaying. */
     public void start(EventSource<T> source) {
         this.source = source;
         response.setStatusCode(200);
-        response.putHeader("content-type", "text/event-stream; charset=utf-8");
+        response.putHeader("content-type", contentType);
         response.putHeader("cache-control", "no-cache");
         response.putHeader("x-accel-buffering", "no");
         response.setChunked(true);

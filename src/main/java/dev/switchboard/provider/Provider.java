@@ -25,4 +25,13 @@ public interface Provider {
     Future<ChatReply> chat(ChatCall call);
 
     Future<EmbeddingReply> embed(EmbeddingCall call);
+
+    /**
+     * The prompt tokens of {@code call}'s request as this provider counts them (token-count
+     * endpoints). By default an estimate ({@link TokenEstimate}); providers with a counting API, or
+     * an exact rule (the simulator), override it.
+     */
+    default Future<Long> countTokens(ChatCall call) {
+        return Future.succeededFuture(TokenEstimate.prompt(call.request()));
+    }
 }

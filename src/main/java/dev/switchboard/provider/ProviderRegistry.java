@@ -3,6 +3,7 @@ package dev.switchboard.provider;
 import dev.switchboard.provider.anthropic.AnthropicProvider;
 import dev.switchboard.provider.azure.AzureOpenAi;
 import dev.switchboard.provider.compat.CompatPresets;
+import dev.switchboard.provider.gemini.GeminiProvider;
 import dev.switchboard.provider.openai.OpenAiProvider;
 import dev.switchboard.provider.simulator.SimulatorProvider;
 import java.time.Clock;
@@ -23,6 +24,7 @@ public final class ProviderRegistry {
         CompatPresets.FAMILY.forEach(p -> r.register(new OpenAiProvider(p)));
         r.register(new OpenAiProvider(AzureOpenAi.PRESET));
         r.register(new AnthropicProvider(clock));
+        r.register(new GeminiProvider(clock));
         r.register(new SimulatorProvider(clock));
         return r;
     }

@@ -19,6 +19,7 @@ public final class SseJsonSource implements EventSource<ObjectNode> {
 
     private final HttpClientResponse response;
     private final CallDeadlines deadlines;
+    private final java.util.function.Predicate<JsonNode> finishes;
     private EventSink<ObjectNode> sink;
     private boolean done;
     private boolean sawDone;
@@ -26,11 +27,31 @@ public final class SseJsonSource implements EventSource<ObjectNode> {
     private Throwable early;
 
     public SseJsonSource(HttpClientResponse response, CallDeadlines deadlines) {
+        this(response, deadlines, SseJsonSource::hasFinishReason);
+    }
+
+    /**
+     * For a format whose streams end without {@code [DONE]} (Gemini): {@code finishes} tells an
+     * event that completes the stream, so an end after one is proper and an end before one is a
+     * truncation.
+     */
+    public SseJsonSource(HttpClientResponse response, CallDeadlines deadlines, java.util.function.Predicate<JsonNode> finishes) {
         this.response = response;
         this.deadlines = deadlines;
+        this.finishes = finishes;
         response.pause();
         // a connection that fails before start() must not be lost: the failure is kept for start()
         response.exceptionHandler(t -> early = t);
+    }
+
+    private static boolean hasFinishReason(JsonNode node) {
+        JsonNode choices = node.get("choices");
+        if (choices != null) {
+            for (JsonNode c : choices) {
+                if (c.hasNonNull("finish_reason")) return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -74,12 +95,7 @@ public final class SseJsonSource implements EventSource<ObjectNode> {
             fail(UpstreamErrors.classify(500, -1, node, "error event in the provider's stream: " + data));
             return;
         }
-        JsonNode choices = node.get("choices");
-        if (choices != null) {
-            for (JsonNode c : choices) {
-                if (c.hasNonNull("finish_reason")) sawFinish = true;
-            }
-        }
+        if (!sawFinish && finishes.test(node)) sawFinish = true;
         sink.onEvent((ObjectNode) node);
     }
 

@@ -51,7 +51,8 @@ class ErrorRendererTest {
     @Test
     void geminiBody_usesGooglesStatusNames() {
         assertThat(ErrorRenderer.geminiBody(GatewayError.of(ErrorKind.RATE_LIMIT_EXCEEDED, "slow down")).toString())
-                .isEqualTo("{\"error\":{\"code\":429,\"message\":\"slow down\",\"status\":\"RESOURCE_EXHAUSTED\"}}");
+                .isEqualTo("{\"error\":{\"code\":429,\"message\":\"slow down\",\"status\":\"RESOURCE_EXHAUSTED\",\"details\":"
+                        + "[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"RATE_LIMIT_EXCEEDED\",\"domain\":\"switchboard\"}]}}");
         assertThat(ErrorRenderer.geminiStatus(ErrorKind.INVALID_API_KEY)).isEqualTo("UNAUTHENTICATED");
         assertThat(ErrorRenderer.geminiStatus(ErrorKind.MODEL_NOT_ALLOWED)).isEqualTo("PERMISSION_DENIED");
         assertThat(ErrorRenderer.geminiStatus(ErrorKind.MODEL_NOT_FOUND)).isEqualTo("NOT_FOUND");

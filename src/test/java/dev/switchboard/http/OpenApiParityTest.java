@@ -49,7 +49,8 @@ class OpenApiParityTest {
     private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
     private static final Pattern VERTX_PARAM = Pattern.compile(":([A-Za-z_][A-Za-z0-9_]*)");
     private static final Pattern TEMPLATE_PARAM = Pattern.compile("\\{([^}/]+)}");
-    private static final Pattern OPENAPI_PATH = Pattern.compile("(/([A-Za-z0-9._~-]+|\\{[A-Za-z_][A-Za-z0-9_]*}))+");
+    /** Segments are literals or {@code {param}}, which may carry a Google-style custom method ({@code {model}:generateContent}). */
+    private static final Pattern OPENAPI_PATH = Pattern.compile("(/([A-Za-z0-9._~-]+|\\{[A-Za-z_][A-Za-z0-9_]*}(:[A-Za-z]+)?))+");
 
     private static GatewayFixture gw;
     private static HttpResponse<String> served;

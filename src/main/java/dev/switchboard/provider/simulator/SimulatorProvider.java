@@ -79,6 +79,12 @@ public final class SimulatorProvider implements Provider {
                 () -> new EmbeddingReply.Canonical(engine.embed(call.request()), MultiMap.caseInsensitiveMultiMap()));
     }
 
+    /** The simulator's own prompt count, by the formula its answers report. */
+    @Override
+    public Future<Long> countTokens(ChatCall call) {
+        return Future.succeededFuture(SimulatorEngine.promptTokens(call.request()));
+    }
+
     /**
      * A complete answer after the directed latency — or the directed failure, or a timeout when
      * the latency outlasts the deployment's deadline, or nothing when the client went away.

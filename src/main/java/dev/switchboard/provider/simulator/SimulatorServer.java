@@ -41,14 +41,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code POST /openai/deployments/{d}/chat/completions?api-version=…} (the deployment names the
  * model) and {@code …/embeddings}, and the v1 {@code POST /openai/v1/chat/completions} and
  * {@code /openai/v1/embeddings}, with the key in {@code api-key}; there a directed 400 answers
- * Azure's content-filter refusal. Answers come from {@link SimulatorEngine};
+ * Azure's content-filter refusal — and Gemini's under {@code /v1beta} ({@link SimulatorGemini}).
+ * Answers come from {@link SimulatorEngine};
  * faults and pacing from {@link SimDirectives} (headers or the message). Like a real provider it
  * sends its own {@code x-ratelimit-*} headers and a cookie, so tests can check they stop at the
  * gateway. It keeps the last requests it received for tests to inspect.
  */
 public final class SimulatorServer implements AutoCloseable {
 
-    /** A request as the simulator received it. */
+    /** A request as the simulator received it; {@code query} is the raw query string, or null. */
     public record Received(String method, String path, String query, MultiMap headers, String body) {
         public JsonNode json() {
             try {
@@ -101,10 +102,12 @@ public final class SimulatorServer implements AutoCloseable {
         router.get("/v1/models").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
                 .end("{\"object\":\"list\",\"data\":[{\"id\":\"sim-model\",\"object\":\"model\",\"created\":0,\"owned_by\":\"simulator\"}]}"));
         router.get("/health").handler(ctx -> ctx.response().end("ok"));
+        new SimulatorGemini(vertx, engine, apiKey, abandoned::incrementAndGet).mount(router);
         router.route().failureHandler(ctx -> {
             GatewayError e = ctx.failure() instanceof GatewayError g ? g
                     : GatewayError.of(ErrorKind.INTERNAL, "simulator failure: " + ctx.failure());
-            ErrorRenderer.openAi(ctx.response(), e);
+            if (ctx.request().path().startsWith("/v1beta/")) SimulatorGemini.error(ctx.response(), e.status(), e.getMessage(), null, 0);
+            else ErrorRenderer.openAi(ctx.response(), e);
         });
         try {
             server = vertx.createHttpServer().connectionHandler(c -> connections.incrementAndGet()).requestHandler(router).listen(port, host)
@@ -123,7 +126,7 @@ public final class SimulatorServer implements AutoCloseable {
         return "http://127.0.0.1:" + port() + "/v1";
     }
 
-    /** The base URL by the Anthropic rule (the host root; the gateway adds {@code /v1/messages}). */
+    /** The host root: the base URL of providers whose SDKs add the version path themselves (Anthropic, Gemini). */
     public String rootUrl() {
         return "http://127.0.0.1:" + port();
     }
@@ -176,7 +179,9 @@ public final class SimulatorServer implements AutoCloseable {
                     .end("{\"error\":{\"code\":\"401\",\"message\":\"Access denied due to invalid subscription key or wrong API endpoint.\"}}");
             return;
         }
-        if (!anthropic && !azure && apiKey != null && !("Bearer " + apiKey).equals(req.getHeader("authorization"))) {
+        // /v1beta (Gemini) checks its own key header: SimulatorGemini
+        boolean gemini = req.path().startsWith("/v1beta/");
+        if (!anthropic && !azure && !gemini && apiKey != null && !("Bearer " + apiKey).equals(req.getHeader("authorization"))) {
             ctx.response().setStatusCode(401).putHeader("content-type", "application/json")
                     .end("{\"error\":{\"message\":\"Incorrect API key provided.\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}");
             return;

@@ -147,7 +147,7 @@ class AnthropicErrorsTest {
         HttpResponse<String> openAi = gw.post("/v1/chat/completions", "{\"model\":");
         assertThat(openAi.statusCode()).isEqualTo(400);
         assertThat(Json.parse(openAi.body()).at("/error/code").asText()).isEqualTo("invalid_request");
-        HttpResponse<String> gemini = gw.get("/v1beta/models");
+        HttpResponse<String> gemini = gw.get("/v1beta/no-such-route");
         assertThat(gemini.statusCode()).isEqualTo(404);
         JsonNode g = Json.parse(gemini.body());
         assertThat(g.at("/error/code").asInt()).isEqualTo(404);

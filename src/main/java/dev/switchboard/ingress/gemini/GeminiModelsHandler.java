@@ -1,0 +1,78 @@
+package dev.switchboard.ingress.gemini;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.config.ConfigSnapshot;
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayError;
+import dev.switchboard.pipeline.Exchange;
+import dev.switchboard.transport.Headers;
+import dev.switchboard.transport.Json;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * {@code GET /v1beta/models} and {@code GET /v1beta/models/{model}}: the public models this key
+ * may call, in Gemini's {@code Model} shape ({@code name: models/<public name>}). The list pages
+ * with {@code pageSize} (default 50, at most 1000) and the {@code nextPageToken} it returns.
+ */
+public final class GeminiModelsHandler {
+
+    private static final List<String> METHODS = List.of("generateContent", "streamGenerateContent", "countTokens", "embedContent");
+
+    private GeminiModelsHandler() {}
+
+    public static void list(RoutingContext ctx) {
+        Exchange ex = Exchange.of(ctx);
+        ConfigSnapshot s = ex.snapshot();
+        List<String> names = new ArrayList<>();
+        for (String name : new TreeSet<>(s.models().keySet())) {
+            if (ex.principal().mayUse(name) && !s.models().get(name).deployments().isEmpty()) names.add(name);
+        }
+        int size = bounded(ctx.request().getParam("pageSize"), "pageSize", 50, 1, 1000);
+        int from = bounded(ctx.request().getParam("pageToken"), "pageToken", 0, 0, Integer.MAX_VALUE);
+        ObjectNode out = Json.object();
+        ArrayNode models = out.putArray("models");
+        for (int i = from; i < Math.min(names.size(), from + size); i++) models.add(model(names.get(i)));
+        if (from + size < names.size()) out.put("nextPageToken", Integer.toString(from + size));
+        ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(Json.buffer(out));
+    }
+
+    public static void get(RoutingContext ctx) {
+        Exchange ex = Exchange.of(ctx);
+        String id = GeminiBodies.model(ctx);
+        ConfigSnapshot s = ex.snapshot();
+        if (!s.models().containsKey(id) || s.models().get(id).deployments().isEmpty()) {
+            throw new GatewayError(ErrorKind.MODEL_NOT_FOUND, "The model '" + id + "' does not exist.", "model", -1, false);
+        }
+        if (!ex.principal().mayUse(id)) {
+            throw new GatewayError(ErrorKind.MODEL_NOT_ALLOWED, "This API key may not use the model '" + id + "'.", "model", -1, false);
+        }
+        ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(Json.buffer(model(id)));
+    }
+
+    private static ObjectNode model(String name) {
+        ObjectNode m = Json.object();
+        m.put("name", "models/" + name);
+        m.put("baseModelId", name);
+        m.put("version", "switchboard");
+        m.put("displayName", name);
+        m.put("description", "Public model '" + name + "' of this Switchboard gateway.");
+        ArrayNode methods = m.putArray("supportedGenerationMethods");
+        METHODS.forEach(methods::add);
+        return m;
+    }
+
+    private static int bounded(String value, String param, int otherwise, int min, int max) {
+        if (value == null || value.isEmpty()) return otherwise;
+        try {
+            int v = Integer.parseInt(value);
+            if (v >= min && v <= max) return v;
+        } catch (NumberFormatException ignored) {
+            // refused below
+        }
+        throw GatewayError.invalid(param, "'" + param + "' must be an integer from " + min + " to " + max + ".");
+    }
+}

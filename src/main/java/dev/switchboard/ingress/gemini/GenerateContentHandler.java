@@ -1,0 +1,127 @@
+package dev.switchboard.ingress.gemini;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.error.GatewayError;
+import dev.switchboard.http.SseResponse;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.Usage;
+import dev.switchboard.pipeline.Dispatch;
+import dev.switchboard.pipeline.Exchange;
+import dev.switchboard.pipeline.Settle;
+import dev.switchboard.provider.ChatReply;
+import dev.switchboard.provider.UpstreamException;
+import dev.switchboard.provider.UpstreamHeaders;
+import dev.switchboard.provider.WireFormat;
+import dev.switchboard.provider.gemini.GeminiWire;
+import dev.switchboard.transport.Headers;
+import dev.switchboard.transport.Json;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /v1beta/models/{model}:generateContent} and {@code :streamGenerateContent}: decode,
+ * dispatch, and answer in Gemini's shape. With a Gemini provider the client's body goes through
+ * natively; otherwise through the canonical model. A stream is SSE with {@code alt=sse}, else
+ * Gemini's default JSON array written incrementally ({@link GeminiStreams}); {@code alt=json} is
+ * the array too, any other {@code alt} a 400. The answer's {@code modelVersion} is the model name
+ * the client asked for.
+ */
+public final class GenerateContentHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GenerateContentHandler.class);
+
+    private final Vertx vertx;
+    private final Dispatch dispatch;
+    private final long pingMs;
+
+    public GenerateContentHandler(Vertx vertx, Dispatch dispatch, long pingMs) {
+        this.vertx = vertx;
+        this.dispatch = dispatch;
+        this.pingMs = pingMs;
+    }
+
+    public void generate(RoutingContext ctx) {
+        handle(ctx, false, false);
+    }
+
+    public void stream(RoutingContext ctx) {
+        String alt = ctx.request().getParam("alt");
+        if (alt != null && !alt.equals("sse") && !alt.equals("json")) {
+            throw GatewayError.invalid("alt", "Unsupported 'alt' value '" + alt + "': use sse, or json (the default).");
+        }
+        handle(ctx, true, "sse".equals(alt));
+    }
+
+    private void handle(RoutingContext ctx, boolean stream, boolean sse) {
+        Exchange ex = Exchange.of(ctx);
+        String model = GeminiBodies.model(ctx);
+        ObjectNode root = GeminiBodies.parse(ctx);
+        GeminiBodies.prependSystemPrompt(root, ex.principal());
+        ChatRequest request = GeminiRequestDecoder.decode(root, model, stream);
+        boolean includeThoughts = includeThoughts(root);
+        dispatch.chat(ex, request, root, WireFormat.GEMINI, UpstreamHeaders.forwardable(ctx.request().headers()))
+                .onSuccess(reply -> write(ctx, ex, model, includeThoughts, sse, reply))
+                .onFailure(ctx::fail);
+    }
+
+    static boolean includeThoughts(JsonNode root) {
+        JsonNode v = GeminiWire.field(GeminiWire.field(GeminiWire.field(root, "generationConfig"), "thinkingConfig"), "includeThoughts");
+        return v != null && v.asBoolean(false);
+    }
+
+    private void write(RoutingContext ctx, Exchange ex, String model, boolean includeThoughts, boolean sse, ChatReply reply) {
+        HttpServerResponse resp = ctx.response();
+        if (resp.closed()) {
+            ex.cancellation().cancel(); // also cancels a primed stream: Dispatch registered it
+            return;
+        }
+        switch (reply) {
+            case ChatReply.NativeJson j -> {
+                GeminiBodies.routingHeaders(resp, ex, j.upstreamModel(), j.headers());
+                Settle.usage(ex, j.usage());
+                resp.putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(j.body());
+            }
+            case ChatReply.CanonicalJson j -> {
+                GeminiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), j.headers());
+                Settle.usage(ex, j.response().usage());
+                resp.putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON)
+                        .end(Json.buffer(GeminiResponseEncoder.response(j.response(), model, includeThoughts)));
+            }
+            case ChatReply.NativeStream s -> {
+                GeminiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), s.headers());
+                UsageCell usage = new UsageCell();
+                new SseResponse<>(vertx, resp, GeminiStreams.nativeFraming(sse, usage::set), pingMs, GeminiStreams.PING,
+                        failure -> settle(ex, usage.value, failure)).contentType(sse ? GeminiStreams.SSE : GeminiStreams.ARRAY)
+                        .start(s.chunks());
+            }
+            case ChatReply.CanonicalStream s -> {
+                GeminiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), s.headers());
+                UsageCell usage = new UsageCell();
+                new SseResponse<>(vertx, resp, GeminiStreams.canonicalFraming(model, includeThoughts, sse, usage::set), pingMs,
+                        GeminiStreams.PING, failure -> settle(ex, usage.value, failure))
+                        .contentType(sse ? GeminiStreams.SSE : GeminiStreams.ARRAY).start(s.events());
+            }
+        }
+    }
+
+    private static void settle(Exchange ex, Usage usage, UpstreamException failure) {
+        if (failure != null) {
+            LOG.warn("stream failed after commit request_id={} deployment={} provider={} class={} detail={}", ex.requestId(),
+                    ex.deployment().id(), ex.deployment().provider().id(), failure.failureClass(), failure.getMessage());
+        }
+        Settle.usage(ex, usage);
+    }
+
+    /** The last usage a stream reported. */
+    private static final class UsageCell {
+        Usage value;
+
+        void set(Usage u) {
+            value = u;
+        }
+    }
+}

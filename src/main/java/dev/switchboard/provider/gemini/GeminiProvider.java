@@ -1,0 +1,275 @@
+package dev.switchboard.provider.gemini;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.error.GatewayError;
+import dev.switchboard.model.EmbeddingResponse;
+import dev.switchboard.model.Usage;
+import dev.switchboard.provider.Cancellation;
+import dev.switchboard.provider.Capabilities;
+import dev.switchboard.provider.ChatCall;
+import dev.switchboard.provider.ChatReply;
+import dev.switchboard.provider.EmbeddingCall;
+import dev.switchboard.provider.EmbeddingReply;
+import dev.switchboard.provider.Provider;
+import dev.switchboard.provider.ProviderEndpoint;
+import dev.switchboard.provider.SseJsonSource;
+import dev.switchboard.provider.UpstreamErrors;
+import dev.switchboard.provider.UpstreamException;
+import dev.switchboard.provider.UpstreamHeaders;
+import dev.switchboard.provider.WireFormat;
+import dev.switchboard.routing.Deployment;
+import dev.switchboard.routing.FailureClass;
+import dev.switchboard.transport.CallDeadlines;
+import dev.switchboard.transport.Headers;
+import dev.switchboard.transport.Json;
+import dev.switchboard.transport.OutboundConnector;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Google Gemini API adapter ({@code generativelanguage.googleapis.com}). The base URL is the
+ * host root, as Google's SDKs take it; the adapter adds {@code /v1beta/models/{upstreamModel}:…}
+ * (an upstream model already written {@code models/…} or {@code tunedModels/…} is used as is).
+ * It authenticates with {@code x-goog-api-key}, never with a {@code key=} query, so the key stays
+ * out of URLs and logs.
+ *
+ * <p>Native mode (the client spoke Gemini): the client's body is forwarded untouched — the model
+ * is in the URL, and Gemini's body has no field the gateway manages. The reply is read once to
+ * take its usage and to set {@code modelVersion} to the client's model name; stream chunks get the
+ * same rewrite. Canonical mode: {@link GeminiRequestEncoder} out, {@link GeminiResponseDecoder}
+ * and {@link GeminiStreamDecoder} back. Streams always use {@code :streamGenerateContent?alt=sse};
+ * a Gemini stream has no {@code [DONE]}, so it is complete once a candidate finished.
+ *
+ * <p>Embeddings: native {@code :embedContent}; canonical (an OpenAI client) through
+ * {@code :batchEmbedContents}, one request per input. Gemini reports no embedding usage, so it is
+ * estimated (four characters a token) and marked so.
+ */
+public final class GeminiProvider implements Provider {
+
+    public static final String ID = "gemini";
+    //                                                               chat  stream tools vision schema embed  usageOpt usageAlways
+    private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, true, true, true, false, true);
+    private static final ProviderEndpoint ENDPOINT = new ProviderEndpoint("https://generativelanguage.googleapis.com",
+            "GEMINI_API_KEY", "GEMINI_BASE_URL", true, false, List.of("gemini-"));
+    private static final CharSequence API_KEY = HttpHeaders.createOptimized("x-goog-api-key");
+
+    private final Clock clock;
+
+    public GeminiProvider(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public WireFormat wireFormat() {
+        return WireFormat.GEMINI;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public ProviderEndpoint endpoint() {
+        return ENDPOINT;
+    }
+
+    /** The path of a model method: {@code /v1beta/models/gemini-2.0-flash:generateContent}. */
+    static String path(String upstreamModel, String method) {
+        return (upstreamModel.contains("/") ? "/v1beta/" : "/v1beta/models/") + upstreamModel + ":" + method;
+    }
+
+    @Override
+    public Future<ChatReply> chat(ChatCall call) {
+        Deployment d = call.deployment();
+        boolean stream = call.request().stream();
+        boolean nativeMode = call.nativeBody() != null;
+        ObjectNode body;
+        try {
+            body = nativeMode ? call.nativeBody() : GeminiRequestEncoder.encode(call.request(), call.rejectUnsupported());
+        } catch (GatewayError e) {
+            return Future.failedFuture(new UpstreamException(FailureClass.REQUEST, e, 0, e.getMessage()));
+        }
+        String clientModel = call.request().model();
+        CallDeadlines deadlines = new CallDeadlines(call.vertx(), d.timeouts(), stream);
+        String path = path(d.upstreamModel(), stream ? "streamGenerateContent?alt=sse" : "generateContent");
+        return send(call.connector(), d, path, body, call.requestId(), stream, deadlines, call.cancellation()).compose(resp -> {
+            MultiMap passBack = UpstreamHeaders.passBack(resp.headers());
+            if (stream) {
+                SseJsonSource sse = new SseJsonSource(resp, deadlines, GeminiStreamDecoder::isFinal);
+                return Future.succeededFuture(nativeMode
+                        ? new ChatReply.NativeStream(GeminiSources.nativeChunks(sse, clientModel), passBack)
+                        : new ChatReply.CanonicalStream(GeminiSources.canonical(sse, new GeminiStreamDecoder(d.upstreamModel(), clock)), passBack));
+            }
+            return json(resp, deadlines).compose(reply -> {
+                if (!nativeMode) {
+                    try {
+                        return Future.succeededFuture(new ChatReply.CanonicalJson(GeminiResponseDecoder.decode(reply, d.upstreamModel(), clock), passBack));
+                    } catch (GatewayError e) {
+                        // a reply the decoder cannot read is the provider's failure, not the client's request
+                        return Future.failedFuture(UpstreamErrors.transport(new IOException("unreadable reply: " + e.getMessage())));
+                    }
+                }
+                String upstreamModel = GeminiWire.text(reply, "modelVersion");
+                if (reply instanceof ObjectNode o) o.put("modelVersion", clientModel);
+                return Future.succeededFuture(new ChatReply.NativeJson(Json.buffer(reply), GeminiWire.usage(GeminiWire.field(reply, "usageMetadata")),
+                        upstreamModel != null ? upstreamModel : d.upstreamModel(), passBack));
+            });
+        });
+    }
+
+    @Override
+    public Future<EmbeddingReply> embed(EmbeddingCall call) {
+        Deployment d = call.deployment();
+        CallDeadlines deadlines = new CallDeadlines(call.vertx(), d.timeouts(), false);
+        String model = d.upstreamModel().contains("/") ? d.upstreamModel() : "models/" + d.upstreamModel();
+        if (call.nativeBody() != null) {
+            ObjectNode body = call.nativeBody().deepCopy();
+            if (body.has("model")) body.put("model", model); // the resource name is the upstream's
+            return send(call.connector(), d, path(d.upstreamModel(), "embedContent"), body, call.requestId(), false, deadlines,
+                    call.cancellation())
+                    .compose(resp -> json(resp, deadlines).map(reply -> new EmbeddingReply.Native(Json.buffer(reply),
+                            embeddingUsage(reply, call.request().inputs()), d.upstreamModel(), UpstreamHeaders.passBack(resp.headers()))));
+        }
+        ObjectNode body = Json.object();
+        ArrayNode requests = body.putArray("requests");
+        for (String input : call.request().inputs()) {
+            ObjectNode r = requests.addObject().put("model", model);
+            r.putObject("content").putArray("parts").addObject().put("text", input);
+            if (call.request().dimensions() != null) r.put("outputDimensionality", call.request().dimensions());
+        }
+        return send(call.connector(), d, path(d.upstreamModel(), "batchEmbedContents"), body, call.requestId(), false, deadlines,
+                call.cancellation())
+                .compose(resp -> json(resp, deadlines).compose(reply -> {
+                    List<float[]> vectors = new ArrayList<>();
+                    for (JsonNode e : GeminiWire.items(GeminiWire.field(reply, "embeddings"))) vectors.add(floats(GeminiWire.field(e, "values")));
+                    if (vectors.size() != call.request().inputs().size()) {
+                        return Future.failedFuture(UpstreamErrors.transport(new IOException(
+                                "the provider answered " + vectors.size() + " embeddings for " + call.request().inputs().size() + " inputs")));
+                    }
+                    return Future.succeededFuture(new EmbeddingReply.Canonical(new EmbeddingResponse(vectors,
+                            embeddingUsage(reply, call.request().inputs())), UpstreamHeaders.passBack(resp.headers())));
+                }));
+    }
+
+    /**
+     * Gemini's own count ({@code :countTokens}). Native: the client's countTokens body as is, but
+     * a {@code generateContentRequest.model} names the upstream model. Canonical: the request
+     * encoded as a {@code generateContentRequest}.
+     */
+    @Override
+    public Future<Long> countTokens(ChatCall call) {
+        Deployment d = call.deployment();
+        String model = d.upstreamModel().contains("/") ? d.upstreamModel() : "models/" + d.upstreamModel();
+        ObjectNode body;
+        if (call.nativeBody() != null) {
+            body = call.nativeBody().deepCopy();
+            JsonNode inner = GeminiWire.field(body, "generateContentRequest");
+            if (inner instanceof ObjectNode o) o.put("model", model);
+        } else {
+            ObjectNode inner;
+            try {
+                inner = GeminiRequestEncoder.encode(call.request(), false);
+            } catch (GatewayError e) {
+                return Future.failedFuture(new UpstreamException(FailureClass.REQUEST, e, 0, e.getMessage()));
+            }
+            inner.put("model", model);
+            body = Json.object();
+            body.set("generateContentRequest", inner);
+        }
+        CallDeadlines deadlines = new CallDeadlines(call.vertx(), d.timeouts(), false);
+        return send(call.connector(), d, path(d.upstreamModel(), "countTokens"), body, call.requestId(), false, deadlines, call.cancellation())
+                .compose(resp -> json(resp, deadlines))
+                .map(reply -> {
+                    JsonNode total = GeminiWire.field(reply, "totalTokens");
+                    return total != null && total.canConvertToLong() ? total.asLong() : 0L;
+                });
+    }
+
+    private static Usage embeddingUsage(JsonNode reply, List<String> inputs) {
+        Usage reported = GeminiWire.usage(GeminiWire.field(reply, "usageMetadata"));
+        if (reported != null) return reported;
+        long chars = 0;
+        for (String s : inputs) chars += s.length();
+        return new Usage((chars + 3) / 4, 0, 0, 0, 0, true);
+    }
+
+    private static float[] floats(JsonNode values) {
+        List<JsonNode> items = GeminiWire.items(values);
+        float[] v = new float[items.size()];
+        for (int i = 0; i < v.length; i++) v[i] = (float) items.get(i).asDouble();
+        return v;
+    }
+
+    private static Future<HttpClientResponse> send(OutboundConnector connector, Deployment d, String path, ObjectNode body,
+                                                   String requestId, boolean stream, CallDeadlines deadlines, Cancellation cancellation) {
+        MultiMap headers = HttpHeaders.headers();
+        headers.set(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON);
+        headers.set(Headers.ACCEPT, stream ? Headers.TEXT_EVENT_STREAM : Headers.APPLICATION_JSON);
+        headers.set(Headers.USER_AGENT, Headers.SWITCHBOARD);
+        if (d.apiKey() != null) headers.set(API_KEY, d.apiKey());
+        headers.set(Headers.X_REQUEST_ID, requestId);
+        UpstreamHeaders.addExtra(headers, d.extraHeaders());
+        return connector.send(HttpMethod.POST, d.baseUrl(), path, headers, Json.buffer(body), d.timeouts().connectMs(), req -> {
+                    deadlines.attach(req);
+                    // once the call is over its connection may serve another request: never reset it then
+                    cancellation.onCancel(() -> {
+                        if (deadlines.settled()) return;
+                        deadlines.settle();
+                        req.reset();
+                    });
+                })
+                .recover(t -> {
+                    String expired = deadlines.expired();
+                    deadlines.settle();
+                    return Future.failedFuture(expired != null ? UpstreamErrors.timeout(expired, t.toString()) : UpstreamErrors.transport(t));
+                })
+                .compose(resp -> {
+                    if (resp.statusCode() < 300) return Future.succeededFuture(resp);
+                    return resp.body().transform(ar -> {
+                        deadlines.settle();
+                        JsonNode err = null;
+                        String text = ar.succeeded() ? ar.result().toString() : String.valueOf(ar.cause());
+                        try {
+                            if (ar.succeeded()) err = Json.parse(ar.result().getBytes());
+                        } catch (IOException ignored) {
+                            // not JSON: classified by status alone
+                        }
+                        return Future.failedFuture(GeminiErrors.classify(resp.statusCode(), resp.headers(), err,
+                                "HTTP " + resp.statusCode() + ": " + text));
+                    });
+                });
+    }
+
+    /** The whole reply as a JSON tree. */
+    private static Future<JsonNode> json(HttpClientResponse resp, CallDeadlines deadlines) {
+        return resp.body().transform(ar -> {
+            deadlines.settle();
+            if (ar.failed()) {
+                return Future.failedFuture(deadlines.expired() != null
+                        ? UpstreamErrors.timeout(deadlines.expired(), ar.cause().toString()) : UpstreamErrors.transport(ar.cause()));
+            }
+            try {
+                JsonNode reply = Json.parse(ar.result().getBytes());
+                if (!reply.isObject()) throw new IOException("not a JSON object");
+                return Future.succeededFuture(reply);
+            } catch (IOException e) {
+                return Future.failedFuture(UpstreamErrors.transport(new IOException("the provider answered with malformed JSON: " + e.getMessage())));
+            }
+        });
+    }
+}
