@@ -14,12 +14,12 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 
 /** Reading request bodies and writing the routing headers, shared by the OpenAI endpoints. */
-final class OpenAiBodies {
+public final class OpenAiBodies {
 
     private OpenAiBodies() {}
 
     /** The body as a JSON object; malformed JSON and invalid UTF-8 are 400s. */
-    static JsonNode parse(RoutingContext ctx) {
+    public static JsonNode parse(RoutingContext ctx) {
         Buffer b = ctx.body() == null ? null : ctx.body().buffer();
         if (b == null || b.length() == 0) throw GatewayError.invalid(null, "The request body is empty; send a JSON object.");
         JsonNode root;
