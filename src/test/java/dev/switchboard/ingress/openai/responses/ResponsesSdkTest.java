@@ -300,4 +300,28 @@ class ResponsesSdkTest extends SimulatorBackedTest {
         HttpResponse<String> unknown = gw.get("/v1/responses/resp_unknown");
         Admin.assertError(unknown, 404, "invalid_request_error", "not_found");
     }
+
+    @Test
+    void stream_cutAfterCommit_endsWithResponseFailed_andIsNotStored() throws Exception {
+        HttpResponse<String> resp = gw.post("/v1/responses", "{\"model\":\"sim\",\"input\":\"[sim cut_after=3] a b c d e f\",\"stream\":true}");
+        assertThat(resp.statusCode()).isEqualTo(200);
+        List<String> names = new ArrayList<>();
+        JsonNode last = null;
+        for (String block : resp.body().split("\n\n")) {
+            if (block.isBlank() || block.startsWith(":")) continue;
+            String[] lines = block.split("\n");
+            names.add(lines[0].substring("event: ".length()));
+            last = Json.parse(lines[1].substring("data: ".length()));
+        }
+        assertThat(names.getFirst()).isEqualTo("response.created");
+        assertThat(names).contains("response.output_text.delta");
+        assertThat(names.getLast()).isEqualTo("response.failed");
+        assertThat(names).doesNotContain("response.completed");
+        assertThat(last.get("sequence_number").asLong()).isEqualTo(names.size() - 1);
+        assertThat(last.at("/response/status").asText()).isEqualTo("failed");
+        assertThat(last.at("/response/error/code").asText()).isNotBlank();
+        assertThat(last.at("/response/error/message").asText()).isNotBlank();
+        String id = last.at("/response/id").asText();
+        assertThat(gw.get("/v1/responses/" + id).statusCode()).isEqualTo(404);
+    }
 }
