@@ -12,6 +12,7 @@ import dev.switchboard.config.SnapshotHolder;
 import dev.switchboard.http.GatewayVerticle;
 import dev.switchboard.pipeline.Authenticate;
 import dev.switchboard.provider.ProviderRegistry;
+import dev.switchboard.store.CachedResponseStore;
 import dev.switchboard.store.FileReconciler;
 import dev.switchboard.store.Store;
 import dev.switchboard.transport.LoopbackGuard;
@@ -66,6 +67,8 @@ public final class Gateway implements AutoCloseable {
     private final SnapshotHolder snapshots;
     /** The admin API's store work: blocking JDBC, one virtual thread per call. */
     private final ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("switchboard-admin-", 0).factory());
+    /** Stored Responses answers: cached, read on {@link #blocking}, written in batches. */
+    private final CachedResponseStore responses;
     private final int port;
     private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -78,6 +81,7 @@ public final class Gateway implements AutoCloseable {
         this.sync = sync;
         this.snapshots = sync.snapshots();
         this.port = port;
+        this.responses = new CachedResponseStore(store.responses(), blocking, 10_000, 1_024, Duration.ofMillis(200));
     }
 
     public static Gateway start(Settings settings) {
@@ -132,7 +136,8 @@ public final class Gateway implements AutoCloseable {
         GatewayVerticle.Shared shared = new GatewayVerticle.Shared(serverOptions, settings.host(), port, upstream,
                 new Authenticate(snapshots, new Authenticator(options.clock())),
                 new GatewayVerticle.RoutesConfig(settings.maxBodyBytes(), settings.corsOrigins(), options.pingMs(), gateway::notReady,
-                        new AdminApi.Deps(store, sync, new ConfigValidator(registry.ids()), builder, options.clock(), gateway.blocking)),
+                        new AdminApi.Deps(store, sync, new ConfigValidator(registry.ids()), builder, options.clock(), gateway.blocking),
+                        gateway.responses, options.clock()),
                 gateway.servers::add);
         try {
             vertx.deployVerticle(() -> new GatewayVerticle(shared), new DeploymentOptions().setInstances(options.eventLoops()))
@@ -203,6 +208,7 @@ public final class Gateway implements AutoCloseable {
             LOG.warn("close did not finish cleanly: {}", e.toString());
         }
         sync.close();
+        responses.close(); // writes what is queued, before the store closes
         blocking.shutdown();
         store.close();
     }

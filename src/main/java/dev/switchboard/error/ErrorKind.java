@@ -12,6 +12,8 @@ public enum ErrorKind {
     MAX_TOKENS_EXCEEDED(400, "invalid_request_error", "max_tokens_exceeded"),
     CONTENT_POLICY_VIOLATION(400, "invalid_request_error", "content_policy_violation"),
     MODEL_UNPRICED(400, "invalid_request_error", "model_unpriced"),
+    /** A Responses {@code previous_response_id} that does not exist (or is not the caller's), as OpenAI answers it. */
+    PREVIOUS_RESPONSE_NOT_FOUND(400, "invalid_request_error", "previous_response_not_found"),
     INVALID_API_KEY(401, "authentication_error", "invalid_api_key"),
     KEY_DISABLED(401, "authentication_error", "key_disabled"),
     KEY_EXPIRED(401, "authentication_error", "key_expired"),

@@ -16,6 +16,9 @@ import dev.switchboard.ingress.openai.ModelsHandler;
 import dev.switchboard.pipeline.Authenticate;
 import dev.switchboard.pipeline.Dispatch;
 import dev.switchboard.pipeline.RequestStart;
+import dev.switchboard.pipeline.ResponseStore;
+import dev.switchboard.ingress.openai.responses.ResponsesHandler;
+import dev.switchboard.ingress.openai.responses.StoredResponses;
 import dev.switchboard.transport.Headers;
 import dev.switchboard.transport.Json;
 import dev.switchboard.transport.OutboundConnector;
@@ -28,6 +31,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -54,7 +58,8 @@ public final class Routes {
      * @param notReady why this instance should not get traffic now ({@code draining}, {@code store_unavailable}), or null
      */
     public record Deps(Vertx vertx, Dispatch dispatch, OutboundConnector connector, Authenticate authenticate, long maxBodyBytes,
-                       List<String> corsOrigins, long pingMs, Supplier<String> notReady, AdminApi.Deps admin) {}
+                       List<String> corsOrigins, long pingMs, Supplier<String> notReady, AdminApi.Deps admin,
+                       ResponseStore responses, Clock clock) {}
 
     /** The OpenAPI document, checked and compacted once when the class loads: a broken resource fails the start. */
     private static final byte[] OPENAPI = openApi();
@@ -108,6 +113,11 @@ public final class Routes {
         router.post("/v1/completions").handler(new CompletionsHandler(deps.vertx(), deps.dispatch(), deps.pingMs()));
         router.post("/v1/messages").handler(new MessagesHandler(deps.vertx(), deps.dispatch(), deps.pingMs()));
         router.post("/v1/messages/count_tokens").handler(new CountTokensHandler(deps.vertx()));
+        router.post("/v1/responses").handler(new ResponsesHandler(deps.vertx(), deps.dispatch(), deps.responses(), deps.clock(), deps.pingMs()));
+        StoredResponses stored = new StoredResponses(deps.responses());
+        router.get("/v1/responses/:id").handler(stored::get);
+        router.delete("/v1/responses/:id").handler(stored::delete);
+        router.get("/v1/responses/:id/input_items").handler(stored::inputItems);
         router.post("/v1/embeddings").handler(new EmbeddingsHandler(deps.dispatch()));
         router.get("/v1/models").handler(ModelsHandler::list);
         router.getWithRegex("/v1/models/(?<id>.+)").setName("/v1/models/{id}").handler(ModelsHandler::get);

@@ -16,6 +16,9 @@ public interface Store extends AutoCloseable {
     /** Runs {@code work} in one write transaction that also bumps the config version. */
     <T> T write(Function<StoreTx, T> work);
 
+    /** Stored Responses API answers: data, not config, so their writes bump no version. */
+    ResponseRepository responses();
+
     /** The config version now; it changes with every committed write. */
     long version();
 

@@ -224,7 +224,7 @@ class OpenApiParityTest {
      */
     private static Router buildRouter(Vertx vertx) {
         return Routes.build(new Routes.Deps(vertx, null, null, new Authenticate(null, null), 1024, List.of("https://app.example.com"),
-                15_000, () -> null, new AdminApi.Deps(null, null, null, null, null, null)));
+                15_000, () -> null, new AdminApi.Deps(null, null, null, null, null, null), null, null));
     }
 
     /** "METHOD /path" of every documented operation, with its operation object. */

@@ -251,4 +251,22 @@ abstract class StoreContract {
         var r25 = store.version();
         assertThat(r25).isPositive();
     }
+
+    @Test
+    void responses_insertFindDelete_withoutBumpingTheConfigVersion() {
+        long version = store.version();
+        ResponseRepository repo = store.responses();
+        var r1 = new dev.switchboard.pipeline.StoredResponse("resp_1", "key_a", "general", 1_700_000_000L,
+                "{\"id\":\"resp_1\",\"output\":[]}", "[{\"type\":\"message\",\"role\":\"user\",\"content\":\"h\u00e9\"}]");
+        var r2 = new dev.switchboard.pipeline.StoredResponse("resp_2", "master", "general", 1_700_000_001L, "{}", "[]");
+        repo.insertAll(List.of(r1, r2));
+        repo.insertAll(List.of(r1)); // a repeated write keeps the row as it is
+        assertThat(repo.find("resp_1")).contains(r1);
+        assertThat(repo.find("resp_2")).contains(r2);
+        assertThat(repo.find("resp_3")).isEmpty();
+        assertThat(repo.delete("resp_1")).isTrue();
+        assertThat(repo.delete("resp_1")).isFalse();
+        assertThat(repo.find("resp_1")).isEmpty();
+        assertThat(store.version()).isEqualTo(version);
+    }
 }

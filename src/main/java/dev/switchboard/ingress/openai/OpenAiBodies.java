@@ -11,11 +11,11 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
 /** Reading request bodies and writing the routing headers, shared by the OpenAI endpoints. */
-final class OpenAiBodies {
+public final class OpenAiBodies {
 
     private OpenAiBodies() {}
 
-    static JsonNode parse(RoutingContext ctx) {
+    public static JsonNode parse(RoutingContext ctx) {
         return JsonBodies.object(ctx);
     }
 

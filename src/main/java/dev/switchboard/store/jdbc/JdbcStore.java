@@ -6,6 +6,7 @@ import dev.switchboard.store.DeploymentRepository;
 import dev.switchboard.store.FallbackRepository;
 import dev.switchboard.store.KeyRepository;
 import dev.switchboard.store.MasterKeyRepository;
+import dev.switchboard.store.ResponseRepository;
 import dev.switchboard.store.RouterSettingsRepository;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreException;
@@ -82,6 +83,11 @@ public final class JdbcStore implements Store {
         } catch (SQLException broken) {
             // the connection is gone; the transaction's own outcome is what the caller sees
         }
+    }
+
+    @Override
+    public ResponseRepository responses() {
+        return new JdbcResponses(db);
     }
 
     @Override
