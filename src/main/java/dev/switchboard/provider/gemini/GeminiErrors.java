@@ -28,11 +28,16 @@ public final class GeminiErrors {
     private GeminiErrors() {}
 
     public static UpstreamException classify(int status, MultiMap headers, JsonNode body, String detail) {
+        return classify(status, headers == null ? -1 : UpstreamErrors.retryAfterMs(headers), body, detail);
+    }
+
+    /** @param retryAfterMs from the answer's Retry-After headers, or -1; a {@code RetryInfo} in the body stands in when absent */
+    public static UpstreamException classify(int status, long retryAfterMs, JsonNode body, String detail) {
         JsonNode err = body == null ? null : body.get("error");
         String grpc = GeminiWire.text(err, "status");
         String message = GeminiWire.text(err, "message");
         String reason = null;
-        long retryMs = headers == null ? -1 : UpstreamErrors.retryAfterMs(headers);
+        long retryMs = retryAfterMs;
         for (JsonNode d : GeminiWire.items(GeminiWire.field(err, "details"))) {
             String type = String.valueOf(GeminiWire.text(d, "@type"));
             if (type.endsWith("google.rpc.ErrorInfo") && reason == null) reason = GeminiWire.text(d, "reason");

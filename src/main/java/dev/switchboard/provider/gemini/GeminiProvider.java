@@ -17,6 +17,7 @@ import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.SseJsonSource;
 import dev.switchboard.provider.UpstreamErrors;
 import dev.switchboard.provider.UpstreamException;
+import dev.switchboard.provider.UpstreamCall;
 import dev.switchboard.provider.UpstreamHeaders;
 import dev.switchboard.provider.WireFormat;
 import dev.switchboard.routing.Deployment;
@@ -29,7 +30,6 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -224,52 +224,15 @@ public final class GeminiProvider implements Provider {
         if (d.apiKey() != null) headers.set(API_KEY, d.apiKey());
         headers.set(Headers.X_REQUEST_ID, requestId);
         UpstreamHeaders.addExtra(headers, d.extraHeaders());
-        return connector.send(HttpMethod.POST, d.baseUrl(), path, headers, Json.buffer(body), d.timeouts().connectMs(), req -> {
-                    deadlines.attach(req);
-                    // once the call is over its connection may serve another request: never reset it then
-                    cancellation.onCancel(() -> {
-                        if (deadlines.settled()) return;
-                        deadlines.settle();
-                        req.reset();
-                    });
-                })
-                .recover(t -> {
-                    String expired = deadlines.expired();
-                    deadlines.settle();
-                    return Future.failedFuture(expired != null ? UpstreamErrors.timeout(expired, t.toString()) : UpstreamErrors.transport(t));
-                })
-                .compose(resp -> {
-                    if (resp.statusCode() < 300) return Future.succeededFuture(resp);
-                    return resp.body().transform(ar -> {
-                        deadlines.settle();
-                        JsonNode err = null;
-                        String text = ar.succeeded() ? ar.result().toString() : String.valueOf(ar.cause());
-                        try {
-                            if (ar.succeeded()) err = Json.parse(ar.result().getBytes());
-                        } catch (IOException ignored) {
-                            // not JSON: classified by status alone
-                        }
-                        return Future.failedFuture(GeminiErrors.classify(resp.statusCode(), resp.headers(), err,
-                                "HTTP " + resp.statusCode() + ": " + text));
-                    });
-                });
+        return UpstreamCall.post(connector, d, path, headers, body, deadlines, cancellation, GeminiErrors::classify);
     }
 
     /** The whole reply as a JSON tree. */
     private static Future<JsonNode> json(HttpClientResponse resp, CallDeadlines deadlines) {
-        return resp.body().transform(ar -> {
-            deadlines.settle();
-            if (ar.failed()) {
-                return Future.failedFuture(deadlines.expired() != null
-                        ? UpstreamErrors.timeout(deadlines.expired(), ar.cause().toString()) : UpstreamErrors.transport(ar.cause()));
-            }
-            try {
-                JsonNode reply = Json.parse(ar.result().getBytes());
-                if (!reply.isObject()) throw new IOException("not a JSON object");
-                return Future.succeededFuture(reply);
-            } catch (IOException e) {
-                return Future.failedFuture(UpstreamErrors.transport(new IOException("the provider answered with malformed JSON: " + e.getMessage())));
-            }
+        return UpstreamCall.read(resp, deadlines, bytes -> {
+            JsonNode reply = Json.parse(bytes);
+            if (!reply.isObject()) throw new IOException("not a JSON object");
+            return reply;
         });
     }
 }
