@@ -36,9 +36,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every inbound format × every provider format, JSON and streaming, text and a tool call: what
- * the client's own SDK sees (content, tool arguments, finish reason, usage) and what the upstream
- * received. The simulator's usage formula makes the numbers exact: one user message of four
+ * Every inbound format (OpenAI and Anthropic SDKs, Gemini over raw HTTP) × every provider format
+ * (built-in, OpenAI, Anthropic and Gemini wire formats on the simulator), JSON and streaming, text
+ * and a tool call: what the client sees (content, tool arguments, finish reason, usage) and what
+ * the upstream received. The simulator's usage formula makes the numbers exact: one user message of four
  * words is 3 + (3 + 4) = 10 input tokens and 4 output tokens, whichever formats it crossed.
  */
 class TranslationMatrixTest extends SimulatorBackedTest {
@@ -57,6 +58,7 @@ class TranslationMatrixTest extends SimulatorBackedTest {
     static final Target BUILTIN = new Target("m-builtin", null);
     static final Target OPENAI = new Target("m-openai", "/v1/chat/completions");
     static final Target ANTHROPIC = new Target("m-anthropic", "/v1/messages");
+    static final Target GEMINI = new Target("m-gemini", "/v1beta/models/sim-gemini:");
 
     /** What a client saw, in neutral terms. */
     record Seen(String text, String toolName, JsonNode toolArguments, String finish, long input, long output) {}
@@ -73,15 +75,17 @@ class TranslationMatrixTest extends SimulatorBackedTest {
                     - { provider: openai-compatible, upstreamModel: sim-openai, baseUrl: "%s", credentials: { apiKey: k-openai } }
                   m-anthropic:
                     - { provider: anthropic, upstreamModel: sim-anthropic, baseUrl: "%s", credentials: { apiKey: k-anthropic } }
-                """.formatted(sim.baseUrl(), sim.rootUrl())).start();
+                  m-gemini:
+                    - { provider: gemini, upstreamModel: sim-gemini, baseUrl: "%s", credentials: { apiKey: k-gemini } }
+                """.formatted(sim.baseUrl(), sim.rootUrl(), sim.rootUrl())).start();
         anthropic = AnthropicOkHttpClient.builder().apiKey(GatewayFixture.MASTER_KEY).baseUrl(gw.url("")).maxRetries(0)
                 .timeout(Duration.ofSeconds(20)).build();
     }
 
     static Stream<Arguments> matrix() {
         List<Arguments> out = new ArrayList<>();
-        for (String client : List.of("openai", "anthropic")) {
-            for (Target t : List.of(BUILTIN, OPENAI, ANTHROPIC)) {
+        for (String client : List.of("openai", "anthropic", "gemini")) {
+            for (Target t : List.of(BUILTIN, OPENAI, ANTHROPIC, GEMINI)) {
                 for (boolean stream : List.of(false, true)) out.add(Arguments.of(client, t, stream));
             }
         }
@@ -92,7 +96,7 @@ class TranslationMatrixTest extends SimulatorBackedTest {
     @MethodSource("matrix")
     void text(String client, Target target, boolean stream) {
         sim.clear();
-        Seen seen = "openai".equals(client) ? openAi(target, stream, false) : anthropic(target, stream, false);
+        Seen seen = see(client, target, stream, false);
         assertThat(seen.text()).isEqualTo(PROMPT);
         assertThat(seen.finish()).isEqualTo("stop");
         assertThat(seen.input()).isEqualTo(10);
@@ -104,7 +108,7 @@ class TranslationMatrixTest extends SimulatorBackedTest {
     @MethodSource("matrix")
     void toolCall(String client, Target target, boolean stream) {
         sim.clear();
-        Seen seen = "openai".equals(client) ? openAi(target, stream, true) : anthropic(target, stream, true);
+        Seen seen = see(client, target, stream, true);
         assertThat(seen.toolName()).isEqualTo("get_weather");
         assertThat(seen.toolArguments().path("city").isTextual()).as(seen.toolArguments().toString()).isTrue();
         assertThat(seen.finish()).isEqualTo("tool_calls");
@@ -114,15 +118,28 @@ class TranslationMatrixTest extends SimulatorBackedTest {
         upstreamGot(target, TOOL_PROMPT);
     }
 
+    private static Seen see(String client, Target target, boolean stream, boolean tool) {
+        return switch (client) {
+            case "openai" -> openAi(target, stream, tool);
+            case "anthropic" -> anthropic(target, stream, tool);
+            default -> gemini(target, stream, tool);
+        };
+    }
+
     private static void upstreamGot(Target target, String prompt) {
         if (target.path() == null) {
             assertThat(sim.received()).isEmpty();
             return;
         }
         var got = sim.last();
-        assertThat(got.path()).isEqualTo(target.path());
-        assertThat(got.json().get("model").asText()).isEqualTo(target == OPENAI ? "sim-openai" : "sim-anthropic");
+        assertThat(got.path()).startsWith(target.path());
         assertThat(got.body()).contains(prompt);
+        if (target == GEMINI) {
+            // the model is in the path, the key in its own header
+            assertThat(got.headers().get("x-goog-api-key")).isEqualTo("k-gemini");
+            return;
+        }
+        assertThat(got.json().get("model").asText()).isEqualTo(target == OPENAI ? "sim-openai" : "sim-anthropic");
         assertThat(got.headers().get(target == OPENAI ? "authorization" : "x-api-key"))
                 .isEqualTo(target == OPENAI ? "Bearer k-openai" : "k-anthropic");
     }
@@ -200,6 +217,50 @@ class TranslationMatrixTest extends SimulatorBackedTest {
         StopReason stop = m.stopReason().orElseThrow();
         String finish = stop.equals(StopReason.TOOL_USE) ? "tool_calls" : stop.equals(StopReason.END_TURN) ? "stop" : stop.asString();
         return new Seen(text.toString(), name, args, finish, m.usage().inputTokens(), m.usage().outputTokens());
+    }
+
+    // ------------------------------------------------------------------ Gemini, over raw HTTP as its SDKs send it
+
+    private static Seen gemini(Target target, boolean stream, boolean tool) {
+        var body = Json.object();
+        body.putArray("contents").addObject().put("role", "user").putArray("parts").addObject().put("text", tool ? TOOL_PROMPT : PROMPT);
+        if (tool) {
+            var fn = body.putArray("tools").addObject().putArray("functionDeclarations").addObject();
+            fn.put("name", "get_weather").put("description", "Weather for a city");
+            fn.set("parameters", parse("{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}"));
+        }
+        String path = "/v1beta/models/" + target.model() + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
+        // an empty authorization keeps the fixture from adding its Bearer key: the key goes as Gemini SDKs send it
+        var r = gw.post(path, body.toString(), "x-goog-api-key", GatewayFixture.MASTER_KEY, "authorization", "");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        List<JsonNode> chunks = new ArrayList<>();
+        if (stream) {
+            for (String line : r.body().split("\n")) if (line.startsWith("data: ")) chunks.add(parse(line.substring(6)));
+        } else {
+            chunks.add(parse(r.body()));
+        }
+        StringBuilder text = new StringBuilder();
+        String name = null;
+        JsonNode args = null;
+        String finish = null;
+        JsonNode usage = null;
+        for (JsonNode c : chunks) {
+            assertThat(c.path("modelVersion").asText()).isEqualTo(target.model());
+            JsonNode cand = c.path("candidates").path(0);
+            for (JsonNode part : cand.path("content").path("parts")) {
+                if (part.has("text") && !part.path("thought").asBoolean()) text.append(part.get("text").asText());
+                if (part.has("functionCall") && name == null) {
+                    name = part.get("functionCall").path("name").asText();
+                    args = part.get("functionCall").path("args");
+                }
+            }
+            if (cand.hasNonNull("finishReason")) finish = cand.get("finishReason").asText();
+            if (c.has("usageMetadata")) usage = c.get("usageMetadata");
+        }
+        assertThat(usage).as("usageMetadata").isNotNull();
+        // Gemini says STOP for an answer that calls a function
+        String neutral = "STOP".equals(finish) ? (name != null ? "tool_calls" : "stop") : finish;
+        return new Seen(text.toString(), name, args, neutral, usage.path("promptTokenCount").asLong(), usage.path("candidatesTokenCount").asLong());
     }
 
     private static JsonNode parse(String json) {
