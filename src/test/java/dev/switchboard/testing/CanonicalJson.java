@@ -1,13 +1,17 @@
 package dev.switchboard.testing;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.EnumFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.model.ContentPart;
 import dev.switchboard.model.ResponseFormat;
 import dev.switchboard.model.StreamEvent;
@@ -15,6 +19,8 @@ import dev.switchboard.model.ToolChoice;
 import dev.switchboard.transport.Json;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * The canonical model as JSON, for golden fixtures: every record by its component names
@@ -28,7 +34,13 @@ import java.nio.file.Path;
  *   <li>tool choice: {@code auto}, {@code none}, {@code required}, {@code named};
  *       response format: {@code text}, {@code json_object}, {@code json_schema}.</li>
  * </ul>
- * The model classes stay free of Jackson annotations: the tags come from mix-ins here.
+ * Reading is tolerant of what a hand-written file leaves out — an absent component is null, an
+ * absent list is empty, enums in any case — and strict about the rest: an unknown member fails,
+ * so a misspelt name cannot be silently dropped. The model classes stay free of Jackson
+ * annotations: the tags come from mix-ins here.
+ *
+ * <p>A canonical stream that fails ends with one more line that is not a {@link StreamEvent}: a
+ * {@link StreamError} tagged {@code "error"}.
  */
 public final class CanonicalJson {
 
@@ -69,7 +81,22 @@ public final class CanonicalJson {
             @JsonSubTypes.Type(value = ResponseFormat.JsonSchema.class, name = "json_schema")})
     private interface ResponseFormatTags {}
 
-    public static final JsonMapper MAPPER = Json.MAPPER.rebuild()
+    /**
+     * How a stream ended in failure, as the last line of a {@code canonical-events.jsonl}: the
+     * failure class and the gateway's error kind in lower case, and the upstream status it stands
+     * for (0 when none; kind {@code truncated} when the stream stopped before its end).
+     */
+    public record StreamError(String failureClass, int status, String kind) {
+        public StreamError {
+            failureClass = failureClass.toLowerCase(Locale.ROOT);
+            kind = kind.toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public static final JsonMapper MAPPER = build();
+
+    private static JsonMapper build() {
+        JsonMapper m = Json.MAPPER.rebuild()
             .addMixIn(ContentPart.class, ContentPartTags.class)
             .addMixIn(StreamEvent.class, StreamEventTags.class)
             .addMixIn(ToolChoice.class, ToolChoiceTags.class)
@@ -78,7 +105,12 @@ public final class CanonicalJson {
             .enable(EnumFeature.WRITE_ENUMS_TO_LOWERCASE)
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
+        // an absent list reads as empty
+        m.configOverride(List.class).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.AS_EMPTY));
+        return m;
+    }
 
     private CanonicalJson() {}
 
@@ -86,7 +118,24 @@ public final class CanonicalJson {
         return MAPPER.readValue(file.toFile(), type);
     }
 
+    public static <T> T read(JsonNode json, Class<T> type) throws IOException {
+        return MAPPER.treeToValue(json, type);
+    }
+
+    /** A canonical record (or a {@link StreamError}) as a tree; an error line gets its {@code "type": "error"} tag. */
     public static JsonNode tree(Object canonical) {
-        return MAPPER.valueToTree(canonical);
+        JsonNode tree = MAPPER.valueToTree(canonical);
+        if (canonical instanceof StreamError) return Json.object().put("type", "error").setAll((ObjectNode) tree);
+        return tree;
+    }
+
+    /** One line of a {@code canonical-events.jsonl}: a {@link StreamEvent}, or a {@link StreamError} when tagged {@code error}. */
+    public static Object readEvent(JsonNode line) throws IOException {
+        if ("error".equals(line.path("type").asText())) {
+            ObjectNode rest = line.deepCopy();
+            rest.remove("type");
+            return read(rest, StreamError.class);
+        }
+        return read(line, StreamEvent.class);
     }
 }

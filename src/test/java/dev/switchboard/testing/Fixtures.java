@@ -30,9 +30,18 @@ import java.util.stream.Stream;
  * case discovery, and one check that compares a computed result with its expected file — or,
  * with {@code -Dfixtures.record=true}, writes the result as the new expected file instead.
  *
- * <p>JSON is compared as data: member order, whitespace and the spelling of numbers
- * ({@code 1.0} and {@code 1}) do not matter. A mismatch shows both sides with sorted members, so
- * the diff points at the difference.
+ * <p>Two comparisons, by what a file holds:
+ * <ul>
+ *   <li><b>wire JSON</b> (what an upstream or a client receives): compared as written — member
+ *       order and the spelling of numbers count, as the receiver sees them; only whitespace does
+ *       not ({@link #checkWire}, {@link #checkWireLines});</li>
+ *   <li><b>canonical JSON</b>: the expected file is read into the canonical records with
+ *       {@link CanonicalJson} (tolerant of what it leaves out, strict about unknown members) and
+ *       written again, then compared with the actual records written the same way
+ *       ({@link #checkCanonical}, {@link #checkCanonicalLines});</li>
+ *   <li>bytes ({@code .sse}): byte for byte ({@link #checkBytes}).</li>
+ * </ul>
+ * A mismatch shows both sides in full, so the diff points at the difference.
  */
 public final class Fixtures {
 
@@ -47,9 +56,23 @@ public final class Fixtures {
 
     private Fixtures() {}
 
-    /** The source folder of one format's cases (the one recording writes to, not a copy on the class path). */
+    /** The source folder of every format (the one recording writes to, not a copy on the class path). */
+    public static Path root() {
+        return Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("src/test/resources/fixtures");
+    }
+
+    /** The source folder of one format's cases. */
     public static Path root(String format) {
-        return Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("src/test/resources/fixtures").resolve(format);
+        return root().resolve(format);
+    }
+
+    /** Every format folder, by name. */
+    public static List<String> formats() {
+        try (Stream<Path> dirs = Files.list(root())) {
+            return dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Every case folder of a format, by name. */
@@ -79,7 +102,88 @@ public final class Fixtures {
         return out;
     }
 
-    /** Asserts {@code actual} equals the JSON in {@code expected}; records it there instead when recording. */
+    /** Wire JSON: asserts {@code actual} is the JSON in {@code expected}, member order and number spelling included. */
+    public static void checkWire(Path expected, JsonNode actual, boolean memberOrder) throws IOException {
+        if (RECORD) {
+            write(expected, pretty(actual) + "\n");
+            return;
+        }
+        assertExists(expected);
+        if (!memberOrder) {
+            assertJsonEquals(readJson(expected), actual, expected + " (member order not compared: case.json)");
+            return;
+        }
+        assertThat(pretty(actual)).as(expected.toString()).isEqualTo(pretty(readJson(expected)));
+    }
+
+    /** Wire JSON Lines: one value per line, in order, each as {@link #checkWire}. */
+    public static void checkWireLines(Path expected, List<JsonNode> actual) throws IOException {
+        if (RECORD) {
+            write(expected, lines(actual));
+            return;
+        }
+        assertExists(expected);
+        assertThat(lines(actual)).as(expected.toString()).isEqualTo(lines(readJsonLines(expected)));
+    }
+
+    /** Canonical JSON: {@code actual} (a record) against the expected file read as {@code type} and written again. */
+    public static <T> void checkCanonical(Path expected, Class<T> type, T actual) throws IOException {
+        if (RECORD) {
+            write(expected, pretty(CanonicalJson.tree(actual)) + "\n");
+            return;
+        }
+        assertExists(expected);
+        T want = CanonicalJson.read(readJson(expected), type);
+        assertThat(pretty(CanonicalJson.tree(actual))).as(expected.toString()).isEqualTo(pretty(CanonicalJson.tree(want)));
+    }
+
+    /** Canonical events, one a line ({@link CanonicalJson#readEvent}: stream events and a last error line). */
+    public static void checkCanonicalLines(Path expected, List<?> actual) throws IOException {
+        List<JsonNode> got = actual.stream().map(CanonicalJson::tree).toList();
+        if (RECORD) {
+            write(expected, lines(got));
+            return;
+        }
+        assertExists(expected);
+        List<JsonNode> want = new ArrayList<>();
+        for (JsonNode line : readJsonLines(expected)) want.add(CanonicalJson.tree(CanonicalJson.readEvent(line)));
+        assertThat(lines(got)).as(expected.toString()).isEqualTo(lines(want));
+    }
+
+    /** Bytes as sent ({@code .sse}), compared exactly. */
+    public static void checkBytes(Path expected, byte[] actual) throws IOException {
+        if (RECORD) {
+            Files.write(expected, actual);
+            return;
+        }
+        assertExists(expected);
+        assertThat(new String(actual, StandardCharsets.UTF_8)).as(expected.toString())
+                .isEqualTo(Files.readString(expected, StandardCharsets.UTF_8));
+    }
+
+    private static void assertExists(Path expected) {
+        assertThat(expected).as("expected file (record it with -Dfixtures.record=true)").exists();
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+    }
+
+    private static String lines(List<JsonNode> nodes) {
+        StringBuilder out = new StringBuilder();
+        for (JsonNode n : nodes) out.append(Json.text(n)).append('\n');
+        return out.toString();
+    }
+
+    public static String pretty(JsonNode n) {
+        try {
+            return PRETTY.writeValueAsString(n);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Asserts {@code actual} equals the JSON in {@code expected} as data; records it there instead when recording. */
     public static void check(Path expected, JsonNode actual) throws IOException {
         if (RECORD) {
             Files.writeString(expected, PRETTY.writeValueAsString(actual) + "\n");
