@@ -33,6 +33,12 @@ public record OpenAiPreset(
         OpenAiPaths paths,
         String authHeader) {
 
+    public OpenAiPreset {
+        // sorted: the rewrite walks these, and a body must come out the same on every run (Map.of's order is not)
+        unsupported = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(unsupported));
+        renamed = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(renamed));
+    }
+
     /** A preset at the OpenAI paths ({@code /chat/completions} under the base URL) with bearer auth. */
     public OpenAiPreset(String id, String defaultBaseUrl, String apiKeyEnv, String baseUrlEnv, boolean keyRequired,
                         Capabilities capabilities, List<String> directPrefixes, Set<String> unsupported, Map<String, String> renamed) {
