@@ -2,6 +2,7 @@ package dev.switchboard.provider;
 
 import dev.switchboard.provider.anthropic.AnthropicProvider;
 import dev.switchboard.provider.azure.AzureOpenAi;
+import dev.switchboard.provider.cohere.CohereProvider;
 import dev.switchboard.provider.compat.CompatPresets;
 import dev.switchboard.provider.gemini.GeminiProvider;
 import dev.switchboard.provider.openai.OpenAiProvider;
@@ -25,6 +26,7 @@ public final class ProviderRegistry {
         r.register(new OpenAiProvider(AzureOpenAi.PRESET));
         r.register(new AnthropicProvider(clock));
         r.register(new GeminiProvider(clock));
+        r.register(new CohereProvider(clock));
         r.register(new SimulatorProvider(clock));
         return r;
     }

@@ -103,6 +103,7 @@ public final class SimulatorServer implements AutoCloseable {
                 .end("{\"object\":\"list\",\"data\":[{\"id\":\"sim-model\",\"object\":\"model\",\"created\":0,\"owned_by\":\"simulator\"}]}"));
         router.get("/health").handler(ctx -> ctx.response().end("ok"));
         new SimulatorGemini(vertx, engine, apiKey, abandoned::incrementAndGet).mount(router);
+        new SimulatorCohere(vertx, engine, apiKey, abandoned::incrementAndGet).mount(router);
         router.route().failureHandler(ctx -> {
             GatewayError e = ctx.failure() instanceof GatewayError g ? g
                     : GatewayError.of(ErrorKind.INTERNAL, "simulator failure: " + ctx.failure());
