@@ -49,6 +49,7 @@ class ProviderConformanceTest extends SimulatorBackedTest {
         d.put("azure", "baseUrl: \"%r\", credentials: { apiKey: k }");
         d.put("anthropic", "baseUrl: \"%r\", credentials: { apiKey: k }");
         d.put("gemini", "baseUrl: \"%r\", credentials: { apiKey: k }");
+        d.put("cohere", "baseUrl: \"%r\", credentials: { apiKey: k }");
         d.put("simulator", "");
         return d;
     }
