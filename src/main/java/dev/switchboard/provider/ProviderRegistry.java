@@ -25,6 +25,7 @@ public final class ProviderRegistry {
         r.register(new OpenAiProvider(AzureOpenAi.PRESET));
         r.register(new AnthropicProvider(clock));
         r.register(new GeminiProvider(clock));
+        r.register(new dev.switchboard.provider.bedrock.BedrockProvider(clock));
         r.register(new SimulatorProvider(clock));
         return r;
     }
