@@ -96,6 +96,7 @@ public final class SnapshotBuilder {
         ProviderEndpoint e = provider.endpoint();
         Timeouts timeouts = spec.timeouts() == null ? routerTimeouts : spec.timeouts().orElse(routerTimeouts);
         if (e.needsNoNetwork()) return new Deployment(spec, provider, null, null, timeouts);
+        if (provider.servable(spec, env, timeouts) instanceof Deployment own) return own;
         String base = spec.baseUrl();
         if (base == null && e.baseUrlEnv() != null) base = blankToNull(env.apply(e.baseUrlEnv()));
         if (base == null) base = e.defaultBaseUrl();

@@ -1,6 +1,10 @@
 package dev.switchboard.provider;
 
+import dev.switchboard.config.DeploymentSpec;
+import dev.switchboard.config.Timeouts;
+import dev.switchboard.routing.Deployment;
 import io.vertx.core.Future;
+import java.util.function.Function;
 
 /**
  * The provider SPI: one implementation per provider API (the OpenAI-compatible family shares one,
@@ -33,5 +37,16 @@ public interface Provider {
      */
     default Future<Long> countTokens(ChatCall call) {
         return Future.succeededFuture(TokenEstimate.prompt(call.request()));
+    }
+
+    /**
+     * The deployment as the request path will call it, for a provider whose endpoint and
+     * credentials are more than a base URL and one key (Bedrock: a region and AWS keys, from the
+     * deployment or the environment). Null, the default, means the standard rule of
+     * {@link dev.switchboard.config.SnapshotBuilder#servable}; a problem is a
+     * {@link dev.switchboard.config.ConfigException} naming the deployment's field.
+     */
+    default Deployment servable(DeploymentSpec spec, Function<String, String> env, Timeouts timeouts) {
+        return null;
     }
 }

@@ -50,6 +50,7 @@ class ProviderConformanceTest extends SimulatorBackedTest {
         d.put("anthropic", "baseUrl: \"%r\", credentials: { apiKey: k }");
         d.put("gemini", "baseUrl: \"%r\", credentials: { apiKey: k }");
         d.put("cohere", "baseUrl: \"%r\", credentials: { apiKey: k }");
+        d.put("bedrock", "baseUrl: \"%r\", credentials: { accessKeyId: AKIDCONFORMANCE, secretAccessKey: s, region: us-east-1 }");
         d.put("simulator", "");
         return d;
     }

@@ -104,6 +104,7 @@ public final class SimulatorServer implements AutoCloseable {
         router.get("/health").handler(ctx -> ctx.response().end("ok"));
         new SimulatorGemini(vertx, engine, apiKey, abandoned::incrementAndGet).mount(router);
         new SimulatorCohere(vertx, engine, apiKey, abandoned::incrementAndGet).mount(router);
+        new SimulatorBedrock(vertx, engine, apiKey, abandoned::incrementAndGet).mount(router);
         router.route().failureHandler(ctx -> {
             GatewayError e = ctx.failure() instanceof GatewayError g ? g
                     : GatewayError.of(ErrorKind.INTERNAL, "simulator failure: " + ctx.failure());
@@ -180,9 +181,9 @@ public final class SimulatorServer implements AutoCloseable {
                     .end("{\"error\":{\"code\":\"401\",\"message\":\"Access denied due to invalid subscription key or wrong API endpoint.\"}}");
             return;
         }
-        // /v1beta (Gemini) checks its own key header: SimulatorGemini
+        // /v1beta (Gemini) and /model (Bedrock, SigV4) check their own credentials: SimulatorGemini, SimulatorBedrock
         boolean gemini = req.path().startsWith("/v1beta/");
-        if (!anthropic && !azure && !gemini && apiKey != null && !("Bearer " + apiKey).equals(req.getHeader("authorization"))) {
+        if (!anthropic && !azure && !gemini && !req.path().startsWith("/model/") && apiKey != null && !("Bearer " + apiKey).equals(req.getHeader("authorization"))) {
             ctx.response().setStatusCode(401).putHeader("content-type", "application/json")
                     .end("{\"error\":{\"message\":\"Incorrect API key provided.\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}");
             return;

@@ -1,0 +1,221 @@
+package dev.switchboard.provider.bedrock;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayError;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.GenerationParams;
+import dev.switchboard.model.Message;
+import dev.switchboard.model.ReasoningBudget;
+import dev.switchboard.model.ResponseFormat;
+import dev.switchboard.model.Role;
+import dev.switchboard.model.Tool;
+import dev.switchboard.model.ToolChoice;
+import dev.switchboard.transport.Json;
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * Encodes a canonical request as a Bedrock Converse body (the model goes in the URL).
+ * System and developer messages become {@code system} text blocks, wherever they stand. User and
+ * assistant turns become {@code messages}; tool messages become {@code toolResult} blocks of a
+ * user turn ({@code status: error} for a failed call); consecutive turns of the same role are
+ * merged, since Converse wants them alternating. Content: text; an inline image (base64 or a
+ * {@code data:} URL) as {@code image} with its format ({@code png}, {@code jpeg}, {@code gif},
+ * {@code webp}) and {@code source.bytes}; an inline PDF or text file as {@code document}; a tool
+ * call as {@code toolUse} with its arguments parsed to JSON ({@code input}); reasoning as
+ * {@code reasoningContent.reasoningText} with its signature untouched (redacted reasoning as
+ * {@code redactedContent}). An image by http(s) URL cannot be sent: Converse takes bytes only.
+ *
+ * <p>Parameters: {@code inferenceConfig} ({@code maxTokens}, {@code temperature}, {@code topP},
+ * {@code stopSequences}); tools as {@code toolConfig.tools[].toolSpec} with
+ * {@code inputSchema.json}; tool choice auto → {@code {auto:{}}}, required → {@code {any:{}}},
+ * named → {@code {tool:{name}}}; none has no Converse form, so no choice is sent. A reasoning
+ * effort becomes {@code additionalModelRequestFields.thinking} ({@code budget_tokens} by
+ * {@link ReasoningBudget}, the Anthropic-on-Bedrock form). {@code seed}, {@code n} above 1,
+ * the penalties, {@code response_format}, {@code parallel_tool_calls} and {@code user} have no
+ * Converse field: dropped, or refused with the {@code reject} policy.
+ */
+public final class BedrockRequestEncoder {
+
+    private BedrockRequestEncoder() {}
+
+    public static ObjectNode encode(ChatRequest r, boolean rejectUnsupported) {
+        GenerationParams p = r.params();
+        if (rejectUnsupported) {
+            if (p.seed() != null) throw unsupported("seed");
+            if (p.n() != null && p.n() > 1) throw unsupported("n");
+            if (p.presencePenalty() != null) throw unsupported("presence_penalty");
+            if (p.frequencyPenalty() != null) throw unsupported("frequency_penalty");
+            if (r.responseFormat() != null && !(r.responseFormat() instanceof ResponseFormat.Text)) throw unsupported("response_format");
+            if (r.parallelToolCalls() != null) throw unsupported("parallel_tool_calls");
+            if (r.user() != null) throw unsupported("user");
+        }
+        ObjectNode body = Json.object();
+        ArrayNode messages = body.putArray("messages");
+        ArrayNode system = null;
+        String lastRole = null;
+        ArrayNode turn = null;
+        for (int i = 0; i < r.messages().size(); i++) {
+            Message m = r.messages().get(i);
+            if (m.role() == Role.SYSTEM || m.role() == Role.DEVELOPER) {
+                if (system == null) system = Json.NODES.arrayNode();
+                for (ContentPart c : m.content()) if (c instanceof ContentPart.Text t) system.addObject().put("text", t.text());
+                continue;
+            }
+            String role = m.role() == Role.ASSISTANT ? "assistant" : "user";
+            if (!role.equals(lastRole)) {
+                ObjectNode msg = messages.addObject().put("role", role);
+                turn = msg.putArray("content");
+                lastRole = role;
+            }
+            String at = "messages[" + i + "]";
+            if (m.role() == Role.TOOL) {
+                for (ContentPart c : m.content()) {
+                    if (c instanceof ContentPart.ToolResult res) turn.add(toolResult(res.toolCallId(), res.content(), res.isError(), at));
+                }
+                if (m.content().stream().noneMatch(ContentPart.ToolResult.class::isInstance)) {
+                    throw GatewayError.invalid(at + ".tool_call_id", "A tool message needs the id of the call it answers.");
+                }
+                continue;
+            }
+            for (ContentPart c : m.content()) block(c, turn, at);
+        }
+        for (com.fasterxml.jackson.databind.JsonNode msg : messages) {
+            ArrayNode content = (ArrayNode) msg.get("content");
+            if (content.isEmpty()) content.addObject().put("text", " ");
+        }
+        if (system != null) body.set("system", system);
+        ObjectNode inference = Json.object();
+        if (p.maxTokens() != null) inference.put("maxTokens", p.maxTokens());
+        if (p.temperature() != null) inference.put("temperature", p.temperature());
+        if (p.topP() != null) inference.put("topP", p.topP());
+        if (!p.stop().isEmpty()) {
+            ArrayNode stop = inference.putArray("stopSequences");
+            p.stop().forEach(stop::add);
+        }
+        if (!inference.isEmpty()) body.set("inferenceConfig", inference);
+        if (!r.tools().isEmpty()) {
+            ObjectNode config = body.putObject("toolConfig");
+            ArrayNode tools = config.putArray("tools");
+            for (Tool t : r.tools()) {
+                ObjectNode spec = tools.addObject().putObject("toolSpec").put("name", t.name());
+                if (t.description() != null) spec.put("description", t.description());
+                spec.putObject("inputSchema").set("json", t.parameters() != null ? t.parameters() : Json.object().put("type", "object"));
+            }
+            switch (r.toolChoice()) {
+                case ToolChoice.Auto a -> config.putObject("toolChoice").putObject("auto");
+                case ToolChoice.Required q -> config.putObject("toolChoice").putObject("any");
+                case ToolChoice.Named n -> config.putObject("toolChoice").putObject("tool").put("name", n.name());
+                case ToolChoice.None n -> { }
+                case null -> { }
+            }
+        }
+        Integer budget = p.reasoningEffort() == null || p.reasoningEffort().equalsIgnoreCase("none") ? null
+                : ReasoningBudget.budgetFor(p.reasoningEffort());
+        if (budget != null) {
+            body.putObject("additionalModelRequestFields").putObject("thinking").put("type", "enabled").put("budget_tokens", budget);
+        }
+        return body;
+    }
+
+    private static void block(ContentPart c, ArrayNode turn, String at) {
+        switch (c) {
+            case ContentPart.Text t -> {
+                if (!t.text().isEmpty()) turn.addObject().put("text", t.text());
+            }
+            case ContentPart.Image img -> turn.addObject().set("image", image(img, at));
+            case ContentPart.File f -> {
+                if (f.data() == null) throw GatewayError.invalid(at + ".content", "Provider bedrock takes documents inline (base64), not by file id.");
+                ObjectNode doc = turn.addObject().putObject("document");
+                doc.put("format", documentFormat(f.mediaType(), f.filename()));
+                doc.put("name", documentName(f.filename()));
+                doc.putObject("source").put("bytes", f.data());
+            }
+            case ContentPart.ToolCall call -> {
+                ObjectNode use = turn.addObject().putObject("toolUse").put("toolUseId", call.id()).put("name", call.name());
+                use.set("input", arguments(call.arguments(), at));
+            }
+            case ContentPart.ToolResult res -> turn.add(toolResult(res.toolCallId(), res.content(), res.isError(), at));
+            case ContentPart.Reasoning rs -> {
+                ObjectNode rc = turn.addObject().putObject("reasoningContent");
+                if (rs.redacted()) {
+                    rc.put("redactedContent", rs.text() == null ? "" : rs.text());
+                } else {
+                    ObjectNode rt = rc.putObject("reasoningText").put("text", rs.text() == null ? "" : rs.text());
+                    if (rs.signature() != null) rt.put("signature", rs.signature());
+                }
+            }
+            case ContentPart.Audio a -> throw GatewayError.invalid(at + ".content", "Provider bedrock does not take audio input.");
+        }
+    }
+
+    private static ObjectNode toolResult(String id, java.util.List<ContentPart> content, boolean isError, String at) {
+        ObjectNode res = Json.object();
+        ObjectNode r = res.putObject("toolResult").put("toolUseId", id);
+        ArrayNode out = r.putArray("content");
+        for (ContentPart c : content) {
+            switch (c) {
+                case ContentPart.Text t -> out.addObject().put("text", t.text());
+                case ContentPart.Image img -> out.addObject().set("image", image(img, at));
+                default -> { }
+            }
+        }
+        if (out.isEmpty()) out.addObject().put("text", "");
+        if (isError) r.put("status", "error");
+        return res;
+    }
+
+    private static ObjectNode image(ContentPart.Image img, String at) {
+        String data = img.data();
+        String type = img.mediaType();
+        if (data == null && img.url() != null && img.url().startsWith("data:")) {
+            int comma = img.url().indexOf(',');
+            String meta = img.url().substring(5, Math.max(5, comma));
+            if (comma < 0 || !meta.endsWith(";base64")) throw GatewayError.invalid(at + ".content", "An image data URL must be base64.");
+            type = meta.substring(0, meta.length() - ";base64".length());
+            data = img.url().substring(comma + 1);
+        }
+        if (data == null) {
+            throw GatewayError.invalid(at + ".content", "Provider bedrock takes images inline (base64 or a data: URL), not by URL.");
+        }
+        String format = type == null ? "png" : type.toLowerCase(Locale.ROOT).replace("image/", "").replace("jpg", "jpeg");
+        ObjectNode image = Json.object().put("format", format);
+        image.putObject("source").put("bytes", data);
+        return image;
+    }
+
+    private static String documentFormat(String mediaType, String filename) {
+        String t = mediaType == null ? "" : mediaType.toLowerCase(Locale.ROOT);
+        if (t.contains("pdf")) return "pdf";
+        if (t.contains("csv")) return "csv";
+        if (t.contains("html")) return "html";
+        if (t.contains("markdown")) return "md";
+        if (filename != null && filename.contains(".")) return filename.substring(filename.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+        return "txt";
+    }
+
+    /** Converse allows letters, digits, whitespace, hyphens, parentheses and square brackets in a document name. */
+    private static String documentName(String filename) {
+        String base = filename == null ? "document" : filename.contains(".") ? filename.substring(0, filename.lastIndexOf('.')) : filename;
+        String clean = base.replaceAll("[^A-Za-z0-9\\s\\-()\\[\\]]", "-");
+        return clean.isBlank() ? "document" : clean;
+    }
+
+    private static JsonNode arguments(String args, String at) {
+        if (args == null || args.isBlank()) return Json.object();
+        try {
+            return Json.parse(args);
+        } catch (IOException e) {
+            throw GatewayError.invalid(at + ".tool_calls", "Tool call arguments must be valid JSON for provider bedrock.");
+        }
+    }
+
+    private static GatewayError unsupported(String field) {
+        return new GatewayError(ErrorKind.UNSUPPORTED_PARAMETER, "Parameter '" + field + "' is not supported by provider bedrock.",
+                field, -1, false);
+    }
+}
