@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.error.GatewayError;
+import dev.switchboard.ingress.RoutingHeaders;
 import dev.switchboard.model.EmbeddingRequest;
 import dev.switchboard.pipeline.Dispatch;
 import dev.switchboard.pipeline.Exchange;
@@ -46,12 +47,12 @@ public final class EmbedContentHandler implements Handler<RoutingContext> {
                     HttpServerResponse resp = ctx.response();
                     Buffer body = switch (reply) {
                         case EmbeddingReply.Native n -> {
-                            GeminiBodies.routingHeaders(resp, ex, n.upstreamModel(), n.headers());
+                            RoutingHeaders.write(resp, ex, n.upstreamModel(), n.headers());
                             Settle.usage(ex, n.usage());
                             yield n.body();
                         }
                         case EmbeddingReply.Canonical c -> {
-                            GeminiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), c.headers());
+                            RoutingHeaders.write(resp, ex, ex.deployment().upstreamModel(), c.headers());
                             Settle.usage(ex, c.response().usage());
                             ObjectNode out = Json.object();
                             ArrayNode values = out.putObject("embedding").putArray("values");

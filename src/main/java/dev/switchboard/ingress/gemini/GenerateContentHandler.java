@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.http.SseResponse;
+import dev.switchboard.ingress.RoutingHeaders;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.Usage;
 import dev.switchboard.pipeline.Dispatch;
@@ -81,25 +82,25 @@ public final class GenerateContentHandler {
         }
         switch (reply) {
             case ChatReply.NativeJson j -> {
-                GeminiBodies.routingHeaders(resp, ex, j.upstreamModel(), j.headers());
+                RoutingHeaders.write(resp, ex, j.upstreamModel(), j.headers());
                 Settle.usage(ex, j.usage());
                 resp.putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(j.body());
             }
             case ChatReply.CanonicalJson j -> {
-                GeminiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), j.headers());
+                RoutingHeaders.write(resp, ex, ex.deployment().upstreamModel(), j.headers());
                 Settle.usage(ex, j.response().usage());
                 resp.putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON)
                         .end(Json.buffer(GeminiResponseEncoder.response(j.response(), model, includeThoughts)));
             }
             case ChatReply.NativeStream s -> {
-                GeminiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), s.headers());
+                RoutingHeaders.write(resp, ex, ex.deployment().upstreamModel(), s.headers());
                 UsageCell usage = new UsageCell();
                 new SseResponse<>(vertx, resp, GeminiStreams.nativeFraming(sse, usage::set), pingMs, GeminiStreams.PING,
                         failure -> settle(ex, usage.value, failure)).contentType(sse ? GeminiStreams.SSE : GeminiStreams.ARRAY)
                         .start(s.chunks());
             }
             case ChatReply.CanonicalStream s -> {
-                GeminiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), s.headers());
+                RoutingHeaders.write(resp, ex, ex.deployment().upstreamModel(), s.headers());
                 UsageCell usage = new UsageCell();
                 new SseResponse<>(vertx, resp, GeminiStreams.canonicalFraming(model, includeThoughts, sse, usage::set), pingMs,
                         GeminiStreams.PING, failure -> settle(ex, usage.value, failure))
