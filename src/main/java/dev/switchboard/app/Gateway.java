@@ -51,7 +51,9 @@ public final class Gateway implements AutoCloseable {
     /** Knobs that are not settings of the contract: for tests and embedding. */
     public record Options(long pingMs, PrintStream stdout, Clock clock, int eventLoops, LoopbackGuard guard, Duration configPoll) {
         public static Options defaults() {
-            return new Options(15_000, System.out, Clock.systemUTC(), 2 * Runtime.getRuntime().availableProcessors(),
+            // one event loop per core: every loop is busy under load, and more loops than cores only add
+            // context switches (measured +7% at saturation on 2 cores against Vert.x's default of 2 × cores)
+            return new Options(15_000, System.out, Clock.systemUTC(), Runtime.getRuntime().availableProcessors(),
                     LoopbackGuard.fromSystemProperties(), Duration.ofMillis(500));
         }
 
