@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.transport.CallDeadlines;
 import dev.switchboard.transport.Json;
 import dev.switchboard.transport.SseParser;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import java.io.IOException;
 
@@ -15,16 +16,12 @@ import java.io.IOException;
  * {@code error} object, or that has malformed JSON fails with a transient error, so a truncation
  * is never silent. Pause and resume act on the upstream socket.
  */
-public final class SseJsonSource implements EventSource<ObjectNode> {
+public final class SseJsonSource extends UpstreamEventSource<ObjectNode> {
 
-    private final HttpClientResponse response;
-    private final CallDeadlines deadlines;
     private final java.util.function.Predicate<JsonNode> finishes;
-    private EventSink<ObjectNode> sink;
-    private boolean done;
+    private final SseParser parser = new SseParser(this::onEvent);
     private boolean sawDone;
     private boolean sawFinish;
-    private Throwable early;
 
     public SseJsonSource(HttpClientResponse response, CallDeadlines deadlines) {
         this(response, deadlines, SseJsonSource::hasFinishReason);
@@ -36,12 +33,8 @@ public final class SseJsonSource implements EventSource<ObjectNode> {
      * truncation.
      */
     public SseJsonSource(HttpClientResponse response, CallDeadlines deadlines, java.util.function.Predicate<JsonNode> finishes) {
-        this.response = response;
-        this.deadlines = deadlines;
+        super(response, deadlines);
         this.finishes = finishes;
-        response.pause();
-        // a connection that fails before start() must not be lost: the failure is kept for start()
-        response.exceptionHandler(t -> early = t);
     }
 
     private static boolean hasFinishReason(JsonNode node) {
@@ -55,26 +48,18 @@ public final class SseJsonSource implements EventSource<ObjectNode> {
     }
 
     @Override
-    public void start(EventSink<ObjectNode> sink) {
-        this.sink = sink;
-        if (early != null) {
-            onFailure(early); // the response is over: it takes no more handlers
-            return;
-        }
-        SseParser parser = new SseParser(this::onEvent);
-        response.handler(parser::feed);
-        response.exceptionHandler(this::onFailure);
-        response.endHandler(v -> {
-            parser.end();
-            if (done) return;
-            if (sawDone || sawFinish) finish(null);
-            else finish(UpstreamErrors.transport(new IOException("the provider's stream ended before it was complete")));
-        });
-        response.resume();
+    protected void bytes(Buffer chunk) {
+        parser.feed(chunk);
+    }
+
+    @Override
+    protected boolean completed() {
+        parser.end();
+        return sawDone || sawFinish;
     }
 
     private void onEvent(String event, String data) {
-        if (done) return;
+        if (done()) return;
         deadlines.event();
         if (data.equals("[DONE]")) {
             sawDone = true;
@@ -96,45 +81,6 @@ public final class SseJsonSource implements EventSource<ObjectNode> {
             return;
         }
         if (!sawFinish && finishes.test(node)) sawFinish = true;
-        sink.onEvent((ObjectNode) node);
-    }
-
-    private void onFailure(Throwable t) {
-        if (done) return;
-        String which = deadlines.expired();
-        finish(which != null ? UpstreamErrors.timeout(which, t.toString()) : UpstreamErrors.transport(t));
-    }
-
-    private void fail(UpstreamException e) {
-        finish(e);
-        response.request().reset();
-    }
-
-    private void finish(UpstreamException error) {
-        if (done) return;
-        done = true;
-        deadlines.settle();
-        if (error == null) sink.onEnd();
-        else sink.onError(error);
-    }
-
-    @Override
-    public void pause() {
-        deadlines.paused();
-        response.pause();
-    }
-
-    @Override
-    public void resume() {
-        deadlines.resumed();
-        response.resume();
-    }
-
-    @Override
-    public void cancel() {
-        if (done) return;
-        done = true;
-        deadlines.settle();
-        response.request().reset();
+        emit((ObjectNode) node);
     }
 }
