@@ -2,6 +2,7 @@ package dev.switchboard.ingress.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.error.GatewayError;
+import dev.switchboard.ingress.JsonFields;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ContentPart;
 import dev.switchboard.model.GenerationParams;
@@ -81,8 +82,8 @@ public final class AnthropicMessagesDecoder {
             throw GatewayError.invalid("top_k", "'top_k' must be a non-negative integer.");
         }
         GenerationParams params = new GenerationParams(
-                number(root, "temperature", 0, 1),
-                number(root, "top_p", 0, 1),
+                JsonFields.number(root, "temperature", 0, 1),
+                JsonFields.number(root, "top_p", 0, 1),
                 maxTokens,
                 stopSequences(root.get("stop_sequences")),
                 null, null, null, null,
@@ -93,11 +94,11 @@ public final class AnthropicMessagesDecoder {
         Boolean parallel = null;
         JsonNode disableParallel = toolChoice == null ? null : choice.get("disable_parallel_tool_use");
         if (disableParallel != null && !disableParallel.isNull()) {
-            parallel = !bool(choice, "disable_parallel_tool_use", "tool_choice.disable_parallel_tool_use");
+            parallel = !JsonFields.bool(choice, "disable_parallel_tool_use", "tool_choice.disable_parallel_tool_use");
         }
         return new ChatRequest(model, messages, tools, toolChoice, parallel, params,
                 responseFormat(root.get("output_config"), root.get("output_format")),
-                bool(root, "stream", "stream"), true, user(root.get("metadata")));
+                JsonFields.bool(root, "stream", "stream"), true, user(root.get("metadata")));
     }
 
     private static void system(JsonNode s, List<Message> out) {
@@ -164,7 +165,7 @@ public final class AnthropicMessagesDecoder {
                 out.add(new ContentPart.ToolCall(requiredString(b, "id", at + ".id"), requiredString(b, "name", at + ".name"), Json.text(input)));
             }
             case "thinking" -> out.add(new ContentPart.Reasoning(requiredString(b, "thinking", at + ".thinking"),
-                    optionalString(b, "signature", at + ".signature"), false));
+                    JsonFields.optionalString(b, "signature", at + ".signature"), false));
             case "redacted_thinking" -> out.add(new ContentPart.Reasoning(null, requiredString(b, "data", at + ".data"), true));
             default -> { } // server tool blocks, search results and newer types: native passthrough only
         }
@@ -190,13 +191,13 @@ public final class AnthropicMessagesDecoder {
     private static void document(JsonNode b, String at, List<ContentPart> out) {
         JsonNode s = source(b, at);
         String sat = at + ".source";
-        String title = optionalString(b, "title", at + ".title");
+        String title = JsonFields.optionalString(b, "title", at + ".title");
         String type = requiredString(s, "type", sat + ".type");
         switch (type) {
             case "base64" -> out.add(new ContentPart.File(null, title, requiredString(s, "media_type", sat + ".media_type"),
                     requiredString(s, "data", sat + ".data")));
             case "text" -> {
-                String mediaType = optionalString(s, "media_type", sat + ".media_type");
+                String mediaType = JsonFields.optionalString(s, "media_type", sat + ".media_type");
                 String data = requiredString(s, "data", sat + ".data");
                 out.add(new ContentPart.File(null, title, mediaType == null ? "text/plain" : mediaType,
                         Base64.getEncoder().encodeToString(data.getBytes(StandardCharsets.UTF_8))));
@@ -231,7 +232,7 @@ public final class AnthropicMessagesDecoder {
         } else {
             throw GatewayError.invalid(at + ".content", "'" + at + ".content' must be a string or an array of content blocks.");
         }
-        return new ContentPart.ToolResult(id, parts, bool(b, "is_error", at + ".is_error"));
+        return new ContentPart.ToolResult(id, parts, JsonFields.bool(b, "is_error", at + ".is_error"));
     }
 
     private static List<Tool> tools(JsonNode tools) {
@@ -242,7 +243,7 @@ public final class AnthropicMessagesDecoder {
             String at = "tools[" + i + "]";
             JsonNode t = tools.get(i);
             if (!t.isObject()) throw GatewayError.invalid(at, "'" + at + "' must be an object.");
-            String type = optionalString(t, "type", at + ".type");
+            String type = JsonFields.optionalString(t, "type", at + ".type");
             if (type != null && !type.equals("custom")) {
                 requiredString(t, "name", at + ".name");
                 continue; // a server or versioned built-in tool (web_search_…, bash_…): native passthrough only
@@ -251,7 +252,7 @@ public final class AnthropicMessagesDecoder {
             if (schema == null || schema.isNull()) throw GatewayError.invalid(at + ".input_schema", "Missing required parameter: '" + at + ".input_schema'.");
             if (!schema.isObject()) throw GatewayError.invalid(at + ".input_schema", "'" + at + ".input_schema' must be a JSON schema object.");
             JsonNode strict = t.get("strict");
-            out.add(new Tool(requiredString(t, "name", at + ".name"), optionalString(t, "description", at + ".description"), schema,
+            out.add(new Tool(requiredString(t, "name", at + ".name"), JsonFields.optionalString(t, "description", at + ".description"), schema,
                     strict != null && strict.isBoolean() ? strict.booleanValue() : null));
         }
         return out;
@@ -294,7 +295,7 @@ public final class AnthropicMessagesDecoder {
         }
         if (outputConfig != null && !outputConfig.isNull()) {
             if (!outputConfig.isObject()) throw GatewayError.invalid("output_config", "'output_config' must be an object.");
-            String given = optionalString(outputConfig, "effort", "output_config.effort");
+            String given = JsonFields.optionalString(outputConfig, "effort", "output_config.effort");
             if (given != null) effort = given.equals("max") ? "high" : given;
         }
         return effort;
@@ -323,7 +324,7 @@ public final class AnthropicMessagesDecoder {
     private static String user(JsonNode metadata) {
         if (metadata == null || metadata.isNull()) return null;
         if (!metadata.isObject()) throw GatewayError.invalid("metadata", "'metadata' must be an object.");
-        return optionalString(metadata, "user_id", "metadata.user_id");
+        return JsonFields.optionalString(metadata, "user_id", "metadata.user_id");
     }
 
     private static List<String> stopSequences(JsonNode s) {
@@ -346,22 +347,6 @@ public final class AnthropicMessagesDecoder {
         return v.textValue();
     }
 
-    private static String optionalString(JsonNode node, String field, String param) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) return null;
-        if (!v.isTextual()) throw GatewayError.invalid(param, "'" + param + "' must be a string.");
-        return v.textValue();
-    }
-
-    private static Double number(JsonNode node, String field, double min, double max) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) return null;
-        if (!v.isNumber()) throw GatewayError.invalid(field, "'" + field + "' must be a number.");
-        double d = v.doubleValue();
-        if (d < min || d > max) throw GatewayError.invalid(field, "'" + field + "' must be between " + (int) min + " and " + (int) max + ".");
-        return d;
-    }
-
     private static Integer nonNegativeInt(JsonNode node, String field) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) return null;
@@ -371,10 +356,4 @@ public final class AnthropicMessagesDecoder {
         return v.intValue();
     }
 
-    private static boolean bool(JsonNode node, String field, String param) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) return false;
-        if (!v.isBoolean()) throw GatewayError.invalid(param, "'" + param + "' must be a boolean.");
-        return v.booleanValue();
-    }
 }

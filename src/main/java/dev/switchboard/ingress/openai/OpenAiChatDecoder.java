@@ -2,6 +2,7 @@ package dev.switchboard.ingress.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.error.GatewayError;
+import dev.switchboard.ingress.JsonFields;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ContentPart;
 import dev.switchboard.model.GenerationParams;
@@ -40,21 +41,21 @@ public final class OpenAiChatDecoder {
         Integer legacyMaxTokens = positiveInt(root, "max_tokens");
         Integer maxTokens = maxCompletionTokens != null ? maxCompletionTokens : legacyMaxTokens;
         GenerationParams params = new GenerationParams(
-                number(root, "temperature", 0, 2),
-                number(root, "top_p", 0, 1),
+                JsonFields.number(root, "temperature", 0, 2),
+                JsonFields.number(root, "top_p", 0, 1),
                 maxTokens,
                 stop(root.get("stop")),
                 integer(root, "seed"),
                 positiveInt(root, "n"),
-                number(root, "presence_penalty", -2, 2),
-                number(root, "frequency_penalty", -2, 2),
+                JsonFields.number(root, "presence_penalty", -2, 2),
+                JsonFields.number(root, "frequency_penalty", -2, 2),
                 optionalString(root, "reasoning_effort"));
         boolean stream = bool(root, "stream");
         JsonNode streamOptions = root.get("stream_options");
         boolean includeUsage = false;
         if (streamOptions != null && !streamOptions.isNull()) {
             if (!streamOptions.isObject()) throw GatewayError.invalid("stream_options", "'stream_options' must be an object.");
-            includeUsage = bool(streamOptions, "include_usage", "stream_options.include_usage");
+            includeUsage = JsonFields.bool(streamOptions, "include_usage", "stream_options.include_usage");
         }
         JsonNode parallel = root.get("parallel_tool_calls");
         if (parallel != null && !parallel.isNull() && !parallel.isBoolean()) {
@@ -250,19 +251,7 @@ public final class OpenAiChatDecoder {
     }
 
     private static String optionalString(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) return null;
-        if (!v.isTextual()) throw GatewayError.invalid(field, "'" + field + "' must be a string.");
-        return v.textValue();
-    }
-
-    private static Double number(JsonNode node, String field, double min, double max) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) return null;
-        if (!v.isNumber()) throw GatewayError.invalid(field, "'" + field + "' must be a number.");
-        double d = v.doubleValue();
-        if (d < min || d > max) throw GatewayError.invalid(field, "'" + field + "' must be between " + (int) min + " and " + (int) max + ".");
-        return d;
+        return JsonFields.optionalString(node, field, field);
     }
 
     private static Long integer(JsonNode node, String field) {
@@ -280,13 +269,7 @@ public final class OpenAiChatDecoder {
     }
 
     private static boolean bool(JsonNode node, String field) {
-        return bool(node, field, field);
+        return JsonFields.bool(node, field, field);
     }
 
-    private static boolean bool(JsonNode node, String field, String param) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) return false;
-        if (!v.isBoolean()) throw GatewayError.invalid(param, "'" + param + "' must be a boolean.");
-        return v.booleanValue();
-    }
 }

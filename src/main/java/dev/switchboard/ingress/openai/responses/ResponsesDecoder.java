@@ -3,6 +3,7 @@ package dev.switchboard.ingress.openai.responses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.error.GatewayError;
+import dev.switchboard.ingress.JsonFields;
 import dev.switchboard.model.GenerationParams;
 import dev.switchboard.model.ResponseFormat;
 import dev.switchboard.model.Tool;
@@ -33,7 +34,7 @@ final class ResponsesDecoder {
         if (reasoning != null && !reasoning.isNull() && !reasoning.isObject()) {
             throw GatewayError.invalid("reasoning", "'reasoning' must be an object.");
         }
-        GenerationParams params = new GenerationParams(number(root, "temperature", 0, 2), number(root, "top_p", 0, 1),
+        GenerationParams params = new GenerationParams(JsonFields.number(root, "temperature", 0, 2), JsonFields.number(root, "top_p", 0, 1),
                 positiveInt(root, "max_output_tokens"), List.of(), null, null, null, null,
                 reasoning == null || reasoning.isNull() ? null : string(reasoning, "effort"));
         JsonNode parallel = root.get("parallel_tool_calls");
@@ -113,19 +114,7 @@ final class ResponsesDecoder {
     }
 
     private static String string(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) return null;
-        if (!v.isTextual()) throw GatewayError.invalid(field, "'" + field + "' must be a string.");
-        return v.textValue();
-    }
-
-    private static Double number(JsonNode node, String field, double min, double max) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) return null;
-        if (!v.isNumber()) throw GatewayError.invalid(field, "'" + field + "' must be a number.");
-        double d = v.doubleValue();
-        if (d < min || d > max) throw GatewayError.invalid(field, "'" + field + "' must be between " + (int) min + " and " + (int) max + ".");
-        return d;
+        return JsonFields.optionalString(node, field, field);
     }
 
     private static Integer positiveInt(JsonNode node, String field) {
