@@ -118,6 +118,20 @@ class TranslationMatrixTest extends SimulatorBackedTest {
         upstreamGot(target, TOOL_PROMPT);
     }
 
+    @org.junit.jupiter.api.Test
+    void geminiEmbedContent_onAnOpenAiFormatDeployment_crossesFormats() {
+        sim.clear();
+        var r = gw.post("/v1beta/models/m-openai:embedContent", "{\"content\":{\"parts\":[{\"text\":\"alpha beta\"}]},\"outputDimensionality\":8}",
+                "x-goog-api-key", GatewayFixture.MASTER_KEY, "authorization", "");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(parse(r.body()).at("/embedding/values")).hasSize(8);
+        var got = sim.last();
+        assertThat(got.path()).isEqualTo("/v1/embeddings");
+        assertThat(got.json().get("model").asText()).isEqualTo("sim-openai");
+        assertThat(got.json().get("input").toString()).isEqualTo("[\"alpha beta\"]");
+        assertThat(got.json().get("dimensions").asInt()).isEqualTo(8);
+    }
+
     private static Seen see(String client, Target target, boolean stream, boolean tool) {
         return switch (client) {
             case "openai" -> openAi(target, stream, tool);

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.EmbeddingRequest;
+import dev.switchboard.model.EmbeddingResponse;
 import dev.switchboard.model.Usage;
 import dev.switchboard.provider.Cancellation;
 import dev.switchboard.provider.Capabilities;
@@ -111,22 +113,56 @@ public final class OpenAiProvider implements Provider {
 
     @Override
     public Future<EmbeddingReply> embed(EmbeddingCall call) {
-        if (call.nativeBody() == null) return untranslatable();
         Deployment d = call.deployment();
         if (!preset.capabilities().embeddings()) {
             return Future.failedFuture(new UpstreamException(FailureClass.REQUEST, new GatewayError(ErrorKind.INVALID_REQUEST,
                     "Provider " + preset.id() + " does not serve embeddings.", "model", -1, false), 0, "no embeddings at " + preset.id()));
         }
-        ObjectNode body = call.nativeBody().objectNode();
-        body.setAll(call.nativeBody());
+        boolean nativeMode = call.nativeBody() != null;
+        ObjectNode body = nativeMode ? call.nativeBody().deepCopy() : embeddingBody(call.request());
         if (preset.paths().modelInBody(d)) body.put("model", d.upstreamModel());
         else body.remove("model");
         CallDeadlines deadlines = new CallDeadlines(call.vertx(), d.timeouts(), false);
         return send(call.connector(), d, preset.paths().embeddings(d), body, call.clientHeaders(), call.requestId(), false, deadlines,
                 call.cancellation())
-                .compose(resp -> UpstreamCall.read(resp, deadlines, b -> NativeReply.rewrite(b, call.request().model())).map(r -> new EmbeddingReply.Native(
-                        r.body(), r.usage(), r.upstreamModel() != null ? r.upstreamModel() : d.upstreamModel(),
-                        UpstreamHeaders.passBack(resp.headers()))));
+                .compose(resp -> {
+                    MultiMap passBack = UpstreamHeaders.passBack(resp.headers());
+                    if (!nativeMode) {
+                        return UpstreamCall.read(resp, deadlines, b -> new EmbeddingReply.Canonical(embeddings(Json.parse(b)), passBack));
+                    }
+                    return UpstreamCall.read(resp, deadlines, b -> NativeReply.rewrite(b, call.request().model())).map(r -> new EmbeddingReply.Native(
+                            r.body(), r.usage(), r.upstreamModel() != null ? r.upstreamModel() : d.upstreamModel(), passBack));
+                });
+    }
+
+    /** A client of another format (a Gemini {@code embedContent}): its texts as an OpenAI embeddings request. */
+    private static ObjectNode embeddingBody(EmbeddingRequest request) {
+        ObjectNode body = Json.object();
+        var input = body.putArray("input");
+        request.inputs().forEach(input::add);
+        if (request.dimensions() != null) body.put("dimensions", request.dimensions());
+        body.put("encoding_format", "float");
+        return body;
+    }
+
+    /** An OpenAI embeddings answer as vectors in input order (the {@code index} of each item), with its usage. */
+    static EmbeddingResponse embeddings(JsonNode reply) throws java.io.IOException {
+        JsonNode data = reply.get("data");
+        if (data == null || !data.isArray()) throw new java.io.IOException("no 'data' list in the embeddings answer");
+        float[][] vectors = new float[data.size()][];
+        for (JsonNode item : data) {
+            int index = item.path("index").asInt(-1);
+            JsonNode values = item.get("embedding");
+            if (index < 0 || index >= vectors.length || values == null || !values.isArray()) {
+                throw new java.io.IOException("malformed item in the embeddings answer");
+            }
+            float[] v = new float[values.size()];
+            for (int i = 0; i < v.length; i++) v[i] = (float) values.get(i).asDouble();
+            vectors[index] = v;
+        }
+        for (float[] v : vectors) if (v == null) throw new java.io.IOException("an input has no vector in the embeddings answer");
+        Usage usage = Usage.of(reply.path("usage").path("prompt_tokens").asLong(), 0);
+        return new EmbeddingResponse(java.util.List.of(vectors), usage);
     }
 
     /**
@@ -209,11 +245,5 @@ public final class OpenAiProvider implements Provider {
                 0,
                 u.path("completion_tokens_details").path("reasoning_tokens").asLong(),
                 false);
-    }
-
-
-    private static <T> Future<T> untranslatable() {
-        return Future.failedFuture(new UpstreamException(FailureClass.GATEWAY, GatewayError.of(ErrorKind.UPSTREAM_ERROR,
-                "This provider cannot serve this request format yet."), 0, "no canonical embeddings encoder for openai yet"));
     }
 }
