@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.http.SseResponse;
 import dev.switchboard.ingress.RoutingHeaders;
 import dev.switchboard.model.ChatRequest;
-import dev.switchboard.model.Usage;
 import dev.switchboard.pipeline.Dispatch;
 import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.pipeline.Settle;
 import dev.switchboard.provider.ChatReply;
-import dev.switchboard.provider.UpstreamException;
 import dev.switchboard.provider.UpstreamHeaders;
 import dev.switchboard.provider.WireFormat;
 import dev.switchboard.transport.Headers;
@@ -18,8 +16,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v1/messages}: decode, dispatch, and write the answer as an Anthropic message or
@@ -29,7 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class MessagesHandler implements Handler<RoutingContext> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(MessagesHandler.class);
 
     private final Vertx vertx;
     private final Dispatch dispatch;
@@ -72,33 +67,16 @@ public final class MessagesHandler implements Handler<RoutingContext> {
             }
             case ChatReply.NativeStream s -> {
                 RoutingHeaders.write(resp, ex, ex.deployment().upstreamModel(), s.headers());
-                UsageCell usage = new UsageCell();
+                Settle.LastUsage usage = new Settle.LastUsage();
                 new SseResponse<>(vertx, resp, AnthropicStreams.nativeFraming(request.model(), ex.requestId(), usage::set),
-                        pingMs, AnthropicStreams.PING, failure -> settle(ex, usage.value, failure)).start(s.chunks());
+                        pingMs, AnthropicStreams.PING, failure -> Settle.stream(ex, usage.get(), failure)).start(s.chunks());
             }
             case ChatReply.CanonicalStream s -> {
                 RoutingHeaders.write(resp, ex, ex.deployment().upstreamModel(), s.headers());
-                UsageCell usage = new UsageCell();
+                Settle.LastUsage usage = new Settle.LastUsage();
                 new SseResponse<>(vertx, resp, new AnthropicStreamEncoder(request.model(), ex.requestId(), usage::set),
-                        pingMs, AnthropicStreams.PING, failure -> settle(ex, usage.value, failure)).start(s.events());
+                        pingMs, AnthropicStreams.PING, failure -> Settle.stream(ex, usage.get(), failure)).start(s.events());
             }
-        }
-    }
-
-    private static void settle(Exchange ex, Usage usage, UpstreamException failure) {
-        if (failure != null) {
-            LOG.warn("stream failed after commit request_id={} deployment={} provider={} class={} detail={}", ex.requestId(),
-                    ex.deployment().id(), ex.deployment().provider().id(), failure.failureClass(), failure.getMessage());
-        }
-        Settle.usage(ex, usage);
-    }
-
-    /** The last usage a stream reported. */
-    private static final class UsageCell {
-        Usage value;
-
-        void set(Usage u) {
-            value = u;
         }
     }
 }

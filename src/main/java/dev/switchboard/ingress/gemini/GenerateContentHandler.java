@@ -6,12 +6,10 @@ import dev.switchboard.error.GatewayError;
 import dev.switchboard.http.SseResponse;
 import dev.switchboard.ingress.RoutingHeaders;
 import dev.switchboard.model.ChatRequest;
-import dev.switchboard.model.Usage;
 import dev.switchboard.pipeline.Dispatch;
 import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.pipeline.Settle;
 import dev.switchboard.provider.ChatReply;
-import dev.switchboard.provider.UpstreamException;
 import dev.switchboard.provider.UpstreamHeaders;
 import dev.switchboard.provider.WireFormat;
 import dev.switchboard.provider.gemini.GeminiWire;
@@ -20,8 +18,6 @@ import dev.switchboard.transport.Json;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v1beta/models/{model}:generateContent} and {@code :streamGenerateContent}: decode,
@@ -33,7 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class GenerateContentHandler {
 
-    private static final Logger LOG = LoggerFactory.getLogger(GenerateContentHandler.class);
 
     private final Vertx vertx;
     private final Dispatch dispatch;
@@ -94,35 +89,18 @@ public final class GenerateContentHandler {
             }
             case ChatReply.NativeStream s -> {
                 RoutingHeaders.write(resp, ex, ex.deployment().upstreamModel(), s.headers());
-                UsageCell usage = new UsageCell();
+                Settle.LastUsage usage = new Settle.LastUsage();
                 new SseResponse<>(vertx, resp, GeminiStreams.nativeFraming(sse, usage::set), pingMs, GeminiStreams.PING,
-                        failure -> settle(ex, usage.value, failure)).contentType(sse ? GeminiStreams.SSE : GeminiStreams.ARRAY)
+                        failure -> Settle.stream(ex, usage.get(), failure)).contentType(sse ? GeminiStreams.SSE : GeminiStreams.ARRAY)
                         .start(s.chunks());
             }
             case ChatReply.CanonicalStream s -> {
                 RoutingHeaders.write(resp, ex, ex.deployment().upstreamModel(), s.headers());
-                UsageCell usage = new UsageCell();
+                Settle.LastUsage usage = new Settle.LastUsage();
                 new SseResponse<>(vertx, resp, GeminiStreams.canonicalFraming(model, includeThoughts, sse, usage::set), pingMs,
-                        GeminiStreams.PING, failure -> settle(ex, usage.value, failure))
+                        GeminiStreams.PING, failure -> Settle.stream(ex, usage.get(), failure))
                         .contentType(sse ? GeminiStreams.SSE : GeminiStreams.ARRAY).start(s.events());
             }
-        }
-    }
-
-    private static void settle(Exchange ex, Usage usage, UpstreamException failure) {
-        if (failure != null) {
-            LOG.warn("stream failed after commit request_id={} deployment={} provider={} class={} detail={}", ex.requestId(),
-                    ex.deployment().id(), ex.deployment().provider().id(), failure.failureClass(), failure.getMessage());
-        }
-        Settle.usage(ex, usage);
-    }
-
-    /** The last usage a stream reported. */
-    private static final class UsageCell {
-        Usage value;
-
-        void set(Usage u) {
-            value = u;
         }
     }
 }

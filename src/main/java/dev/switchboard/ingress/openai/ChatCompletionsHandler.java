@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.http.SseResponse;
 import dev.switchboard.model.ChatRequest;
-import dev.switchboard.model.Usage;
 import dev.switchboard.pipeline.Dispatch;
 import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.pipeline.Settle;
@@ -25,7 +24,6 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class ChatCompletionsHandler implements Handler<RoutingContext> {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChatCompletionsHandler.class);
 
     private final Vertx vertx;
     private final Dispatch dispatch;
@@ -67,33 +65,16 @@ public final class ChatCompletionsHandler implements Handler<RoutingContext> {
             }
             case ChatReply.NativeStream s -> {
                 OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), s.headers());
-                UsageCell usage = new UsageCell();
+                Settle.LastUsage usage = new Settle.LastUsage();
                 new SseResponse<>(vertx, resp, OpenAiStreams.nativeFraming(request.model(), request.includeUsage(), usage::set),
-                        pingMs, OpenAiStreams.PING, failure -> settle(ex, usage.value, failure)).start(s.chunks());
+                        pingMs, OpenAiStreams.PING, failure -> Settle.stream(ex, usage.get(), failure)).start(s.chunks());
             }
             case ChatReply.CanonicalStream s -> {
                 OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), s.headers());
-                UsageCell usage = new UsageCell();
+                Settle.LastUsage usage = new Settle.LastUsage();
                 new SseResponse<>(vertx, resp, OpenAiStreams.canonicalFraming(request.model(), request.includeUsage(), usage::set),
-                        pingMs, OpenAiStreams.PING, failure -> settle(ex, usage.value, failure)).start(s.events());
+                        pingMs, OpenAiStreams.PING, failure -> Settle.stream(ex, usage.get(), failure)).start(s.events());
             }
-        }
-    }
-
-    private static void settle(Exchange ex, Usage usage, dev.switchboard.provider.UpstreamException failure) {
-        if (failure != null) {
-            LOG.warn("stream failed after commit request_id={} deployment={} provider={} class={} detail={}", ex.requestId(),
-                    ex.deployment().id(), ex.deployment().provider().id(), failure.failureClass(), failure.getMessage());
-        }
-        Settle.usage(ex, usage);
-    }
-
-    /** The last usage a stream reported. */
-    private static final class UsageCell {
-        Usage value;
-
-        void set(Usage u) {
-            value = u;
         }
     }
 }

@@ -12,7 +12,6 @@ import dev.switchboard.pipeline.Dispatch;
 import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.pipeline.Settle;
 import dev.switchboard.provider.ChatReply;
-import dev.switchboard.provider.UpstreamException;
 import dev.switchboard.provider.UpstreamHeaders;
 import dev.switchboard.provider.WireFormat;
 import dev.switchboard.transport.Headers;
@@ -30,7 +29,6 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class CompletionsHandler implements Handler<RoutingContext> {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CompletionsHandler.class);
 
     private final Vertx vertx;
     private final Dispatch dispatch;
@@ -78,7 +76,7 @@ public final class CompletionsHandler implements Handler<RoutingContext> {
                     ObjectNode chunk = encoder.encode(event);
                     return chunk == null ? null : OpenAiStreams.frame(chunk);
                 }, OpenAiStreams.DONE, OpenAiStreams::error);
-                new SseResponse<>(vertx, resp, framing, pingMs, OpenAiStreams.PING, failure -> settle(ex, usage[0], failure))
+                new SseResponse<>(vertx, resp, framing, pingMs, OpenAiStreams.PING, failure -> Settle.stream(ex, usage[0], failure))
                         .start(s.events());
             }
             case ChatReply.NativeJson j -> ctx.fail(nativeReply());
@@ -92,13 +90,5 @@ public final class CompletionsHandler implements Handler<RoutingContext> {
     /** Cannot happen (no native body is given): a provider broke the contract of ChatCall. */
     private static GatewayError nativeReply() {
         return GatewayError.of(ErrorKind.INTERNAL, "The provider answered a completions request in its own format.");
-    }
-
-    private static void settle(Exchange ex, Usage usage, UpstreamException failure) {
-        if (failure != null) {
-            LOG.warn("stream failed after commit request_id={} deployment={} provider={} class={} detail={}", ex.requestId(),
-                    ex.deployment().id(), ex.deployment().provider().id(), failure.failureClass(), failure.getMessage());
-        }
-        Settle.usage(ex, usage);
     }
 }

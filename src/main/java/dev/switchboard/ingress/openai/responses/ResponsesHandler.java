@@ -17,7 +17,6 @@ import dev.switchboard.pipeline.ResponseStore;
 import dev.switchboard.pipeline.Settle;
 import dev.switchboard.pipeline.StoredResponse;
 import dev.switchboard.provider.ChatReply;
-import dev.switchboard.provider.UpstreamException;
 import dev.switchboard.provider.UpstreamHeaders;
 import dev.switchboard.provider.WireFormat;
 import dev.switchboard.transport.Headers;
@@ -28,8 +27,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v1/responses}: decode, continue a stored conversation when the request names
@@ -40,7 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ResponsesHandler implements Handler<RoutingContext> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ResponsesHandler.class);
 
     private final Vertx vertx;
     private final Dispatch dispatch;
@@ -114,7 +110,7 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
                 ResponsesStreamEncoder encoder = new ResponsesStreamEncoder(envelope, u -> usage[0] = u, done -> {
                     if (req.store()) save(id, keyId, req, items, done);
                 });
-                new SseResponse<>(vertx, resp, encoder, pingMs, ResponsesStreamEncoder.PING, failure -> settle(ex, usage[0], failure))
+                new SseResponse<>(vertx, resp, encoder, pingMs, ResponsesStreamEncoder.PING, failure -> Settle.stream(ex, usage[0], failure))
                         .start(s.events());
             }
             // no provider speaks the Responses format natively yet, so a native reply is a wiring bug
@@ -128,13 +124,5 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
 
     private void save(String id, String keyId, ResponsesRequest req, ArrayNode items, ObjectNode body) {
         store.save(new StoredResponse(id, keyId, req.model(), body.get("created_at").asLong(), Json.text(body), Json.text(items)));
-    }
-
-    private static void settle(Exchange ex, Usage usage, UpstreamException failure) {
-        if (failure != null) {
-            LOG.warn("stream failed after commit request_id={} deployment={} provider={} class={} detail={}", ex.requestId(),
-                    ex.deployment().id(), ex.deployment().provider().id(), failure.failureClass(), failure.getMessage());
-        }
-        Settle.usage(ex, usage);
     }
 }
