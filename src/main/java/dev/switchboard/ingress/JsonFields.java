@@ -2,6 +2,8 @@ package dev.switchboard.ingress;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.error.GatewayError;
+import dev.switchboard.model.Tool;
+import dev.switchboard.transport.Json;
 
 /**
  * Typed reads of optional request fields for every ingress decoder: absent or null is null (or
@@ -32,5 +34,20 @@ public final class JsonFields {
         if (v == null || v.isNull()) return false;
         if (!v.isBoolean()) throw GatewayError.invalid(param, "'" + param + "' must be a boolean.");
         return v.booleanValue();
+    }
+
+    /**
+     * A function definition as OpenAI's formats spell it — {@code description}, {@code parameters}
+     * (a JSON schema object) and {@code strict} — found at {@code at} (for error params), with its
+     * already-read {@code name}.
+     */
+    public static Tool functionTool(JsonNode def, String at, String name) {
+        JsonNode params = def.get("parameters");
+        if (params != null && !params.isNull() && !params.isObject()) {
+            throw GatewayError.invalid(at + ".parameters", "'parameters' must be a JSON schema object.");
+        }
+        JsonNode strict = def.get("strict");
+        return new Tool(name, Json.str(def, "description"), params == null || params.isNull() ? null : params,
+                strict != null && strict.isBoolean() ? strict.booleanValue() : null);
     }
 }

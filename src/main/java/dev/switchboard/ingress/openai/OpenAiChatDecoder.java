@@ -178,14 +178,7 @@ public final class OpenAiChatDecoder {
             if (type != null && !type.equals("function")) throw GatewayError.invalid(at + ".type", "Unsupported tool type '" + type + "'.");
             JsonNode fn = t.get("function");
             if (fn == null || !fn.isObject()) throw GatewayError.invalid(at + ".function", "Missing required parameter: '" + at + ".function'.");
-            JsonNode params = fn.get("parameters");
-            if (params != null && !params.isNull() && !params.isObject()) {
-                throw GatewayError.invalid(at + ".function.parameters", "'parameters' must be a JSON schema object.");
-            }
-            JsonNode strict = fn.get("strict");
-            out.add(new Tool(requiredString(fn, "name", at + ".function.name"), Json.str(fn, "description"),
-                    params == null || params.isNull() ? null : params,
-                    strict != null && strict.isBoolean() ? strict.booleanValue() : null));
+            out.add(JsonFields.functionTool(fn, at + ".function", requiredString(fn, "name", at + ".function.name")));
         }
         return out;
     }

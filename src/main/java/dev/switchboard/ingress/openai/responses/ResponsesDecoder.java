@@ -65,13 +65,7 @@ final class ResponsesDecoder {
             }
             String name = Json.str(t, "name");
             if (name == null) throw GatewayError.invalid(at + ".name", "Missing required parameter: '" + at + ".name'.");
-            JsonNode params = t.get("parameters");
-            if (params != null && !params.isNull() && !params.isObject()) {
-                throw GatewayError.invalid(at + ".parameters", "'parameters' must be a JSON schema object.");
-            }
-            JsonNode strict = t.get("strict");
-            out.add(new Tool(name, Json.str(t, "description"), params == null || params.isNull() ? null : params,
-                    strict != null && strict.isBoolean() ? strict.booleanValue() : null));
+            out.add(JsonFields.functionTool(t, at, name));
         }
         return out;
     }
