@@ -12,6 +12,8 @@ import dev.switchboard.config.SnapshotHolder;
 import dev.switchboard.http.GatewayVerticle;
 import dev.switchboard.pipeline.Authenticate;
 import dev.switchboard.provider.ProviderRegistry;
+import dev.switchboard.routing.DeploymentHealth;
+import dev.switchboard.routing.LocalCircuitStore;
 import dev.switchboard.store.CachedResponseStore;
 import dev.switchboard.store.FileReconciler;
 import dev.switchboard.store.Store;
@@ -34,7 +36,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,12 +75,15 @@ public final class Gateway implements AutoCloseable {
     private final ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("switchboard-admin-", 0).factory());
     /** Stored Responses answers: cached, read on {@link #blocking}, written in batches. */
     private final CachedResponseStore responses;
+    /** Circuit state and load of every deployment, shared by the event loops. */
+    private final DeploymentHealth health;
     private final int port;
     private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Gateway(Settings settings, Vertx vertx, Store store, ConfigSync sync, int port) {
+    private Gateway(Settings settings, Vertx vertx, Store store, ConfigSync sync, int port, DeploymentHealth health) {
+        this.health = health;
         this.settings = settings;
         this.vertx = vertx;
         this.store = store;
@@ -121,7 +128,8 @@ public final class Gateway implements AutoCloseable {
         Vertx vertx = Vertx.builder()
                 .with(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(options.eventLoops()).setDisableTCCL(true))
                 .build();
-        Gateway gateway = new Gateway(settings, vertx, store, sync, port);
+        RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
+        Gateway gateway = new Gateway(settings, vertx, store, sync, port, new DeploymentHealth(new LocalCircuitStore(), options.clock(), random));
         HttpServerOptions serverOptions = new HttpServerOptions()
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
@@ -140,6 +148,7 @@ public final class Gateway implements AutoCloseable {
                 new GatewayVerticle.RoutesConfig(settings.maxBodyBytes(), settings.corsOrigins(), options.pingMs(), gateway::notReady,
                         new AdminApi.Deps(store, sync, new ConfigValidator(registry.ids()), builder, options.clock(), gateway.blocking),
                         gateway.responses, options.clock()),
+                gateway.health, random,
                 gateway.servers::add);
         try {
             vertx.deployVerticle(() -> new GatewayVerticle(shared), new DeploymentOptions().setInstances(options.eventLoops()))
@@ -166,6 +175,10 @@ public final class Gateway implements AutoCloseable {
 
     public boolean draining() {
         return draining.get();
+    }
+
+    public DeploymentHealth health() {
+        return health;
     }
 
     public Store store() {

@@ -26,4 +26,19 @@ public record ConfigSnapshot(
         List<FallbackSpec> fallbacks,
         RouterSettings router,
         DirectRoutes direct,
-        byte[] masterKeyHash) {}
+        byte[] masterKeyHash) {
+
+    /** The targets of the chain kept for {@code primary} and {@code reason}; empty when there is none. */
+    public List<String> fallbackTargets(String primary, String reason) {
+        for (FallbackSpec f : fallbacks) {
+            if (f.primaryModel().equals(primary) && f.reason().equals(reason)) return f.targets();
+        }
+        return List.of();
+    }
+
+    /** The balancing strategy of a public model: its override, else the router's. */
+    public String strategyFor(String publicModel) {
+        RouterSettings.ModelOverride o = router.modelOverrides().get(publicModel);
+        return o != null && o.strategy() != null ? o.strategy() : router.strategy();
+    }
+}

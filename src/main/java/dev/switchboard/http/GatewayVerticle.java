@@ -2,6 +2,7 @@ package dev.switchboard.http;
 
 import dev.switchboard.pipeline.Authenticate;
 import dev.switchboard.pipeline.Dispatch;
+import dev.switchboard.routing.DeploymentHealth;
 import dev.switchboard.transport.OutboundConnector;
 import dev.switchboard.transport.UpstreamOptions;
 import io.vertx.core.Future;
@@ -9,6 +10,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
 
 /**
  * One instance per event loop: its own HTTP server (Vert.x shares the port among them) and its
@@ -18,7 +20,7 @@ public final class GatewayVerticle extends VerticleBase {
 
     /** What every instance shares; the verticle builds the per-event-loop parts itself. */
     public record Shared(HttpServerOptions serverOptions, String host, int port, UpstreamOptions upstream, Authenticate authenticate,
-                         RoutesConfig routes, Consumer<HttpServer> onListening) {}
+                         RoutesConfig routes, DeploymentHealth health, RandomGenerator random, Consumer<HttpServer> onListening) {}
 
     /** The route settings that do not depend on the event loop. */
     public record RoutesConfig(long maxBodyBytes, java.util.List<String> corsOrigins, long pingMs,
@@ -35,7 +37,7 @@ public final class GatewayVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         connector = new OutboundConnector(vertx, shared.upstream());
-        Dispatch dispatch = new Dispatch(vertx, connector);
+        Dispatch dispatch = new Dispatch(vertx, connector, shared.health(), shared.random());
         RoutesConfig rc = shared.routes();
         var router = Routes.build(new Routes.Deps(vertx, dispatch, connector, shared.authenticate(), rc.maxBodyBytes(), rc.corsOrigins(),
                 rc.pingMs(), rc.notReady(), rc.admin(), rc.responses(), rc.clock()));

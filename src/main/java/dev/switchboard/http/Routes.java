@@ -14,7 +14,9 @@ import dev.switchboard.ingress.openai.CompletionsHandler;
 import dev.switchboard.ingress.openai.EmbeddingsHandler;
 import dev.switchboard.ingress.openai.ModelsHandler;
 import dev.switchboard.pipeline.Authenticate;
+import dev.switchboard.ingress.RoutingHeaders;
 import dev.switchboard.pipeline.Dispatch;
+import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.pipeline.RequestStart;
 import dev.switchboard.pipeline.ResponseStore;
 import dev.switchboard.ingress.openai.responses.ResponsesHandler;
@@ -166,6 +168,8 @@ public final class Routes {
             if (!ctx.response().ended()) ctx.response().reset();
             return;
         }
+        Exchange ex = Exchange.of(ctx);
+        if (ex != null && ex.attempts() > 0) RoutingHeaders.attempts(ctx.response(), ex);
         ErrorRenderer.render(ctx.request().path(), ctx.response(), e);
     }
 

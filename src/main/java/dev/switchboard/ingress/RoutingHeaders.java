@@ -16,8 +16,13 @@ public final class RoutingHeaders {
         resp.putHeader(PROVIDER, ex.deployment().provider().id());
         resp.putHeader(DEPLOYMENT, ex.deployment().id());
         resp.putHeader(UPSTREAM_MODEL, upstreamModel);
-        resp.putHeader(ATTEMPTS, ex.attempts() == 1 ? ONE : Integer.toString(ex.attempts()));
         resp.putHeader(CACHE, BYPASS); // no response cache yet: every answer comes from the provider
+        attempts(resp, ex);
+    }
+
+    /** {@code x-switchboard-attempts}, and the trace when asked for: on every answer, errors included. */
+    public static void attempts(HttpServerResponse resp, Exchange ex) {
+        resp.putHeader(ATTEMPTS, ex.attempts() == 1 ? ONE : Integer.toString(ex.attempts()));
         String trace = ex.trace();
         if (trace != null) resp.putHeader(TRACE, trace);
     }

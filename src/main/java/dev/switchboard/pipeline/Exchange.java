@@ -4,6 +4,7 @@ import dev.switchboard.auth.Principal;
 import dev.switchboard.config.ConfigSnapshot;
 import dev.switchboard.provider.Cancellation;
 import dev.switchboard.routing.Deployment;
+import dev.switchboard.routing.DeploymentHealth;
 import dev.switchboard.routing.FailureClass;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ public final class Exchange {
     private Deployment deployment;
     private int attempts;
     private List<String> trace;
+    private DeploymentHealth.Lease lease;
     private final Cancellation cancellation = new Cancellation();
 
     Exchange(String requestId, long startNanos, boolean traceRequested) {
@@ -80,6 +82,16 @@ public final class Exchange {
     void attempt(Deployment d, int n) {
         this.deployment = d;
         this.attempts = n;
+    }
+
+    /** The attempt that answers, for what settling tells its deployment (tokens against its tpm limit). */
+    void lease(DeploymentHealth.Lease lease) {
+        this.lease = lease;
+    }
+
+    /** The answer's usage is known: counted against the deployment that served it. */
+    void settled(dev.switchboard.model.Usage usage) {
+        if (lease != null && usage != null) lease.tokens(usage.inputTokens() + usage.outputTokens());
     }
 
     void upstreamBegin() {

@@ -1,8 +1,10 @@
 package dev.switchboard.pipeline;
 
+import dev.switchboard.provider.Cancellation;
 import dev.switchboard.provider.EventSource;
 import dev.switchboard.provider.UpstreamErrors;
 import dev.switchboard.provider.UpstreamException;
+import dev.switchboard.routing.DeploymentHealth;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.io.IOException;
@@ -13,24 +15,34 @@ import java.util.ArrayDeque;
  * client, so an attempt is held until its stream yields an event: a stream that fails before then
  * can still be retried elsewhere. Events that arrive between priming and {@link #start} (several
  * may come out of one socket read) are queued and delivered first, in order.
+ *
+ * <p>Once primed, the stream owns its attempt's lease: the end of the stream or the client going
+ * away releases it, and a failure after the commit point counts against the deployment.
  */
 final class PrimedSource<T> implements EventSource<T>, EventSource.EventSink<T> {
 
     private final EventSource<T> upstream;
+    private final DeploymentHealth.Lease lease;
     private final Promise<EventSource<T>> primed = Promise.promise();
     private final ArrayDeque<T> queued = new ArrayDeque<>(4);
     private EventSink<T> sink;
     private boolean ended;
     private boolean paused;
+    private boolean cancelled;
     private UpstreamException failed;
 
-    private PrimedSource(EventSource<T> upstream) {
+    private PrimedSource(EventSource<T> upstream, DeploymentHealth.Lease lease) {
         this.upstream = upstream;
+        this.lease = lease;
     }
 
-    /** Completes with a source whose first event is in hand, or fails if the stream ends or fails before one. */
-    static <T> Future<EventSource<T>> prime(EventSource<T> upstream) {
-        PrimedSource<T> p = new PrimedSource<>(upstream);
+    /**
+     * Completes with a source whose first event is in hand, or fails if the stream ends or fails
+     * before one. A client that goes away cancels the stream, primed or not.
+     */
+    static <T> Future<EventSource<T>> prime(EventSource<T> upstream, DeploymentHealth.Lease lease, Cancellation cancellation) {
+        PrimedSource<T> p = new PrimedSource<>(upstream, lease);
+        cancellation.onCancel(p::cancel);
         upstream.start(p);
         return p.primed.future();
     }
@@ -50,15 +62,25 @@ final class PrimedSource<T> implements EventSource<T>, EventSource.EventSink<T> 
 
     @Override
     public void onEnd() {
+        if (cancelled) return;
+        if (!primed.future().isComplete()) {
+            primed.fail(UpstreamErrors.transport(new IOException("the provider's stream was empty")));
+            return;
+        }
+        lease.release();
         if (sink != null) sink.onEnd();
-        else if (!primed.future().isComplete()) primed.fail(UpstreamErrors.transport(new IOException("the provider's stream was empty")));
         else ended = true;
     }
 
     @Override
     public void onError(UpstreamException error) {
+        if (cancelled) return; // the reset our own cancel caused: not the provider's failure
+        if (!primed.future().isComplete()) {
+            primed.fail(error);
+            return;
+        }
+        lease.failed(error.failureClass(), -1);
         if (sink != null) sink.onError(error);
-        else if (!primed.future().isComplete()) primed.fail(error);
         else failed = error;
     }
 
@@ -85,6 +107,11 @@ final class PrimedSource<T> implements EventSource<T>, EventSource.EventSink<T> 
 
     @Override
     public void cancel() {
+        if (cancelled) return;
+        cancelled = true;
+        // before priming, the attempt loop sees this failure, finds the request cancelled and releases the lease
+        if (primed.future().isComplete()) lease.release();
+        else primed.fail(UpstreamErrors.transport(new IOException("the client went away")));
         upstream.cancel();
     }
 }

@@ -16,6 +16,7 @@ public final class Settle {
     private Settle() {}
 
     public static void usage(Exchange ex, Usage usage) {
+        ex.settled(usage);
         if (!LOG.isDebugEnabled()) return;
         LOG.debug("request settled request_id={} deployment={} attempts={} input_tokens={} output_tokens={}",
                 ex.requestId(), ex.deployment() == null ? null : ex.deployment().id(), ex.attempts(),

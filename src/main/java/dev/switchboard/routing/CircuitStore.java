@@ -28,6 +28,9 @@ public interface CircuitStore extends AutoCloseable {
 
     Future<CircuitState> quarantine(String key, CircuitPolicy policy, long nowMs);
 
+    /** Forgets every circuit this store holds: an operator's fresh start, and tests' isolation. */
+    Future<Void> reset();
+
     /** {@code local}, {@code redis}, or {@code local-fallback} while a configured Redis is unreachable. */
     String mode();
 

@@ -4,18 +4,64 @@ import dev.switchboard.config.DeploymentSpec;
 import dev.switchboard.config.Timeouts;
 import dev.switchboard.provider.Provider;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A deployment ready for the request path: its spec, the provider that serves it, the resolved
  * endpoint and credentials and the effective deadlines. Built once per config snapshot.
+ *
+ * <p>It also carries the names of its circuit state. {@link #circuitKey()} changes whenever what
+ * the deployment calls changes (provider, model, endpoint, credentials), so an edited deployment
+ * starts with a clean circuit and a quarantine for a bad key ends when the key is fixed.
+ * {@link #domainKey()} names its failure domain, the provider account: every deployment on the
+ * same provider, endpoint and credentials shares its throttles. Both are digests, so no
+ * credential reaches a shared store in any form that can be read back.
  */
-public record Deployment(
-        DeploymentSpec spec,
-        Provider provider,
-        URI baseUrl,
-        String apiKey,
-        Timeouts timeouts) {
+public final class Deployment {
+
+    private final DeploymentSpec spec;
+    private final Provider provider;
+    private final URI baseUrl;
+    private final String apiKey;
+    private final Timeouts timeouts;
+    private final String domainKey;
+    private final String circuitKey;
+
+    public Deployment(DeploymentSpec spec, Provider provider, URI baseUrl, String apiKey, Timeouts timeouts) {
+        this.spec = spec;
+        this.provider = provider;
+        this.baseUrl = baseUrl;
+        this.apiKey = apiKey;
+        this.timeouts = timeouts;
+        String account = spec.provider() + '\n' + baseUrl + '\n' + apiKey + '\n' + new TreeMap<>(spec.credentials());
+        this.domainKey = "dom:" + digest(account);
+        this.circuitKey = "dep:" + spec.id() + ':' + digest(account + '\n' + spec.upstreamModel() + '\n' + spec.apiVersion());
+    }
+
+    public DeploymentSpec spec() {
+        return spec;
+    }
+
+    public Provider provider() {
+        return provider;
+    }
+
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    public String apiKey() {
+        return apiKey;
+    }
+
+    public Timeouts timeouts() {
+        return timeouts;
+    }
 
     public String id() {
         return spec.id();
@@ -36,5 +82,29 @@ public record Deployment(
 
     public Map<String, String> extraHeaders() {
         return spec.extraHeaders();
+    }
+
+    /** The key of this deployment's own circuit. */
+    public String circuitKey() {
+        return circuitKey;
+    }
+
+    /** The key of the circuit its provider account's throttles share. */
+    public String domainKey() {
+        return domainKey;
+    }
+
+    @Override
+    public String toString() {
+        return "Deployment[" + spec.id() + " " + spec.provider() + "/" + spec.upstreamModel() + "]";
+    }
+
+    private static String digest(String s) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

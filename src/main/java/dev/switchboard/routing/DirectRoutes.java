@@ -7,6 +7,7 @@ import dev.switchboard.provider.ProviderEndpoint;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -19,7 +20,11 @@ public final class DirectRoutes {
 
     private record Enabled(Provider provider, URI baseUrl, String apiKey) {}
 
+    /** Direct deployments already built, so a model named on every request keeps one circuit key and costs no digest. */
+    private static final int MAX_CACHED = 4096;
+
     private final Map<String, Enabled> enabled = new LinkedHashMap<>();
+    private final ConcurrentHashMap<String, Deployment> built = new ConcurrentHashMap<>();
     private final Timeouts timeouts;
 
     public DirectRoutes(Iterable<Provider> providers, Function<String, String> env, Timeouts timeouts) {
@@ -59,6 +64,15 @@ public final class DirectRoutes {
     }
 
     private Deployment deployment(Enabled e, String model) {
+        String name = e.provider.id() + "/" + model;
+        Deployment d = built.get(name);
+        if (d != null) return d;
+        d = build(e, model);
+        if (built.size() < MAX_CACHED) built.putIfAbsent(name, d);
+        return d;
+    }
+
+    private Deployment build(Enabled e, String model) {
         DeploymentSpec spec = new DeploymentSpec("direct_" + e.provider.id(), e.provider.id() + "/" + model, e.provider.id(), model,
                 Map.of(), e.baseUrl == null ? null : e.baseUrl.toString(), null, 1, null, null, null, null, null, Map.of(), true, "env");
         return new Deployment(spec, e.provider, e.baseUrl, e.apiKey, timeouts);

@@ -60,6 +60,12 @@ public final class LocalCircuitStore implements CircuitStore {
     }
 
     @Override
+    public Future<Void> reset() {
+        states.clear();
+        return Future.succeededFuture();
+    }
+
+    @Override
     public String mode() {
         return "local";
     }

@@ -58,6 +58,7 @@ public final class GatewayFixture implements AutoCloseable {
         private Path dataDir;
         private String masterKey = MASTER_KEY;
         private String adminKey;
+        private Clock clock = Clock.systemUTC();
 
         public Builder config(String yaml) {
             this.config = yaml;
@@ -66,6 +67,12 @@ public final class GatewayFixture implements AutoCloseable {
 
         public Builder env(String name, String value) {
             env.put(name, value);
+            return this;
+        }
+
+        /** The clock of everything that decides by time (circuits, keys' expiry); tests move it instead of sleeping. */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
             return this;
         }
 
@@ -116,7 +123,7 @@ public final class GatewayFixture implements AutoCloseable {
                 }
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 Gateway.Options options = new Gateway.Options(pingMs, new PrintStream(out, true, StandardCharsets.UTF_8),
-                        Clock.systemUTC(), 2, new LoopbackGuard(true), Duration.ofMillis(100));
+                        clock, 2, new LoopbackGuard(true), Duration.ofMillis(100));
                 Gateway gateway = Gateway.start(Settings.fromEnv(all), options);
                 String admin = adminKey != null ? adminKey : all.containsKey("MASTER_KEY") ? all.get("MASTER_KEY") : printedMasterKey(out);
                 return new GatewayFixture(gateway, dir, dataDir == null, configDir, out, admin);
@@ -134,6 +141,11 @@ public final class GatewayFixture implements AutoCloseable {
                 .filter(l -> l.startsWith("Master key: "))
                 .map(l -> l.substring("Master key: ".length()))
                 .findFirst().orElse(null);
+    }
+
+    /** Forgets what routing learned (open circuits, cooldowns, load), so one test's faults do not steer the next. */
+    public void resetRouting() {
+        gateway.health().reset().await();
     }
 
     public Gateway gateway() {

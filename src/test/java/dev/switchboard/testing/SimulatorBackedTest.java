@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
  * Base of component tests that put the standalone simulator behind an in-process gateway: the
  * simulator starts first (so a subclass's {@code @BeforeAll} can put {@code sim.baseUrl()} in its
  * config and start {@code gw}), both stop after the class, and the simulator's record of
- * received requests is cleared before each test.
+ * received requests and the gateway's routing state are cleared before each test.
  */
 public abstract class SimulatorBackedTest {
 
@@ -31,5 +31,6 @@ public abstract class SimulatorBackedTest {
     @BeforeEach
     void clearSimulator() {
         sim.clear();
+        if (gw != null) gw.resetRouting();
     }
 }

@@ -53,7 +53,7 @@ public final class CountTokensHandler implements Handler<RoutingContext> {
         }
         GeminiBodies.prependSystemPrompt(source, ex.principal());
         ChatRequest request = GeminiRequestDecoder.decode(source, model, false);
-        Deployment d = ModelRouter.resolve(ex.snapshot(), model, ex.principal()).pick(Set.of());
+        Deployment d = ModelRouter.resolve(ex.snapshot(), model, ex.principal()).deployments().getFirst();
         ChatCall call = new ChatCall(d, request, d.provider().wireFormat() == WireFormat.GEMINI ? root : null,
                 UpstreamHeaders.forwardable(ctx.request().headers()), ex.requestId(), false, ex.cancellation(), connector, vertx);
         d.provider().countTokens(call)

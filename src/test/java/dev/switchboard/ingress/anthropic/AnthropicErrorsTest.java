@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,12 @@ import org.junit.jupiter.api.Test;
 class AnthropicErrorsTest {
 
     static GatewayFixture gw;
+
+    /** Faults a test provokes must not leave circuits open for the next test. */
+    @BeforeEach
+    void resetRouting() {
+        gw.resetRouting();
+    }
 
     @BeforeAll
     static void start() {

@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,6 +48,12 @@ class AnthropicSdkTest {
     static final String LIMITED_KEY = "sk-sb-test-limited-key-0123456789abcdefghijkl";
     static final String PROMPTED_KEY = "sk-sb-test-prompted-key-0123456789abcdefghijk";
     static GatewayFixture gw;
+
+    /** Faults a test provokes must not leave circuits open for the next test. */
+    @BeforeEach
+    void resetRouting() {
+        gw.resetRouting();
+    }
     static AnthropicClient client;
 
     @BeforeAll

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +25,12 @@ class GeminiApiTest {
 
     static final String LIMITED_KEY = "sk-sb-test-gemini-limited-0123456789abcdefghij";
     static GatewayFixture gw;
+
+    /** Faults a test provokes must not leave circuits open for the next test. */
+    @BeforeEach
+    void resetRouting() {
+        gw.resetRouting();
+    }
     static GeminiClient master;
     static GeminiClient limited;
 

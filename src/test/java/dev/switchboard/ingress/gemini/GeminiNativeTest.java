@@ -62,6 +62,7 @@ class GeminiNativeTest {
     @BeforeEach
     void clear() {
         sim.clear();
+        gw.resetRouting();
     }
 
     @Test
@@ -152,15 +153,18 @@ class GeminiNativeTest {
         assertThat(throttled.body()).doesNotContain("Simulated failure");
 
         sim.clear();
+        gw.resetRouting(); // each fault on its own: the throttle above cools the deployment
         HttpResponse<String> unavailable = client.post("/v1beta/models/gem:generateContent", GeminiApiTest.user("[sim status=503] hi"));
         assertThat(unavailable.statusCode()).isEqualTo(502);
         assertThat(json(unavailable).at("/error/status").asText()).isEqualTo("UNAVAILABLE");
         assertThat(sim.received()).hasSize(3); // transient: retried up to maxAttempts
 
+        gw.resetRouting(); // three transient failures in a row opened its circuit
         HttpResponse<String> invalid = client.post("/v1beta/models/gem:generateContent", GeminiApiTest.user("[sim status=400] hi"));
         assertThat(invalid.statusCode()).isEqualTo(400);
         assertThat(json(invalid).at("/error/status").asText()).isEqualTo("INVALID_ARGUMENT");
 
+        gw.resetRouting();
         HttpResponse<String> timeout = client.post("/v1beta/models/gem:generateContent", GeminiApiTest.user("[sim status=504] hi"));
         assertThat(timeout.statusCode()).isEqualTo(504);
         assertThat(json(timeout).at("/error/status").asText()).isEqualTo("DEADLINE_EXCEEDED");

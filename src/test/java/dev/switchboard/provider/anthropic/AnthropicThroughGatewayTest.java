@@ -79,6 +79,7 @@ class AnthropicThroughGatewayTest {
     @BeforeEach
     void clear() {
         sim.clear();
+        gw.resetRouting();
     }
 
     private static ChatCompletionCreateParams.Builder chat(String text) {
@@ -303,6 +304,7 @@ class AnthropicThroughGatewayTest {
                 });
         assertThat(sim.received()).hasSize(1); // a throttle moves to another deployment only, and there is none
         sim.clear();
+        gw.resetRouting(); // each fault on its own: the throttle above would otherwise cool this deployment
         assertThatThrownBy(() -> client.chat().completions().create(chat("[sim status=529] hi").build()))
                 .isInstanceOfSatisfying(OpenAIServiceException.class, e -> {
                     assertThat(e.statusCode()).isEqualTo(502);
@@ -310,6 +312,7 @@ class AnthropicThroughGatewayTest {
                 });
         assertThat(sim.received()).hasSize(3); // overloaded is transient: retried up to maxAttempts
         sim.clear();
+        gw.resetRouting();
         assertThatThrownBy(() -> client.chat().completions().create(chat("[sim status=400] hi").build()))
                 .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.code()).contains("invalid_request"));
         assertThat(sim.received()).hasSize(1);

@@ -76,6 +76,7 @@ class CohereThroughGatewayTest {
     @BeforeEach
     void clear() {
         sim.clear();
+        gw.resetRouting();
     }
 
     private static ChatCompletionCreateParams.Builder chat(String text) {
