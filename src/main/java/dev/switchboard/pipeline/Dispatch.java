@@ -52,7 +52,7 @@ public final class Dispatch {
         ModelPool pool = ModelRouter.resolve(ex.snapshot(), request.model(), ex.principal());
         boolean reject = "reject".equals(ex.snapshot().router().unsupportedParameters());
         return attempt(ex, pool, new HashSet<>(), 1, d -> {
-            ChatCall call = new ChatCall(d, request, d.provider().wireFormat() == inbound ? nativeBody : null, clientHeaders,
+            ChatCall call = new ChatCall(d, request, d.wireFormat() == inbound ? nativeBody : null, clientHeaders,
                     ex.requestId(), reject, ex.cancellation(), connector, vertx);
             return d.provider().chat(call).compose(reply -> primed(reply, ex));
         });
@@ -62,7 +62,7 @@ public final class Dispatch {
                                         MultiMap clientHeaders) {
         ModelPool pool = ModelRouter.resolve(ex.snapshot(), request.model(), ex.principal());
         return attempt(ex, pool, new HashSet<>(), 1, d -> d.provider().embed(new EmbeddingCall(d, request,
-                d.provider().wireFormat() == inbound ? nativeBody : null, clientHeaders, ex.requestId(), ex.cancellation(), connector, vertx)));
+                d.wireFormat() == inbound ? nativeBody : null, clientHeaders, ex.requestId(), ex.cancellation(), connector, vertx)));
     }
 
     private static Future<ChatReply> primed(ChatReply reply, Exchange ex) {

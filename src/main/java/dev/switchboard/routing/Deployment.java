@@ -26,6 +26,11 @@ public record Deployment(
         return "Bearer " + apiKey;
     }
 
+    /** The wire format this deployment speaks: its provider's, or for a provider of several formats the one its model takes. */
+    public dev.switchboard.provider.WireFormat wireFormat() {
+        return provider.wireFormat(this);
+    }
+
     public String upstreamModel() {
         return spec.upstreamModel();
     }

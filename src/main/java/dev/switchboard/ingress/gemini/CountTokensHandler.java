@@ -54,7 +54,7 @@ public final class CountTokensHandler implements Handler<RoutingContext> {
         GeminiBodies.prependSystemPrompt(source, ex.principal());
         ChatRequest request = GeminiRequestDecoder.decode(source, model, false);
         Deployment d = ModelRouter.resolve(ex.snapshot(), model, ex.principal()).pick(Set.of());
-        ChatCall call = new ChatCall(d, request, d.provider().wireFormat() == WireFormat.GEMINI ? root : null,
+        ChatCall call = new ChatCall(d, request, d.wireFormat() == WireFormat.GEMINI ? root : null,
                 UpstreamHeaders.forwardable(ctx.request().headers()), ex.requestId(), false, ex.cancellation(), connector, vertx);
         d.provider().countTokens(call)
                 .onSuccess(n -> ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON)
