@@ -34,7 +34,7 @@ final class DeploymentTester {
         body.putArray("messages").addObject().put("role", "user").put("content", "Reply with OK.");
         body.put("max_tokens", 5);
         var request = OpenAiChatDecoder.decode(body);
-        ChatCall call = new ChatCall(d, request, d.provider().wireFormat() == WireFormat.OPENAI_CHAT ? body : null,
+        ChatCall call = new ChatCall(d, request, d.wireFormat() == WireFormat.OPENAI_CHAT ? body : null,
                 MultiMap.caseInsensitiveMultiMap(), "admin-test-" + d.id(), false, new Cancellation(), connector, vertx);
         long start = System.nanoTime();
         return d.provider().chat(call).transform(ar -> {

@@ -76,8 +76,8 @@ public final class DeploymentsAdmin {
         out.set("deployment", view(spec));
         ObjectNode resolved = out.putObject("resolved");
         resolved.put("baseUrl", d.baseUrl() == null ? null : d.baseUrl().toString());
-        resolved.put("wireFormat", d.provider().wireFormat().name().toLowerCase());
-        resolved.put("credentials", spec.credential("apiKey") != null ? "deployment"
+        resolved.put("wireFormat", d.wireFormat().name().toLowerCase());
+        resolved.put("credentials", !spec.credentials().isEmpty() ? "deployment"
                 : d.apiKey() != null ? "environment (" + d.provider().endpoint().apiKeyEnv() + ")" : "none");
         resolved.set("capabilities", AdminHttp.STRICT.valueToTree(d.provider().capabilities()));
         resolved.set("timeouts", AdminHttp.STRICT.valueToTree(d.timeouts()));

@@ -114,7 +114,7 @@ public final class Routes {
         router.post("/v1/chat/completions").handler(new ChatCompletionsHandler(deps.vertx(), deps.dispatch(), deps.pingMs()));
         router.post("/v1/completions").handler(new CompletionsHandler(deps.vertx(), deps.dispatch(), deps.pingMs()));
         router.post("/v1/messages").handler(new MessagesHandler(deps.vertx(), deps.dispatch(), deps.pingMs()));
-        router.post("/v1/messages/count_tokens").handler(new CountTokensHandler(deps.vertx()));
+        router.post("/v1/messages/count_tokens").handler(new CountTokensHandler(deps.vertx(), deps.connector()));
         router.post("/v1/responses").handler(new ResponsesHandler(deps.vertx(), deps.dispatch(), deps.responses(), deps.clock(), deps.pingMs()));
         StoredResponses stored = new StoredResponses(deps.responses());
         router.get("/v1/responses/:id").handler(stored::get);
@@ -169,7 +169,7 @@ public final class Routes {
             return;
         }
         Exchange ex = Exchange.of(ctx);
-        if (ex != null && ex.attempts() > 0) RoutingHeaders.attempts(ctx.response(), ex);
+        if (ex != null) RoutingHeaders.attempts(ctx.response(), ex);
         ErrorRenderer.render(ctx.request().path(), ctx.response(), e);
     }
 

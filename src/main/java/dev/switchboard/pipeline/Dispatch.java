@@ -38,7 +38,7 @@ public final class Dispatch {
     public Future<ChatReply> chat(Exchange ex, ChatRequest request, ObjectNode nativeBody, WireFormat inbound, MultiMap clientHeaders) {
         boolean reject = "reject".equals(ex.snapshot().router().unsupportedParameters());
         return new AttemptLoop<ChatReply>(vertx, health, random, ex, request.model(), request.stream(), (d, lease) -> {
-            ChatCall call = new ChatCall(d, request, d.provider().wireFormat() == inbound ? nativeBody : null, clientHeaders,
+            ChatCall call = new ChatCall(d, request, d.wireFormat() == inbound ? nativeBody : null, clientHeaders,
                     ex.requestId(), reject, ex.cancellation(), connector, vertx);
             return d.provider().chat(call).compose(reply -> primed(reply, ex, lease));
         }).run();
@@ -47,7 +47,7 @@ public final class Dispatch {
     public Future<EmbeddingReply> embed(Exchange ex, EmbeddingRequest request, ObjectNode nativeBody, WireFormat inbound,
                                         MultiMap clientHeaders) {
         return new AttemptLoop<EmbeddingReply>(vertx, health, random, ex, request.model(), false, (d, lease) ->
-                d.provider().embed(new EmbeddingCall(d, request, d.provider().wireFormat() == inbound ? nativeBody : null,
+                d.provider().embed(new EmbeddingCall(d, request, d.wireFormat() == inbound ? nativeBody : null,
                         clientHeaders, ex.requestId(), ex.cancellation(), connector, vertx))).run();
     }
 

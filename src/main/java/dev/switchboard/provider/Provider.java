@@ -22,6 +22,15 @@ public interface Provider {
 
     WireFormat wireFormat();
 
+    /**
+     * The wire format of one deployment. The provider's own, unless it serves models of several
+     * formats (Vertex AI: Gemini's for Google's models, Anthropic's for Claude); a client whose
+     * format equals it is served by native passthrough.
+     */
+    default WireFormat wireFormat(Deployment d) {
+        return wireFormat();
+    }
+
     Capabilities capabilities();
 
     ProviderEndpoint endpoint();

@@ -28,6 +28,7 @@ public final class ProviderRegistry {
         r.register(new GeminiProvider(clock));
         r.register(new CohereProvider(clock));
         r.register(new dev.switchboard.provider.bedrock.BedrockProvider(clock));
+        r.register(new dev.switchboard.provider.vertex.VertexProvider(clock));
         r.register(new SimulatorProvider(clock));
         return r;
     }

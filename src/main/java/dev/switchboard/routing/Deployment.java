@@ -3,6 +3,7 @@ package dev.switchboard.routing;
 import dev.switchboard.config.DeploymentSpec;
 import dev.switchboard.config.Timeouts;
 import dev.switchboard.provider.Provider;
+import dev.switchboard.provider.WireFormat;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -70,6 +71,11 @@ public final class Deployment {
     /** {@code Bearer <apiKey>}, the value of the authorization header most providers take. */
     public String bearer() {
         return "Bearer " + apiKey;
+    }
+
+    /** The wire format this deployment speaks: its provider's, or for a provider of several formats the one its model takes. */
+    public WireFormat wireFormat() {
+        return provider.wireFormat(this);
     }
 
     public String upstreamModel() {

@@ -1,5 +1,6 @@
 package dev.switchboard.routing;
 
+import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.DeploymentSpec;
 import dev.switchboard.config.Timeouts;
 import dev.switchboard.provider.Provider;
@@ -15,10 +16,17 @@ import java.util.function.Function;
  * set, or for keyless local servers its base-URL variable; the simulator always), and bare names
  * by the providers' known prefixes. A public model of the catalog always wins; the router asks
  * here only after it.
+ *
+ * <p>A provider whose endpoint and credentials are more than a base URL and one key (Bedrock: a
+ * region-derived URL and AWS keys) resolves them itself from the environment, by the same
+ * {@link Provider#servable} rule as its configured deployments, given a spec of source
+ * {@code env} with no credentials of its own; if that finds something missing, the provider is
+ * not enabled.
  */
 public final class DirectRoutes {
 
-    private record Enabled(Provider provider, URI baseUrl, String apiKey) {}
+    /** An enabled provider: where it lives and the credentials every direct deployment of it carries. */
+    private record Enabled(Provider provider, URI baseUrl, String apiKey, Map<String, String> credentials) {}
 
     /** Direct deployments already built, so a model named on every request keeps one circuit key and costs no digest. */
     private static final int MAX_CACHED = 4096;
@@ -32,14 +40,25 @@ public final class DirectRoutes {
         for (Provider p : providers) {
             ProviderEndpoint e = p.endpoint();
             if (e.needsNoNetwork()) {
-                enabled.put(p.id(), new Enabled(p, null, null));
+                enabled.put(p.id(), new Enabled(p, null, null, Map.of()));
                 continue;
             }
             String key = e.apiKeyEnv() == null ? null : blankToNull(env.apply(e.apiKeyEnv()));
             String base = e.baseUrlEnv() == null ? null : blankToNull(env.apply(e.baseUrlEnv()));
             boolean on = key != null || (!e.keyRequired() && base != null);
+            if (!on) continue;
+            Deployment own;
+            try {
+                own = p.servable(spec(p, "", null, Map.of()), env, timeouts);
+            } catch (ConfigException incomplete) {
+                continue; // e.g. an AWS key id without its secret: not enabled, as without a key
+            }
+            if (own != null) {
+                enabled.put(p.id(), new Enabled(p, own.baseUrl(), own.apiKey(), own.spec().credentials()));
+                continue;
+            }
             String url = base != null ? base : e.defaultBaseUrl();
-            if (on && url != null) enabled.put(p.id(), new Enabled(p, URI.create(stripSlash(url)), key));
+            if (url != null) enabled.put(p.id(), new Enabled(p, URI.create(stripSlash(url)), key, Map.of()));
         }
     }
 
@@ -67,16 +86,18 @@ public final class DirectRoutes {
         String name = e.provider.id() + "/" + model;
         Deployment d = built.get(name);
         if (d != null) return d;
-        d = build(e, model);
+        d = new Deployment(spec(e.provider, model, e.baseUrl, e.credentials), e.provider, e.baseUrl, e.apiKey, timeouts);
         if (built.size() < MAX_CACHED) built.putIfAbsent(name, d);
         return d;
     }
 
-    private Deployment build(Enabled e, String model) {
-        DeploymentSpec spec = new DeploymentSpec("direct_" + e.provider.id(), e.provider.id() + "/" + model, e.provider.id(), model,
-                Map.of(), e.baseUrl == null ? null : e.baseUrl.toString(), null, 1, null, null, null, null, null, Map.of(), true, "env");
-        return new Deployment(spec, e.provider, e.baseUrl, e.apiKey, timeouts);
+    private static DeploymentSpec spec(Provider p, String model, URI baseUrl, Map<String, String> credentials) {
+        return new DeploymentSpec("direct_" + p.id(), p.id() + "/" + model, p.id(), model, credentials,
+                baseUrl == null ? null : baseUrl.toString(), null, 1, null, null, null, null, null, Map.of(), true, SOURCE);
     }
+
+    /** The {@code source} of a direct deployment's spec: it comes from the environment. */
+    public static final String SOURCE = "env";
 
     static String stripSlash(String url) {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;

@@ -20,7 +20,7 @@ class ConfigValidatorTest {
     static Stream<Arguments> brokenConfigs() {
         return Stream.of(
                 Arguments.of(SAMPLE.replace("weight: 2", "weight: -1"), "models.general[1].weight"),
-                Arguments.of(SAMPLE.replace("provider: openai", "provider: vertex"), "models.general[0].provider"),
+                Arguments.of(SAMPLE.replace("provider: openai", "provider: watsonx"), "models.general[0].provider"),
                 Arguments.of(SAMPLE.replace("team: research", "team: marketing"), "keys[0].team"),
                 Arguments.of(SAMPLE.replace("key: \"${CI_KEY}\"", "key: short-key"), "keys[0].key"),
                 Arguments.of(SAMPLE.replace("key: \"${CI_KEY}\"", "key: \"" + "x".repeat(31) + "\""), "keys[0].key"),
@@ -83,8 +83,8 @@ class ConfigValidatorTest {
 
     @Test
     void parse_unknownProvider_listsTheAvailableOnes() {
-        Throwable e = catchThrowable(() -> parse(SAMPLE.replace("provider: openai", "provider: vertex")));
-        assertThat(e.getMessage()).contains("'vertex'", "openai", "anthropic", "gemini", "groq", "simulator").doesNotContain("vertex,");
+        Throwable e = catchThrowable(() -> parse(SAMPLE.replace("provider: openai", "provider: watsonx")));
+        assertThat(e.getMessage()).contains("'watsonx'", "openai", "anthropic", "gemini", "groq", "simulator", "vertex").doesNotContain("watsonx,");
     }
 
     @Test
@@ -92,7 +92,7 @@ class ConfigValidatorTest {
         StringBuilder yaml = new StringBuilder("models:\n");
         for (String p : ConfigLoaderTest.PROVIDERS) yaml.append("  m-").append(p).append(": [ { provider: ").append(p).append(", upstreamModel: x } ]\n");
         assertThat(parse(yaml.toString()).models()).hasSize(ConfigLoaderTest.PROVIDERS.size());
-        assertThat(ConfigLoaderTest.PROVIDERS).contains("openai", "anthropic", "gemini", "groq", "ollama", "openai-compatible", "simulator", "bedrock").doesNotContain("vertex");
+        assertThat(ConfigLoaderTest.PROVIDERS).contains("openai", "anthropic", "gemini", "groq", "ollama", "openai-compatible", "simulator", "bedrock", "vertex");
     }
 
     @Test

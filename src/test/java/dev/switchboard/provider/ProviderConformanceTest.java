@@ -15,6 +15,7 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import dev.switchboard.testing.GatewayFixture;
 import dev.switchboard.testing.SimulatorBackedTest;
+import dev.switchboard.testing.TestServiceAccount;
 import dev.switchboard.transport.Json;
 import java.time.Clock;
 import java.util.List;
@@ -51,6 +52,7 @@ class ProviderConformanceTest extends SimulatorBackedTest {
         d.put("gemini", "baseUrl: \"%r\", credentials: { apiKey: k }");
         d.put("cohere", "baseUrl: \"%r\", credentials: { apiKey: k }");
         d.put("bedrock", "baseUrl: \"%r\", credentials: { accessKeyId: AKIDCONFORMANCE, secretAccessKey: s, region: us-east-1 }");
+        d.put("vertex", "baseUrl: \"%r\", credentials: { serviceAccountJson: \"${VERTEX_SA}\", project: conf, location: us-central1 }");
         d.put("simulator", "");
         return d;
     }
@@ -63,7 +65,9 @@ class ProviderConformanceTest extends SimulatorBackedTest {
             yaml.append("  conf-").append(id).append(":\n    - { provider: ").append(id).append(", upstreamModel: up-").append(id)
                     .append(f.isEmpty() ? "" : ", " + f).append(" }\n");
         });
-        gw = GatewayFixture.builder().config(yaml.toString()).start();
+        // Vertex signs in with a service account made for this run, whose public key the simulator's token endpoint trusts
+        String vertexAccount = TestServiceAccount.trustedBy(sim, "conformance").json();
+        gw = GatewayFixture.builder().env("VERTEX_SA", vertexAccount).config(yaml.toString()).start();
     }
 
     static Stream<String> providers() {

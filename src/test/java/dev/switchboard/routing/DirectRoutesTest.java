@@ -94,4 +94,33 @@ class DirectRoutesTest {
     void byPrefix_unknownBareName_isNull() {
         assertThat(routes(Map.of("OPENAI_API_KEY", "k", "GROQ_API_KEY", "g")).byPrefix("llama-3.3-70b")).isNull();
     }
+
+    @Test
+    void bedrock_awsKeysEnableIt_regionFromAwsRegionElseDefaultRegionElseUsEast1_credentialsCarried() {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("AWS_ACCESS_KEY_ID", "AKIDENV", "AWS_SECRET_ACCESS_KEY", "secret",
+                "AWS_SESSION_TOKEN", "session"));
+        Deployment d = routes(env).explicit("bedrock", "anthropic.claude-3-haiku-20240307-v1:0");
+        assertThat(d).isNotNull();
+        assertThat(d.provider().id()).isEqualTo("bedrock");
+        assertThat(d.upstreamModel()).isEqualTo("anthropic.claude-3-haiku-20240307-v1:0");
+        assertThat(d.baseUrl()).isEqualTo(URI.create("https://bedrock-runtime.us-east-1.amazonaws.com"));
+        assertThat(d.spec().credentials()).containsEntry("accessKeyId", "AKIDENV").containsEntry("secretAccessKey", "secret")
+                .containsEntry("sessionToken", "session").containsEntry("region", "us-east-1");
+        env.put("AWS_DEFAULT_REGION", "eu-west-1");
+        assertThat(routes(env).explicit("bedrock", "m").spec().credential("region")).isEqualTo("eu-west-1");
+        env.put("AWS_REGION", "ap-northeast-1");
+        assertThat(routes(env).explicit("bedrock", "m").baseUrl()).isEqualTo(URI.create("https://bedrock-runtime.ap-northeast-1.amazonaws.com"));
+        env.put("BEDROCK_BASE_URL", "http://127.0.0.1:4010/");
+        Deployment moved = routes(env).explicit("bedrock", "m");
+        assertThat(moved.baseUrl()).isEqualTo(URI.create("http://127.0.0.1:4010"));
+        assertThat(moved.spec().credential("region")).as("the base URL moves the host, never the signing region").isEqualTo("ap-northeast-1");
+    }
+
+    @Test
+    void bedrock_withoutTheSecret_orWithoutKeys_isNotEnabled() {
+        assertThat(routes(Map.of("AWS_ACCESS_KEY_ID", "AKIDENV")).isEnabled("bedrock")).isFalse();
+        assertThat(routes(Map.of("AWS_SECRET_ACCESS_KEY", "s", "BEDROCK_BASE_URL", "http://127.0.0.1:1")).isEnabled("bedrock")).isFalse();
+        assertThat(routes(Map.of("AWS_ACCESS_KEY_ID", "AKIDENV", "AWS_SECRET_ACCESS_KEY", "s")).byPrefix("anthropic.claude-v2"))
+                .as("Bedrock model ids have no prefix of their own: only bedrock/<modelId> routes there").isNull();
+    }
 }

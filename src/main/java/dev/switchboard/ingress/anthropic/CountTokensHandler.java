@@ -2,6 +2,13 @@ package dev.switchboard.ingress.anthropic;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.model.ChatRequest;
+import dev.switchboard.provider.ChatCall;
+import dev.switchboard.provider.UpstreamException;
+import dev.switchboard.provider.UpstreamHeaders;
+import dev.switchboard.provider.WireFormat;
+import dev.switchboard.routing.Deployment;
+import dev.switchboard.transport.OutboundConnector;
+import io.vertx.core.Future;
 import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.routing.ModelRouter;
 import dev.switchboard.transport.Headers;
@@ -13,18 +20,23 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * {@code POST /v1/messages/count_tokens}: the input tokens of a Messages request (system,
- * messages, tools, a key's system prompt included) as {@code {"input_tokens": N}}, counted by the
- * gateway's {@link TokenEstimator} without calling a provider. The model is resolved as for a
- * message, so a key sees the same 403 and 404 here; {@code max_tokens} is not needed. Counting
- * runs off the event loop: a long prompt takes milliseconds, and the first count loads the
- * encoding.
+ * messages, tools, a key's system prompt included) as {@code {"input_tokens": N}}. The model is
+ * resolved as for a message, so a key sees the same 403 and 404 here; {@code max_tokens} is not
+ * needed. When the deployment picked from the model's pool speaks Anthropic's format, the provider
+ * counts ({@link dev.switchboard.provider.Provider#countTokens}: Anthropic's own
+ * {@code /v1/messages/count_tokens}, with the client's body and {@code model} set to the upstream
+ * model); one attempt, no retries, as counting is advisory. Otherwise the gateway's
+ * {@link TokenEstimator} counts without calling a provider, off the event loop: a long prompt
+ * takes milliseconds, and the first count loads the encoding.
  */
 public final class CountTokensHandler implements Handler<RoutingContext> {
 
     private final Vertx vertx;
+    private final OutboundConnector connector;
 
-    public CountTokensHandler(Vertx vertx) {
+    public CountTokensHandler(Vertx vertx, OutboundConnector connector) {
         this.vertx = vertx;
+        this.connector = connector;
     }
 
     @Override
@@ -33,13 +45,19 @@ public final class CountTokensHandler implements Handler<RoutingContext> {
         ObjectNode root = AnthropicBodies.parse(ctx);
         AnthropicBodies.prependSystemPrompt(root, ex.principal());
         ChatRequest request = AnthropicMessagesDecoder.decodeForCount(root);
-        ModelRouter.resolve(ex.snapshot(), request.model(), ex.principal());
-        vertx.executeBlocking(() -> TokenEstimator.inputTokens(request), false)
-                .onSuccess(n -> {
+        Deployment d = ModelRouter.resolve(ex.snapshot(), request.model(), ex.principal()).deployments().getFirst();
+        Future<Long> count;
+        if (d.wireFormat() == WireFormat.ANTHROPIC_MESSAGES) {
+            count = d.provider().countTokens(new ChatCall(d, request, root, UpstreamHeaders.forwardable(ctx.request().headers()),
+                    ex.requestId(), false, ex.cancellation(), connector, vertx));
+        } else {
+            count = vertx.executeBlocking(() -> (long) TokenEstimator.inputTokens(request), false);
+        }
+        count.onSuccess(n -> {
                     if (ctx.response().closed()) return;
                     ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON)
                             .end(Json.buffer(Json.object().put("input_tokens", n)));
                 })
-                .onFailure(ctx::fail);
+                .onFailure(t -> ctx.fail(t instanceof UpstreamException u ? u.error() : t));
     }
 }

@@ -18,7 +18,6 @@ import dev.switchboard.transport.OutboundConnector;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Set;
 
 /**
  * {@code POST /v1beta/models/{model}:countTokens}: {@code {"totalTokens": n}} for the body's
@@ -54,7 +53,7 @@ public final class CountTokensHandler implements Handler<RoutingContext> {
         GeminiBodies.prependSystemPrompt(source, ex.principal());
         ChatRequest request = GeminiRequestDecoder.decode(source, model, false);
         Deployment d = ModelRouter.resolve(ex.snapshot(), model, ex.principal()).deployments().getFirst();
-        ChatCall call = new ChatCall(d, request, d.provider().wireFormat() == WireFormat.GEMINI ? root : null,
+        ChatCall call = new ChatCall(d, request, d.wireFormat() == WireFormat.GEMINI ? root : null,
                 UpstreamHeaders.forwardable(ctx.request().headers()), ex.requestId(), false, ex.cancellation(), connector, vertx);
         d.provider().countTokens(call)
                 .onSuccess(n -> ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON)

@@ -1,9 +1,9 @@
 package dev.switchboard.provider.anthropic;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayError;
-import dev.switchboard.provider.Cancellation;
 import dev.switchboard.provider.Capabilities;
 import dev.switchboard.provider.ChatCall;
 import dev.switchboard.provider.ChatReply;
@@ -22,11 +22,10 @@ import dev.switchboard.routing.FailureClass;
 import dev.switchboard.transport.CallDeadlines;
 import dev.switchboard.transport.Headers;
 import dev.switchboard.transport.Json;
-import dev.switchboard.transport.OutboundConnector;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 
@@ -57,6 +56,7 @@ public final class AnthropicProvider implements Provider {
 
     public static final String API_VERSION = "2023-06-01";
     static final String PATH = "/v1/messages";
+    static final String COUNT_PATH = "/v1/messages/count_tokens";
 
     //                                                               chat  stream tools vision schema embed  usageOpt usageAlways
     private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, true, true, false, false, true);
@@ -64,6 +64,41 @@ public final class AnthropicProvider implements Provider {
             "ANTHROPIC_BASE_URL", true, false, List.of("claude-"));
     private static final CharSequence X_API_KEY = HttpHeaders.createOptimized("x-api-key");
     private static final CharSequence ANTHROPIC_VERSION = HttpHeaders.createOptimized("anthropic-version");
+
+    /**
+     * Where a Messages call goes and how it is authorized: Anthropic's API ({@link #API}), or
+     * another host serving Claude with the Messages body under its own paths and auth (Vertex AI).
+     */
+    public interface Route {
+        /** The path of a Messages call, JSON or streamed. */
+        String path(Deployment d, boolean stream);
+
+        /** The Messages body as this host takes it (the model named in it, or in the path instead). */
+        ObjectNode body(ObjectNode messages);
+
+        /** Puts the call's credentials and version headers on the upstream request, with the client's forwardable ones. */
+        void authorize(Deployment d, MultiMap client, MultiMap headers);
+    }
+
+    /** Anthropic's API: {@code /v1/messages}, {@code x-api-key}, {@code anthropic-version} (the client's, else ours). */
+    static final Route API = new Route() {
+        @Override
+        public String path(Deployment d, boolean stream) {
+            return PATH;
+        }
+
+        @Override
+        public ObjectNode body(ObjectNode messages) {
+            return messages;
+        }
+
+        @Override
+        public void authorize(Deployment d, MultiMap client, MultiMap headers) {
+            if (d.apiKey() != null) headers.set(X_API_KEY, d.apiKey());
+            UpstreamHeaders.addVendor(headers, client, "anthropic-");
+            if (!headers.contains(ANTHROPIC_VERSION)) headers.set(ANTHROPIC_VERSION, API_VERSION);
+        }
+    };
 
     private final Clock clock;
 
@@ -93,6 +128,11 @@ public final class AnthropicProvider implements Provider {
 
     @Override
     public Future<ChatReply> chat(ChatCall call) {
+        return chat(call, API);
+    }
+
+    /** A chat call in the Messages format sent by {@code route}: Anthropic's API, or Vertex AI for Claude. */
+    public Future<ChatReply> chat(ChatCall call, Route route) {
         Deployment d = call.deployment();
         boolean stream = call.request().stream();
         boolean nativeMode = call.nativeBody() != null;
@@ -105,7 +145,8 @@ public final class AnthropicProvider implements Provider {
             return Future.failedFuture(new UpstreamException(FailureClass.REQUEST, e, 0, e.getMessage()));
         }
         CallDeadlines deadlines = new CallDeadlines(call.vertx(), d.timeouts(), stream);
-        return send(call.connector(), d, body, call.clientHeaders(), call.requestId(), stream, deadlines, call.cancellation())
+        return UpstreamCall.post(call.connector(), d, route.path(d, stream), headers(d, route, call.clientHeaders(), call.requestId(), stream),
+                        route.body(body), deadlines, call.cancellation(), AnthropicErrors::classify)
                 .compose(resp -> {
                     MultiMap passBack = UpstreamHeaders.passBack(resp.headers());
                     if (stream) {
@@ -141,24 +182,42 @@ public final class AnthropicProvider implements Provider {
     }
 
     /** The headers of one upstream request (package-visible for tests). */
-    static MultiMap headers(Deployment d, MultiMap client, String requestId, boolean stream) {
+    static MultiMap headers(Deployment d, Route route, MultiMap client, String requestId, boolean stream) {
         MultiMap headers = HttpHeaders.headers();
         headers.set(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON);
         headers.set(Headers.ACCEPT, stream ? Headers.TEXT_EVENT_STREAM : Headers.APPLICATION_JSON);
         headers.set(Headers.USER_AGENT, Headers.SWITCHBOARD);
-        if (d.apiKey() != null) headers.set(X_API_KEY, d.apiKey());
-        UpstreamHeaders.addVendor(headers, client, "anthropic-");
-        if (!headers.contains(ANTHROPIC_VERSION)) headers.set(ANTHROPIC_VERSION, API_VERSION);
+        route.authorize(d, client, headers);
         headers.set(Headers.X_REQUEST_ID, requestId);
         UpstreamHeaders.addExtra(headers, d.extraHeaders());
         return headers;
     }
 
-    private static Future<HttpClientResponse> send(OutboundConnector connector, Deployment d, ObjectNode body, MultiMap client,
-                                                   String requestId, boolean stream, CallDeadlines deadlines,
-                                                   Cancellation cancellation) {
-        return UpstreamCall.post(connector, d, PATH, headers(d, client, requestId, stream), body, deadlines, cancellation,
-                AnthropicErrors::classify);
+    /**
+     * Anthropic's own count ({@code POST /v1/messages/count_tokens}): the client's body when it
+     * spoke Messages (with {@code model} set to the upstream model), else the canonical request
+     * encoded; the answer's {@code input_tokens}.
+     */
+    @Override
+    public Future<Long> countTokens(ChatCall call) {
+        Deployment d = call.deployment();
+        ObjectNode body;
+        try {
+            body = call.nativeBody() != null ? nativeBody(call.nativeBody(), d.upstreamModel())
+                    : new AnthropicRequestEncoder(d.upstreamModel(), false).encode(call.request());
+        } catch (GatewayError e) {
+            return Future.failedFuture(new UpstreamException(FailureClass.REQUEST, e, 0, e.getMessage()));
+        }
+        body.remove("max_tokens"); // count_tokens takes the Messages fields but max_tokens
+        body.remove("stream");
+        CallDeadlines deadlines = new CallDeadlines(call.vertx(), d.timeouts(), false);
+        return UpstreamCall.post(call.connector(), d, COUNT_PATH, headers(d, API, call.clientHeaders(), call.requestId(), false), body,
+                        deadlines, call.cancellation(), AnthropicErrors::classify)
+                .compose(resp -> UpstreamCall.read(resp, deadlines, bytes -> {
+                    JsonNode n = Json.parse(bytes).path("input_tokens");
+                    if (!n.canConvertToLong()) throw new IOException("no input_tokens in the count");
+                    return n.asLong();
+                }));
     }
 
 }

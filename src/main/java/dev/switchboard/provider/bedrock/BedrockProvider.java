@@ -21,6 +21,7 @@ import dev.switchboard.provider.UpstreamException;
 import dev.switchboard.provider.UpstreamHeaders;
 import dev.switchboard.provider.WireFormat;
 import dev.switchboard.routing.Deployment;
+import dev.switchboard.routing.DirectRoutes;
 import dev.switchboard.routing.FailureClass;
 import dev.switchboard.transport.CallDeadlines;
 import dev.switchboard.transport.Headers;
@@ -69,6 +70,7 @@ public final class BedrockProvider implements Provider {
     private static final ProviderEndpoint ENDPOINT = new ProviderEndpoint(null, "AWS_ACCESS_KEY_ID", "BEDROCK_BASE_URL", true, false,
             List.of());
     static final String EVENT_STREAM = "application/vnd.amazon.eventstream";
+    static final String DEFAULT_REGION = "us-east-1";
 
     private final Clock clock;
 
@@ -126,6 +128,8 @@ public final class BedrockProvider implements Provider {
         String region = blankToNull(spec.credential("region"));
         if (region == null) region = blankToNull(env.apply("AWS_REGION"));
         if (region == null) region = blankToNull(env.apply("AWS_DEFAULT_REGION"));
+        // direct routing (bedrock/<modelId>) has no deployment to name a region: AWS's own default applies
+        if (region == null && DirectRoutes.SOURCE.equals(spec.source())) region = DEFAULT_REGION;
         if (keyId == null) {
             throw new ConfigException("credentials.accessKeyId", "provider 'bedrock' needs an AWS access key id (in the deployment or AWS_ACCESS_KEY_ID)");
         }

@@ -62,6 +62,31 @@ public final class GeminiProvider implements Provider {
             "GEMINI_API_KEY", "GEMINI_BASE_URL", true, false, List.of("gemini-"));
     private static final CharSequence API_KEY = HttpHeaders.createOptimized("x-goog-api-key");
 
+    /**
+     * Where a Gemini-format call goes and how it is authorized: Google's Gemini API ({@link #API}),
+     * or another host that speaks the same body under its own paths and auth (Vertex AI).
+     */
+    public interface Route {
+        /** The path of a model method: {@code generateContent}, {@code streamGenerateContent?alt=sse}, … */
+        String path(Deployment d, String method);
+
+        /** Puts the call's credentials on the upstream request's headers. */
+        void authorize(Deployment d, MultiMap headers);
+    }
+
+    /** The Gemini API: {@code /v1beta/models/{model}:method}, the key in {@code x-goog-api-key}. */
+    static final Route API = new Route() {
+        @Override
+        public String path(Deployment d, String method) {
+            return GeminiProvider.path(d.upstreamModel(), method);
+        }
+
+        @Override
+        public void authorize(Deployment d, MultiMap headers) {
+            if (d.apiKey() != null) headers.set(API_KEY, d.apiKey());
+        }
+    };
+
     private final Clock clock;
 
     public GeminiProvider(Clock clock) {
@@ -95,6 +120,11 @@ public final class GeminiProvider implements Provider {
 
     @Override
     public Future<ChatReply> chat(ChatCall call) {
+        return chat(call, API);
+    }
+
+    /** A chat call in Gemini's format sent by {@code route}: the Gemini API, or Vertex AI for its Gemini models. */
+    public Future<ChatReply> chat(ChatCall call, Route route) {
         Deployment d = call.deployment();
         boolean stream = call.request().stream();
         boolean nativeMode = call.nativeBody() != null;
@@ -106,8 +136,8 @@ public final class GeminiProvider implements Provider {
         }
         String clientModel = call.request().model();
         CallDeadlines deadlines = new CallDeadlines(call.vertx(), d.timeouts(), stream);
-        String path = path(d.upstreamModel(), stream ? "streamGenerateContent?alt=sse" : "generateContent");
-        return send(call.connector(), d, path, body, call.requestId(), stream, deadlines, call.cancellation()).compose(resp -> {
+        String path = route.path(d, stream ? "streamGenerateContent?alt=sse" : "generateContent");
+        return send(call.connector(), d, route, path, body, call.requestId(), stream, deadlines, call.cancellation()).compose(resp -> {
             MultiMap passBack = UpstreamHeaders.passBack(resp.headers());
             if (stream) {
                 SseJsonSource sse = new SseJsonSource(resp, deadlines, GeminiStreamDecoder::isFinal);
@@ -140,7 +170,7 @@ public final class GeminiProvider implements Provider {
         if (call.nativeBody() != null) {
             ObjectNode body = call.nativeBody().deepCopy();
             if (body.has("model")) body.put("model", model); // the resource name is the upstream's
-            return send(call.connector(), d, path(d.upstreamModel(), "embedContent"), body, call.requestId(), false, deadlines,
+            return send(call.connector(), d, API, path(d.upstreamModel(), "embedContent"), body, call.requestId(), false, deadlines,
                     call.cancellation())
                     .compose(resp -> json(resp, deadlines).map(reply -> new EmbeddingReply.Native(Json.buffer(reply),
                             embeddingUsage(reply, call.request().inputs()), d.upstreamModel(), UpstreamHeaders.passBack(resp.headers()))));
@@ -152,7 +182,7 @@ public final class GeminiProvider implements Provider {
             r.putObject("content").putArray("parts").addObject().put("text", input);
             if (call.request().dimensions() != null) r.put("outputDimensionality", call.request().dimensions());
         }
-        return send(call.connector(), d, path(d.upstreamModel(), "batchEmbedContents"), body, call.requestId(), false, deadlines,
+        return send(call.connector(), d, API, path(d.upstreamModel(), "batchEmbedContents"), body, call.requestId(), false, deadlines,
                 call.cancellation())
                 .compose(resp -> json(resp, deadlines).compose(reply -> {
                     List<float[]> vectors = new ArrayList<>();
@@ -192,7 +222,7 @@ public final class GeminiProvider implements Provider {
             body.set("generateContentRequest", inner);
         }
         CallDeadlines deadlines = new CallDeadlines(call.vertx(), d.timeouts(), false);
-        return send(call.connector(), d, path(d.upstreamModel(), "countTokens"), body, call.requestId(), false, deadlines, call.cancellation())
+        return send(call.connector(), d, API, path(d.upstreamModel(), "countTokens"), body, call.requestId(), false, deadlines, call.cancellation())
                 .compose(resp -> json(resp, deadlines))
                 .map(reply -> {
                     JsonNode total = GeminiWire.field(reply, "totalTokens");
@@ -215,13 +245,13 @@ public final class GeminiProvider implements Provider {
         return v;
     }
 
-    private static Future<HttpClientResponse> send(OutboundConnector connector, Deployment d, String path, ObjectNode body,
+    private static Future<HttpClientResponse> send(OutboundConnector connector, Deployment d, Route route, String path, ObjectNode body,
                                                    String requestId, boolean stream, CallDeadlines deadlines, Cancellation cancellation) {
         MultiMap headers = HttpHeaders.headers();
         headers.set(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON);
         headers.set(Headers.ACCEPT, stream ? Headers.TEXT_EVENT_STREAM : Headers.APPLICATION_JSON);
         headers.set(Headers.USER_AGENT, Headers.SWITCHBOARD);
-        if (d.apiKey() != null) headers.set(API_KEY, d.apiKey());
+        route.authorize(d, headers);
         headers.set(Headers.X_REQUEST_ID, requestId);
         UpstreamHeaders.addExtra(headers, d.extraHeaders());
         return UpstreamCall.post(connector, d, path, headers, body, deadlines, cancellation, GeminiErrors::classify);

@@ -74,7 +74,7 @@ final class SimulatorGemini {
         }
     }
 
-    private void generate(RoutingContext ctx, boolean stream) {
+    void generate(RoutingContext ctx, boolean stream) {
         String model = ctx.pathParam("model");
         ChatRequest request = GeminiRequestDecoder.decode(parse(ctx), model, stream);
         SimDirectives d = SimDirectives.read(ctx.request()::getHeader, request.lastMessage().text());

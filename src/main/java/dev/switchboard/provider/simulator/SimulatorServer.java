@@ -25,6 +25,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -62,12 +63,15 @@ public final class SimulatorServer implements AutoCloseable {
 
     private static final int KEEP = 200;
     private static final String MESSAGES = "/v1/messages";
+    private static final String COUNT_TOKENS = "/v1/messages/count_tokens";
     private static final String AZURE = "/openai/";
 
     private final Vertx vertx;
     private final boolean ownVertx;
     private final SimulatorEngine engine;
+    private final Clock clock;
     private final String apiKey;
+    private SimulatorVertex vertexSide;
     private final ArrayDeque<Received> received = new ArrayDeque<>();
     private final AtomicLong counter = new AtomicLong();
     private final AtomicLong abandoned = new AtomicLong();
@@ -78,6 +82,7 @@ public final class SimulatorServer implements AutoCloseable {
         this.vertx = vertx;
         this.ownVertx = ownVertx;
         this.engine = new SimulatorEngine(clock);
+        this.clock = clock;
         this.apiKey = apiKey;
     }
 
@@ -93,7 +98,8 @@ public final class SimulatorServer implements AutoCloseable {
         router.route().handler(BodyHandler.create(false).setHandleFileUploads(false));
         router.route().handler(this::record);
         router.post("/v1/chat/completions").handler(this::chat);
-        router.post(MESSAGES).handler(this::messages);
+        router.post(MESSAGES).handler(ctx -> messages(ctx, null));
+        router.post(COUNT_TOKENS).handler(this::countTokens);
         router.post("/v1/embeddings").handler(this::embeddings);
         router.post("/openai/v1/chat/completions").handler(this::chat);
         router.post("/openai/v1/embeddings").handler(this::embeddings);
@@ -102,13 +108,16 @@ public final class SimulatorServer implements AutoCloseable {
         router.get("/v1/models").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
                 .end("{\"object\":\"list\",\"data\":[{\"id\":\"sim-model\",\"object\":\"model\",\"created\":0,\"owned_by\":\"simulator\"}]}"));
         router.get("/health").handler(ctx -> ctx.response().end("ok"));
-        new SimulatorGemini(vertx, engine, apiKey, abandoned::incrementAndGet).mount(router);
+        SimulatorGemini gemini = new SimulatorGemini(vertx, engine, apiKey, abandoned::incrementAndGet);
+        gemini.mount(router);
+        vertexSide = new SimulatorVertex(clock, gemini, this::messages);
+        vertexSide.mount(router);
         new SimulatorCohere(vertx, engine, apiKey, abandoned::incrementAndGet).mount(router);
         new SimulatorBedrock(vertx, engine, apiKey, abandoned::incrementAndGet).mount(router);
         router.route().failureHandler(ctx -> {
             GatewayError e = ctx.failure() instanceof GatewayError g ? g
                     : GatewayError.of(ErrorKind.INTERNAL, "simulator failure: " + ctx.failure());
-            if (ctx.request().path().startsWith("/v1beta/")) SimulatorGemini.error(ctx.response(), e.status(), e.getMessage(), null, 0);
+            if (ctx.request().path().startsWith("/v1beta/") || ctx.request().path().startsWith(SimulatorVertex.PREFIX)) SimulatorGemini.error(ctx.response(), e.status(), e.getMessage(), null, 0);
             else ErrorRenderer.openAi(ctx.response(), e);
         });
         try {
@@ -131,6 +140,24 @@ public final class SimulatorServer implements AutoCloseable {
     /** The host root: the base URL of providers whose SDKs add the version path themselves (Anthropic, Gemini). */
     public String rootUrl() {
         return "http://127.0.0.1:" + port();
+    }
+
+    /** The fake Google token endpoint, the {@code token_uri} of a service account the simulator trusts. */
+    public String tokenUri() {
+        return rootUrl() + SimulatorVertex.TOKEN_PATH;
+    }
+
+    /**
+     * Lets the token endpoint accept JWTs of {@code clientEmail}, signed by the private half of
+     * {@code key} under key id {@code keyId}. The simulator holds no private key of its own.
+     */
+    public void trustServiceAccount(String clientEmail, String keyId, PublicKey key) {
+        vertexSide.trust(clientEmail, keyId, key);
+    }
+
+    /** Requests the token endpoint has received, granted or not. */
+    public long tokenRequests() {
+        return vertexSide.tokenRequests();
     }
 
     /** The requests received so far, oldest first (the last 200). */
@@ -164,7 +191,7 @@ public final class SimulatorServer implements AutoCloseable {
             received.addLast(new Received(req.method().name(), req.path(), req.query(), headers, body == null ? "" : body.toString()));
             while (received.size() > KEEP) received.removeFirst();
         }
-        boolean anthropic = req.path().equals(MESSAGES);
+        boolean anthropic = req.path().equals(MESSAGES) || req.path().equals(COUNT_TOKENS);
         if (anthropic && apiKey != null && !apiKey.equals(req.getHeader("x-api-key"))) {
             ctx.response().setStatusCode(401).putHeader("content-type", "application/json")
                     .end(Json.buffer(SimAnthropicCodec.error(401, "invalid x-api-key", "req_sim_" + counter.incrementAndGet())));
@@ -181,8 +208,10 @@ public final class SimulatorServer implements AutoCloseable {
                     .end("{\"error\":{\"code\":\"401\",\"message\":\"Access denied due to invalid subscription key or wrong API endpoint.\"}}");
             return;
         }
-        // /v1beta (Gemini) and /model (Bedrock, SigV4) check their own credentials: SimulatorGemini, SimulatorBedrock
-        boolean gemini = req.path().startsWith("/v1beta/");
+        // /v1beta (Gemini), /model (Bedrock, SigV4) and Vertex AI's paths and token endpoint check their own credentials:
+        // SimulatorGemini, SimulatorBedrock, SimulatorVertex
+        boolean gemini = req.path().startsWith("/v1beta/") || req.path().startsWith(SimulatorVertex.PREFIX)
+                || req.path().equals(SimulatorVertex.TOKEN_PATH);
         if (!anthropic && !azure && !gemini && !req.path().startsWith("/model/") && apiKey != null && !("Bearer " + apiKey).equals(req.getHeader("authorization"))) {
             ctx.response().setStatusCode(401).putHeader("content-type", "application/json")
                     .end("{\"error\":{\"message\":\"Incorrect API key provided.\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}");
@@ -211,14 +240,17 @@ public final class SimulatorServer implements AutoCloseable {
 
     /**
      * {@code POST /v1/messages}: the Anthropic Messages API, JSON and SSE, from the same engine.
-     * Malformed requests and directed failures answer Anthropic's error shape.
+     * Malformed requests and directed failures answer Anthropic's error shape. {@code pathModel}
+     * is the model a Vertex AI path names (its body has none), else null.
      */
-    private void messages(RoutingContext ctx) {
+    private void messages(RoutingContext ctx, String pathModel) {
         HttpServerResponse resp = ctx.response();
         String requestId = resp.headers().get("request-id");
         ChatRequest request;
         try {
-            request = SimAnthropicCodec.decode(Json.parse(ctx.body().buffer().getBytes()));
+            JsonNode root = Json.parse(ctx.body().buffer().getBytes());
+            if (pathModel != null && root instanceof ObjectNode o) o.put("model", pathModel);
+            request = SimAnthropicCodec.decode(root);
         } catch (IOException | NullPointerException e) {
             anthropicError(resp, 400, "The request body is not valid JSON.", 0, requestId);
             return;
@@ -261,6 +293,30 @@ public final class SimulatorServer implements AutoCloseable {
                 resp.reset();
             }
         });
+    }
+
+    /**
+     * {@code POST /v1/messages/count_tokens}: {@code {"input_tokens": N}}, N the prompt tokens of
+     * the usage formula — exactly the {@code input_tokens} a message with this body would report.
+     * The body is a Messages request without {@code max_tokens}.
+     */
+    private void countTokens(RoutingContext ctx) {
+        HttpServerResponse resp = ctx.response();
+        String requestId = resp.headers().get("request-id");
+        ChatRequest request;
+        try {
+            JsonNode root = Json.parse(ctx.body().buffer().getBytes());
+            if (root instanceof ObjectNode o && !o.has("max_tokens")) o.put("max_tokens", 1);
+            request = SimAnthropicCodec.decode(root);
+        } catch (IOException | NullPointerException e) {
+            anthropicError(resp, 400, "The request body is not valid JSON.", 0, requestId);
+            return;
+        } catch (IllegalArgumentException e) {
+            anthropicError(resp, 400, e.getMessage(), 0, requestId);
+            return;
+        }
+        resp.putHeader("content-type", "application/json")
+                .end(Json.buffer(Json.object().put("input_tokens", SimulatorEngine.promptTokens(request))));
     }
 
     private static void anthropicError(HttpServerResponse resp, int status, String message, int retryAfter, String requestId) {
