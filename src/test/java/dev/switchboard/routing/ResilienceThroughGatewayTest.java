@@ -1,0 +1,243 @@
+package dev.switchboard.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.provider.simulator.SimulatorServer;
+import dev.switchboard.testing.Admin;
+import dev.switchboard.testing.Await;
+import dev.switchboard.testing.GatewayFixture;
+import dev.switchboard.testing.SimulatorBackedTest;
+import dev.switchboard.testing.TestClock;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pools, circuits and fallbacks end to end: deployments made through the admin API on the
+ * standalone simulator, whose fault modes they carry as extra headers; circuits run on a clock
+ * the test moves. Each test uses public models of its own.
+ */
+class ResilienceThroughGatewayTest extends SimulatorBackedTest {
+
+    static final TestClock clock = new TestClock();
+
+    @BeforeAll
+    static void start() {
+        gw = GatewayFixture.builder().clock(clock).start();
+    }
+
+    /** Creates a deployment on the simulator; its key tells its requests apart there. */
+    static String deployment(String model, String key, String extraHeaders) {
+        JsonNode d = Admin.create(gw, "/admin/deployments", """
+                {"publicModel":"%s","provider":"openai","upstreamModel":"sim-%s","baseUrl":"%s",
+                 "credentials":{"apiKey":"%s"},"extraHeaders":%s}""".formatted(model, key, sim.baseUrl(), key, extraHeaders));
+        return d.get("id").asText();
+    }
+
+    static void fallback(String primary, String reason, String... targets) {
+        String list = String.join("\",\"", targets);
+        Admin.data(gw.put("/admin/fallbacks", """
+                {"primaryModel":"%s","reason":"%s","targets":["%s"]}""".formatted(primary, reason, list)), 200);
+    }
+
+    static HttpResponse<String> chat(String model, String... headers) {
+        return gw.post("/v1/chat/completions", "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", headers);
+    }
+
+    /** How many requests the simulator received with each API key. */
+    static Map<String, Integer> byKey() {
+        Map<String, Integer> out = new HashMap<>();
+        for (SimulatorServer.Received r : sim.received()) {
+            String auth = r.headers().get("authorization");
+            if (auth != null) out.merge(auth.substring("Bearer ".length()), 1, Integer::sum);
+        }
+        return out;
+    }
+
+    static String header(HttpResponse<?> r, String name) {
+        return r.headers().firstValue(name).orElse(null);
+    }
+
+    @Test
+    void poolOfThree_failingThrottledAndSlow_everyRequestSucceeds_andTheFailingOneReturnsAfterItsProbe() {
+        String failing = deployment("trio", "k-fail", "{\"x-sim-status\":\"500\"}");
+        deployment("trio", "k-throttle", "{\"x-sim-status\":\"429\",\"x-sim-retry-after\":\"30\"}");
+        String slow = deployment("trio", "k-slow", "{\"x-sim-latency-ms\":\"60\"}");
+
+        for (int i = 0; i < 12; i++) {
+            HttpResponse<String> r = chat("trio");
+            Admin.assertChatOk(r);
+            assertThat(header(r, "x-switchboard-deployment")).isEqualTo(slow);
+        }
+        assertThat(byKey().getOrDefault("k-fail", 0)).as("three failures open its circuit").isLessThanOrEqualTo(3);
+        assertThat(byKey().getOrDefault("k-throttle", 0)).as("one throttle cools it for its Retry-After").isLessThanOrEqualTo(1);
+
+        // the failing deployment recovers; its circuit stays open until the cooldown is over
+        Admin.data(gw.patch("/admin/deployments/" + failing, "{\"extraHeaders\":{\"x-sim-status\":null}}"), 200);
+        sim.clear();
+        Admin.assertChatOk(chat("trio"));
+        assertThat(byKey()).doesNotContainKey("k-fail");
+
+        clock.advance(Duration.ofSeconds(5));
+        HttpResponse<String> probe = chat("trio");
+        Admin.assertChatOk(probe);
+        assertThat(header(probe, "x-switchboard-deployment")).as("the probe goes first").isEqualTo(failing);
+        assertThat(header(probe, "x-switchboard-attempts")).isEqualTo("1");
+
+        sim.clear();
+        for (int i = 0; i < 30; i++) Admin.assertChatOk(chat("trio"));
+        assertThat(byKey()).as("closed again, it takes its share; the throttled one still cools")
+                .containsKeys("k-fail", "k-slow").doesNotContainKey("k-throttle");
+    }
+
+    @Test
+    void generalFallback_servesWhenThePrimaryFails_andTheTraceListsEveryAttempt() {
+        String primary = deployment("fb-primary", "k-fb-primary", "{\"x-sim-status\":\"503\"}");
+        String backup = deployment("fb-backup", "k-fb-backup", "{}");
+        fallback("fb-primary", "general", "fb-backup");
+
+        HttpResponse<String> r = chat("fb-primary", "x-switchboard-trace", "1");
+        Admin.assertChatOk(r);
+        assertThat(header(r, "x-switchboard-deployment")).isEqualTo(backup);
+        assertThat(header(r, "x-switchboard-attempts")).isEqualTo("2");
+        String[] trace = header(r, "x-switchboard-trace").split(";");
+        assertThat(trace).hasSize(2);
+        assertThat(trace[0]).startsWith(primary + ":transient:503:");
+        assertThat(trace[1]).startsWith(backup + ":ok:200:");
+    }
+
+    @Test
+    void rateLimitFallback_takesTheThrottledPrimarysTraffic_untilItCoolsDown() {
+        deployment("rl-primary", "k-rl-primary", "{\"x-sim-status\":\"429\",\"x-sim-retry-after\":\"20\"}");
+        String backup = deployment("rl-backup", "k-rl-backup", "{}");
+        fallback("rl-primary", "rate_limit", "rl-backup");
+
+        HttpResponse<String> first = chat("rl-primary");
+        Admin.assertChatOk(first);
+        assertThat(header(first, "x-switchboard-deployment")).isEqualTo(backup);
+        assertThat(header(first, "x-switchboard-attempts")).isEqualTo("2");
+
+        sim.clear();
+        HttpResponse<String> second = chat("rl-primary");
+        Admin.assertChatOk(second);
+        assertThat(header(second, "x-switchboard-attempts")).as("the cooling primary is not even tried").isEqualTo("1");
+        assertThat(byKey()).containsOnlyKeys("k-rl-backup");
+    }
+
+    @Test
+    void everyDeploymentCooling_is503DeploymentsInCooldown_withAnAccurateRetryAfter() {
+        deployment("cooling", "k-cooling", "{\"x-sim-status\":\"429\",\"x-sim-retry-after\":\"30\"}");
+        Admin.assertError(chat("cooling"), 429, "rate_limit_error", "rate_limit_exceeded");
+
+        HttpResponse<String> cooling = chat("cooling");
+        Admin.assertError(cooling, 503, "server_error", "deployments_in_cooldown");
+        assertThat(header(cooling, "retry-after")).isEqualTo("30");
+        assertThat(header(cooling, "x-switchboard-attempts")).isEqualTo("0");
+
+        clock.advance(Duration.ofSeconds(12));
+        HttpResponse<String> later = chat("cooling");
+        assertThat(header(later, "retry-after")).isEqualTo("18");
+        assertThat(header(later, "retry-after-ms")).isEqualTo("18000");
+        assertThat(byKey()).containsEntry("k-cooling", 1);
+    }
+
+    @Test
+    void oneAttemptBudget_isSharedByThePrimaryAndItsFallbacks() {
+        for (String k : List.of("k-b1", "k-b2", "k-b3")) deployment("budget", k, "{\"x-sim-status\":\"500\"}");
+        deployment("budget-backup", "k-budget-backup", "{}");
+        fallback("budget", "general", "budget-backup");
+
+        HttpResponse<String> r = chat("budget");
+        Admin.assertError(r, 502, "server_error", "upstream_error");
+        assertThat(header(r, "x-switchboard-attempts")).isEqualTo("3");
+        assertThat(header(r, "x-should-retry")).isEqualTo("false");
+        assertThat(byKey()).containsOnlyKeys("k-b1", "k-b2", "k-b3");
+    }
+
+    @Test
+    void aRequestTheProviderRefuses_isNotRetried_andCostsTheDeploymentNothing() {
+        deployment("refusing", "k-refusing", "{\"x-sim-status\":\"400\"}");
+        fallback("refusing", "general", "fb-backup-unused");
+        for (int i = 0; i < 5; i++) Admin.assertError(chat("refusing"), 400, "invalid_request_error", "invalid_request");
+        assertThat(byKey()).containsEntry("k-refusing", 5);
+    }
+
+    @Test
+    void stream_failingBeforeTheFirstChunk_fallsBackInvisibly() throws Exception {
+        deployment("sfb-primary", "k-sfb-primary", "{\"x-sim-status\":\"502\"}");
+        deployment("sfb-backup", "k-sfb-backup", "{}");
+        fallback("sfb-primary", "general", "sfb-backup");
+
+        HttpResponse<InputStream> r = open("/v1/chat/completions",
+                "{\"model\":\"sfb-primary\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"one two\"}]}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<String> lines = lines(r);
+        assertThat(lines.getLast()).isEqualTo("data: [DONE]");
+        assertThat(lines).noneMatch(l -> l.contains("\"error\""));
+        assertThat(String.join("", lines)).contains("one").contains("two");
+    }
+
+    @Test
+    void stream_failingAfterTheFirstChunk_endsWithAnErrorEvent_inEachInboundFormat_andIsNotRetried() throws Exception {
+        deployment("cut", "k-cut", "{\"x-sim-cut-after\":\"2\"}");
+        deployment("cut-backup", "k-cut-backup", "{}");
+        fallback("cut", "general", "cut-backup");
+
+        List<String> openai = lines(open("/v1/chat/completions",
+                "{\"model\":\"cut\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"a b c d e f\"}]}"));
+        assertThat(openai.getLast()).isEqualTo("data: [DONE]");
+        assertThat(openai.get(openai.size() - 2)).startsWith("data: {\"error\":");
+
+        List<String> anthropic = lines(open("/v1/messages",
+                "{\"model\":\"cut\",\"max_tokens\":100,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"a b c d e f\"}]}"));
+        assertThat(anthropic).contains("event: error");
+        assertThat(anthropic).doesNotContain("event: message_stop");
+
+        assertThat(byKey()).as("after the commit point nothing is retried").containsOnlyKeys("k-cut");
+    }
+
+    @Test
+    void clientDisconnectMidStream_closesTheUpstreamWithinASecond_andFreesTheSlot() throws Exception {
+        String id = deployment("paced", "k-paced", "{\"x-sim-token-ms\":\"300\"}");
+        long before = sim.abandoned();
+        HttpResponse<InputStream> r = open("/v1/chat/completions",
+                "{\"model\":\"paced\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"a b c d e f g h i j k l\"}]}");
+        BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
+        assertThat(in.readLine()).startsWith("data: ");
+        Deployment d = gw.gateway().snapshots().get().models().get("paced").deployments().getFirst();
+        assertThat(d.id()).isEqualTo(id);
+        assertThat(gw.gateway().health().load(d).inFlight()).isEqualTo(1);
+
+        r.body().close();
+        assertThat(Await.until(() -> sim.abandoned() > before, Duration.ofSeconds(1))).as("the simulator saw the gateway go away").isTrue();
+        assertThat(Await.until(() -> gw.gateway().health().load(d).inFlight() == 0, Duration.ofSeconds(1))).isTrue();
+        assertThat(gw.gateway().health().circuits().state(d.circuitKey()).clean()).as("a client leaving is not the deployment's failure").isTrue();
+    }
+
+    static HttpResponse<InputStream> open(String path, String body) throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(gw.url(path))).timeout(Duration.ofSeconds(20))
+                .header("authorization", "Bearer " + GatewayFixture.MASTER_KEY).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return gw.http().send(req, HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    static List<String> lines(HttpResponse<InputStream> r) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            for (String l = in.readLine(); l != null; l = in.readLine()) if (!l.isEmpty()) out.add(l);
+        }
+        return out;
+    }
+}
