@@ -175,6 +175,26 @@ class ResilienceThroughGatewayTest extends SimulatorBackedTest {
     }
 
     @Test
+    void contentPolicyFallback_takesARefusedRequest_butTheGeneralChainDoesNot() {
+        // the simulator's Azure side answers a 400 with Azure's content-filter error
+        String azure = """
+                {"publicModel":"%s","provider":"azure","upstreamModel":"my-gpt","baseUrl":"%s","apiVersion":"2024-10-21",
+                 "credentials":{"apiKey":"k-%s"},"extraHeaders":{"x-sim-status":"400"}}""";
+        Admin.create(gw, "/admin/deployments", azure.formatted("cp-strict", sim.rootUrl(), "cp-strict"));
+        Admin.create(gw, "/admin/deployments", azure.formatted("cp-general-only", sim.rootUrl(), "cp-general-only"));
+        String lax = deployment("cp-lax", "k-cp-lax", "{}");
+        fallback("cp-strict", "content_policy", "cp-lax");
+        fallback("cp-general-only", "general", "cp-lax");
+
+        HttpResponse<String> r = chat("cp-strict");
+        Admin.assertChatOk(r);
+        assertThat(header(r, "x-switchboard-deployment")).isEqualTo(lax);
+        assertThat(header(r, "x-switchboard-attempts")).isEqualTo("2");
+
+        Admin.assertError(chat("cp-general-only"), 400, "invalid_request_error", "content_policy_violation");
+    }
+
+    @Test
     void stream_failingBeforeTheFirstChunk_fallsBackInvisibly() throws Exception {
         deployment("sfb-primary", "k-sfb-primary", "{\"x-sim-status\":\"502\"}");
         deployment("sfb-backup", "k-sfb-backup", "{}");
