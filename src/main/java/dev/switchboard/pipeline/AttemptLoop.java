@@ -73,6 +73,8 @@ final class AttemptLoop<R> {
     private int attempts;
     private int backoffs;
     private UpstreamException last;
+    /** The earliest moment a skipped deployment of any pool seen frees up; for Retry-After. */
+    private long freeAtMs = Long.MAX_VALUE;
 
     AttemptLoop(Vertx vertx, DeploymentHealth health, RandomGenerator random, Exchange ex, String model, boolean stream,
                 BiFunction<Deployment, DeploymentHealth.Lease, Future<R>> call) {
@@ -179,6 +181,7 @@ final class AttemptLoop<R> {
 
     /** Nothing in the current pool may take the request now. */
     private void noneAvailable(long retryAtMs) {
+        if (retryAtMs > 0) freeAtMs = Math.min(freeAtMs, retryAtMs);
         if (fallBack()) return;
         if (last != null && last.failureClass() == FailureClass.TRANSIENT && !tried.isEmpty() && withinBudget(0)
                 && health.choose(pool, Set.of(), stream, Strategy.SIMPLE_SHUFFLE) instanceof Choice.Pick) {
@@ -192,7 +195,7 @@ final class AttemptLoop<R> {
             }
         }
         if (last == null) {
-            long wait = retryAtMs > 0 ? Math.max(1, retryAtMs - health.nowMs()) : 1000;
+            long wait = freeAtMs != Long.MAX_VALUE ? Math.max(1, freeAtMs - health.nowMs()) : 1000;
             result.fail(GatewayError.of(ErrorKind.DEPLOYMENTS_IN_COOLDOWN, "Every deployment of the model '" + pool.publicModel()
                     + "' is cooling down or at capacity; retry after the indicated time.").withRetryAfter(wait, false));
             return;

@@ -154,6 +154,20 @@ class ResilienceThroughGatewayTest extends SimulatorBackedTest {
     }
 
     @Test
+    void theRetryAfterOfACooldown_isWhenTheFirstOfThePrimaryAndItsFallbacksFreesUp() {
+        deployment("cool-a", "k-cool-a", "{\"x-sim-status\":\"429\",\"x-sim-retry-after\":\"30\"}");
+        deployment("cool-b", "k-cool-b", "{\"x-sim-status\":\"429\",\"x-sim-retry-after\":\"10\"}");
+        fallback("cool-a", "rate_limit", "cool-b");
+        HttpResponse<String> throttled = chat("cool-a");
+        Admin.assertError(throttled, 429, "rate_limit_error", "rate_limit_exceeded");
+        assertThat(header(throttled, "x-switchboard-attempts")).isEqualTo("2");
+
+        HttpResponse<String> cooling = chat("cool-a");
+        Admin.assertError(cooling, 503, "server_error", "deployments_in_cooldown");
+        assertThat(header(cooling, "retry-after")).isEqualTo("10");
+    }
+
+    @Test
     void oneAttemptBudget_isSharedByThePrimaryAndItsFallbacks() {
         for (String k : List.of("k-b1", "k-b2", "k-b3")) deployment("budget", k, "{\"x-sim-status\":\"500\"}");
         deployment("budget-backup", "k-budget-backup", "{}");
