@@ -10,7 +10,10 @@ import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.SnapshotBuilder;
 import dev.switchboard.config.SnapshotHolder;
 import dev.switchboard.http.GatewayVerticle;
+import dev.switchboard.limit.Limiter;
+import dev.switchboard.limit.LocalLimiter;
 import dev.switchboard.pipeline.Authenticate;
+import dev.switchboard.pipeline.Policy;
 import dev.switchboard.provider.ProviderRegistry;
 import dev.switchboard.routing.DeploymentHealth;
 import dev.switchboard.routing.LocalCircuitStore;
@@ -77,13 +80,16 @@ public final class Gateway implements AutoCloseable {
     private final CachedResponseStore responses;
     /** Circuit state and load of every deployment, shared by the event loops. */
     private final DeploymentHealth health;
+    /** Limits and budgets of keys and teams. */
+    private final Limiter limiter;
     private final int port;
     private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Gateway(Settings settings, Vertx vertx, Store store, ConfigSync sync, int port, DeploymentHealth health) {
+    private Gateway(Settings settings, Vertx vertx, Store store, ConfigSync sync, int port, DeploymentHealth health, Limiter limiter) {
         this.health = health;
+        this.limiter = limiter;
         this.settings = settings;
         this.vertx = vertx;
         this.store = store;
@@ -129,7 +135,8 @@ public final class Gateway implements AutoCloseable {
                 .with(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(options.eventLoops()).setDisableTCCL(true))
                 .build();
         RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
-        Gateway gateway = new Gateway(settings, vertx, store, sync, port, new DeploymentHealth(new LocalCircuitStore(), options.clock(), random));
+        Gateway gateway = new Gateway(settings, vertx, store, sync, port, new DeploymentHealth(new LocalCircuitStore(), options.clock(), random),
+                new LocalLimiter(options.clock()));
         HttpServerOptions serverOptions = new HttpServerOptions()
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
@@ -148,7 +155,7 @@ public final class Gateway implements AutoCloseable {
                 new GatewayVerticle.RoutesConfig(settings.maxBodyBytes(), settings.corsOrigins(), options.pingMs(), gateway::notReady,
                         new AdminApi.Deps(store, sync, new ConfigValidator(registry.ids()), builder, options.clock(), gateway.blocking),
                         gateway.responses, options.clock()),
-                gateway.health, random,
+                gateway.health, random, new Policy(gateway.limiter),
                 gateway.servers::add);
         try {
             vertx.deployVerticle(() -> new GatewayVerticle(shared), new DeploymentOptions().setInstances(options.eventLoops()))

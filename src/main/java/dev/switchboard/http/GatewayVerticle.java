@@ -2,6 +2,7 @@ package dev.switchboard.http;
 
 import dev.switchboard.pipeline.Authenticate;
 import dev.switchboard.pipeline.Dispatch;
+import dev.switchboard.pipeline.Policy;
 import dev.switchboard.routing.DeploymentHealth;
 import dev.switchboard.transport.OutboundConnector;
 import dev.switchboard.transport.UpstreamOptions;
@@ -20,7 +21,7 @@ public final class GatewayVerticle extends VerticleBase {
 
     /** What every instance shares; the verticle builds the per-event-loop parts itself. */
     public record Shared(HttpServerOptions serverOptions, String host, int port, UpstreamOptions upstream, Authenticate authenticate,
-                         RoutesConfig routes, DeploymentHealth health, RandomGenerator random, Consumer<HttpServer> onListening) {}
+                         RoutesConfig routes, DeploymentHealth health, RandomGenerator random, Policy policy, Consumer<HttpServer> onListening) {}
 
     /** The route settings that do not depend on the event loop. */
     public record RoutesConfig(long maxBodyBytes, java.util.List<String> corsOrigins, long pingMs,
@@ -37,7 +38,7 @@ public final class GatewayVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         connector = new OutboundConnector(vertx, shared.upstream());
-        Dispatch dispatch = new Dispatch(vertx, connector, shared.health(), shared.random());
+        Dispatch dispatch = new Dispatch(vertx, connector, shared.health(), shared.random(), shared.policy());
         RoutesConfig rc = shared.routes();
         var router = Routes.build(new Routes.Deps(vertx, dispatch, connector, shared.authenticate(), rc.maxBodyBytes(), rc.corsOrigins(),
                 rc.pingMs(), rc.notReady(), rc.admin(), rc.responses(), rc.clock()));

@@ -20,8 +20,9 @@ public final class RoutingHeaders {
         attempts(resp, ex);
     }
 
-    /** {@code x-switchboard-attempts}, and the trace when asked for: on every answer, errors included. */
+    /** {@code x-switchboard-attempts}, the trace when asked for and the caller's {@code x-ratelimit-*}: on every answer, errors included. */
     public static void attempts(HttpServerResponse resp, Exchange ex) {
+        if (ex.rateHeaders().present()) ex.rateHeaders().write(resp);
         resp.putHeader(ATTEMPTS, ex.attempts() == 1 ? ONE : Integer.toString(ex.attempts()));
         String trace = ex.trace();
         if (trace != null) resp.putHeader(TRACE, trace);

@@ -76,7 +76,7 @@ final class AttemptLoop<R> {
     /** The earliest moment a skipped deployment of any pool seen frees up; for Retry-After. */
     private long freeAtMs = Long.MAX_VALUE;
 
-    AttemptLoop(Vertx vertx, DeploymentHealth health, RandomGenerator random, Exchange ex, String model, boolean stream,
+    AttemptLoop(Vertx vertx, DeploymentHealth health, RandomGenerator random, Exchange ex, ModelPool pool, boolean stream,
                 BiFunction<Deployment, DeploymentHealth.Lease, Future<R>> call) {
         this.vertx = vertx;
         this.health = health;
@@ -85,13 +85,13 @@ final class AttemptLoop<R> {
         this.snapshot = ex.snapshot();
         this.router = snapshot.router();
         this.policy = CircuitPolicy.of(router);
-        this.primary = model;
+        this.primary = pool.publicModel();
         this.stream = stream;
         this.call = call;
         this.startedMs = health.nowMs();
         this.context = vertx.getOrCreateContext();
-        this.pool = ModelRouter.resolve(snapshot, model, ex.principal());
-        models.add(model);
+        this.pool = pool;
+        models.add(primary);
     }
 
     Future<R> run() {

@@ -8,11 +8,15 @@ import dev.switchboard.provider.ChatReply;
 import dev.switchboard.provider.EmbeddingCall;
 import dev.switchboard.provider.EmbeddingReply;
 import dev.switchboard.provider.WireFormat;
+import dev.switchboard.limit.Quota;
 import dev.switchboard.routing.DeploymentHealth;
+import dev.switchboard.routing.ModelPool;
+import dev.switchboard.routing.ModelRouter;
 import dev.switchboard.transport.OutboundConnector;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -27,28 +31,40 @@ public final class Dispatch {
     private final OutboundConnector connector;
     private final DeploymentHealth health;
     private final RandomGenerator random;
+    private final Policy policy;
 
-    public Dispatch(Vertx vertx, OutboundConnector connector, DeploymentHealth health, RandomGenerator random) {
+    public Dispatch(Vertx vertx, OutboundConnector connector, DeploymentHealth health, RandomGenerator random, Policy policy) {
+        this.policy = policy;
         this.vertx = vertx;
         this.connector = connector;
         this.health = health;
         this.random = random;
     }
 
-    public Future<ChatReply> chat(Exchange ex, ChatRequest request, ObjectNode nativeBody, WireFormat inbound, MultiMap clientHeaders) {
+    public Future<ChatReply> chat(Exchange ex, ChatRequest asked, ObjectNode nativeBody, WireFormat inbound, MultiMap clientHeaders) {
+        ModelPool pool = ModelRouter.resolve(ex.snapshot(), asked.model(), ex.principal());
+        ChatRequest request = Policy.capMaxTokens(ex, asked, nativeBody, inbound);
         boolean reject = "reject".equals(ex.snapshot().router().unsupportedParameters());
-        return new AttemptLoop<ChatReply>(vertx, health, random, ex, request.model(), request.stream(), (d, lease) -> {
+        AttemptLoop<ChatReply> loop = new AttemptLoop<>(vertx, health, random, ex, pool, request.stream(), (d, lease) -> {
             ChatCall call = new ChatCall(d, request, d.wireFormat() == inbound ? nativeBody : null, clientHeaders,
                     ex.requestId(), reject, ex.cancellation(), connector, vertx);
             return d.provider().chat(call).compose(reply -> primed(reply, ex, lease));
-        }).run();
+        });
+        List<Quota> quotas = Policy.quotas(ex);
+        if (quotas.isEmpty()) return loop.run();
+        return policy.admit(ex, quotas, pool, () -> Policy.inputTokens(request), request.params().maxTokens()).compose(v -> loop.run());
     }
 
     public Future<EmbeddingReply> embed(Exchange ex, EmbeddingRequest request, ObjectNode nativeBody, WireFormat inbound,
                                         MultiMap clientHeaders) {
-        return new AttemptLoop<EmbeddingReply>(vertx, health, random, ex, request.model(), false, (d, lease) ->
+        ModelPool pool = ModelRouter.resolve(ex.snapshot(), request.model(), ex.principal());
+        AttemptLoop<EmbeddingReply> loop = new AttemptLoop<>(vertx, health, random, ex, pool, false, (d, lease) ->
                 d.provider().embed(new EmbeddingCall(d, request, d.wireFormat() == inbound ? nativeBody : null,
-                        clientHeaders, ex.requestId(), ex.cancellation(), connector, vertx))).run();
+                        clientHeaders, ex.requestId(), ex.cancellation(), connector, vertx)));
+        List<Quota> quotas = Policy.quotas(ex);
+        if (quotas.isEmpty()) return loop.run();
+        // an embedding's tokens are all input and few: counted when it settles, not reserved
+        return policy.admit(ex, quotas, pool, () -> 0, 0).compose(v -> loop.run());
     }
 
     private static Future<ChatReply> primed(ChatReply reply, Exchange ex, DeploymentHealth.Lease lease) {

@@ -3,6 +3,9 @@ package dev.switchboard.pipeline;
 import dev.switchboard.auth.Principal;
 import dev.switchboard.config.ConfigSnapshot;
 import dev.switchboard.provider.Cancellation;
+import dev.switchboard.limit.Admission;
+import dev.switchboard.limit.RateHeaders;
+import dev.switchboard.model.Usage;
 import dev.switchboard.routing.Deployment;
 import dev.switchboard.routing.DeploymentHealth;
 import dev.switchboard.routing.FailureClass;
@@ -30,6 +33,8 @@ public final class Exchange {
     private int attempts;
     private List<String> trace;
     private DeploymentHealth.Lease lease;
+    private Admission.Ticket ticket;
+    private RateHeaders rateHeaders = RateHeaders.NONE;
     private final Cancellation cancellation = new Cancellation();
 
     Exchange(String requestId, long startNanos, boolean traceRequested) {
@@ -89,9 +94,33 @@ public final class Exchange {
         this.lease = lease;
     }
 
-    /** The answer's usage is known: counted against the deployment that served it. */
-    void settled(dev.switchboard.model.Usage usage) {
-        if (lease != null && usage != null) lease.tokens(usage.inputTokens() + usage.outputTokens());
+    void ticket(Admission.Ticket ticket) {
+        this.ticket = ticket;
+    }
+
+    void rateHeaders(RateHeaders headers) {
+        this.rateHeaders = headers;
+    }
+
+    /** The caller's {@code x-ratelimit-*} figures, as admission left them. */
+    public RateHeaders rateHeaders() {
+        return rateHeaders;
+    }
+
+    /**
+     * The answer's usage is known (for a stream, what it reported before it ended): counted against
+     * the deployment that served it, and settled against the caller's limits and budget.
+     */
+    void settled(Usage usage) {
+        if (usage == null) return;
+        long tokens = usage.inputTokens() + usage.outputTokens();
+        if (lease != null) lease.tokens(tokens);
+        if (ticket != null) ticket.settle(tokens, deployment == null ? 0 : Policy.cost(deployment, usage));
+    }
+
+    /** The response is over: whatever was reserved and not settled by usage (a failure) is released. */
+    void finish() {
+        if (ticket != null) ticket.settle(0, 0);
     }
 
     void upstreamBegin() {

@@ -23,6 +23,7 @@ public final class RequestStart implements Handler<RoutingContext> {
         Exchange.attach(ctx, ex);
         ctx.response().putHeader(Headers.X_REQUEST_ID, id);
         ctx.addHeadersEndHandler(v -> ctx.response().putHeader(Headers.OVERHEAD_MS, millis(ex.overheadNanos())));
+        ctx.addEndHandler(ar -> ex.finish());
         // a client gone before its answer ended cancels whatever upstream work the request started
         // (a committed stream replaces this handler with its own, which does the same)
         ctx.response().closeHandler(v -> {

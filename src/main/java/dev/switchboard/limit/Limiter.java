@@ -1,0 +1,17 @@
+package dev.switchboard.limit;
+
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * Admission by limits and budgets, all or nothing over a request's scopes (its key, its team):
+ * either every scope admits and every one counts the request, or none counts it.
+ * In process ({@link LocalLimiter}) or in Redis, shared by every instance.
+ */
+public interface Limiter extends AutoCloseable {
+
+    Future<Admission> admit(List<Quota> quotas, Demand demand);
+
+    @Override
+    default void close() {}
+}

@@ -1,0 +1,148 @@
+package dev.switchboard.pipeline;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.auth.VirtualKey;
+import dev.switchboard.config.Limits;
+import dev.switchboard.config.Pricing;
+import dev.switchboard.config.TeamSpec;
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayError;
+import dev.switchboard.limit.Admission;
+import dev.switchboard.limit.Demand;
+import dev.switchboard.limit.Limiter;
+import dev.switchboard.limit.Quota;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.GenerationParams;
+import dev.switchboard.model.Usage;
+import dev.switchboard.provider.WireFormat;
+import dev.switchboard.routing.Deployment;
+import dev.switchboard.routing.ModelPool;
+import dev.switchboard.usage.TokenEstimator;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The policy step before any attempt: the key's {@code maxTokensPerRequest}, then admission by the
+ * limits and budgets of the key and its team. An admitted request carries its ticket on the
+ * {@link Exchange}; settling the request (its usage, or nothing when it failed) settles the ticket.
+ * A caller without limits or budgets pays nothing here: no token counting, no limiter call.
+ */
+public final class Policy {
+
+    private final Limiter limiter;
+
+    public Policy(Limiter limiter) {
+        this.limiter = limiter;
+    }
+
+    /** The quotas of the caller: its key's, then its team's; empty for the master key and unlimited keys. */
+    static List<Quota> quotas(Exchange ex) {
+        VirtualKey key = ex.principal().key();
+        if (key == null) return List.of();
+        List<Quota> out = new ArrayList<>(2);
+        Quota own = new Quota("key:" + key.id(), key.limits(), key.budget());
+        if (own.counts()) out.add(own);
+        if (key.teamId() != null) {
+            TeamSpec team = ex.snapshot().teams().get(key.teamId());
+            if (team != null) {
+                Quota shared = new Quota("team:" + team.id(), team.limits(), team.budget());
+                if (shared.counts()) out.add(shared);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Applies the key's {@code maxTokensPerRequest} to a chat: more is refused, none is set to it
+     * (in the canonical request, and in the client's own body for native passthrough).
+     */
+    static ChatRequest capMaxTokens(Exchange ex, ChatRequest request, ObjectNode nativeBody, WireFormat inbound) {
+        VirtualKey key = ex.principal().key();
+        Limits limits = key == null ? null : key.limits();
+        Integer cap = limits == null ? null : limits.maxTokensPerRequest();
+        if (cap == null) return request;
+        Integer asked = request.params().maxTokens();
+        if (asked != null) {
+            if (asked > cap) {
+                throw new GatewayError(ErrorKind.MAX_TOKENS_EXCEEDED, "This API key allows at most " + cap
+                        + " output tokens per request; the request asks for " + asked + ".", "max_tokens", -1, false);
+            }
+            return request;
+        }
+        if (nativeBody != null) {
+            switch (inbound) {
+                case OPENAI_CHAT -> nativeBody.put("max_completion_tokens", cap);
+                case OPENAI_RESPONSES -> nativeBody.put("max_output_tokens", cap);
+                case ANTHROPIC_MESSAGES -> nativeBody.put("max_tokens", cap);
+                case GEMINI -> (nativeBody.has("generationConfig") && nativeBody.get("generationConfig").isObject()
+                        ? (ObjectNode) nativeBody.get("generationConfig") : nativeBody.putObject("generationConfig"))
+                        .put("maxOutputTokens", cap);
+                default -> { }
+            }
+        }
+        GenerationParams p = request.params();
+        GenerationParams capped = new GenerationParams(p.temperature(), p.topP(), cap, p.stop(), p.seed(), p.n(),
+                p.presencePenalty(), p.frequencyPenalty(), p.reasoningEffort());
+        return new ChatRequest(request.model(), request.messages(), request.tools(), request.toolChoice(), request.parallelToolCalls(),
+                capped, request.responseFormat(), request.stream(), request.includeUsage(), request.user());
+    }
+
+    /**
+     * Admits the request by every quota, reserving its estimate; fails with 429
+     * {@code rate_limit_exceeded} or {@code budget_exceeded}. {@code inputTokens} is computed only
+     * when a quota needs it.
+     */
+    Future<Void> admit(Exchange ex, List<Quota> quotas, ModelPool pool, java.util.function.LongSupplier inputTokens, Integer maxTokens) {
+        if (quotas.isEmpty()) return Future.succeededFuture();
+        boolean tokens = false;
+        boolean budget = false;
+        for (Quota q : quotas) {
+            tokens |= q.tpm() != null;
+            budget |= q.hasBudget();
+        }
+        long output = maxTokens != null ? maxTokens : ex.snapshot().router().defaultOutputReservationTokens();
+        long input = tokens || budget ? inputTokens.getAsLong() : 0;
+        double usd = budget ? dearest(pool, input, output) : 0;
+        return limiter.admit(quotas, new Demand(input + output, usd)).compose(a -> {
+            ex.rateHeaders(a.headers());
+            return switch (a) {
+                case Admission.Admitted ok -> {
+                    ex.ticket(ok.ticket());
+                    yield Future.succeededFuture();
+                }
+                case Admission.Denied no when no.budget() -> Future.failedFuture(GatewayError.of(ErrorKind.BUDGET_EXCEEDED,
+                        "The budget of this " + (no.scope().startsWith("team:") ? "team" : "API key") + " is spent for the current period.")
+                        .withRetryAfter(no.retryAfterMs(), true));
+                case Admission.Denied no -> Future.failedFuture(GatewayError.of(ErrorKind.RATE_LIMIT_EXCEEDED,
+                        "Rate limit of this " + (no.scope().startsWith("team:") ? "team" : "API key") + " reached; retry after the indicated time.")
+                        .withRetryAfter(no.retryAfterMs(), false));
+            };
+        });
+    }
+
+    static long inputTokens(ChatRequest request) {
+        return TokenEstimator.inputTokens(request);
+    }
+
+    /** The estimate at the dearest priced deployment of the pool: a reservation must not be short. */
+    private static double dearest(ModelPool pool, long input, long output) {
+        double max = 0;
+        for (Deployment d : pool.deployments()) max = Math.max(max, cost(d, input, output, 0));
+        return max;
+    }
+
+    /** The cost of tokens at a deployment's price; 0 when it has none. */
+    static double cost(Deployment d, long input, long output, long cachedInput) {
+        Pricing p = d.spec().pricing();
+        if (p == null) return 0;
+        double in = p.inputPerMTokens() == null ? 0 : p.inputPerMTokens();
+        double out = p.outputPerMTokens() == null ? 0 : p.outputPerMTokens();
+        double cached = p.cachedInputPerMTokens() == null ? in : p.cachedInputPerMTokens();
+        return ((input - cachedInput) * in + cachedInput * cached + output * out) / 1_000_000.0;
+    }
+
+    static double cost(Deployment d, Usage u) {
+        return u == null ? 0 : cost(d, u.inputTokens(), u.outputTokens(), u.cachedInputTokens());
+    }
+}
