@@ -10,8 +10,14 @@ import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.SnapshotBuilder;
 import dev.switchboard.config.SnapshotHolder;
 import dev.switchboard.http.GatewayVerticle;
+import dev.switchboard.http.Routes;
+import dev.switchboard.observe.Metrics;
 import dev.switchboard.pipeline.Authenticate;
 import dev.switchboard.provider.ProviderRegistry;
+import dev.switchboard.redis.RedisLink;
+import dev.switchboard.routing.CircuitStore;
+import dev.switchboard.routing.LocalCircuitStore;
+import dev.switchboard.routing.RedisCircuitStore;
 import dev.switchboard.store.CachedResponseStore;
 import dev.switchboard.store.FileReconciler;
 import dev.switchboard.store.Store;
@@ -29,7 +35,9 @@ import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,6 +70,8 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    private static final Duration REDIS_START_WAIT = Duration.ofSeconds(3);
+
     private final Settings settings;
     private final Vertx vertx;
     private final Store store;
@@ -72,17 +82,25 @@ public final class Gateway implements AutoCloseable {
     /** Stored Responses answers: cached, read on {@link #blocking}, written in batches. */
     private final CachedResponseStore responses;
     private final int port;
+    private final Metrics metrics;
+    /** Null without {@code REDIS_URL}. */
+    private final RedisLink redis;
+    private final CircuitStore circuits;
     private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Gateway(Settings settings, Vertx vertx, Store store, ConfigSync sync, int port) {
+    private Gateway(Settings settings, Vertx vertx, Store store, ConfigSync sync, int port, Metrics metrics, RedisLink redis,
+                    CircuitStore circuits) {
         this.settings = settings;
         this.vertx = vertx;
         this.store = store;
         this.sync = sync;
         this.snapshots = sync.snapshots();
         this.port = port;
+        this.metrics = metrics;
+        this.redis = redis;
+        this.circuits = circuits;
         this.responses = new CachedResponseStore(store.responses(), blocking, 10_000, 1_024, Duration.ofMillis(200));
     }
 
@@ -121,7 +139,17 @@ public final class Gateway implements AutoCloseable {
         Vertx vertx = Vertx.builder()
                 .with(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(options.eventLoops()).setDisableTCCL(true))
                 .build();
-        Gateway gateway = new Gateway(settings, vertx, store, sync, port);
+        Metrics metrics = new Metrics();
+        RedisLink redis = settings.redisUrl().map(url -> new RedisLink(vertx, url)).orElse(null);
+        CircuitStore circuits = redis == null ? new LocalCircuitStore() : new RedisCircuitStore(redis, RedisCircuitStore.Names.DEFAULT, metrics);
+        if (redis != null) {
+            metrics.gauge("switchboard_redis_up", "1 while Redis (REDIS_URL) answers, else 0", () -> redis.up() ? 1 : 0);
+            awaitRedis(redis, (RedisCircuitStore) circuits);
+        } else {
+            metrics.counter("switchboard_circuit_store_fallback_total",
+                    "Times the circuit store fell back to in-process state because Redis was unreachable");
+        }
+        Gateway gateway = new Gateway(settings, vertx, store, sync, port, metrics, redis, circuits);
         HttpServerOptions serverOptions = new HttpServerOptions()
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
@@ -139,8 +167,9 @@ public final class Gateway implements AutoCloseable {
                 new Authenticate(snapshots, new Authenticator(options.clock())),
                 new GatewayVerticle.RoutesConfig(settings.maxBodyBytes(), settings.corsOrigins(), options.pingMs(), gateway::notReady,
                         new AdminApi.Deps(store, sync, new ConfigValidator(registry.ids()), builder, options.clock(), gateway.blocking),
-                        gateway.responses, options.clock()),
-                gateway.servers::add);
+                        gateway.responses, options.clock(),
+                        new Routes.Operations(metrics, settings.metricsToken().orElse(null), gateway::readinessDetails)),
+                gateway.servers::add, circuits);
         try {
             vertx.deployVerticle(() -> new GatewayVerticle(shared), new DeploymentOptions().setInstances(options.eventLoops()))
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -172,11 +201,49 @@ public final class Gateway implements AutoCloseable {
         return store;
     }
 
+    /**
+     * Circuit-breaker state: a {@link RedisCircuitStore} shared with the other instances when
+     * {@code REDIS_URL} is set, else a {@link LocalCircuitStore}. The verticles get the same object
+     * through {@link GatewayVerticle.Shared#circuits()}.
+     */
+    public CircuitStore circuits() {
+        return circuits;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
     /** Why readiness is 503 now, or null when ready. */
     String notReady() {
         if (draining.get()) return "draining";
         if (!sync.storeUp()) return "store_unavailable";
+        if (redis != null && !redis.up() && "closed".equals(snapshots.get().router().redisFailure())) return "redis_unavailable";
         return null;
+    }
+
+    /** What readiness says about Redis: nothing without {@code REDIS_URL}. */
+    Map<String, String> readinessDetails() {
+        if (redis == null) return Map.of();
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("redis", redis.up() ? "up" : "degraded");
+        details.put("circuitStore", circuits.mode());
+        return details;
+    }
+
+    /**
+     * Gives Redis a short while at start (the first connection and the circuit resync); without
+     * an answer the gateway starts anyway, its circuit state in process until Redis answers.
+     */
+    private static void awaitRedis(RedisLink redis, RedisCircuitStore circuits) {
+        boolean synced;
+        try {
+            synced = redis.start().compose(up -> up ? circuits.firstSync() : Future.succeededFuture(false))
+                    .toCompletionStage().toCompletableFuture().get(REDIS_START_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            synced = false;
+        }
+        if (!synced) circuits.startedWithoutRedis();
     }
 
     /** Flips readiness to 503; true the first time. The rest of {@link #drain()} follows it. */
@@ -204,6 +271,8 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
+        circuits.close();
+        if (redis != null) redis.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
