@@ -2,10 +2,8 @@ package dev.switchboard.routing;
 
 import dev.switchboard.observe.Metrics;
 import dev.switchboard.redis.RedisLink;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -54,8 +52,8 @@ import org.slf4j.LoggerFactory;
  * everyone), then the mode is {@code redis} again.
  *
  * <p><b>Threads.</b> Any event loop may call any method. The mirror and the dirty set are
- * concurrent maps; {@link #synced} is volatile and written on the link's context only. Futures
- * complete on the caller's context when it has one.
+ * concurrent maps; {@link #synced} is volatile. Futures complete on the caller's context (the Redis
+ * client's pool hands each caller its answer there), which the HTTP server's strict thread mode needs.
  */
 public final class RedisCircuitStore implements CircuitStore {
 
@@ -142,12 +140,12 @@ public final class RedisCircuitStore implements CircuitStore {
     @Override
     public Future<Boolean> claimProbe(String key, CircuitPolicy policy, long nowMs) {
         if (!synced) return Future.succeededFuture(claimLocally(key, policy, nowMs));
-        return onCallersContext(eval("claim", key, policy, nowMs, 0, null)
+        return eval("claim", key, policy, nowMs, 0, null)
                 .map(r -> r.changed)
                 .recover(e -> {
                     link.suspect(e);
                     return Future.succeededFuture(claimLocally(key, policy, nowMs));
-                }));
+                });
     }
 
     @Override
@@ -174,12 +172,12 @@ public final class RedisCircuitStore implements CircuitStore {
     private Future<CircuitState> write(String op, String key, CircuitPolicy policy, long nowMs, long retryAfterMs,
                                        UnaryOperator<CircuitState> local) {
         if (!synced) return Future.succeededFuture(applyLocally(key, local));
-        return onCallersContext(eval(op, key, policy, nowMs, retryAfterMs, null)
+        return eval(op, key, policy, nowMs, retryAfterMs, null)
                 .map(r -> r.state)
                 .recover(e -> {
                     link.suspect(e);
                     return Future.succeededFuture(applyLocally(key, local));
-                }));
+                });
     }
 
     // ------------------------------------------------------------------ local (fallback) transitions
@@ -299,18 +297,6 @@ public final class RedisCircuitStore implements CircuitStore {
             fallbacks.increment();
             LOG.warn("Redis at {} is unreachable ({}): circuit state is kept in this process until it answers", link.display(), why);
         }
-    }
-
-    /** Completes on the caller's context, when it has one, rather than on the Redis connection's. */
-    private static <T> Future<T> onCallersContext(Future<T> f) {
-        Context caller = Vertx.currentContext();
-        if (caller == null) return f;
-        Promise<T> p = Promise.promise();
-        f.onComplete(ar -> {
-            if (Vertx.currentContext() == caller) p.handle(ar);
-            else caller.runOnContext(v -> p.handle(ar));
-        });
-        return p.future();
     }
 
     private static String loadScript() {
