@@ -15,7 +15,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -116,6 +115,21 @@ class RedisCircuitStoreTest extends CircuitStoreContract {
         assertThat(claims.stream().filter(Future::result).count()).isEqualTo(1);
     }
 
+    /** The HTTP server runs in strict thread mode: a caller on an event loop must get its answer on that event loop. */
+    @Test
+    void futures_completeOnTheCallersContext() {
+        Instance a = instance(TestRedis.get().url(), TestRedis.get().freshNamespace());
+        io.vertx.core.Context caller = a.vertx().getOrCreateContext();
+        List<Boolean> onCaller = new java.util.concurrent.CopyOnWriteArrayList<>();
+        await(Future.<Void>future(p -> caller.runOnContext(v -> Future.all(
+                        a.store().failure(KEY, POLICY, T0).onComplete(ar -> onCaller.add(Vertx.currentContext() == caller)),
+                        a.store().claimProbe(KEY, POLICY, T0).onComplete(ar -> onCaller.add(Vertx.currentContext() == caller)))
+                .onComplete(ar -> p.complete()))));
+
+        assertThat(onCaller).containsExactly(true, true);
+        assertThat(a.store().mode()).isEqualTo("redis");
+    }
+
     @Test
     void aCircuitHash_carriesATtl_andDisappearsWhenClean() {
         String ns = TestRedis.get().freshNamespace();
@@ -200,13 +214,5 @@ class RedisCircuitStoreTest extends CircuitStoreContract {
         CircuitState s = null;
         for (int i = 0; i < POLICY.allowedFails(); i++) s = await(store.failure(key, POLICY, nowMs));
         return s;
-    }
-
-    static <T> T awaitLong(Future<T> f) {
-        try {
-            return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 }
