@@ -115,6 +115,50 @@ class RedisCircuitStoreTest extends CircuitStoreContract {
         assertThat(claims.stream().filter(Future::result).count()).isEqualTo(1);
     }
 
+    /**
+     * The Lua twin against {@link CircuitPolicy} itself, step by step over a long seeded random run
+     * of every operation, with times that land inside and beyond windows, cooldowns and leases.
+     */
+    @Test
+    void theScript_makesTheSameTransitionsAsCircuitPolicy_overARandomRun() {
+        long seed = 20_261_121L;
+        java.util.Random random = new java.util.Random(seed);
+        long[] steps = {0, 1, 5, 400, 999, 1_000, 1_001, 2_000, 4_000, 8_000, 59_999, 60_000};
+        String[] keys = {KEY, "dom:acct-1"};
+        java.util.Map<String, CircuitState> model = new java.util.HashMap<>();
+        long now = T0;
+        for (int i = 0; i < 600; i++) {
+            now += steps[random.nextInt(steps.length)];
+            String key = keys[random.nextInt(keys.length)];
+            CircuitState before = model.getOrDefault(key, CircuitState.CLOSED);
+            int op = random.nextInt(10);
+            long retryAfter = random.nextBoolean() ? 0 : 1_500;
+            String what = "step " + i + " (seed " + seed + "), op " + op + " at +" + (now - T0) + " on " + key + " from " + before;
+            CircuitState expected;
+            if (op <= 2) {
+                CircuitState next = POLICY.claimProbe(before, now);
+                assertThat(await(store.claimProbe(key, POLICY, now))).as(what).isEqualTo(next != null);
+                expected = next != null ? next : before;
+            } else {
+                expected = switch (op) {
+                    case 3, 4, 5 -> POLICY.failure(before, now);
+                    case 6, 7 -> POLICY.success(before, now);
+                    case 8 -> POLICY.throttle(before, now, retryAfter);
+                    default -> POLICY.quarantine(before, now);
+                };
+                CircuitState got = switch (op) {
+                    case 3, 4, 5 -> await(store.failure(key, POLICY, now));
+                    case 6, 7 -> await(store.success(key, POLICY, now));
+                    case 8 -> await(store.throttle(key, POLICY, now, retryAfter));
+                    default -> await(store.quarantine(key, POLICY, now));
+                };
+                assertThat(got).as(what).isEqualTo(expected);
+            }
+            model.put(key, expected);
+            assertThat(store.state(key)).as(what).isEqualTo(expected);
+        }
+    }
+
     /** The HTTP server runs in strict thread mode: a caller on an event loop must get its answer on that event loop. */
     @Test
     void futures_completeOnTheCallersContext() {
