@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threads.</b> Connection management runs on one Vert.x context of its own, so the fields
  * it writes (marked below) need no lock; {@link #up()} is a volatile read any thread may make.
  * {@link #send} may be called from any thread; commands fail at once while Redis is down, so the
- * request path never waits on a connect timeout.
+ * request path never waits on a connect timeout, and a command without an answer within
+ * {@value #COMMAND_TIMEOUT_MS} ms fails (a Redis that hangs rather than closes is found this way).
  */
 public final class RedisLink implements AutoCloseable {
 
@@ -43,7 +44,7 @@ public final class RedisLink implements AutoCloseable {
     static final long MIN_BACKOFF_MS = 100;
     static final long MAX_BACKOFF_MS = 5_000;
     private static final int CONNECT_TIMEOUT_MS = 1_000;
-    private static final long COMMAND_TIMEOUT_MS = 2_000;
+    static final long COMMAND_TIMEOUT_MS = 2_000;
 
     /** Told when Redis becomes reachable (after every (re)subscription) and when it is lost. */
     public interface Listener {
@@ -75,7 +76,8 @@ public final class RedisLink implements AutoCloseable {
         this.display = url.getHost() + ":" + (url.getPort() == -1 ? 6379 : url.getPort());
         RedisOptions options = new RedisOptions()
                 .setConnectionString(url.toString())
-                .setNetClientOptions(new NetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS).setTcpNoDelay(true).setTcpKeepAlive(true))
+                .setNetClientOptions(new NetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS).setTcpNoDelay(true).setTcpKeepAlive(true)
+                        .setSsl("rediss".equals(url.getScheme()))) // TLS for rediss://, trusting the JDK's roots
                 .setMaxPoolSize(8)
                 .setMaxPoolWaiting(1_024)
                 .setMaxWaitingHandlers(4_096);
