@@ -146,8 +146,7 @@ public final class Gateway implements AutoCloseable {
             metrics.gauge("switchboard_redis_up", "1 while Redis (REDIS_URL) answers, else 0", () -> redis.up() ? 1 : 0);
             awaitRedis(redis, (RedisCircuitStore) circuits);
         } else {
-            metrics.counter("switchboard_circuit_store_fallback_total",
-                    "Times the circuit store fell back to in-process state because Redis was unreachable");
+            RedisCircuitStore.fallbackCounter(metrics);
         }
         Gateway gateway = new Gateway(settings, vertx, store, sync, port, metrics, redis, circuits);
         HttpServerOptions serverOptions = new HttpServerOptions()
