@@ -88,17 +88,25 @@ public final class TestRedis {
         return ns;
     }
 
-    /** Deletes every key under the namespaces this JVM handed out. */
+    /** Deletes every key under the namespaces this JVM handed out (at exit). */
     void deleteAll() {
         for (String ns : namespaces) {
             try {
-                RespClient.command(HOST, port, 2_000, "EVAL",
-                        "local n = 0 for _, k in ipairs(redis.call('KEYS', ARGV[1])) do n = n + redis.call('DEL', k) end return n",
-                        "0", ns + "*");
+                delete(ns);
             } catch (IOException e) {
                 System.err.println("TestRedis: could not delete the keys under " + ns + ": " + e);
                 return;
             }
         }
+    }
+
+    /** Deletes every key under one namespace this JVM handed out; returns how many. */
+    long delete(String namespace) throws IOException {
+        if (!namespaces.contains(namespace)) throw new IllegalArgumentException(namespace + " was not handed out by TestRedis");
+        String reply = RespClient.command(HOST, port, 2_000, "EVAL",
+                "local n = 0 for _, k in ipairs(redis.call('KEYS', ARGV[1])) do n = n + redis.call('DEL', k) end return n",
+                "0", namespace + "*");
+        if (!reply.startsWith(":")) throw new IOException("deleting " + namespace + "* answered " + reply);
+        return Long.parseLong(reply.substring(1));
     }
 }
