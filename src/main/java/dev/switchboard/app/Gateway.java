@@ -10,13 +10,18 @@ import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.SnapshotBuilder;
 import dev.switchboard.config.SnapshotHolder;
 import dev.switchboard.http.GatewayVerticle;
+import dev.switchboard.http.Routes;
 import dev.switchboard.limit.Limiter;
 import dev.switchboard.limit.LocalLimiter;
+import dev.switchboard.observe.Metrics;
 import dev.switchboard.pipeline.Authenticate;
 import dev.switchboard.pipeline.Policy;
 import dev.switchboard.provider.ProviderRegistry;
+import dev.switchboard.redis.RedisLink;
+import dev.switchboard.routing.CircuitStore;
 import dev.switchboard.routing.DeploymentHealth;
 import dev.switchboard.routing.LocalCircuitStore;
+import dev.switchboard.routing.RedisCircuitStore;
 import dev.switchboard.store.CachedResponseStore;
 import dev.switchboard.store.FileReconciler;
 import dev.switchboard.store.Store;
@@ -34,7 +39,9 @@ import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -69,6 +76,8 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    private static final Duration REDIS_START_WAIT = Duration.ofSeconds(3);
+
     private final Settings settings;
     private final Vertx vertx;
     private final Store store;
@@ -83,11 +92,16 @@ public final class Gateway implements AutoCloseable {
     /** Limits and budgets of keys and teams. */
     private final Limiter limiter;
     private final int port;
+    private final Metrics metrics;
+    /** Null without {@code REDIS_URL}. */
+    private final RedisLink redis;
+    private final CircuitStore circuits;
     private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Gateway(Settings settings, Vertx vertx, Store store, ConfigSync sync, int port, DeploymentHealth health, Limiter limiter) {
+    private Gateway(Settings settings, Vertx vertx, Store store, ConfigSync sync, int port, Metrics metrics, RedisLink redis,
+                    CircuitStore circuits, DeploymentHealth health, Limiter limiter) {
         this.health = health;
         this.limiter = limiter;
         this.settings = settings;
@@ -96,6 +110,9 @@ public final class Gateway implements AutoCloseable {
         this.sync = sync;
         this.snapshots = sync.snapshots();
         this.port = port;
+        this.metrics = metrics;
+        this.redis = redis;
+        this.circuits = circuits;
         this.responses = new CachedResponseStore(store.responses(), blocking, 10_000, 1_024, Duration.ofMillis(200));
     }
 
@@ -134,9 +151,18 @@ public final class Gateway implements AutoCloseable {
         Vertx vertx = Vertx.builder()
                 .with(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(options.eventLoops()).setDisableTCCL(true))
                 .build();
+        Metrics metrics = new Metrics();
+        RedisLink redis = settings.redisUrl().map(url -> new RedisLink(vertx, url)).orElse(null);
+        CircuitStore circuits = redis == null ? new LocalCircuitStore() : new RedisCircuitStore(redis, RedisCircuitStore.Names.DEFAULT, metrics);
+        if (redis != null) {
+            metrics.gauge("switchboard_redis_up", "1 while Redis (REDIS_URL) answers, else 0", () -> redis.up() ? 1 : 0);
+            awaitRedis(redis, (RedisCircuitStore) circuits);
+        } else {
+            RedisCircuitStore.fallbackCounter(metrics);
+        }
         RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
-        Gateway gateway = new Gateway(settings, vertx, store, sync, port, new DeploymentHealth(new LocalCircuitStore(), options.clock(), random),
-                new LocalLimiter(options.clock()));
+        Gateway gateway = new Gateway(settings, vertx, store, sync, port, metrics, redis, circuits,
+                new DeploymentHealth(circuits, options.clock(), random), new LocalLimiter(options.clock()));
         HttpServerOptions serverOptions = new HttpServerOptions()
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
@@ -154,7 +180,8 @@ public final class Gateway implements AutoCloseable {
                 new Authenticate(snapshots, new Authenticator(options.clock())),
                 new GatewayVerticle.RoutesConfig(settings.maxBodyBytes(), settings.corsOrigins(), options.pingMs(), gateway::notReady,
                         new AdminApi.Deps(store, sync, new ConfigValidator(registry.ids()), builder, options.clock(), gateway.blocking),
-                        gateway.responses, options.clock()),
+                        gateway.responses, options.clock(),
+                        new Routes.Operations(metrics, settings.metricsToken().orElse(null), gateway::readinessDetails)),
                 gateway.health, random, new Policy(gateway.limiter),
                 gateway.servers::add);
         try {
@@ -192,11 +219,49 @@ public final class Gateway implements AutoCloseable {
         return store;
     }
 
+    /**
+     * Circuit-breaker state: a {@link RedisCircuitStore} shared with the other instances when
+     * {@code REDIS_URL} is set, else a {@link LocalCircuitStore}. The verticles get the same object
+     * through {@link GatewayVerticle.Shared#circuits()}.
+     */
+    public CircuitStore circuits() {
+        return circuits;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
     /** Why readiness is 503 now, or null when ready. */
     String notReady() {
         if (draining.get()) return "draining";
         if (!sync.storeUp()) return "store_unavailable";
+        if (redis != null && !redis.up() && "closed".equals(snapshots.get().router().redisFailure())) return "redis_unavailable";
         return null;
+    }
+
+    /** What readiness says about Redis: nothing without {@code REDIS_URL}. */
+    Map<String, String> readinessDetails() {
+        if (redis == null) return Map.of();
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("redis", redis.up() ? "up" : "degraded");
+        details.put("circuitStore", circuits.mode());
+        return details;
+    }
+
+    /**
+     * Gives Redis a short while at start (the first connection and the circuit resync); without
+     * an answer the gateway starts anyway, its circuit state in process until Redis answers.
+     */
+    private static void awaitRedis(RedisLink redis, RedisCircuitStore circuits) {
+        boolean synced;
+        try {
+            synced = redis.start().compose(up -> up ? circuits.firstSync() : Future.succeededFuture(false))
+                    .toCompletionStage().toCompletableFuture().get(REDIS_START_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            synced = false;
+        }
+        if (!synced) circuits.startedWithoutRedis();
     }
 
     /** Flips readiness to 503; true the first time. The rest of {@link #drain()} follows it. */
@@ -224,6 +289,9 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
+        circuits.close();
+        limiter.close();
+        if (redis != null) redis.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

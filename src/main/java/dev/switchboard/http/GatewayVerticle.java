@@ -19,14 +19,18 @@ import java.util.random.RandomGenerator;
  */
 public final class GatewayVerticle extends VerticleBase {
 
-    /** What every instance shares; the verticle builds the per-event-loop parts itself. */
+    /**
+     * What every instance shares; the verticle builds the per-event-loop parts itself.
+     *
+     * @param circuits circuit-breaker state, shared by every event loop (and, with Redis, every instance)
+     */
     public record Shared(HttpServerOptions serverOptions, String host, int port, UpstreamOptions upstream, Authenticate authenticate,
                          RoutesConfig routes, DeploymentHealth health, RandomGenerator random, Policy policy, Consumer<HttpServer> onListening) {}
 
     /** The route settings that do not depend on the event loop. */
     public record RoutesConfig(long maxBodyBytes, java.util.List<String> corsOrigins, long pingMs,
                                java.util.function.Supplier<String> notReady, dev.switchboard.admin.AdminApi.Deps admin,
-                               dev.switchboard.pipeline.ResponseStore responses, java.time.Clock clock) {}
+                               dev.switchboard.pipeline.ResponseStore responses, java.time.Clock clock, Routes.Operations operations) {}
 
     private final Shared shared;
     private OutboundConnector connector;
@@ -41,7 +45,7 @@ public final class GatewayVerticle extends VerticleBase {
         Dispatch dispatch = new Dispatch(vertx, connector, shared.health(), shared.random(), shared.policy());
         RoutesConfig rc = shared.routes();
         var router = Routes.build(new Routes.Deps(vertx, dispatch, connector, shared.authenticate(), rc.maxBodyBytes(), rc.corsOrigins(),
-                rc.pingMs(), rc.notReady(), rc.admin(), rc.responses(), rc.clock()));
+                rc.pingMs(), rc.notReady(), rc.admin(), rc.responses(), rc.clock(), rc.operations()));
         HttpServer server = vertx.createHttpServer(shared.serverOptions()).requestHandler(router);
         return server.listen(shared.port(), shared.host()).onSuccess(shared.onListening()::accept);
     }

@@ -13,6 +13,7 @@ import dev.switchboard.ingress.openai.ChatCompletionsHandler;
 import dev.switchboard.ingress.openai.CompletionsHandler;
 import dev.switchboard.ingress.openai.EmbeddingsHandler;
 import dev.switchboard.ingress.openai.ModelsHandler;
+import dev.switchboard.observe.Metrics;
 import dev.switchboard.pipeline.Authenticate;
 import dev.switchboard.ingress.RoutingHeaders;
 import dev.switchboard.pipeline.Dispatch;
@@ -33,6 +34,10 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
@@ -61,7 +66,15 @@ public final class Routes {
      */
     public record Deps(Vertx vertx, Dispatch dispatch, OutboundConnector connector, Authenticate authenticate, long maxBodyBytes,
                        List<String> corsOrigins, long pingMs, Supplier<String> notReady, AdminApi.Deps admin,
-                       ResponseStore responses, Clock clock) {}
+                       ResponseStore responses, Clock clock, Operations operations) {}
+
+    /**
+     * What the operations routes report.
+     *
+     * @param metricsToken when not null, {@code /metrics} wants {@code Authorization: Bearer <it>} ({@code METRICS_TOKEN})
+     * @param readiness    extra fields of the readiness body (Redis's state when {@code REDIS_URL} is set)
+     */
+    public record Operations(Metrics metrics, String metricsToken, Supplier<Map<String, String>> readiness) {}
 
     /** The OpenAPI document, checked and compacted once when the class loads: a broken resource fails the start. */
     private static final byte[] OPENAPI = openApi();
@@ -92,13 +105,13 @@ public final class Routes {
         router.get("/health/live").handler(ctx -> json(ctx, 200, "{\"status\":\"ok\"}"));
         router.get("/health/ready").handler(ctx -> {
             String notReady = deps.notReady().get();
-            if (notReady != null) {
-                ctx.response().putHeader("retry-after", "5");
-                json(ctx, 503, "{\"status\":\"" + notReady + "\"}");
-            } else {
-                json(ctx, 200, "{\"status\":\"ok\"}");
-            }
+            Map<String, String> body = new LinkedHashMap<>();
+            body.put("status", notReady != null ? notReady : "ok");
+            body.putAll(deps.operations().readiness().get());
+            if (notReady != null) ctx.response().putHeader("retry-after", "5");
+            json(ctx, notReady != null ? 503 : 200, Json.MAPPER.valueToTree(body).toString());
         });
+        router.get("/metrics").handler(ctx -> metrics(ctx, deps.operations()));
 
         router.get("/openapi.json").handler(ctx -> ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON)
                 .end(Buffer.buffer(OPENAPI)));
@@ -180,6 +193,20 @@ public final class Routes {
         } catch (IOException e) {
             throw new IllegalStateException("openapi.json cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    /** Prometheus text; behind {@code METRICS_TOKEN} when it is set (compared in constant time). */
+    private static void metrics(RoutingContext ctx, Operations ops) {
+        if (ops.metricsToken() != null) {
+            String auth = ctx.request().getHeader("authorization");
+            byte[] expected = ("Bearer " + ops.metricsToken()).getBytes(StandardCharsets.UTF_8);
+            if (auth == null || !MessageDigest.isEqual(expected, auth.getBytes(StandardCharsets.UTF_8))) {
+                ErrorRenderer.render(ctx.request().path(), ctx.response(),
+                        GatewayError.of(ErrorKind.INVALID_API_KEY, "GET /metrics needs Authorization: Bearer <METRICS_TOKEN>."));
+                return;
+            }
+        }
+        ctx.response().putHeader(Headers.CONTENT_TYPE, Metrics.CONTENT_TYPE).end(ops.metrics().render());
     }
 
     private static void json(RoutingContext ctx, int status, String body) {

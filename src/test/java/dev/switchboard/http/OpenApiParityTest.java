@@ -224,7 +224,8 @@ class OpenApiParityTest {
      */
     private static Router buildRouter(Vertx vertx) {
         return Routes.build(new Routes.Deps(vertx, null, null, new Authenticate(null, null), 1024, List.of("https://app.example.com"),
-                15_000, () -> null, new AdminApi.Deps(null, null, null, null, null, null), null, null));
+                15_000, () -> null, new AdminApi.Deps(null, null, null, null, null, null), null, null,
+                new Routes.Operations(new dev.switchboard.observe.Metrics(), null, java.util.Map::of)));
     }
 
     /** "METHOD /path" of every documented operation, with its operation object. */
