@@ -1,0 +1,137 @@
+package dev.switchboard.limit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.testing.Admin;
+import dev.switchboard.testing.GatewayFixture;
+import dev.switchboard.testing.SimulatorBackedTest;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Keys' and teams' limits and budgets, end to end on the standalone simulator. */
+class LimitsThroughGatewayTest extends SimulatorBackedTest {
+
+    @BeforeAll
+    static void start() {
+        gw = GatewayFixture.builder().config("""
+                models:
+                  plain:
+                    - { provider: openai, upstreamModel: sim-plain, baseUrl: "%1$s", credentials: { apiKey: sk-plain } }
+                  priced:
+                    - { provider: openai, upstreamModel: sim-priced, baseUrl: "%1$s", credentials: { apiKey: sk-priced },
+                        pricing: { inputPerMTokens: 1000, outputPerMTokens: 1000 } }
+                """.formatted(sim.baseUrl())).start();
+    }
+
+    static String key(String body) {
+        return Admin.create(gw, "/admin/keys", body).get("key").asText();
+    }
+
+    static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static HttpResponse<String> chat(String key, String model, String extra) {
+        return gw.post("/v1/chat/completions", "{\"model\":\"" + model + "\"" + extra + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                "authorization", "Bearer " + key);
+    }
+
+    @Test
+    void rpm50_of200ParallelRequests_exactly50Succeed() throws Exception {
+        String key = key("{\"name\":\"" + unique("rpm") + "\",\"limits\":{\"rpm\":50}}");
+        HttpRequest req = HttpRequest.newBuilder(URI.create(gw.url("/v1/chat/completions"))).timeout(Duration.ofSeconds(30))
+                .header("authorization", "Bearer " + key).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"plain\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build();
+        // HTTP/1.1: 200 requests in flight at once, on as many connections (no HTTP/2 stream cap in the way)
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+        for (int i = 0; i < 200; i++) all.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
+        int ok = 0;
+        int limited = 0;
+        for (var f : all) {
+            HttpResponse<String> r = f.get();
+            if (r.statusCode() == 200) ok++;
+            if (r.statusCode() == 429) {
+                limited++;
+                assertThat(Admin.json(r).at("/error/code").asText()).isEqualTo("rate_limit_exceeded");
+                assertThat(r.headers().firstValue("retry-after")).isPresent();
+                assertThat(r.headers().firstValue("x-ratelimit-remaining-requests")).hasValue("0");
+                assertThat(r.headers().firstValue("x-ratelimit-limit-requests")).hasValue("50");
+            }
+        }
+        assertThat(ok).isEqualTo(50);
+        assertThat(limited).isEqualTo(150);
+        assertThat(sim.received()).hasSize(50);
+    }
+
+    @Test
+    void aSuccess_carriesTheRateLimitHeaders() {
+        String key = key("{\"name\":\"" + unique("hdr") + "\",\"limits\":{\"rpm\":10,\"tpm\":100000}}");
+        HttpResponse<String> r = chat(key, "plain", "");
+        Admin.assertChatOk(r);
+        assertThat(r.headers().firstValue("x-ratelimit-limit-requests")).hasValue("10");
+        assertThat(r.headers().firstValue("x-ratelimit-remaining-requests")).hasValue("9");
+        assertThat(r.headers().firstValue("x-ratelimit-reset-requests")).hasValue("1m0s");
+        assertThat(r.headers().firstValue("x-ratelimit-limit-tokens")).hasValue("100000");
+        assertThat(Long.parseLong(r.headers().firstValue("x-ratelimit-remaining-tokens").orElseThrow())).isLessThan(100000);
+    }
+
+    @Test
+    void aTeamsLimit_isSharedByItsKeys() {
+        String team = Admin.create(gw, "/admin/teams", "{\"name\":\"" + unique("team") + "\",\"limits\":{\"rpm\":3}}").get("id").asText();
+        String one = key("{\"name\":\"" + unique("t1") + "\",\"teamId\":\"" + team + "\"}");
+        String two = key("{\"name\":\"" + unique("t2") + "\",\"teamId\":\"" + team + "\"}");
+        Admin.assertChatOk(chat(one, "plain", ""));
+        Admin.assertChatOk(chat(two, "plain", ""));
+        Admin.assertChatOk(chat(one, "plain", ""));
+        Admin.assertError(chat(two, "plain", ""), 429, "rate_limit_error", "rate_limit_exceeded");
+    }
+
+    @Test
+    void maxTokensPerRequest_refusesMore_andSetsItWhenNoneIsAsked() {
+        String key = key("{\"name\":\"" + unique("cap") + "\",\"limits\":{\"maxTokensPerRequest\":64}}");
+        HttpResponse<String> over = chat(key, "plain", ",\"max_tokens\":100");
+        Admin.assertError(over, 400, "invalid_request_error", "max_tokens_exceeded");
+        assertThat(Admin.json(over).at("/error/param").asText()).isEqualTo("max_tokens");
+        assertThat(sim.received()).isEmpty();
+
+        Admin.assertChatOk(chat(key, "plain", ""));
+        JsonNode sent = sim.last().json();
+        assertThat(sent.path("max_completion_tokens").asInt()).isEqualTo(64);
+        Admin.assertChatOk(chat(key, "plain", ",\"max_tokens\":10"));
+        assertThat(sim.last().json().path("max_tokens").asInt()).as("a smaller ask is left alone").isEqualTo(10);
+    }
+
+    @Test
+    void aSpentBudget_is429BudgetExceeded_withoutRetry() {
+        // $1000 per million tokens: a one-token chat costs about a cent, over a $0.001 budget
+        String key = key("{\"name\":\"" + unique("budget") + "\",\"budget\":{\"maxUsd\":0.001,\"period\":\"monthly\"}}");
+        Admin.assertChatOk(chat(key, "priced", ",\"max_tokens\":5"));
+        HttpResponse<String> spent = chat(key, "priced", ",\"max_tokens\":5");
+        Admin.assertError(spent, 429, "rate_limit_error", "budget_exceeded");
+        assertThat(spent.headers().firstValue("x-should-retry")).hasValue("false");
+        assertThat(spent.headers().firstValue("retry-after")).as("a monthly budget resets at the next month").isPresent();
+        assertThat(sim.received()).hasSize(1);
+    }
+
+    @Test
+    void aFailedRequest_givesBackItsReservation() {
+        String key = key("{\"name\":\"" + unique("fail") + "\",\"limits\":{\"tpm\":3000,\"maxConcurrent\":1}}");
+        for (int i = 0; i < 5; i++) {
+            Admin.assertError(gw.post("/v1/chat/completions", "{\"model\":\"plain\",\"max_tokens\":2000,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"[sim status=400] x\"}]}", "authorization", "Bearer " + key),
+                    400, "invalid_request_error", "invalid_request");
+        }
+        // had the 2000-token reservations or the concurrency slot leaked, this would be refused
+        Admin.assertChatOk(chat(key, "plain", ",\"max_tokens\":2000"));
+    }
+}
