@@ -111,9 +111,10 @@ public final class SseResponse<T> implements EventSource.EventSink<T> {
         if (finished) return;
         finished = true;
         stopPing();
+        // settle first: ending the response runs the request's end handlers, which release what is left unsettled
+        onFinish.accept(error);
         if (last != null && !response.ended() && !response.closed()) response.end(last);
         else if (!response.ended() && !response.closed()) response.end();
-        onFinish.accept(error);
     }
 
     private void clientGone() {

@@ -339,7 +339,7 @@ public final class SimulatorServer implements AutoCloseable {
                     .end(Json.buffer(OpenAiChatEncoder.response(engine.response(request), request.model()))));
             return;
         }
-        OpenAiChunkEncoder encoder = new OpenAiChunkEncoder(request.model(), request.includeUsage());
+        OpenAiChunkEncoder encoder = new OpenAiChunkEncoder(request.model(), request.includeUsage() || d.usageAlways() == 1);
         PacedEventSource<StreamEvent> events = new PacedEventSource<>(vertx, engine.events(request), d, null);
         resp.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
         resp.closeHandler(v -> {

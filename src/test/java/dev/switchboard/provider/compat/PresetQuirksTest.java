@@ -53,6 +53,26 @@ class PresetQuirksTest extends SimulatorBackedTest {
         assertThat(sim.last().json().at("/stream_options/include_usage").asBoolean()).isTrue();
     }
 
+    /** The tokens a key's tpm window still holds for it, as the answer to a plain chat shows after the given stream. */
+    private static long remainingTokensAfter(String streamText) {
+        String key = dev.switchboard.testing.Admin.create(gw, "/admin/keys",
+                "{\"name\":\"usage-" + java.util.UUID.randomUUID() + "\",\"limits\":{\"tpm\":1000000}}").get("key").asText();
+        HttpResponse<String> stream = gw.post("/v1/chat/completions", "{\"model\":\"mistral-model\",\"stream\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"" + streamText + "\"}]}", "authorization", "Bearer " + key);
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.body()).as("usage the client did not ask for never reaches it").doesNotContain("\"usage\"");
+        HttpResponse<String> next = gw.post("/v1/chat/completions", body("mistral-model", "\"max_tokens\":10"), "authorization", "Bearer " + key);
+        return Long.parseLong(next.headers().firstValue("x-ratelimit-remaining-tokens").orElseThrow());
+    }
+
+    @Test
+    void aServerThatAlwaysSendsStreamUsage_isAccounted_butTheClientOnlySeesWhatItAskedFor() {
+        long withUsage = remainingTokensAfter("[sim usage_always=1] one two three");
+        long withoutUsage = remainingTokensAfter("one two three");
+        // without usage the stream settles to nothing; with it, to the tokens the server reported
+        assertThat(withoutUsage - withUsage).as("with %d, without %d", withUsage, withoutUsage).isPositive();
+    }
+
     @Test
     void rejectPolicy_refusesAnUnsupportedField_beforeTheUpstream() throws Exception {
         try (GatewayFixture strict = GatewayFixture.builder()
