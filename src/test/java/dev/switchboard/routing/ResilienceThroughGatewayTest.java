@@ -214,10 +214,10 @@ class ResilienceThroughGatewayTest extends SimulatorBackedTest {
         deployment("sfb-backup", "k-sfb-backup", "{}");
         fallback("sfb-primary", "general", "sfb-backup");
 
-        HttpResponse<InputStream> r = open("/v1/chat/completions",
+        HttpResponse<InputStream> r = gw.openStream("/v1/chat/completions",
                 "{\"model\":\"sfb-primary\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"one two\"}]}");
         assertThat(r.statusCode()).isEqualTo(200);
-        List<String> lines = lines(r);
+        List<String> lines = GatewayFixture.lines(r);
         assertThat(lines.getLast()).isEqualTo("data: [DONE]");
         assertThat(lines).noneMatch(l -> l.contains("\"error\""));
         assertThat(String.join("", lines)).contains("one").contains("two");
@@ -229,12 +229,12 @@ class ResilienceThroughGatewayTest extends SimulatorBackedTest {
         deployment("cut-backup", "k-cut-backup", "{}");
         fallback("cut", "general", "cut-backup");
 
-        List<String> openai = lines(open("/v1/chat/completions",
+        List<String> openai = GatewayFixture.lines(gw.openStream("/v1/chat/completions",
                 "{\"model\":\"cut\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"a b c d e f\"}]}"));
         assertThat(openai.getLast()).isEqualTo("data: [DONE]");
         assertThat(openai.get(openai.size() - 2)).startsWith("data: {\"error\":");
 
-        List<String> anthropic = lines(open("/v1/messages",
+        List<String> anthropic = GatewayFixture.lines(gw.openStream("/v1/messages",
                 "{\"model\":\"cut\",\"max_tokens\":100,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"a b c d e f\"}]}"));
         assertThat(anthropic).contains("event: error");
         assertThat(anthropic).doesNotContain("event: message_stop");
@@ -246,7 +246,7 @@ class ResilienceThroughGatewayTest extends SimulatorBackedTest {
     void clientDisconnectMidStream_closesTheUpstreamWithinASecond_andFreesTheSlot() throws Exception {
         String id = deployment("paced", "k-paced", "{\"x-sim-token-ms\":\"300\"}");
         long before = sim.abandoned();
-        HttpResponse<InputStream> r = open("/v1/chat/completions",
+        HttpResponse<InputStream> r = gw.openStream("/v1/chat/completions",
                 "{\"model\":\"paced\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"a b c d e f g h i j k l\"}]}");
         BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
         assertThat(in.readLine()).startsWith("data: ");
@@ -260,18 +260,5 @@ class ResilienceThroughGatewayTest extends SimulatorBackedTest {
         assertThat(gw.gateway().health().circuits().state(d.circuitKey()).clean()).as("a client leaving is not the deployment's failure").isTrue();
     }
 
-    static HttpResponse<InputStream> open(String path, String body) throws Exception {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(gw.url(path))).timeout(Duration.ofSeconds(20))
-                .header("authorization", "Bearer " + GatewayFixture.MASTER_KEY).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return gw.http().send(req, HttpResponse.BodyHandlers.ofInputStream());
-    }
 
-    static List<String> lines(HttpResponse<InputStream> r) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-            for (String l = in.readLine(); l != null; l = in.readLine()) if (!l.isEmpty()) out.add(l);
-        }
-        return out;
-    }
 }

@@ -234,6 +234,30 @@ public final class GatewayFixture implements AutoCloseable {
         return send(b.timeout(Duration.ofSeconds(20)).build());
     }
 
+    /** Opens a stream with the master key: the answer's body as a live input stream. */
+    public HttpResponse<java.io.InputStream> openStream(String path, String body) {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(20))
+                .header("authorization", "Bearer " + MASTER_KEY).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        try {
+            return http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The non-empty lines of a stream, read to its end. */
+    public static java.util.List<String> lines(HttpResponse<java.io.InputStream> r) throws IOException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            for (String l = in.readLine(); l != null; l = in.readLine()) if (!l.isEmpty()) out.add(l);
+        }
+        return out;
+    }
+
     public HttpClient http() {
         return http;
     }

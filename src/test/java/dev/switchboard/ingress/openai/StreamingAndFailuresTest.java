@@ -57,39 +57,25 @@ class StreamingAndFailuresTest extends SimulatorBackedTest {
         return "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
     }
 
-    /** Opens a stream and returns its response with the body as a live input stream. */
-    static HttpResponse<InputStream> open(String body) throws Exception {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(gw.url("/v1/chat/completions"))).timeout(Duration.ofSeconds(20))
-                .header("authorization", "Bearer " + GatewayFixture.MASTER_KEY).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return gw.http().send(req, HttpResponse.BodyHandlers.ofInputStream());
-    }
 
-    static List<String> lines(HttpResponse<InputStream> r) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-            for (String l = in.readLine(); l != null; l = in.readLine()) if (!l.isEmpty()) out.add(l);
-        }
-        return out;
-    }
 
     @Test
     void stream_hasSseHeadersAndEndsWithDone() throws Exception {
-        HttpResponse<InputStream> r = open(chat("sim", "a b c", true));
+        HttpResponse<InputStream> r = gw.openStream("/v1/chat/completions", chat("sim", "a b c", true));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("content-type").orElseThrow()).startsWith("text/event-stream");
         assertThat(r.headers().firstValue("cache-control")).hasValue("no-cache");
         assertThat(r.headers().firstValue("x-accel-buffering")).hasValue("no");
         assertThat(r.headers().firstValue("content-encoding")).isEmpty();
-        List<String> lines = lines(r);
+        List<String> lines = GatewayFixture.lines(r);
         assertThat(lines.getLast()).isEqualTo("data: [DONE]");
         assertThat(lines).allMatch(l -> l.startsWith("data: "));
     }
 
     @Test
     void stream_silentUpstream_getsKeepAlivePingsAfterCommit() throws Exception {
-        HttpResponse<InputStream> r = open(chat("sim", "[sim token_ms=450] a b", true));
-        List<String> lines = lines(r);
+        HttpResponse<InputStream> r = gw.openStream("/v1/chat/completions", chat("sim", "[sim token_ms=450] a b", true));
+        List<String> lines = GatewayFixture.lines(r);
         int firstData = lines.indexOf(lines.stream().filter(l -> l.startsWith("data: ")).findFirst().orElseThrow());
         assertThat(lines.subList(firstData, lines.size())).contains(": ping");
         assertThat(lines.indexOf(": ping")).isGreaterThan(firstData);
@@ -99,7 +85,7 @@ class StreamingAndFailuresTest extends SimulatorBackedTest {
     @Test
     void stream_clientDisconnect_cancelsUpstream() throws Exception {
         long before = sim.abandoned();
-        HttpResponse<InputStream> r = open(chat("sim", "[sim stall_after=2] a b c d", true));
+        HttpResponse<InputStream> r = gw.openStream("/v1/chat/completions", chat("sim", "[sim stall_after=2] a b c d", true));
         BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
         assertThat(in.readLine()).startsWith("data: ");
         in.close();
@@ -134,9 +120,9 @@ class StreamingAndFailuresTest extends SimulatorBackedTest {
 
     @Test
     void stream_idleDeadline_afterCommit_endsWithErrorEventThenDone() throws Exception {
-        HttpResponse<InputStream> r = open(chat("slow-start", "[sim stall_after=3] a b c d e", true));
+        HttpResponse<InputStream> r = gw.openStream("/v1/chat/completions", chat("slow-start", "[sim stall_after=3] a b c d e", true));
         assertThat(r.statusCode()).isEqualTo(200);
-        List<String> lines = lines(r).stream().filter(l -> !l.startsWith(":")).toList();
+        List<String> lines = GatewayFixture.lines(r).stream().filter(l -> !l.startsWith(":")).toList();
         assertThat(lines.getLast()).isEqualTo("data: [DONE]");
         JsonNode error = Json.parse(lines.get(lines.size() - 2).substring(6)).get("error");
         assertThat(error.get("code").asText()).isEqualTo("timeout");
@@ -148,14 +134,14 @@ class StreamingAndFailuresTest extends SimulatorBackedTest {
         HttpResponse<String> json = gw.post("/v1/chat/completions", chat("sim-deadlines", "[sim latency_ms=100000] hi", false));
         assertThat(json.statusCode()).isEqualTo(504);
         gw.resetRouting(); // three timeouts in a row opened the deployment's circuit
-        List<String> lines = lines(open(chat("sim-deadlines", "[sim stall_after=2] a b c d", true)));
+        List<String> lines = GatewayFixture.lines(gw.openStream("/v1/chat/completions", chat("sim-deadlines", "[sim stall_after=2] a b c d", true)));
         assertThat(lines.getLast()).isEqualTo("data: [DONE]");
         assertThat(Json.parse(lines.get(lines.size() - 2).substring(6)).at("/error/code").asText()).isEqualTo("timeout");
     }
 
     @Test
     void stream_cutAfterCommit_endsWithErrorEventNotSilence() throws Exception {
-        List<String> lines = lines(open(chat("sim", "[sim cut_after=2] a b c d e", true)));
+        List<String> lines = GatewayFixture.lines(gw.openStream("/v1/chat/completions", chat("sim", "[sim cut_after=2] a b c d e", true)));
         assertThat(lines.getLast()).isEqualTo("data: [DONE]");
         assertThat(Json.parse(lines.get(lines.size() - 2).substring(6)).at("/error/code").asText()).isEqualTo("upstream_error");
     }

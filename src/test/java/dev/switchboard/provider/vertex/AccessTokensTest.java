@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import java.time.Clock;
+import dev.switchboard.testing.TestClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -16,30 +13,6 @@ import org.junit.jupiter.api.Test;
 
 /** The token cache's rules, on a clock the test moves: reuse, early refresh, one shared request, no cached failure. */
 class AccessTokensTest {
-
-    /** A clock that stands still until the test moves it. */
-    static final class ManualClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 
     /** A token endpoint the test answers by hand: each request is a promise, granted or failed when the test says. */
     static final class Endpoint implements Supplier<Future<AccessTokens.Grant>> {
@@ -57,7 +30,7 @@ class AccessTokensTest {
         }
     }
 
-    final ManualClock clock = new ManualClock();
+    final TestClock clock = new TestClock();
     final AccessTokens tokens = new AccessTokens(clock);
     final Endpoint endpoint = new Endpoint();
 
