@@ -20,6 +20,7 @@ STATIC_PORT="${STATIC_PORT:-18081}"
 PROXY_PORT="${PROXY_PORT:-18082}"
 GATEWAY_PORT="${GATEWAY_PORT:-18083}"
 BENCH_KEY="${BENCH_KEY:-bench-master-key-0123456789abcdef-0123456789}"
+GOVERNED_KEY="bench-governed-key-0123456789abcdef-0123456789"
 
 bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$bench_dir/.." && pwd)"
@@ -202,11 +203,19 @@ models:
     - provider: openai-compatible
       upstreamModel: gpt-4o-mini
       baseUrl: http://127.0.0.1:$STATIC_PORT/v1
+      pricing: { inputPerMTokens: 0.15, outputPerMTokens: 0.60 }
   bench-anthropic:
     - provider: anthropic
       upstreamModel: claude-bench
       baseUrl: http://127.0.0.1:$STATIC_PORT
       credentials: { apiKey: bench-upstream-key }
+keys:
+  # the governed target: limits and a budget that never refuse, so every check, reservation and
+  # settlement runs on every request
+  - name: bench-governed
+    key: $GOVERNED_KEY
+    limits: { rpm: 1000000000, tpm: 1000000000000, maxConcurrent: 1000000 }
+    budget: { maxUsd: 1000000000, period: monthly }
 EOF
 mkdir -p "$tmp/gateway-data"
 # The launcher execs java, so $! is the JVM's pid.
@@ -226,12 +235,15 @@ wait_http() {   # wait_http URL SECONDS: until GET URL answers 200
   done
   return 1
 }
-post() {   # post URL [MODEL]: the benchmark request once; prints "status<TAB>body"
+post() {   # post URL [MODEL] [KEY]: the benchmark request once; prints "status<TAB>body"
   curl -s --max-time 5 -w '\t%{http_code}\t%{content_type}' -H 'content-type: application/json' \
-    -H "authorization: Bearer $BENCH_KEY" -d '{"model":"'"${2:-bench}"'","messages":[{"role":"user","content":"Hello"}]}' "$1"
+    -H "authorization: Bearer ${3:-$BENCH_KEY}" -d '{"model":"'"${2:-bench}"'","messages":[{"role":"user","content":"Hello"}]}' "$1"
 }
 model_of() {   # model_of TARGET: the public model the benchmark request names
   if [ "$1" = translated ]; then echo bench-anthropic; else echo bench; fi
+}
+key_of() {   # key_of TARGET: the key the benchmark request sends (governed: a virtual key with limits and a budget)
+  if [ "$1" = governed ]; then echo "$GOVERNED_KEY"; else echo "$BENCH_KEY"; fi
 }
 
 dump_logs() {
@@ -260,15 +272,16 @@ declare -A url=(
   [proxy]="http://127.0.0.1:$PROXY_PORT/v1/chat/completions"
   [gateway]="http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions"
   [translated]="http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions"
+  [governed]="http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions"
 )
-for t in direct proxy gateway translated; do
-  out="$(post "${url[$t]}" "$(model_of "$t")")" || { dump_logs; die "$t: request failed"; }
+for t in direct proxy gateway translated governed; do
+  out="$(post "${url[$t]}" "$(model_of "$t")" "$(key_of "$t")")" || { dump_logs; die "$t: request failed"; }
   body="${out%%$'\t'*}"; rest="${out#*$'\t'}"; code="${rest%%$'\t'*}"; ctype="${rest#*$'\t'}"
   printf '==== sanity %s: %s %s %d bytes\n%s\n' "$t" "$code" "$ctype" "${#body}" "$body" >>"$raw_log"
   [ "$code" = 200 ] || { dump_logs; die "$t answered $code: $body"; }
   [[ "$ctype" == application/json* ]] || die "$t answered content-type '$ctype'"
   [[ "$body" == *'"usage"'* ]] || die "$t answer has no usage: $body"
-  if [ "$t" = gateway ] || [ "$t" = translated ]; then
+  if [ "$t" = gateway ] || [ "$t" = translated ] || [ "$t" = governed ]; then
     [[ "$body" == *"\"model\":\"$(model_of "$t")\""* ]] || die "$t: the gateway did not answer with the public model: $body"
     [[ "$body" == *'"object":"chat.completion"'* ]] || die "$t: not an OpenAI answer: $body"
   fi
@@ -312,7 +325,7 @@ run_wrk() {
   cpu_snapshot start >"$tmp/cpu"; t0="$(date +%s%N)"
   # timeout is only a safety net: wrk stops by itself after -d. It runs in the background and
   # is waited for, so that a signal to this script is handled at once, not after the run.
-  BENCH_KEY="$BENCH_KEY" BENCH_MODEL="$(model_of "$target")" timeout --signal=INT --kill-after=10 "$((secs + 30))" \
+  BENCH_KEY="$(key_of "$target")" BENCH_MODEL="$(model_of "$target")" timeout --signal=INT --kill-after=10 "$((secs + 30))" \
     wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 5s --latency -s "$lua" "${url[$target]}" \
     >"$tmp/wrk.out" 2>&1 &
   wrk_pid=$!
@@ -342,16 +355,17 @@ run_wrk 0 sat direct "$THREADS" "$CONNECTIONS" 2
 run_wrk 0 sat proxy "$THREADS" "$CONNECTIONS" 2
 run_wrk 0 sat gateway "$THREADS" "$CONNECTIONS" "$WARMUP"
 run_wrk 0 sat translated "$THREADS" "$CONNECTIONS" "$(((WARMUP + 1) / 2))"
+run_wrk 0 sat governed "$THREADS" "$CONNECTIONS" "$(((WARMUP + 1) / 2))"
 
-targets=(direct proxy gateway)
+targets=(direct proxy gateway governed)
 for ((r = 1; r <= ROUNDS; r++)); do
   # Rotate which target goes first each round so slow drift on the shared machine does
   # not always hit the same target.
   order=()
-  for ((k = 0; k < 3; k++)); do order+=("${targets[$(((r - 1 + k) % 3))]}"); done
+  for ((k = 0; k < 4; k++)); do order+=("${targets[$(((r - 1 + k) % 4))]}"); done
   log "round $r/$ROUNDS: ${order[*]}"
   for t in "${order[@]}"; do run_wrk "$r" sat "$t" "$THREADS" "$CONNECTIONS" "$DURATION"; done
-  for t in "${order[@]}" translated; do run_wrk "$r" lat "$t" 1 1 "$DURATION"; done
+  for t in "${order[@]}" translated; do [ "$t" = governed ] || run_wrk "$r" lat "$t" 1 1 "$DURATION"; done
 done
 
 if ! kill -0 "$gateway_pid" 2>/dev/null; then dump_logs; die "the gateway died during the run; see $raw_log"; fi
@@ -390,7 +404,7 @@ cpu_model="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/nu
       # Ratios and added latency are taken per round (same machine state), then the median.
       for (r = 1; r <= rounds; r++) {
         add("g/d", rps[r, "gateway"] / rps[r, "direct"]); add("g/p", rps[r, "gateway"] / rps[r, "proxy"])
-        add("p/d", rps[r, "proxy"] / rps[r, "direct"])
+        add("p/d", rps[r, "proxy"] / rps[r, "direct"]); add("gov/g", rps[r, "governed"] / rps[r, "gateway"])
         for (i = 1; i <= 3; i++) {
           t = (i == 1) ? "proxy" : (i == 2) ? "gateway" : "translated"
           add("+p50 " t, p50[r, t] - p50[r, "direct"]); add("+p99 " t, p99[r, t] - p99[r, "direct"])
@@ -403,8 +417,9 @@ cpu_model="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/nu
       printf "  %-24s %12.0f %14s\n", name["direct"], median(vals["rps direct"]), "1.00"
       printf "  %-24s %12.0f %14.2f\n", name["proxy"], median(vals["rps proxy"]), median(vals["p/d"])
       printf "  %-24s %12.0f %14.2f\n", name["gateway"], median(vals["rps gateway"]), median(vals["g/d"])
-      printf "  gateway / direct = %.2f   gateway / nginx hop = %.2f   (medians of per-round ratios)\n\n",
-        median(vals["g/d"]), median(vals["g/p"])
+      printf "  %-24s %12.0f %14s\n", "gateway, governed key", median(vals["rps governed"]), "-"
+      printf "  gateway / direct = %.2f   gateway / nginx hop = %.2f   governed / gateway = %.2f   (medians of per-round ratios)\n\n",
+        median(vals["g/d"]), median(vals["g/p"]), median(vals["gov/g"])
       printf "Latency at concurrency 1: wrk -t1 -c1 -d%ss, median of %d rounds, microseconds\n", dur, rounds
       printf "  %-24s %10s %10s %12s %12s\n", "target", "p50", "p99", "added p50", "added p99"
       printf "  %-24s %10.0f %10.0f %12s %12s\n", name["direct"], median(vals["p50 direct"]), median(vals["p99 direct"]), "-", "-"
@@ -417,8 +432,9 @@ cpu_model="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/nu
       printf "Errors over all measured runs\n"
       printf "  %-24s %12s %14s\n", "target", "non-2xx/3xx", "socket errors"
       errs = 0
-      for (i = 1; i <= 4; i++) {
-        t = (i == 1) ? "direct" : (i == 2) ? "proxy" : (i == 3) ? "gateway" : "translated"
+      name["governed"] = "gateway, governed key"
+      for (i = 1; i <= 5; i++) {
+        t = (i == 1) ? "direct" : (i == 2) ? "proxy" : (i == 3) ? "gateway" : (i == 4) ? "translated" : "governed"
         printf "  %-24s %12d %14d\n", name[t], non2xx[t], sockerr[t]; errs += non2xx[t] + sockerr[t]
       }
       gd = median(vals["g/d"]); gp = median(vals["g/p"]); ap = median(vals["+p50 gateway"])
@@ -431,6 +447,9 @@ cpu_model="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/nu
       # passthrough adds, or 50 us more, whichever is larger
       tp = median(vals["+p50 translated"]); lim = (1.5 * ap > ap + 50) ? 1.5 * ap : ap + 50
       printf "  translated added p50 <= max(1.5x, +50 us) of native (%.0f us)  %5.0f us  %s\n", lim, tp, tp <= lim ? "PASS" : "FAIL"
+      # issue 6: limits, a budget and usage accounting cost at most 15% of throughput
+      gg = median(vals["gov/g"])
+      printf "  governed key >= 85%% of the master key throughput  %5.0f%%    %s\n", 100 * gg, gg >= 0.85 ? "PASS" : "FAIL"
       printf "\nNoise: processes outside the benchmark used a median %.0f%% (max %.0f%%) of all cores during the\n", \
         median(vals["other"]), maxother
       printf "measured runs; above ~10%% the absolute numbers are disturbed, compare the ratios (see bench/README.md).\n"
