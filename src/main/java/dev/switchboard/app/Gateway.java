@@ -13,6 +13,7 @@ import dev.switchboard.http.GatewayVerticle;
 import dev.switchboard.http.Routes;
 import dev.switchboard.limit.Limiter;
 import dev.switchboard.limit.LocalLimiter;
+import dev.switchboard.limit.RedisLimiter;
 import dev.switchboard.observe.Metrics;
 import dev.switchboard.pipeline.Authenticate;
 import dev.switchboard.pipeline.Policy;
@@ -89,7 +90,7 @@ public final class Gateway implements AutoCloseable {
     private final CachedResponseStore responses;
     /** Circuit state and load of every deployment, shared by the event loops. */
     private final DeploymentHealth health;
-    /** Limits and budgets of keys and teams. */
+    /** Limits and budgets of keys and teams: a {@link RedisLimiter} shared by every instance when {@code REDIS_URL} is set. */
     private final Limiter limiter;
     private final int port;
     private final Metrics metrics;
@@ -154,15 +155,19 @@ public final class Gateway implements AutoCloseable {
         Metrics metrics = new Metrics();
         RedisLink redis = settings.redisUrl().map(url -> new RedisLink(vertx, url)).orElse(null);
         CircuitStore circuits = redis == null ? new LocalCircuitStore() : new RedisCircuitStore(redis, RedisCircuitStore.Names.DEFAULT, metrics);
+        // limits and budgets follow the router's redisFailure as it is when Redis is found unreachable
+        Limiter limiter = redis == null ? new LocalLimiter(options.clock()) : new RedisLimiter(redis, RedisLimiter.Names.DEFAULT,
+                options.clock(), metrics, () -> !"closed".equals(snapshots.get().router().redisFailure()));
         if (redis != null) {
             metrics.gauge("switchboard_redis_up", "1 while Redis (REDIS_URL) answers, else 0", () -> redis.up() ? 1 : 0);
             awaitRedis(redis, (RedisCircuitStore) circuits);
         } else {
             RedisCircuitStore.fallbackCounter(metrics);
+            RedisLimiter.fallbackCounter(metrics);
         }
         RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
         Gateway gateway = new Gateway(settings, vertx, store, sync, port, metrics, redis, circuits,
-                new DeploymentHealth(circuits, options.clock(), random), new LocalLimiter(options.clock()));
+                new DeploymentHealth(circuits, options.clock(), random), limiter);
         HttpServerOptions serverOptions = new HttpServerOptions()
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
@@ -246,6 +251,7 @@ public final class Gateway implements AutoCloseable {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("redis", redis.up() ? "up" : "degraded");
         details.put("circuitStore", circuits.mode());
+        if (limiter instanceof RedisLimiter shared) details.put("limiter", shared.mode());
         return details;
     }
 

@@ -1,5 +1,7 @@
 package dev.switchboard.limit;
 
+import io.vertx.core.Future;
+
 /** The limiter's answer for one request. */
 public sealed interface Admission {
 
@@ -15,11 +17,26 @@ public sealed interface Admission {
      */
     record Denied(boolean budget, long retryAfterMs, String scope, RateHeaders headers) implements Admission {}
 
+    /**
+     * Not decided: the shared state (Redis) is unreachable and the router's {@code redisFailure}
+     * is {@code closed}, so the request is refused as unavailable rather than admitted unchecked.
+     */
+    record Unavailable() implements Admission {
+        @Override
+        public RateHeaders headers() {
+            return RateHeaders.NONE;
+        }
+    }
+
     /** What an admitted request reserved, to settle with what it used. */
     interface Ticket {
-        Ticket NONE = (tokens, usd) -> { };
+        Ticket NONE = (tokens, usd) -> Future.succeededFuture();
 
-        /** The actual tokens and cost replace the reservation; concurrency is released. Only the first call counts. */
-        void settle(long tokens, double usd);
+        /**
+         * The actual tokens and cost replace the reservation; concurrency is released. Only the
+         * first call counts. The future completes once the settlement is recorded (or dropped,
+         * see {@link RedisLimiter}); it never fails, and callers need not wait for it.
+         */
+        Future<Void> settle(long tokens, double usd);
     }
 }

@@ -184,11 +184,12 @@ public final class LocalLimiter implements Limiter {
         }
 
         @Override
-        public void settle(long tokens, double usd) {
-            if (settled) return; // settled on the request's event loop only
+        public Future<Void> settle(long tokens, double usd) {
+            if (settled) return Future.succeededFuture(); // settled on the request's event loop only
             settled = true;
             long now = clock.millis();
             for (Reservation r : reservations) r.state.settle(r, tokens, usd, now);
+            return Future.succeededFuture();
         }
     }
 }

@@ -90,7 +90,8 @@ public final class Policy {
 
     /**
      * Admits the request by every quota, reserving its estimate; fails with 429
-     * {@code rate_limit_exceeded} or {@code budget_exceeded}. {@code inputTokens} is computed only
+     * {@code rate_limit_exceeded} or {@code budget_exceeded}, or 503 {@code service_unavailable}
+     * when shared limits cannot be checked and {@code redisFailure} is {@code closed}. {@code inputTokens} is computed only
      * when a quota needs it.
      */
     Future<Void> admit(Exchange ex, List<Quota> quotas, ModelPool pool, java.util.function.LongSupplier inputTokens, Integer maxTokens) {
@@ -117,6 +118,8 @@ public final class Policy {
                 case Admission.Denied no -> Future.failedFuture(GatewayError.of(ErrorKind.RATE_LIMIT_EXCEEDED,
                         "Rate limit of this " + (no.scope().startsWith("team:") ? "team" : "API key") + " reached; retry after the indicated time.")
                         .withRetryAfter(no.retryAfterMs(), false));
+                case Admission.Unavailable no -> Future.failedFuture(GatewayError.of(ErrorKind.SERVICE_UNAVAILABLE,
+                        "Limits cannot be checked while Redis is unreachable (redisFailure: closed); try again shortly."));
             };
         });
     }

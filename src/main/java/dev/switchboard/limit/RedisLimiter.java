@@ -1,0 +1,278 @@
+package dev.switchboard.limit;
+
+import dev.switchboard.observe.Metrics;
+import dev.switchboard.redis.LuaScript;
+import dev.switchboard.redis.RedisLink;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Response;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Limits and budgets shared by every instance through Redis, with the semantics of
+ * {@link LocalLimiter} exactly: the same sliding logs, all or nothing over a request's scopes,
+ * reservation and settlement.
+ *
+ * <p><b>Where the truth is.</b> Each scope has up to six keys under {@code <prefix><scope>:}:
+ * {@code m} and {@code d}, the request logs of rpm and rpd (sorted sets, one member per request,
+ * scored by its admission time); {@code t} and {@code tw}, the token log and its weights with a
+ * running {@code sum}; {@code c}, the requests in flight (a sorted set, leased for
+ * {@value #CONCURRENCY_LEASE_MS} ms so that an instance that died holding slots gives them back);
+ * and {@code b}, the budget (period, start, spent, reserved, one {@code r:<id>} field per open
+ * reservation). An admission is one EVALSHA of {@code redis/limit-admit.lua} over every scope of
+ * the request; a settlement one of {@code redis/limit-settle.lua}, and none when the request holds
+ * nothing to settle (rpm and rpd only). Times come from this instance's clock as arguments, never
+ * from Redis, and the budget's UTC period is computed here ({@link BudgetPeriod}). Logs expire a
+ * minute after their window, so scopes nobody uses vanish; a periodic budget an hour after its
+ * period ends; a {@code total} budget never.
+ *
+ * <p><b>Redis outage.</b> While the link is down, or when a call fails, the router setting
+ * {@code redisFailure} decides: {@code open} admits by an in-process {@link LocalLimiter} (its own
+ * counts, from whatever it counted in earlier outages), {@code closed} answers
+ * {@link Admission.Unavailable}. Either way the outage is logged once and counted in
+ * {@code switchboard_limiter_fallback_total}. A settlement of a Redis admission that finds Redis
+ * down is dropped, never thrown: its tokens and slot stay counted until their entries leave the
+ * window or the lease ends, and its reservation until the budget key expires (a {@code total}
+ * budget keeps it), so the damage is bounded by the keys' TTLs.
+ *
+ * <p><b>Threads.</b> Any thread may call; the answer comes on the caller's context when it has one.
+ */
+public final class RedisLimiter implements Limiter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisLimiter.class);
+    static final LuaScript ADMIT = LuaScript.load("/redis/limit-admit.lua");
+    static final LuaScript SETTLE = LuaScript.load("/redis/limit-settle.lua");
+    private static final long MINUTE = 60_000;
+    private static final long DAY = 86_400_000;
+    /** Longer than the longest default call ({@code totalMs} 600 000): a slot outlives its request only when an instance dies. */
+    static final long CONCURRENCY_LEASE_MS = 15 * MINUTE;
+    private static final long TTL_SLACK_MS = MINUTE;
+    private static final long BUDGET_TTL_SLACK_MS = 60 * MINUTE;
+
+    /** Where the keys live: scope {@code s} under {@code prefix + s + ":"}. Tests take a namespace of their own. */
+    public record Names(String prefix) {
+        public static final Names DEFAULT = under("");
+
+        public static Names under(String namespace) {
+            return new Names(namespace + "sb:limit:");
+        }
+    }
+
+    private final RedisLink link;
+    private final Names names;
+    private final InstantSource clock;
+    private final BooleanSupplier failOpen;
+    private final LocalLimiter local;
+    private final Metrics.Counter fallbacks;
+    /** Unique across instances: a random prefix of this instance, then a counter. */
+    private final String idPrefix;
+    private final AtomicLong ids = new AtomicLong();
+    /** In an outage since the last successful call: logs and counts once per outage. */
+    private final AtomicBoolean inFallback = new AtomicBoolean();
+
+    /**
+     * @param failOpen read at each outage decision: true for {@code redisFailure: open} (local
+     *                 limits), false for {@code closed} (refuse as unavailable)
+     */
+    public RedisLimiter(RedisLink link, Names names, InstantSource clock, Metrics metrics, BooleanSupplier failOpen) {
+        this.link = link;
+        this.names = names;
+        this.clock = clock;
+        this.failOpen = failOpen;
+        this.local = new LocalLimiter(clock);
+        this.fallbacks = fallbackCounter(metrics);
+        byte[] random = new byte[6];
+        new SecureRandom().nextBytes(random);
+        this.idPrefix = HexFormat.of().formatHex(random) + "-";
+        link.addListener(new RedisLink.Listener() {
+            @Override
+            public void up() {
+                recovered();
+            }
+
+            @Override
+            public void down(Throwable cause) {
+                fallBack(cause.getMessage() != null ? cause.getMessage() : cause.toString());
+            }
+        });
+    }
+
+    /** {@code switchboard_limiter_fallback_total}; the gateway registers it without Redis too, so dashboards find it at 0. */
+    public static Metrics.Counter fallbackCounter(Metrics metrics) {
+        return metrics.counter("switchboard_limiter_fallback_total",
+                "Times the limiter found Redis unreachable and applied redisFailure (open: in-process limits, closed: 503)");
+    }
+
+    /** {@code redis} while admissions go to Redis, else {@code local-fallback}. */
+    public String mode() {
+        return inFallback.get() || !link.up() ? "local-fallback" : "redis";
+    }
+
+    @Override
+    public Future<Admission> admit(List<Quota> quotas, Demand demand) {
+        List<Quota> counted = new ArrayList<>(quotas.size());
+        for (Quota q : quotas) if (q.counts()) counted.add(q);
+        if (counted.isEmpty()) return Future.succeededFuture(new Admission.Admitted(Admission.Ticket.NONE, RateHeaders.NONE));
+        if (!link.up()) return outage(quotas, demand, "Redis at " + link.display() + " is unreachable");
+        counted.sort(Comparator.comparing(Quota::scope));
+        long now = clock.millis();
+        String id = idPrefix + Long.toString(ids.incrementAndGet(), 36);
+        List<String> keys = new ArrayList<>(counted.size() * 6);
+        List<String> args = new ArrayList<>(6 + counted.size() * 9);
+        args.addAll(List.of(Long.toString(now), id, Long.toString(demand.tokens()), Double.toString(demand.usd()),
+                Long.toString(CONCURRENCY_LEASE_MS), Long.toString(TTL_SLACK_MS)));
+        for (Quota q : counted) {
+            String p = names.prefix() + q.scope() + ":";
+            keys.addAll(List.of(p + "m", p + "d", p + "t", p + "tw", p + "c", p + "b"));
+            BudgetPeriod period = q.hasBudget() ? BudgetPeriod.of(q.budget().period()) : BudgetPeriod.TOTAL;
+            long end = period.endMs(now);
+            args.addAll(List.of(orNone(q.rpm()), orNone(q.rpd()), orNone(q.tpm()),
+                    orNone(q.maxConcurrent() == null ? null : (long) q.maxConcurrent()),
+                    q.hasBudget() ? "1" : "0", q.hasBudget() ? Double.toString(q.budget().maxUsd()) : "0",
+                    period.name(), Long.toString(period.startMs(now)),
+                    Long.toString(end == Long.MAX_VALUE ? 0 : end - now + BUDGET_TTL_SLACK_MS)));
+        }
+        return ADMIT.run(link, keys, args)
+                .map(r -> {
+                    recovered();
+                    return answer(counted, demand, now, id, r);
+                })
+                .recover(e -> {
+                    link.suspect(e);
+                    return outage(quotas, demand, e.getMessage() != null ? e.getMessage() : e.toString());
+                });
+    }
+
+    private static String orNone(Long limit) {
+        return limit == null ? "-1" : Long.toString(limit);
+    }
+
+    private Admission answer(List<Quota> counted, Demand demand, long now, String id, Response r) {
+        boolean admitted = r.get(0).toLong() == 1;
+        int denied = r.get(1).toInteger();
+        int reason = r.get(2).toInteger();
+        int shown = admitted ? counted.size() : denied;
+        RateHeaders headers = RateHeaders.NONE;
+        for (int i = 0; i < shown; i++) headers = headers.tighter(Figures.of(r, i).headers(counted.get(i), now));
+        if (admitted) return new Admission.Admitted(new RedisTicket(counted, id), headers);
+        Quota q = counted.get(denied - 1);
+        Figures f = Figures.of(r, denied - 1);
+        return switch (reason) {
+            case 1 -> new Admission.Denied(false, Math.max(1, f.minuteOldest + MINUTE - now), q.scope(), headers);
+            case 2 -> new Admission.Denied(false, Math.max(1, f.dayOldest + DAY - now), q.scope(), headers);
+            case 3 -> new Admission.Denied(false, Math.max(1, f.tokensOldest + MINUTE - now), q.scope(), headers);
+            case 4 -> new Admission.Denied(false, 1000, q.scope(), headers);
+            default -> {
+                long end = BudgetPeriod.of(q.budget().period()).endMs(now);
+                yield new Admission.Denied(true, end == Long.MAX_VALUE ? -1 : end - now, q.scope(), headers);
+            }
+        };
+    }
+
+    /** One scope's windows as the script saw them: counts, sums, and the oldest entry's time (-1 when empty). */
+    private record Figures(long minuteCount, long minuteOldest, long dayCount, long dayOldest, long tokens, long tokensOldest) {
+
+        static Figures of(Response r, int scope) {
+            int b = 3 + scope * 6;
+            return new Figures(r.get(b).toLong(), r.get(b + 1).toLong(), r.get(b + 2).toLong(), r.get(b + 3).toLong(),
+                    r.get(b + 4).toLong(), r.get(b + 5).toLong());
+        }
+
+        /** As {@link LocalLimiter} shows them: rpm before rpd for requests; reset when the oldest entry leaves. */
+        RateHeaders headers(Quota q, long now) {
+            long limitRequests = -1;
+            long remainingRequests = -1;
+            long resetRequests = -1;
+            if (q.rpm() != null) {
+                limitRequests = q.rpm();
+                remainingRequests = q.rpm() - minuteCount;
+                resetRequests = minuteOldest < 0 ? 0 : minuteOldest + MINUTE - now;
+            } else if (q.rpd() != null) {
+                limitRequests = q.rpd();
+                remainingRequests = q.rpd() - dayCount;
+                resetRequests = dayOldest < 0 ? 0 : dayOldest + DAY - now;
+            }
+            long limitTokens = -1;
+            long remainingTokens = -1;
+            long resetTokens = -1;
+            if (q.tpm() != null) {
+                limitTokens = q.tpm();
+                remainingTokens = q.tpm() - tokens;
+                resetTokens = tokensOldest < 0 ? 0 : tokensOldest + MINUTE - now;
+            }
+            return new RateHeaders(limitRequests, remainingRequests, resetRequests, limitTokens, remainingTokens, resetTokens);
+        }
+    }
+
+    private Future<Admission> outage(List<Quota> quotas, Demand demand, String why) {
+        fallBack(why);
+        if (failOpen.getAsBoolean()) return local.admit(quotas, demand);
+        return Future.succeededFuture(new Admission.Unavailable());
+    }
+
+    private void fallBack(String why) {
+        if (inFallback.compareAndSet(false, true)) {
+            fallbacks.increment();
+            LOG.warn("Redis at {} is unreachable ({}): limits and budgets follow redisFailure ({}) until it answers",
+                    link.display(), why, failOpen.getAsBoolean() ? "open: in-process limits" : "closed: requests refused with 503");
+        }
+    }
+
+    private void recovered() {
+        if (inFallback.compareAndSet(true, false)) {
+            LOG.info("Redis at {} answers again: limits and budgets are shared again", link.display());
+        }
+    }
+
+    /** A Redis admission's reservation: which scopes hold tokens, a slot or dollars under {@code id}. */
+    private final class RedisTicket implements Admission.Ticket {
+        private final List<Quota> quotas;
+        private final String id;
+        private final AtomicBoolean settled = new AtomicBoolean();
+
+        RedisTicket(List<Quota> quotas, String id) {
+            this.quotas = quotas;
+            this.id = id;
+        }
+
+        @Override
+        public Future<Void> settle(long tokens, double usd) {
+            if (!settled.compareAndSet(false, true)) return Future.succeededFuture();
+            long now = clock.millis();
+            List<String> keys = new ArrayList<>();
+            List<String> args = new ArrayList<>(List.of(Long.toString(now), id, Long.toString(tokens), Double.toString(usd)));
+            for (Quota q : quotas) {
+                if (q.tpm() == null && q.maxConcurrent() == null && !q.hasBudget()) continue;
+                String p = names.prefix() + q.scope() + ":";
+                keys.addAll(List.of(p + "t", p + "tw", p + "c", p + "b"));
+                BudgetPeriod period = q.hasBudget() ? BudgetPeriod.of(q.budget().period()) : BudgetPeriod.TOTAL;
+                args.addAll(List.of(q.tpm() != null ? "1" : "0", q.maxConcurrent() != null ? "1" : "0", q.hasBudget() ? "1" : "0",
+                        period.name() + ":" + period.startMs(now)));
+            }
+            if (keys.isEmpty()) return Future.succeededFuture();
+            if (!link.up()) {
+                LOG.debug("Redis is down: the settlement of {} is dropped (its entries expire with their keys)", id);
+                return Future.succeededFuture();
+            }
+            return SETTLE.run(link, keys, args).<Void>mapEmpty().recover(e -> {
+                link.suspect(e);
+                LOG.debug("the settlement of {} is dropped: {}", id, e.toString());
+                return Future.succeededFuture();
+            });
+        }
+    }
+
+    /** The link is the caller's to close; the local fallback holds nothing open. */
+    @Override
+    public void close() {
+    }
+}
