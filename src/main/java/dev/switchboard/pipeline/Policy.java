@@ -119,7 +119,7 @@ public final class Policy {
                         "Rate limit of this " + (no.scope().startsWith("team:") ? "team" : "API key") + " reached; retry after the indicated time.")
                         .withRetryAfter(no.retryAfterMs(), false));
                 case Admission.Unavailable no -> Future.failedFuture(GatewayError.of(ErrorKind.SERVICE_UNAVAILABLE,
-                        "Limits cannot be checked while Redis is unreachable (redisFailure: closed); try again shortly."));
+                        "Limits cannot be checked while Redis is unreachable (redisFailure: closed); try again shortly.").withRetryAfter(1000, false));
             };
         });
     }
