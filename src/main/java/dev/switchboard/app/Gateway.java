@@ -10,6 +10,7 @@ import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.SnapshotBuilder;
 import dev.switchboard.config.SnapshotHolder;
 import dev.switchboard.http.GatewayVerticle;
+import dev.switchboard.pipeline.Accounting;
 import dev.switchboard.pipeline.Authenticate;
 import dev.switchboard.provider.ProviderRegistry;
 import dev.switchboard.routing.DeploymentHealth;
@@ -19,6 +20,8 @@ import dev.switchboard.store.FileReconciler;
 import dev.switchboard.store.Store;
 import dev.switchboard.transport.LoopbackGuard;
 import dev.switchboard.transport.UpstreamOptions;
+import dev.switchboard.usage.PriceCatalog;
+import dev.switchboard.usage.UsageWriter;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -75,6 +78,10 @@ public final class Gateway implements AutoCloseable {
     private final ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("switchboard-admin-", 0).factory());
     /** Stored Responses answers: cached, read on {@link #blocking}, written in batches. */
     private final CachedResponseStore responses;
+    /** Usage records: queued by the event loops, written in batches to the store (spooled while it is away). */
+    private final UsageWriter usage;
+    /** Model prices, loaded once from the jar. */
+    private final PriceCatalog prices = PriceCatalog.standard();
     /** Circuit state and load of every deployment, shared by the event loops. */
     private final DeploymentHealth health;
     private final int port;
@@ -91,7 +98,12 @@ public final class Gateway implements AutoCloseable {
         this.snapshots = sync.snapshots();
         this.port = port;
         this.responses = new CachedResponseStore(store.responses(), blocking, 10_000, 1_024, Duration.ofMillis(200));
+        this.usage = new UsageWriter(store.usage(), settings.dataDir().resolve(USAGE_SPOOL), 10_000, Duration.ofSeconds(1),
+                Duration.ofSeconds(1));
     }
+
+    /** The spool file of usage records the store could not take, in the data dir. */
+    public static final String USAGE_SPOOL = "usage-spool.jsonl";
 
     public static Gateway start(Settings settings) {
         return start(settings, Options.defaults());
@@ -147,7 +159,7 @@ public final class Gateway implements AutoCloseable {
                 new Authenticate(snapshots, new Authenticator(options.clock())),
                 new GatewayVerticle.RoutesConfig(settings.maxBodyBytes(), settings.corsOrigins(), options.pingMs(), gateway::notReady,
                         new AdminApi.Deps(store, sync, new ConfigValidator(registry.ids()), builder, options.clock(), gateway.blocking),
-                        gateway.responses, options.clock()),
+                        gateway.responses, options.clock(), new Accounting(gateway.usage, gateway.prices, options.clock())),
                 gateway.health, random,
                 gateway.servers::add);
         try {
@@ -183,6 +195,15 @@ public final class Gateway implements AutoCloseable {
 
     public Store store() {
         return store;
+    }
+
+    /** Where usage records go; {@link UsageWriter#dropped()} counts what a full queue turned away. */
+    public UsageWriter usage() {
+        return usage;
+    }
+
+    public PriceCatalog prices() {
+        return prices;
     }
 
     /** Why readiness is 503 now, or null when ready. */
@@ -223,6 +244,7 @@ public final class Gateway implements AutoCloseable {
             LOG.warn("close did not finish cleanly: {}", e.toString());
         }
         sync.close();
+        usage.close(); // writes (or spools) every record of the requests that ended, before the store closes
         responses.close(); // writes what is queued, before the store closes
         blocking.shutdown();
         store.close();

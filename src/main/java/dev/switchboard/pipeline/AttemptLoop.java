@@ -90,6 +90,7 @@ final class AttemptLoop<R> {
         this.call = call;
         this.startedMs = health.nowMs();
         this.context = vertx.getOrCreateContext();
+        ex.model(model);
         this.pool = ModelRouter.resolve(snapshot, model, ex.principal());
         models.add(model);
     }
@@ -140,6 +141,7 @@ final class AttemptLoop<R> {
                 lease.answered(stream);
                 // a stream keeps its lease until it ends (PrimedSource); a complete answer is done
                 if (!stream) lease.release();
+                else ex.firstEvent(); // a stream succeeds once primed: its first event is here
                 ex.record(d, null, 200, ms);
                 result.complete(ar.result());
             } else if (ar.cause() instanceof GatewayError g) {

@@ -37,6 +37,7 @@ public final class Dispatch {
 
     public Future<ChatReply> chat(Exchange ex, ChatRequest request, ObjectNode nativeBody, WireFormat inbound, MultiMap clientHeaders) {
         boolean reject = "reject".equals(ex.snapshot().router().unsupportedParameters());
+        ex.chatRequest(request);
         return new AttemptLoop<ChatReply>(vertx, health, random, ex, request.model(), request.stream(), (d, lease) -> {
             ChatCall call = new ChatCall(d, request, d.wireFormat() == inbound ? nativeBody : null, clientHeaders,
                     ex.requestId(), reject, ex.cancellation(), connector, vertx);

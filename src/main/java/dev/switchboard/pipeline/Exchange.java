@@ -31,11 +31,78 @@ public final class Exchange {
     private List<String> trace;
     private DeploymentHealth.Lease lease;
     private final Cancellation cancellation = new Cancellation();
+    // what settling records (Settle): set once each, on the request's event loop
+    private Accounting accounting;
+    private long startMillis;
+    private String tags;
+    private String model;
+    private dev.switchboard.model.ChatRequest chatRequest;
+    private long firstEventNanos = -1;
+    private boolean accounted;
 
     Exchange(String requestId, long startNanos, boolean traceRequested) {
         this.requestId = requestId;
         this.startNanos = startNanos;
         this.traceRequested = traceRequested;
+    }
+
+    void accounting(Accounting accounting, long startMillis, String tags) {
+        this.accounting = accounting;
+        this.startMillis = startMillis;
+        this.tags = tags;
+    }
+
+    Accounting accounting() {
+        return accounting;
+    }
+
+    /** When the request arrived, epoch milliseconds by the gateway's clock. */
+    public long startMillis() {
+        return startMillis;
+    }
+
+    /** The raw {@code x-switchboard-tags} header, or null. */
+    String tags() {
+        return tags;
+    }
+
+    /** The public model the client asked for (before any fallback), once the attempts began. */
+    public String model() {
+        return model;
+    }
+
+    void model(String model) {
+        if (this.model == null) this.model = model;
+    }
+
+    /** The chat request, kept to estimate its tokens when the provider reports none. */
+    dev.switchboard.model.ChatRequest chatRequest() {
+        return chatRequest;
+    }
+
+    void chatRequest(dev.switchboard.model.ChatRequest request) {
+        this.chatRequest = request;
+    }
+
+    /** A stream's first event arrived (the attempt that answers was primed). */
+    void firstEvent() {
+        if (firstEventNanos < 0) firstEventNanos = System.nanoTime();
+    }
+
+    /** Milliseconds from arrival to the first streamed event, or -1 for a complete answer. */
+    long firstEventMillis() {
+        return firstEventNanos < 0 ? -1 : (firstEventNanos - startNanos) / 1_000_000;
+    }
+
+    long elapsedMillis() {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    /** True the first time: one usage record per request, whichever way it ends. */
+    boolean markAccounted() {
+        if (accounted) return false;
+        accounted = true;
+        return true;
     }
 
     public static Exchange of(RoutingContext ctx) {
