@@ -44,6 +44,9 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(UsageWriter.class);
     static final int BATCH = 200;
+    /** Put in the queue by {@link #close} to end the writer's wait; never written. */
+    private static final UsageRecord WAKE_UP = new UsageRecord("", "", 0, null, null, null, null, null, null, 0, 0, 0, 0, 0, false,
+            null, 0, null, 0, "", 0, java.util.List.of());
 
     private final UsageRepository repository;
     private final Path spool;
@@ -106,7 +109,10 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
     /** Stops taking records, then writes (or spools) what is queued and ends the writer. */
     @Override
     public void close() {
-        closed = true; // the writer sees it within one flush period; no interrupt, which would cut a JDBC socket mid-write
+        closed = true;
+        // wakes a writer waiting for records; no interrupt, which would cut a JDBC socket mid-write. A full
+        // queue refuses it, but then the writer is not waiting.
+        queue.offer(WAKE_UP);
         try {
             writer.join(Duration.ofSeconds(30));
         } catch (InterruptedException e) {
@@ -116,12 +122,11 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
 
     private void writeLoop() {
         List<UsageRecord> batch = new ArrayList<>(BATCH);
-        while (true) {
+        while (!closed) {
             try {
                 UsageRecord first = queue.poll(flushMillis, TimeUnit.MILLISECONDS);
-                if (first == null) {
+                if (first == null || first == WAKE_UP) {
                     if (spoolPending && System.nanoTime() - replayAtNanos >= 0) replay();
-                    if (closed) break;
                     continue;
                 }
                 long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flushMillis);
@@ -130,7 +135,7 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) break;
                     UsageRecord next = queue.poll(left, TimeUnit.NANOSECONDS);
-                    if (next == null) break;
+                    if (next == null || next == WAKE_UP) break;
                     batch.add(next);
                 }
                 write(batch);
@@ -144,6 +149,7 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
             }
         }
         queue.drainTo(batch);
+        batch.removeIf(r -> r == WAKE_UP);
         for (int i = 0; i < batch.size(); i += BATCH) write(batch.subList(i, Math.min(batch.size(), i + BATCH)));
     }
 
