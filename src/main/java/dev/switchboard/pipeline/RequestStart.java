@@ -37,7 +37,10 @@ public final class RequestStart implements Handler<RoutingContext> {
         // a client gone before its answer ended cancels whatever upstream work the request started
         // (a committed stream replaces this handler with its own, which does the same)
         ctx.response().closeHandler(v -> {
-            if (!ctx.response().ended()) ex.cancellation().cancel();
+            if (!ctx.response().ended()) {
+                ex.cancellation().cancel();
+                Settle.failed(ex, 499); // a request that already made attempts is recorded as the client's leaving
+            }
         });
         ctx.next();
     }

@@ -46,6 +46,8 @@ class UsageThroughGatewayTest {
                     - { provider: simulator, upstreamModel: echo, extraHeaders: { x-sim-token-ms: "300" } }
                   failing:
                     - { provider: simulator, upstreamModel: echo, extraHeaders: { x-sim-status: "500" } }
+                  slow:
+                    - { provider: simulator, upstreamModel: echo, extraHeaders: { x-sim-latency-ms: "5000" } }
                   unpriced:
                     - { provider: simulator, upstreamModel: not-in-the-catalog }
                   overridden:
@@ -171,6 +173,26 @@ class UsageThroughGatewayTest {
         assertThat(u.outputTokens()).isZero();
         assertThat(u.costUsd()).isCloseTo(expected * 1.0 / 1e6, within(1e-12));
         assertThat(u.ttftMs()).isNotNull();
+    }
+
+    @Test
+    void clientLeavingBeforeTheAnswer_isRecordedAs499() throws Exception {
+        var d = gw.gateway().snapshots().get().models().get("slow").deployments().getFirst();
+        String body = chatBody("slow", false, "hello");
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", gw.gateway().port())) {
+            String head = "POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer " + GatewayFixture.MASTER_KEY
+                    + "\r\ncontent-type: application/json\r\nx-request-id: leaves-early-1\r\ncontent-length: "
+                    + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n";
+            s.getOutputStream().write((head + body).getBytes(StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            assertThat(Await.until(() -> gw.gateway().health().load(d).inFlight() == 1, WRITTEN)).as("the attempt is under way").isTrue();
+        }
+        assertThat(Await.until(() -> !gw.gateway().store().usage().forRequest("leaves-early-1").isEmpty(), WRITTEN)).isTrue();
+        UsageRecord u = gw.gateway().store().usage().forRequest("leaves-early-1").getFirst();
+        assertThat(u.status()).isEqualTo(499);
+        assertThat(u.attempts()).isEqualTo(1);
+        assertThat(u.inputTokens()).isZero();
+        assertThat(u.publicModel()).isEqualTo("slow");
     }
 
     @Test
