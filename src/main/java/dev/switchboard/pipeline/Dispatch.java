@@ -54,9 +54,9 @@ public final class Dispatch {
 
     private static Future<ChatReply> primed(ChatReply reply, Exchange ex, DeploymentHealth.Lease lease) {
         return switch (reply) {
-            case ChatReply.NativeStream s -> PrimedSource.prime(s.chunks(), lease, ex.cancellation())
+            case ChatReply.NativeStream s -> PrimedSource.prime(s.chunks(), lease, ex.cancellation(), ex::streamed)
                     .map(src -> new ChatReply.NativeStream(src, s.headers()));
-            case ChatReply.CanonicalStream s -> PrimedSource.prime(s.events(), lease, ex.cancellation())
+            case ChatReply.CanonicalStream s -> PrimedSource.prime(s.events(), lease, ex.cancellation(), ex::streamed)
                     .map(src -> new ChatReply.CanonicalStream(src, s.headers()));
             default -> Future.succeededFuture(reply);
         };

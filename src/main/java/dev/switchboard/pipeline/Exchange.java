@@ -39,6 +39,8 @@ public final class Exchange {
     private dev.switchboard.model.ChatRequest chatRequest;
     private long firstEventNanos = -1;
     private boolean accounted;
+    /** Characters of text, reasoning and tool arguments streamed so far: an output estimate when no usage comes. */
+    private long streamedChars;
 
     Exchange(String requestId, long startNanos, boolean traceRequested) {
         this.requestId = requestId;
@@ -96,6 +98,38 @@ public final class Exchange {
 
     long elapsedMillis() {
         return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    /** Counts the text an upstream stream event carries, canonical or in a provider's own chunk shape. */
+    void streamed(Object event) {
+        switch (event) {
+            case dev.switchboard.model.StreamEvent.TextDelta t -> streamedChars += t.text().length();
+            case dev.switchboard.model.StreamEvent.ReasoningDelta r when r.text() != null -> streamedChars += r.text().length();
+            case dev.switchboard.model.StreamEvent.ToolCallDelta c -> streamedChars += c.argumentsFragment().length();
+            case com.fasterxml.jackson.databind.JsonNode n -> streamedChars += nativeChars(n);
+            default -> { }
+        }
+    }
+
+    /** OpenAI chunks ({@code choices[].delta}), Anthropic events ({@code delta}), Gemini chunks ({@code candidates[].content.parts[]}). */
+    private static long nativeChars(com.fasterxml.jackson.databind.JsonNode n) {
+        long chars = 0;
+        for (com.fasterxml.jackson.databind.JsonNode c : n.path("choices")) {
+            com.fasterxml.jackson.databind.JsonNode d = c.path("delta");
+            chars += d.path("content").asText("").length() + d.path("reasoning_content").asText("").length() + c.path("text").asText("").length();
+            for (com.fasterxml.jackson.databind.JsonNode t : d.path("tool_calls")) chars += t.path("function").path("arguments").asText("").length();
+        }
+        com.fasterxml.jackson.databind.JsonNode delta = n.path("delta");
+        chars += delta.path("text").asText("").length() + delta.path("thinking").asText("").length() + delta.path("partial_json").asText("").length();
+        for (com.fasterxml.jackson.databind.JsonNode c : n.path("candidates")) {
+            for (com.fasterxml.jackson.databind.JsonNode p : c.path("content").path("parts")) chars += p.path("text").asText("").length();
+        }
+        return chars;
+    }
+
+    /** About four characters a token: what the stream carried so far, when its provider never counted it. */
+    long streamedTokensEstimate() {
+        return (streamedChars + 3) / 4;
     }
 
     /** True the first time: one usage record per request, whichever way it ends. */

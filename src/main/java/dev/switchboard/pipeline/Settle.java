@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * request that failed after attempts ({@link #failed}). Runs on the event loop: building the record
  * and {@code offer} are all it does there. When the provider reported no usage, the input is
  * counted by {@link TokenEstimator} on a worker thread (its encoding is slow to load) and the
- * record is marked {@code estimated}; output the provider never counted stays 0.
+ * record is marked {@code estimated}; the output is estimated at four characters a token of the
+ * text the stream carried before it ended.
  */
 public final class Settle {
 
@@ -71,21 +72,22 @@ public final class Settle {
         long latency = ex.elapsedMillis();
         ChatRequest request = ex.chatRequest();
         if (usage == null && estimateIfMissing && request != null) {
+            long output = ex.streamedTokensEstimate();
             Context context = Vertx.currentContext();
             if (context != null) {
                 context.owner().executeBlocking(() -> {
-                    a.sink().offer(build(ex, a, status, estimated(request), latency));
+                    a.sink().offer(build(ex, a, status, estimated(request, output), latency));
                     return null;
                 }, false).onFailure(t -> LOG.warn("usage estimate failed request_id={}: {}", ex.requestId(), t.toString()));
                 return;
             }
-            usage = estimated(request);
+            usage = estimated(request, output);
         }
         a.sink().offer(build(ex, a, status, usage == null ? Usage.ZERO : usage, latency));
     }
 
-    private static Usage estimated(ChatRequest request) {
-        return new Usage(TokenEstimator.inputTokens(request), 0, 0, 0, 0, true);
+    private static Usage estimated(ChatRequest request, long outputTokens) {
+        return new Usage(TokenEstimator.inputTokens(request), outputTokens, 0, 0, 0, true);
     }
 
     private static UsageRecord build(Exchange ex, Accounting a, int status, Usage u, long latencyMs) {
