@@ -1,6 +1,8 @@
 package dev.switchboard.usage;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.switchboard.config.DeploymentSpec;
 import dev.switchboard.config.Pricing;
 import dev.switchboard.routing.Deployment;
@@ -16,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -68,7 +69,8 @@ public final class PriceCatalog {
     private final Map<String, List<String>> sameAs;
     /** Bedrock vendor prefix → the provider whose table prices it. */
     private final Map<String, String> bedrockVendors;
-    private final Map<String, Optional<Model>> lookups = new ConcurrentHashMap<>();
+    /** Lookups by provider and model id; bounded, since direct routing lets a client name any model. */
+    private final Cache<String, Optional<Model>> lookups = Caffeine.newBuilder().maximumSize(10_000).build();
 
     private PriceCatalog(String asOf, Map<String, Map<String, Model>> tables, Map<String, List<String>> sameAs, Map<String, String> bedrockVendors) {
         this.asOf = asOf;
@@ -174,7 +176,7 @@ public final class PriceCatalog {
     /** The catalog's entry for a provider's model id, by the matching rules above. */
     public Optional<Model> model(String provider, String upstreamModel) {
         if (provider == null || upstreamModel == null) return Optional.empty();
-        return lookups.computeIfAbsent(provider + '\n' + upstreamModel, k -> find(provider, upstreamModel.trim().toLowerCase(Locale.ROOT)));
+        return lookups.get(provider + '\n' + upstreamModel, k -> find(provider, upstreamModel.trim().toLowerCase(Locale.ROOT)));
     }
 
     public OptionalLong contextWindow(Deployment d) {
