@@ -39,5 +39,6 @@ public final class AdminApi {
         new KeysAdmin(http, deps.clock()).mount(router);
         new TeamsAdmin(http).mount(router);
         new RoutingAdmin(http).mount(router);
+        new UsageAdmin(http, deps.store(), deps.clock()).mount(router);
     }
 }

@@ -10,6 +10,8 @@ import dev.switchboard.error.GatewayError;
 import dev.switchboard.routing.Deployment;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreTx;
+import dev.switchboard.usage.Price;
+import dev.switchboard.usage.PriceCatalog;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -137,12 +139,32 @@ public final class DeploymentsAdmin {
                     o.put("enabled", d.enabled());
                     o.put("source", d.source());
                     o.set("pricing", AdminHttp.STRICT.valueToTree(d.pricing()));
+                    PriceCatalog.Effective price = PriceCatalog.standard().effective(d);
+                    o.set("price", price.price().map(DeploymentsAdmin::price).orElse(null));
+                    o.put("priceSource", price.source());
+                    price.catalogEntry().ifPresent(entry -> {
+                        if (entry.contextWindow() > 0) o.put("contextWindow", entry.contextWindow());
+                        if (entry.maxOutputTokens() > 0) o.put("maxOutputTokens", entry.maxOutputTokens());
+                        o.set("capabilities", AdminHttp.STRICT.valueToTree(new TreeSet<>(entry.capabilities())));
+                    });
                 }
             }
             ObjectNode out = AdminHttp.STRICT.createObjectNode();
             out.set("data", items);
             return out;
         });
+    }
+
+    /** A price in force, in the admin API's field names; {@code reasoningPerMTokens} is null when reasoning costs as output. */
+    static ObjectNode price(Price p) {
+        ObjectNode n = AdminHttp.STRICT.createObjectNode();
+        n.put("inputPerMTokens", p.inputPerMTokens());
+        n.put("outputPerMTokens", p.outputPerMTokens());
+        n.put("cachedInputPerMTokens", p.cachedInputPerMTokens());
+        n.put("cacheWritePerMTokens", p.cacheWritePerMTokens());
+        if (p.pricesReasoningApart()) n.put("reasoningPerMTokens", p.reasoningPerMTokens());
+        else n.putNull("reasoningPerMTokens");
+        return n;
     }
 
     private DeploymentSpec checked(JsonNode body, String id, String source) {

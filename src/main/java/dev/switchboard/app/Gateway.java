@@ -11,10 +11,12 @@ import dev.switchboard.config.SnapshotBuilder;
 import dev.switchboard.config.SnapshotHolder;
 import dev.switchboard.http.GatewayVerticle;
 import dev.switchboard.http.Routes;
+import dev.switchboard.limit.BudgetSeeds;
 import dev.switchboard.limit.Limiter;
 import dev.switchboard.limit.LocalLimiter;
 import dev.switchboard.limit.RedisLimiter;
 import dev.switchboard.observe.Metrics;
+import dev.switchboard.pipeline.Accounting;
 import dev.switchboard.pipeline.Authenticate;
 import dev.switchboard.pipeline.Policy;
 import dev.switchboard.provider.ProviderRegistry;
@@ -28,6 +30,8 @@ import dev.switchboard.store.FileReconciler;
 import dev.switchboard.store.Store;
 import dev.switchboard.transport.LoopbackGuard;
 import dev.switchboard.transport.UpstreamOptions;
+import dev.switchboard.usage.PriceCatalog;
+import dev.switchboard.usage.UsageWriter;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -88,6 +92,10 @@ public final class Gateway implements AutoCloseable {
     private final ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("switchboard-admin-", 0).factory());
     /** Stored Responses answers: cached, read on {@link #blocking}, written in batches. */
     private final CachedResponseStore responses;
+    /** Usage records: queued by the event loops, written in batches to the store (spooled while it is away). */
+    private final UsageWriter usage;
+    /** Model prices, loaded once from the jar. */
+    private final PriceCatalog prices = PriceCatalog.standard();
     /** Circuit state and load of every deployment, shared by the event loops. */
     private final DeploymentHealth health;
     /** Limits and budgets of keys and teams: a {@link RedisLimiter} shared by every instance when {@code REDIS_URL} is set. */
@@ -115,7 +123,12 @@ public final class Gateway implements AutoCloseable {
         this.redis = redis;
         this.circuits = circuits;
         this.responses = new CachedResponseStore(store.responses(), blocking, 10_000, 1_024, Duration.ofMillis(200));
+        this.usage = new UsageWriter(store.usage(), settings.dataDir().resolve(USAGE_SPOOL), 10_000, Duration.ofSeconds(1),
+                Duration.ofSeconds(1));
     }
+
+    /** The spool file of usage records the store could not take, in the data dir. */
+    public static final String USAGE_SPOOL = "usage-spool.jsonl";
 
     public static Gateway start(Settings settings) {
         return start(settings, Options.defaults());
@@ -156,8 +169,16 @@ public final class Gateway implements AutoCloseable {
         RedisLink redis = settings.redisUrl().map(url -> new RedisLink(vertx, url)).orElse(null);
         CircuitStore circuits = redis == null ? new LocalCircuitStore() : new RedisCircuitStore(redis, RedisCircuitStore.Names.DEFAULT, metrics);
         // limits and budgets follow the router's redisFailure as it is when Redis is found unreachable
-        Limiter limiter = redis == null ? new LocalLimiter(options.clock()) : new RedisLimiter(redis, RedisLimiter.Names.DEFAULT,
-                options.clock(), metrics, () -> !"closed".equals(snapshots.get().router().redisFailure()));
+        Limiter limiter;
+        if (redis == null) {
+            LocalLimiter local = new LocalLimiter(options.clock());
+            int seeded = BudgetSeeds.seed(local, snapshot, store.usage(), options.clock().millis());
+            if (seeded > 0) LOG.info("budgets: spend of the current period restored for {} keys and teams from usage records", seeded);
+            limiter = local;
+        } else {
+            limiter = new RedisLimiter(redis, RedisLimiter.Names.DEFAULT, options.clock(), metrics,
+                    () -> !"closed".equals(snapshots.get().router().redisFailure()));
+        }
         if (redis != null) {
             metrics.gauge("switchboard_redis_up", "1 while Redis (REDIS_URL) answers, else 0", () -> redis.up() ? 1 : 0);
             awaitRedis(redis, (RedisCircuitStore) circuits);
@@ -186,8 +207,9 @@ public final class Gateway implements AutoCloseable {
                 new GatewayVerticle.RoutesConfig(settings.maxBodyBytes(), settings.corsOrigins(), options.pingMs(), gateway::notReady,
                         new AdminApi.Deps(store, sync, new ConfigValidator(registry.ids()), builder, options.clock(), gateway.blocking),
                         gateway.responses, options.clock(),
-                        new Routes.Operations(metrics, settings.metricsToken().orElse(null), gateway::readinessDetails)),
-                gateway.health, random, new Policy(gateway.limiter),
+                        new Routes.Operations(metrics, settings.metricsToken().orElse(null), gateway::readinessDetails),
+                        new Accounting(gateway.usage, gateway.prices, options.clock())),
+                gateway.health, random, new Policy(gateway.limiter, gateway.prices),
                 gateway.servers::add);
         try {
             vertx.deployVerticle(() -> new GatewayVerticle(shared), new DeploymentOptions().setInstances(options.eventLoops()))
@@ -235,6 +257,15 @@ public final class Gateway implements AutoCloseable {
 
     public Metrics metrics() {
         return metrics;
+    }
+
+    /** Where usage records go; {@link UsageWriter#dropped()} counts what a full queue turned away. */
+    public UsageWriter usage() {
+        return usage;
+    }
+
+    public PriceCatalog prices() {
+        return prices;
     }
 
     /** Why readiness is 503 now, or null when ready. */
@@ -304,6 +335,7 @@ public final class Gateway implements AutoCloseable {
             LOG.warn("close did not finish cleanly: {}", e.toString());
         }
         sync.close();
+        usage.close(); // writes (or spools) every record of the requests that ended, before the store closes
         responses.close(); // writes what is queued, before the store closes
         blocking.shutdown();
         store.close();

@@ -30,7 +30,8 @@ public final class GatewayVerticle extends VerticleBase {
     /** The route settings that do not depend on the event loop. */
     public record RoutesConfig(long maxBodyBytes, java.util.List<String> corsOrigins, long pingMs,
                                java.util.function.Supplier<String> notReady, dev.switchboard.admin.AdminApi.Deps admin,
-                               dev.switchboard.pipeline.ResponseStore responses, java.time.Clock clock, Routes.Operations operations) {}
+                               dev.switchboard.pipeline.ResponseStore responses, java.time.Clock clock, Routes.Operations operations,
+                               dev.switchboard.pipeline.Accounting accounting) {}
 
     private final Shared shared;
     private OutboundConnector connector;
@@ -45,7 +46,7 @@ public final class GatewayVerticle extends VerticleBase {
         Dispatch dispatch = new Dispatch(vertx, connector, shared.health(), shared.random(), shared.policy());
         RoutesConfig rc = shared.routes();
         var router = Routes.build(new Routes.Deps(vertx, dispatch, connector, shared.authenticate(), rc.maxBodyBytes(), rc.corsOrigins(),
-                rc.pingMs(), rc.notReady(), rc.admin(), rc.responses(), rc.clock(), rc.operations()));
+                rc.pingMs(), rc.notReady(), rc.admin(), rc.responses(), rc.clock(), rc.operations(), rc.accounting()));
         HttpServer server = vertx.createHttpServer(shared.serverOptions()).requestHandler(router);
         return server.listen(shared.port(), shared.host()).onSuccess(shared.onListening()::accept);
     }

@@ -14,11 +14,13 @@ import dev.switchboard.ingress.openai.CompletionsHandler;
 import dev.switchboard.ingress.openai.EmbeddingsHandler;
 import dev.switchboard.ingress.openai.ModelsHandler;
 import dev.switchboard.observe.Metrics;
+import dev.switchboard.pipeline.Accounting;
 import dev.switchboard.pipeline.Authenticate;
 import dev.switchboard.ingress.RoutingHeaders;
 import dev.switchboard.pipeline.Dispatch;
 import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.pipeline.RequestStart;
+import dev.switchboard.pipeline.Settle;
 import dev.switchboard.pipeline.ResponseStore;
 import dev.switchboard.ingress.openai.responses.ResponsesHandler;
 import dev.switchboard.ingress.openai.responses.StoredResponses;
@@ -66,7 +68,16 @@ public final class Routes {
      */
     public record Deps(Vertx vertx, Dispatch dispatch, OutboundConnector connector, Authenticate authenticate, long maxBodyBytes,
                        List<String> corsOrigins, long pingMs, Supplier<String> notReady, AdminApi.Deps admin,
-                       ResponseStore responses, Clock clock, Operations operations) {}
+                       ResponseStore responses, Clock clock, Operations operations, Accounting accounting) {
+
+        /** Routes that settle no usage. */
+        public Deps(Vertx vertx, Dispatch dispatch, OutboundConnector connector, Authenticate authenticate, long maxBodyBytes,
+                    List<String> corsOrigins, long pingMs, Supplier<String> notReady, AdminApi.Deps admin,
+                    ResponseStore responses, Clock clock, Operations operations) {
+            this(vertx, dispatch, connector, authenticate, maxBodyBytes, corsOrigins, pingMs, notReady, admin, responses, clock,
+                    operations, Accounting.none());
+        }
+    }
 
     /**
      * What the operations routes report.
@@ -83,7 +94,7 @@ public final class Routes {
 
     public static Router build(Deps deps) {
         Router router = Router.router(deps.vertx());
-        router.route().handler(new RequestStart());
+        router.route().handler(new RequestStart(deps.accounting()));
         if (!deps.corsOrigins().isEmpty()) {
             CorsHandler cors = CorsHandler.create()
                     .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.OPTIONS))
@@ -159,7 +170,10 @@ public final class Routes {
     }
 
     private static void failure(RoutingContext ctx) {
-        if (ctx.response().closed()) return; // the client went away: nobody to answer
+        if (ctx.response().closed()) { // the client went away: nobody to answer
+            Settle.failed(Exchange.of(ctx), 499);
+            return;
+        }
         Throwable t = ctx.failure();
         GatewayError e;
         if (t instanceof GatewayError g) {
@@ -183,6 +197,7 @@ public final class Routes {
         }
         Exchange ex = Exchange.of(ctx);
         if (ex != null) RoutingHeaders.attempts(ctx.response(), ex);
+        Settle.failed(ex, e.status());
         ErrorRenderer.render(ctx.request().path(), ctx.response(), e);
     }
 

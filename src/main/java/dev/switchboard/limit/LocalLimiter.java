@@ -40,6 +40,24 @@ public final class LocalLimiter implements Limiter {
         return Future.succeededFuture(admitNow(quotas, demand));
     }
 
+    /**
+     * What a scope has already spent in the budget period that contains now, as the usage records
+     * of the store say: a restarted gateway does not hand a budget out a second time. Call before
+     * serving (it replaces the scope's spend for that period).
+     */
+    public void seedSpend(String scope, BudgetPeriod period, double spentUsd) {
+        ScopeState s = states.computeIfAbsent(scope, k -> new ScopeState());
+        long now = clock.millis();
+        s.lock.lock();
+        try {
+            s.period = period;
+            s.periodStartMs = period.startMs(now);
+            s.spentUsd = spentUsd;
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
     Admission admitNow(List<Quota> quotas, Demand demand) {
         List<Quota> counted = new ArrayList<>(quotas.size());
         for (Quota q : quotas) if (q.counts()) counted.add(q);

@@ -23,6 +23,7 @@ import io.vertx.core.Vertx;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +70,7 @@ final class AttemptLoop<R> {
     private final Set<String> tried = new HashSet<>(4);
     /** Public models this request has used, the primary and each fallback taken. */
     private final Set<String> models = new HashSet<>(2);
+    private final UnaryOperator<ModelPool> admissible;
     private ModelPool pool;
     private int attempts;
     private int backoffs;
@@ -76,7 +78,12 @@ final class AttemptLoop<R> {
     /** The earliest moment a skipped deployment of any pool seen frees up; for Retry-After. */
     private long freeAtMs = Long.MAX_VALUE;
 
-    AttemptLoop(Vertx vertx, DeploymentHealth health, RandomGenerator random, Exchange ex, ModelPool pool, boolean stream,
+    /**
+     * @param admissible narrows a fallback model's pool to what this caller may use (throws a
+     *                   {@link GatewayError} when nothing is left), as the primary's was narrowed
+     */
+    AttemptLoop(Vertx vertx, DeploymentHealth health, RandomGenerator random, Exchange ex, ModelPool pool,
+                UnaryOperator<ModelPool> admissible, boolean stream,
                 BiFunction<Deployment, DeploymentHealth.Lease, Future<R>> call) {
         this.vertx = vertx;
         this.health = health;
@@ -90,7 +97,9 @@ final class AttemptLoop<R> {
         this.call = call;
         this.startedMs = health.nowMs();
         this.context = vertx.getOrCreateContext();
+        ex.model(primary);
         this.pool = pool;
+        this.admissible = admissible;
         models.add(primary);
     }
 
@@ -140,6 +149,7 @@ final class AttemptLoop<R> {
                 lease.answered(stream);
                 // a stream keeps its lease until it ends (PrimedSource); a complete answer is done
                 if (!stream) lease.release();
+                else ex.firstEvent(); // a stream succeeds once primed: its first event is here
                 ex.record(d, null, 200, ms);
                 result.complete(ar.result());
             } else if (ar.cause() instanceof GatewayError g) {
@@ -212,7 +222,7 @@ final class AttemptLoop<R> {
                 if (!models.add(target)) continue;
                 ModelPool next;
                 try {
-                    next = ModelRouter.resolve(snapshot, target, ex.principal());
+                    next = admissible.apply(ModelRouter.resolve(snapshot, target, ex.principal()));
                 } catch (GatewayError notServable) {
                     LOG.debug("fallback skipped request_id={} target={} reason={}", ex.requestId(), target, notServable.getMessage());
                     continue;

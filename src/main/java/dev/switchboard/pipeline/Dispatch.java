@@ -42,26 +42,27 @@ public final class Dispatch {
     }
 
     public Future<ChatReply> chat(Exchange ex, ChatRequest asked, ObjectNode nativeBody, WireFormat inbound, MultiMap clientHeaders) {
-        ModelPool pool = ModelRouter.resolve(ex.snapshot(), asked.model(), ex.principal());
+        List<Quota> quotas = Policy.quotas(ex);
+        ModelPool pool = policy.priced(quotas, ModelRouter.resolve(ex.snapshot(), asked.model(), ex.principal()));
         ChatRequest request = Policy.capMaxTokens(ex, asked, nativeBody, inbound);
         boolean reject = "reject".equals(ex.snapshot().router().unsupportedParameters());
-        AttemptLoop<ChatReply> loop = new AttemptLoop<>(vertx, health, random, ex, pool, request.stream(), (d, lease) -> {
+        ex.chatRequest(request);
+        AttemptLoop<ChatReply> loop = new AttemptLoop<>(vertx, health, random, ex, pool, p -> policy.priced(quotas, p), request.stream(), (d, lease) -> {
             ChatCall call = new ChatCall(d, request, d.wireFormat() == inbound ? nativeBody : null, clientHeaders,
                     ex.requestId(), reject, ex.cancellation(), connector, vertx);
             return d.provider().chat(call).compose(reply -> primed(reply, ex, lease));
         });
-        List<Quota> quotas = Policy.quotas(ex);
         if (quotas.isEmpty()) return loop.run();
         return policy.admit(ex, quotas, pool, () -> Policy.inputTokens(request), request.params().maxTokens()).compose(v -> loop.run());
     }
 
     public Future<EmbeddingReply> embed(Exchange ex, EmbeddingRequest request, ObjectNode nativeBody, WireFormat inbound,
                                         MultiMap clientHeaders) {
-        ModelPool pool = ModelRouter.resolve(ex.snapshot(), request.model(), ex.principal());
-        AttemptLoop<EmbeddingReply> loop = new AttemptLoop<>(vertx, health, random, ex, pool, false, (d, lease) ->
+        List<Quota> quotas = Policy.quotas(ex);
+        ModelPool pool = policy.priced(quotas, ModelRouter.resolve(ex.snapshot(), request.model(), ex.principal()));
+        AttemptLoop<EmbeddingReply> loop = new AttemptLoop<>(vertx, health, random, ex, pool, p -> policy.priced(quotas, p), false, (d, lease) ->
                 d.provider().embed(new EmbeddingCall(d, request, d.wireFormat() == inbound ? nativeBody : null,
                         clientHeaders, ex.requestId(), ex.cancellation(), connector, vertx)));
-        List<Quota> quotas = Policy.quotas(ex);
         if (quotas.isEmpty()) return loop.run();
         // an embedding's tokens are all input and few: counted when it settles, not reserved
         return policy.admit(ex, quotas, pool, () -> 0, 0).compose(v -> loop.run());
@@ -69,9 +70,9 @@ public final class Dispatch {
 
     private static Future<ChatReply> primed(ChatReply reply, Exchange ex, DeploymentHealth.Lease lease) {
         return switch (reply) {
-            case ChatReply.NativeStream s -> PrimedSource.prime(s.chunks(), lease, ex.cancellation())
+            case ChatReply.NativeStream s -> PrimedSource.prime(s.chunks(), lease, ex.cancellation(), ex::streamed)
                     .map(src -> new ChatReply.NativeStream(src, s.headers()));
-            case ChatReply.CanonicalStream s -> PrimedSource.prime(s.events(), lease, ex.cancellation())
+            case ChatReply.CanonicalStream s -> PrimedSource.prime(s.events(), lease, ex.cancellation(), ex::streamed)
                     .map(src -> new ChatReply.CanonicalStream(src, s.headers()));
             default -> Future.succeededFuture(reply);
         };

@@ -36,11 +36,112 @@ public final class Exchange {
     private Admission.Ticket ticket;
     private RateHeaders rateHeaders = RateHeaders.NONE;
     private final Cancellation cancellation = new Cancellation();
+    // what settling records (Settle): set once each, on the request's event loop
+    private Accounting accounting;
+    private long startMillis;
+    private String tags;
+    private String model;
+    private dev.switchboard.model.ChatRequest chatRequest;
+    private long firstEventNanos = -1;
+    private boolean accounted;
+    /** Characters of text, reasoning and tool arguments streamed so far: an output estimate when no usage comes. */
+    private long streamedChars;
 
     Exchange(String requestId, long startNanos, boolean traceRequested) {
         this.requestId = requestId;
         this.startNanos = startNanos;
         this.traceRequested = traceRequested;
+    }
+
+    void accounting(Accounting accounting, long startMillis, String tags) {
+        this.accounting = accounting;
+        this.startMillis = startMillis;
+        this.tags = tags;
+    }
+
+    Accounting accounting() {
+        return accounting;
+    }
+
+    /** When the request arrived, epoch milliseconds by the gateway's clock. */
+    public long startMillis() {
+        return startMillis;
+    }
+
+    /** The raw {@code x-switchboard-tags} header, or null. */
+    String tags() {
+        return tags;
+    }
+
+    /** The public model the client asked for (before any fallback), once the attempts began. */
+    public String model() {
+        return model;
+    }
+
+    void model(String model) {
+        if (this.model == null) this.model = model;
+    }
+
+    /** The chat request, kept to estimate its tokens when the provider reports none. */
+    dev.switchboard.model.ChatRequest chatRequest() {
+        return chatRequest;
+    }
+
+    void chatRequest(dev.switchboard.model.ChatRequest request) {
+        this.chatRequest = request;
+    }
+
+    /** A stream's first event arrived (the attempt that answers was primed). */
+    void firstEvent() {
+        if (firstEventNanos < 0) firstEventNanos = System.nanoTime();
+    }
+
+    /** Milliseconds from arrival to the first streamed event, or -1 for a complete answer. */
+    long firstEventMillis() {
+        return firstEventNanos < 0 ? -1 : (firstEventNanos - startNanos) / 1_000_000;
+    }
+
+    long elapsedMillis() {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    /** Counts the text an upstream stream event carries, canonical or in a provider's own chunk shape. */
+    void streamed(Object event) {
+        switch (event) {
+            case dev.switchboard.model.StreamEvent.TextDelta t -> streamedChars += t.text().length();
+            case dev.switchboard.model.StreamEvent.ReasoningDelta r when r.text() != null -> streamedChars += r.text().length();
+            case dev.switchboard.model.StreamEvent.ToolCallDelta c -> streamedChars += c.argumentsFragment().length();
+            case com.fasterxml.jackson.databind.JsonNode n -> streamedChars += nativeChars(n);
+            default -> { }
+        }
+    }
+
+    /** OpenAI chunks ({@code choices[].delta}), Anthropic events ({@code delta}), Gemini chunks ({@code candidates[].content.parts[]}). */
+    private static long nativeChars(com.fasterxml.jackson.databind.JsonNode n) {
+        long chars = 0;
+        for (com.fasterxml.jackson.databind.JsonNode c : n.path("choices")) {
+            com.fasterxml.jackson.databind.JsonNode d = c.path("delta");
+            chars += d.path("content").asText("").length() + d.path("reasoning_content").asText("").length() + c.path("text").asText("").length();
+            for (com.fasterxml.jackson.databind.JsonNode t : d.path("tool_calls")) chars += t.path("function").path("arguments").asText("").length();
+        }
+        com.fasterxml.jackson.databind.JsonNode delta = n.path("delta");
+        chars += delta.path("text").asText("").length() + delta.path("thinking").asText("").length() + delta.path("partial_json").asText("").length();
+        for (com.fasterxml.jackson.databind.JsonNode c : n.path("candidates")) {
+            for (com.fasterxml.jackson.databind.JsonNode p : c.path("content").path("parts")) chars += p.path("text").asText("").length();
+        }
+        return chars;
+    }
+
+    /** About four characters a token: what the stream carried so far, when its provider never counted it. */
+    long streamedTokensEstimate() {
+        return (streamedChars + 3) / 4;
+    }
+
+    /** True the first time: one usage record per request, whichever way it ends. */
+    boolean markAccounted() {
+        if (accounted) return false;
+        accounted = true;
+        return true;
     }
 
     public static Exchange of(RoutingContext ctx) {
@@ -115,7 +216,11 @@ public final class Exchange {
         if (usage == null) return;
         long tokens = usage.inputTokens() + usage.outputTokens();
         if (lease != null) lease.tokens(tokens);
-        if (ticket != null) ticket.settle(tokens, deployment == null ? 0 : Policy.cost(deployment, usage));
+        if (ticket != null) {
+            double usd = deployment == null || accounting == null ? 0
+                    : accounting.prices().price(deployment).map(p -> p.cost(usage)).orElse(0.0);
+            ticket.settle(tokens, usd);
+        }
     }
 
     /** The response is over: whatever was reserved and not settled by usage (a failure) is released. */

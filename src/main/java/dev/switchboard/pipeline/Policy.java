@@ -3,7 +3,6 @@ package dev.switchboard.pipeline;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.auth.VirtualKey;
 import dev.switchboard.config.Limits;
-import dev.switchboard.config.Pricing;
 import dev.switchboard.config.TeamSpec;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayError;
@@ -13,10 +12,10 @@ import dev.switchboard.limit.Limiter;
 import dev.switchboard.limit.Quota;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.GenerationParams;
-import dev.switchboard.model.Usage;
 import dev.switchboard.provider.WireFormat;
 import dev.switchboard.routing.Deployment;
 import dev.switchboard.routing.ModelPool;
+import dev.switchboard.usage.PriceCatalog;
 import dev.switchboard.usage.TokenEstimator;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -31,9 +30,29 @@ import java.util.List;
 public final class Policy {
 
     private final Limiter limiter;
+    private final PriceCatalog prices;
 
-    public Policy(Limiter limiter) {
+    public Policy(Limiter limiter, PriceCatalog prices) {
         this.limiter = limiter;
+        this.prices = prices;
+    }
+
+    /**
+     * The pool a caller may use: a key (or its team) with a budget may use only priced deployments,
+     * since what it spends must be counted; 400 {@code model_unpriced} when none is left.
+     */
+    ModelPool priced(List<Quota> quotas, ModelPool pool) {
+        boolean budget = false;
+        for (Quota q : quotas) budget |= q.hasBudget();
+        if (!budget) return pool;
+        List<Deployment> priced = new ArrayList<>(pool.deployments().size());
+        for (Deployment d : pool.deployments()) if (prices.price(d).isPresent()) priced.add(d);
+        if (priced.size() == pool.deployments().size()) return pool;
+        if (priced.isEmpty()) {
+            throw new GatewayError(ErrorKind.MODEL_UNPRICED, "The model '" + pool.publicModel()
+                    + "' has no price, and this API key has a budget: its spend could not be counted.", "model", -1, false);
+        }
+        return new ModelPool(pool.publicModel(), priced);
     }
 
     /** The quotas of the caller: its key's, then its team's; empty for the master key and unlimited keys. */
@@ -129,23 +148,12 @@ public final class Policy {
     }
 
     /** The estimate at the dearest priced deployment of the pool: a reservation must not be short. */
-    private static double dearest(ModelPool pool, long input, long output) {
+    private double dearest(ModelPool pool, long input, long output) {
         double max = 0;
-        for (Deployment d : pool.deployments()) max = Math.max(max, cost(d, input, output, 0));
+        for (Deployment d : pool.deployments()) {
+            double cost = prices.price(d).map(p -> p.estimate(input, output)).orElse(0.0);
+            max = Math.max(max, cost);
+        }
         return max;
-    }
-
-    /** The cost of tokens at a deployment's price; 0 when it has none. */
-    static double cost(Deployment d, long input, long output, long cachedInput) {
-        Pricing p = d.spec().pricing();
-        if (p == null) return 0;
-        double in = p.inputPerMTokens() == null ? 0 : p.inputPerMTokens();
-        double out = p.outputPerMTokens() == null ? 0 : p.outputPerMTokens();
-        double cached = p.cachedInputPerMTokens() == null ? in : p.cachedInputPerMTokens();
-        return ((input - cachedInput) * in + cachedInput * cached + output * out) / 1_000_000.0;
-    }
-
-    static double cost(Deployment d, Usage u) {
-        return u == null ? 0 : cost(d, u.inputTokens(), u.outputTokens(), u.cachedInputTokens());
     }
 }

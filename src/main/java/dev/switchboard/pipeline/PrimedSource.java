@@ -31,17 +31,21 @@ final class PrimedSource<T> implements EventSource<T>, EventSource.EventSink<T> 
     private boolean cancelled;
     private UpstreamException failed;
 
-    private PrimedSource(EventSource<T> upstream, DeploymentHealth.Lease lease) {
+    private final java.util.function.Consumer<Object> seen;
+
+    private PrimedSource(EventSource<T> upstream, DeploymentHealth.Lease lease, java.util.function.Consumer<Object> seen) {
         this.upstream = upstream;
         this.lease = lease;
+        this.seen = seen;
     }
 
     /**
      * Completes with a source whose first event is in hand, or fails if the stream ends or fails
      * before one. A client that goes away cancels the stream, primed or not.
      */
-    static <T> Future<EventSource<T>> prime(EventSource<T> upstream, DeploymentHealth.Lease lease, Cancellation cancellation) {
-        PrimedSource<T> p = new PrimedSource<>(upstream, lease);
+    static <T> Future<EventSource<T>> prime(EventSource<T> upstream, DeploymentHealth.Lease lease, Cancellation cancellation,
+                                            java.util.function.Consumer<Object> seen) {
+        PrimedSource<T> p = new PrimedSource<>(upstream, lease, seen);
         cancellation.onCancel(p::cancel);
         upstream.start(p);
         return p.primed.future();
@@ -49,6 +53,7 @@ final class PrimedSource<T> implements EventSource<T>, EventSource.EventSink<T> 
 
     @Override
     public void onEvent(T event) {
+        seen.accept(event); // counted as it arrives: the usage estimate of a stream cut before its usage report
         if (sink != null) {
             sink.onEvent(event);
             return;

@@ -14,12 +14,23 @@ public final class RequestStart implements Handler<RoutingContext> {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
+    private final Accounting accounting;
+
+    public RequestStart() {
+        this(Accounting.none());
+    }
+
+    public RequestStart(Accounting accounting) {
+        this.accounting = accounting;
+    }
+
     @Override
     public void handle(RoutingContext ctx) {
         long start = System.nanoTime();
         String id = ctx.request().getHeader(Headers.X_REQUEST_ID);
         if (!valid(id)) id = newId();
         Exchange ex = new Exchange(id, start, "1".equals(ctx.request().getHeader("x-switchboard-trace")));
+        ex.accounting(accounting, accounting.clock().millis(), ctx.request().getHeader("x-switchboard-tags"));
         Exchange.attach(ctx, ex);
         ctx.response().putHeader(Headers.X_REQUEST_ID, id);
         ctx.addHeadersEndHandler(v -> ctx.response().putHeader(Headers.OVERHEAD_MS, millis(ex.overheadNanos())));
@@ -27,7 +38,10 @@ public final class RequestStart implements Handler<RoutingContext> {
         // a client gone before its answer ended cancels whatever upstream work the request started
         // (a committed stream replaces this handler with its own, which does the same)
         ctx.response().closeHandler(v -> {
-            if (!ctx.response().ended()) ex.cancellation().cancel();
+            if (!ctx.response().ended()) {
+                ex.cancellation().cancel();
+                Settle.failed(ex, 499); // a request that already made attempts is recorded as the client's leaving
+            }
         });
         ctx.next();
     }

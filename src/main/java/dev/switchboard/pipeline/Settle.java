@@ -1,31 +1,52 @@
 package dev.switchboard.pipeline;
 
+import dev.switchboard.auth.Principal;
+import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.Usage;
 import dev.switchboard.provider.UpstreamException;
+import dev.switchboard.routing.Deployment;
+import dev.switchboard.usage.TokenEstimator;
+import dev.switchboard.usage.UsageRecord;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where a finished request is accounted. For now: one debug line with the usage the provider
- * reported; the usage issue puts the record, cost and budget settlement here.
+ * Where a finished request is accounted: the deployment's token count, and one usage record per
+ * request handed to the {@link dev.switchboard.usage.UsageSink} — for a complete answer
+ * ({@link #usage}), a stream at its end, a client gone mid-stream included ({@link #stream}), and a
+ * request that failed after attempts ({@link #failed}). Runs on the event loop: building the record
+ * and {@code offer} are all it does there. When the provider reported no usage, the input is
+ * counted by {@link TokenEstimator} on a worker thread (its encoding is slow to load) and the
+ * record is marked {@code estimated}; the output is estimated at four characters a token of the
+ * text the stream carried before it ended.
  */
 public final class Settle {
 
     private static final Logger LOG = LoggerFactory.getLogger("switchboard.usage");
+    private static final int MAX_TAGS = 16;
+    private static final int MAX_TAG_LENGTH = 64;
 
     private Settle() {}
 
     public static void usage(Exchange ex, Usage usage) {
         ex.settled(usage);
-        if (!LOG.isDebugEnabled()) return;
-        LOG.debug("request settled request_id={} deployment={} attempts={} input_tokens={} output_tokens={}",
-                ex.requestId(), ex.deployment() == null ? null : ex.deployment().id(), ex.attempts(),
-                usage == null ? null : usage.inputTokens(), usage == null ? null : usage.outputTokens());
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("request settled request_id={} deployment={} attempts={} input_tokens={} output_tokens={}",
+                    ex.requestId(), ex.deployment() == null ? null : ex.deployment().id(), ex.attempts(),
+                    usage == null ? null : usage.inputTokens(), usage == null ? null : usage.outputTokens());
+        }
+        record(ex, 200, usage, true);
     }
 
     /**
      * A stream ended, after the commit point: a failure is logged (the client saw an error event),
-     * and the last usage the stream reported is settled.
+     * and the last usage the stream reported is settled. A client that went away ends it too, with
+     * the usage seen so far.
      */
     public static void stream(Exchange ex, Usage usage, UpstreamException failure) {
         if (failure != null) {
@@ -33,6 +54,72 @@ public final class Settle {
                     ex.deployment().id(), ex.deployment().provider().id(), failure.failureClass(), failure.getMessage());
         }
         usage(ex, usage);
+    }
+
+    /**
+     * The request failed after at least one attempt and the client is answered {@code status}
+     * (499 when it went away first): a record with the status and no tokens. A request refused
+     * before any attempt (authentication, an unknown model) is not a provider's usage and has none.
+     */
+    public static void failed(Exchange ex, int status) {
+        if (ex == null || ex.attempts() == 0) return;
+        record(ex, status, null, false);
+    }
+
+    private static void record(Exchange ex, int status, Usage usage, boolean estimateIfMissing) {
+        Accounting a = ex.accounting();
+        if (a == null || !ex.markAccounted()) return;
+        long latency = ex.elapsedMillis();
+        ChatRequest request = ex.chatRequest();
+        if (usage == null && estimateIfMissing && request != null) {
+            long output = ex.streamedTokensEstimate();
+            Context context = Vertx.currentContext();
+            if (context != null) {
+                context.owner().executeBlocking(() -> {
+                    a.sink().offer(build(ex, a, status, estimated(request, output), latency));
+                    return null;
+                }, false).onFailure(t -> LOG.warn("usage estimate failed request_id={}: {}", ex.requestId(), t.toString()));
+                return;
+            }
+            usage = estimated(request, output);
+        }
+        a.sink().offer(build(ex, a, status, usage == null ? Usage.ZERO : usage, latency));
+    }
+
+    private static Usage estimated(ChatRequest request, long outputTokens) {
+        return new Usage(TokenEstimator.inputTokens(request), outputTokens, 0, 0, 0, true);
+    }
+
+    private static UsageRecord build(Exchange ex, Accounting a, int status, Usage u, long latencyMs) {
+        Deployment d = ex.deployment();
+        Principal p = ex.principal();
+        String keyId = p == null ? null : p.admin() ? "master" : p.key().id();
+        String teamId = p == null || p.admin() ? null : p.key().teamId();
+        Double cost = d == null ? null : a.prices().price(d).map(price -> price.cost(u)).orElse(null);
+        long ttft = ex.firstEventMillis();
+        return new UsageRecord(recordId(), ex.requestId(), ex.startMillis(), keyId, teamId, ex.model(),
+                d == null ? null : d.id(), d == null ? null : d.spec().provider(), d == null ? null : d.upstreamModel(),
+                u.inputTokens(), u.outputTokens(), u.cachedInputTokens(), u.cacheWriteTokens(), u.reasoningTokens(), u.estimated(),
+                cost, latencyMs, ttft < 0 ? null : ttft, status, "bypass", ex.attempts(), tags(ex.tags()));
+    }
+
+    /** {@code x-switchboard-tags: a, b}: trimmed, empty ones dropped, at most 16 of at most 64 characters. */
+    static List<String> tags(String header) {
+        if (header == null || header.isBlank()) return List.of();
+        List<String> out = new ArrayList<>(4);
+        for (String t : header.split(",")) {
+            String tag = t.strip();
+            if (tag.isEmpty()) continue;
+            out.add(tag.length() > MAX_TAG_LENGTH ? tag.substring(0, MAX_TAG_LENGTH) : tag);
+            if (out.size() == MAX_TAGS) break;
+        }
+        return out;
+    }
+
+    /** 128 random bits: unique per record, so a replayed batch is recognised. */
+    private static String recordId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return "use_" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
     }
 
     /** The last usage a stream reported, kept by its framing until the stream ends. */

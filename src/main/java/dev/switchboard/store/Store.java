@@ -19,6 +19,9 @@ public interface Store extends AutoCloseable {
     /** Stored Responses API answers: data, not config, so their writes bump no version. */
     ResponseRepository responses();
 
+    /** Usage records: data, written in batches by the usage writer; their writes bump no version. */
+    UsageRepository usage();
+
     /** The config version now; it changes with every committed write. */
     long version();
 

@@ -124,6 +124,15 @@ class LimitsThroughGatewayTest extends SimulatorBackedTest {
     }
 
     @Test
+    void aKeyWithABudget_cannotUseAnUnpricedModel() {
+        String key = key("{\"name\":\"" + unique("unpriced") + "\",\"budget\":{\"maxUsd\":5,\"period\":\"total\"}}");
+        HttpResponse<String> r = chat(key, "plain", "");
+        Admin.assertError(r, 400, "invalid_request_error", "model_unpriced");
+        assertThat(Admin.json(r).at("/error/param").asText()).isEqualTo("model");
+        assertThat(sim.received()).isEmpty();
+    }
+
+    @Test
     void aFailedRequest_givesBackItsReservation() {
         String key = key("{\"name\":\"" + unique("fail") + "\",\"limits\":{\"tpm\":3000,\"maxConcurrent\":1}}");
         for (int i = 0; i < 5; i++) {

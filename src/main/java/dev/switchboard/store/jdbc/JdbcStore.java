@@ -12,6 +12,7 @@ import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreException;
 import dev.switchboard.store.StoreTx;
 import dev.switchboard.store.TeamRepository;
+import dev.switchboard.store.UsageRepository;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -88,6 +89,11 @@ public final class JdbcStore implements Store {
     @Override
     public ResponseRepository responses() {
         return new JdbcResponses(db);
+    }
+
+    @Override
+    public UsageRepository usage() {
+        return new JdbcUsage(db);
     }
 
     @Override

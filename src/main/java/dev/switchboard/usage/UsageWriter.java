@@ -1,0 +1,238 @@
+package dev.switchboard.usage;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.switchboard.store.UsageRepository;
+import dev.switchboard.transport.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link UsageSink} of a gateway: a bounded queue in front, one writer on a virtual thread
+ * behind, the store after it, and a spool file for when the store is away.
+ *
+ * <p><b>Taking records.</b> {@link #offer} is a non-blocking {@code queue.offer}: when the queue
+ * holds {@code capacity} records (or the writer is closed) the record is dropped and counted
+ * ({@link #dropped()}); the request it describes has already been answered and is never slowed.
+ *
+ * <p><b>Writing.</b> The writer takes up to {@link #BATCH} records, waiting at most
+ * {@code flushEvery} for a batch to fill, and inserts them in one transaction. Inserts are
+ * idempotent: a record's {@code id} is the table's key and a conflict is ignored.
+ *
+ * <p><b>Outage.</b> A batch the store refuses is appended to the spool file (one JSON record per
+ * line, append-only) and nothing is lost. While the spool holds records, new batches go behind
+ * them, so nothing overtakes it; at most every {@code retryEvery} the writer replays the whole
+ * file. Only when every line of it is stored is the file deleted. A replay cut halfway is replayed
+ * again from the start: the lines already stored conflict on their id and are skipped, so each
+ * record is stored exactly once. A spool left by a previous run is replayed the same way.
+ *
+ * <p><b>Close</b> stops taking records, writes (or spools) everything queued and ends the thread;
+ * call it before the store closes.
+ */
+public final class UsageWriter implements UsageSink, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UsageWriter.class);
+    static final int BATCH = 200;
+    /** Put in the queue by {@link #close} to end the writer's wait; never written. */
+    private static final UsageRecord WAKE_UP = new UsageRecord("", "", 0, null, null, null, null, null, null, 0, 0, 0, 0, 0, false,
+            null, 0, null, 0, "", 0, java.util.List.of());
+
+    private final UsageRepository repository;
+    private final Path spool;
+    private final BlockingQueue<UsageRecord> queue;
+    private final long flushMillis;
+    private final long retryNanos;
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong stored = new AtomicLong();
+    private final Thread writer;
+    private volatile boolean closed;
+    /** Whether the spool file may hold records; read and written by the writer thread only. */
+    private boolean spoolPending;
+    /** When the next replay may run (System.nanoTime); writer thread only. */
+    private long replayAtNanos;
+
+    /**
+     * @param spool      the spool file (its directory must exist or be creatable)
+     * @param capacity   how many records may wait for the writer
+     * @param flushEvery the longest a record waits for its batch to fill
+     * @param retryEvery how often a spooled backlog is tried against the store again
+     */
+    public UsageWriter(UsageRepository repository, Path spool, int capacity, Duration flushEvery, Duration retryEvery) {
+        if (capacity < 1) throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+        if (flushEvery.isNegative() || flushEvery.isZero()) throw new IllegalArgumentException("flushEvery must be positive, was " + flushEvery);
+        if (retryEvery.isNegative()) throw new IllegalArgumentException("retryEvery must not be negative, was " + retryEvery);
+        this.repository = repository;
+        this.spool = spool;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.flushMillis = flushEvery.toMillis();
+        this.retryNanos = retryEvery.toNanos();
+        this.spoolPending = Files.exists(spool);
+        this.writer = Thread.ofVirtual().name("switchboard-usage-writer").start(this::writeLoop);
+    }
+
+    @Override
+    public void offer(UsageRecord record) {
+        if (closed || !queue.offer(record)) {
+            long n = dropped.incrementAndGet();
+            if (n == 1 || n % 1000 == 0) {
+                LOG.warn("usage record dropped: the usage queue is full request_id={} dropped_total={}", record.requestId(), n);
+            }
+        }
+    }
+
+    @Override
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Records this writer has stored (spooled ones count when their replay succeeds). */
+    public long stored() {
+        return stored.get();
+    }
+
+    /** Records waiting in the queue now. */
+    public int queued() {
+        return queue.size();
+    }
+
+    /** Stops taking records, then writes (or spools) what is queued and ends the writer. */
+    @Override
+    public void close() {
+        closed = true;
+        // wakes a writer waiting for records; no interrupt, which would cut a JDBC socket mid-write. A full
+        // queue refuses it, but then the writer is not waiting.
+        queue.offer(WAKE_UP);
+        try {
+            writer.join(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void writeLoop() {
+        List<UsageRecord> batch = new ArrayList<>(BATCH);
+        while (!closed) {
+            try {
+                UsageRecord first = queue.poll(flushMillis, TimeUnit.MILLISECONDS);
+                if (first == null || first == WAKE_UP) {
+                    if (spoolPending && System.nanoTime() - replayAtNanos >= 0) replay();
+                    continue;
+                }
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flushMillis);
+                batch.add(first);
+                while (batch.size() < BATCH && !closed) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) break;
+                    UsageRecord next = queue.poll(left, TimeUnit.NANOSECONDS);
+                    if (next == null || next == WAKE_UP) break;
+                    batch.add(next);
+                }
+                write(batch);
+                batch.clear();
+            } catch (InterruptedException e) {
+                break;
+            } catch (RuntimeException e) {
+                LOG.error("usage writer: unexpected failure, {} records dropped", batch.size(), e);
+                dropped.addAndGet(batch.size());
+                batch.clear();
+            }
+        }
+        queue.drainTo(batch);
+        batch.removeIf(r -> r == WAKE_UP);
+        for (int i = 0; i < batch.size(); i += BATCH) write(batch.subList(i, Math.min(batch.size(), i + BATCH)));
+    }
+
+    /** Stores the batch, behind any spooled backlog; spools it when the store refuses. */
+    private void write(List<UsageRecord> batch) {
+        if (batch.isEmpty()) return;
+        if (spoolPending && (System.nanoTime() - replayAtNanos < 0 || !replay())) {
+            append(batch);
+            return;
+        }
+        try {
+            repository.insertAll(batch);
+            stored.addAndGet(batch.size());
+        } catch (RuntimeException e) {
+            LOG.warn("usage records spooled: the store refused a batch of {} ({}); they are replayed when it answers",
+                    batch.size(), e.getMessage());
+            append(batch);
+            replayAtNanos = System.nanoTime() + retryNanos;
+        }
+    }
+
+    /** Stores every spooled record; true when the spool is empty afterwards. */
+    private boolean replay() {
+        List<UsageRecord> records = new ArrayList<>();
+        try {
+            if (!Files.exists(spool)) {
+                spoolPending = false;
+                return true;
+            }
+            for (String line : Files.readAllLines(spool, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) continue;
+                try {
+                    records.add(Json.MAPPER.readValue(line, UsageRecord.class));
+                } catch (JsonProcessingException e) {
+                    dropped.incrementAndGet(); // a line cut by a crash mid-append: nothing to recover
+                    LOG.warn("usage spool: an unreadable line skipped ({})", e.getOriginalMessage());
+                }
+            }
+        } catch (IOException e) {
+            LOG.error("usage spool {} cannot be read: {}", spool, e.getMessage());
+            replayAtNanos = System.nanoTime() + retryNanos;
+            return false;
+        }
+        try {
+            for (int i = 0; i < records.size(); i += BATCH) repository.insertAll(records.subList(i, Math.min(records.size(), i + BATCH)));
+        } catch (RuntimeException e) {
+            LOG.debug("usage spool: the store still refuses ({})", e.getMessage());
+            replayAtNanos = System.nanoTime() + retryNanos;
+            return false;
+        }
+        try {
+            Files.deleteIfExists(spool);
+        } catch (IOException e) {
+            // replaying it again stores nothing twice (ids conflict); try again later
+            LOG.warn("usage spool {} replayed but not deleted: {}", spool, e.getMessage());
+            replayAtNanos = System.nanoTime() + retryNanos;
+            return false;
+        }
+        stored.addAndGet(records.size());
+        spoolPending = false;
+        LOG.info("usage spool replayed: {} records stored", records.size());
+        return true;
+    }
+
+    private void append(List<UsageRecord> batch) {
+        StringBuilder lines = new StringBuilder(batch.size() * 400);
+        for (UsageRecord r : batch) {
+            try {
+                lines.append(Json.MAPPER.writeValueAsString(r)).append('\n');
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        try {
+            Path dir = spool.toAbsolutePath().getParent();
+            if (dir != null) Files.createDirectories(dir);
+            Files.writeString(spool, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                    StandardOpenOption.WRITE);
+            spoolPending = true;
+        } catch (IOException e) {
+            long n = dropped.addAndGet(batch.size());
+            LOG.error("usage records lost: neither the store nor the spool file {} took {} of them ({}) dropped_total={}",
+                    spool, batch.size(), e.getMessage(), n);
+        }
+    }
+}

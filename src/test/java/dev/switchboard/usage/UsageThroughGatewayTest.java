@@ -1,0 +1,232 @@
+package dev.switchboard.usage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.testing.Admin;
+import dev.switchboard.testing.Await;
+import dev.switchboard.testing.GatewayFixture;
+import dev.switchboard.testing.TestClock;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import dev.switchboard.provider.simulator.SimulatorServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Usage records of requests through the whole gateway, on the in-process simulator, whose usage
+ * follows docs/providers.md: {@code prompt_tokens = 3 + Σ messages (3 + words)}, one completion
+ * token per echoed word. The simulator's {@code echo} model costs 1 USD per million input tokens
+ * and 2 per million output tokens in the catalog.
+ */
+class UsageThroughGatewayTest {
+
+    private static final String ALICE = "sk-sb-alice-usage-0123456789abcdefghijklmnopq";
+    private static final Duration WRITTEN = Duration.ofSeconds(10);
+    private static final TestClock CLOCK = new TestClock(Instant.parse("2026-11-20T10:00:00Z"));
+    private static GatewayFixture gw;
+    /** The standalone simulator, behind an OpenAI-format deployment of a model no catalog prices. */
+    private static SimulatorServer sim;
+
+    @BeforeAll
+    static void start() {
+        sim = SimulatorServer.start("127.0.0.1", 0, null);
+        gw = GatewayFixture.builder().clock(CLOCK).config("""
+                models:
+                  priced:
+                    - { provider: simulator, upstreamModel: echo }
+                  paced:
+                    - { provider: simulator, upstreamModel: echo, extraHeaders: { x-sim-token-ms: "300" } }
+                  failing:
+                    - { provider: simulator, upstreamModel: echo, extraHeaders: { x-sim-status: "500" } }
+                  slow:
+                    - { provider: simulator, upstreamModel: echo, extraHeaders: { x-sim-latency-ms: "5000" } }
+                  unpriced:
+                    - { provider: openai, upstreamModel: not-in-the-catalog, baseUrl: "%2$s", credentials: { apiKey: sk-unpriced } }
+                  overridden:
+                    - { provider: simulator, upstreamModel: echo, pricing: { outputPerMTokens: 10 } }
+                teams:
+                  - { name: research }
+                keys:
+                  - { name: alice, key: "%1$s", team: research }
+                """.formatted(ALICE, sim.baseUrl())).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gw != null) gw.close();
+        if (sim != null) sim.close();
+    }
+
+    private static String chatBody(String model, boolean stream, String text) {
+        return "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
+    }
+
+    private static UsageRecord recordOf(HttpResponse<?> r) {
+        String id = r.headers().firstValue("x-request-id").orElseThrow();
+        assertThat(Await.until(() -> !gw.gateway().store().usage().forRequest(id).isEmpty(), WRITTEN))
+                .as("a usage record for %s is written within %s", id, WRITTEN).isTrue();
+        List<UsageRecord> records = gw.gateway().store().usage().forRequest(id);
+        assertThat(records).as("one record per request").hasSize(1);
+        return records.getFirst();
+    }
+
+    @Test
+    void jsonChat_recordsExactTokens_costAndAttribution() {
+        HttpResponse<String> r = gw.post("/v1/chat/completions", chatBody("priced", false, "one two three"),
+                "authorization", "Bearer " + ALICE, "x-switchboard-tags", " web , beta,,");
+        Admin.assertChatOk(r);
+        UsageRecord u = recordOf(r);
+        assertThat(u.inputTokens()).isEqualTo(9); // 3 + (3 + 3 words)
+        assertThat(u.outputTokens()).isEqualTo(3);
+        assertThat(u.estimated()).isFalse();
+        assertThat(u.costUsd()).isCloseTo((9 * 1.0 + 3 * 2.0) / 1e6, within(1e-12));
+        assertThat(u.publicModel()).isEqualTo("priced");
+        assertThat(u.provider()).isEqualTo("simulator");
+        assertThat(u.upstreamModel()).isEqualTo("echo");
+        assertThat(u.deploymentId()).isEqualTo(r.headers().firstValue("x-switchboard-deployment").orElseThrow());
+        assertThat(u.keyId()).isNotBlank().isNotEqualTo("master");
+        assertThat(u.teamId()).isNotBlank();
+        assertThat(u.status()).isEqualTo(200);
+        assertThat(u.attempts()).isEqualTo(1);
+        assertThat(u.cache()).isEqualTo("bypass");
+        assertThat(u.ttftMs()).as("no first token for a complete answer").isNull();
+        assertThat(u.tags()).containsExactly("web", "beta");
+        assertThat(u.timeMs()).isEqualTo(CLOCK.millis());
+        assertThat(u.latencyMs()).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void streamedChat_recordsTheStreamsUsage_andTimeToFirstToken() throws Exception {
+        HttpResponse<String> r = gw.post("/v1/chat/completions", chatBody("overridden", true, "a b c d e"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("data: [DONE]");
+        UsageRecord u = recordOf(r);
+        assertThat(u.inputTokens()).isEqualTo(11); // 3 + (3 + 5 words)
+        assertThat(u.outputTokens()).isEqualTo(5);
+        assertThat(u.estimated()).isFalse();
+        // the deployment's pricing overrides the catalog's output price: 10 instead of 2
+        assertThat(u.costUsd()).isCloseTo((11 * 1.0 + 5 * 10.0) / 1e6, within(1e-12));
+        assertThat(u.keyId()).isEqualTo("master");
+        assertThat(u.teamId()).isNull();
+        assertThat(u.ttftMs()).isNotNull().isBetween(0L, u.latencyMs());
+        assertThat(u.status()).isEqualTo(200);
+    }
+
+    @Test
+    void unpricedModel_recordsTokens_withNoCost() {
+        HttpResponse<String> r = gw.post("/v1/chat/completions", chatBody("unpriced", false, "hello"));
+        Admin.assertChatOk(r);
+        UsageRecord u = recordOf(r);
+        assertThat(u.inputTokens()).isEqualTo(7);
+        assertThat(u.outputTokens()).isEqualTo(1);
+        assertThat(u.costUsd()).isNull();
+    }
+
+    @Test
+    void failedRequest_recordsItsStatusAndAttempts_withoutTokens() {
+        HttpResponse<String> r = gw.post("/v1/chat/completions", chatBody("failing", false, "hello"));
+        Admin.assertError(r, 502, "server_error", "upstream_error");
+        UsageRecord u = recordOf(r);
+        assertThat(u.status()).isEqualTo(502);
+        assertThat(u.attempts()).isEqualTo(Integer.parseInt(r.headers().firstValue("x-switchboard-attempts").orElseThrow()));
+        assertThat(u.attempts()).isPositive();
+        assertThat(u.inputTokens()).isZero();
+        assertThat(u.outputTokens()).isZero();
+        assertThat(u.estimated()).isFalse();
+        assertThat(u.costUsd()).isZero();
+        assertThat(u.publicModel()).isEqualTo("failing");
+    }
+
+    @Test
+    void requestRefusedBeforeAnyAttempt_hasNoRecord() {
+        HttpResponse<String> r = gw.post("/v1/chat/completions", chatBody("no-such-model", false, "hello"));
+        assertThat(r.statusCode()).isEqualTo(404);
+        // a later request's record is written after this one would have been: the writer keeps order
+        HttpResponse<String> after = gw.post("/v1/chat/completions", chatBody("priced", false, "after"));
+        recordOf(after);
+        assertThat(gw.gateway().store().usage().forRequest(r.headers().firstValue("x-request-id").orElseThrow())).isEmpty();
+    }
+
+    @Test
+    void clientLeavingMidStream_stillWritesARecord_withTheInputEstimated() throws Exception {
+        String text = "alpha beta gamma delta epsilon zeta eta theta iota kappa";
+        HttpRequest req = HttpRequest.newBuilder(URI.create(gw.url("/v1/chat/completions"))).timeout(Duration.ofSeconds(20))
+                .header("authorization", "Bearer " + GatewayFixture.MASTER_KEY).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(chatBody("paced", true, text))).build();
+        HttpResponse<InputStream> r = gw.http().send(req, HttpResponse.BodyHandlers.ofInputStream());
+        BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
+        for (String line = in.readLine(); !line.contains("alpha"); line = in.readLine()) {
+            assertThat(line).doesNotContain("[DONE]");
+        }
+        r.body().close(); // after the first word, long before the last one and the usage report
+
+        UsageRecord u = recordOf(r);
+        assertThat(u.status()).isEqualTo(200);
+        assertThat(u.estimated()).as("the stream never reached its usage report").isTrue();
+        long expected = TokenEstimator.PRIMING + TokenEstimator.PER_MESSAGE + TokenEstimator.tokens(text);
+        assertThat(u.inputTokens()).isEqualTo(expected);
+        // four characters a token of what was streamed: "alpha" at least, never the whole answer
+        assertThat(u.outputTokens()).isBetween(2L, (long) (text.length() + 3) / 4 - 1);
+        assertThat(u.costUsd()).isCloseTo((expected * 1.0 + u.outputTokens() * 2.0) / 1e6, within(1e-12));
+        assertThat(u.ttftMs()).isNotNull();
+    }
+
+    @Test
+    void clientLeavingBeforeTheAnswer_isRecordedAs499() throws Exception {
+        var d = gw.gateway().snapshots().get().models().get("slow").deployments().getFirst();
+        String body = chatBody("slow", false, "hello");
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", gw.gateway().port())) {
+            String head = "POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer " + GatewayFixture.MASTER_KEY
+                    + "\r\ncontent-type: application/json\r\nx-request-id: leaves-early-1\r\ncontent-length: "
+                    + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n";
+            s.getOutputStream().write((head + body).getBytes(StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            assertThat(Await.until(() -> gw.gateway().health().load(d).inFlight() == 1, WRITTEN)).as("the attempt is under way").isTrue();
+        }
+        assertThat(Await.until(() -> !gw.gateway().store().usage().forRequest("leaves-early-1").isEmpty(), WRITTEN)).isTrue();
+        UsageRecord u = gw.gateway().store().usage().forRequest("leaves-early-1").getFirst();
+        assertThat(u.status()).isEqualTo(499);
+        assertThat(u.attempts()).isEqualTo(1);
+        assertThat(u.inputTokens()).isZero();
+        assertThat(u.publicModel()).isEqualTo("slow");
+    }
+
+    @Test
+    void adminModels_showsEachDeploymentsEffectivePrice_andWhereItComesFrom() {
+        JsonNode models = Admin.get(gw, "/admin/models");
+        JsonNode priced = deployment(models, "priced");
+        assertThat(priced.path("priceSource").asText()).isEqualTo("catalog");
+        assertThat(priced.at("/price/inputPerMTokens").asDouble()).isEqualTo(1.0);
+        assertThat(priced.at("/price/outputPerMTokens").asDouble()).isEqualTo(2.0);
+        assertThat(priced.at("/price/cachedInputPerMTokens").asDouble()).isEqualTo(0.5);
+        assertThat(priced.at("/price/cacheWritePerMTokens").asDouble()).isEqualTo(1.25);
+        assertThat(priced.at("/price/reasoningPerMTokens").isNull()).isTrue();
+        assertThat(priced.path("contextWindow").asLong()).isPositive();
+
+        JsonNode overridden = deployment(models, "overridden");
+        assertThat(overridden.path("priceSource").asText()).isEqualTo("deployment");
+        assertThat(overridden.at("/price/inputPerMTokens").asDouble()).isEqualTo(1.0);
+        assertThat(overridden.at("/price/outputPerMTokens").asDouble()).isEqualTo(10.0);
+
+        JsonNode unpriced = deployment(models, "unpriced");
+        assertThat(unpriced.path("priceSource").asText()).isEqualTo("none");
+        assertThat(unpriced.path("price").isNull()).isTrue();
+    }
+
+    private static JsonNode deployment(JsonNode models, String name) {
+        return StreamSupport.stream(models.spliterator(), false).filter(m -> m.path("name").asText().equals(name)).findFirst()
+                .orElseThrow().path("deployments").get(0);
+    }
+}
