@@ -97,7 +97,7 @@ public final class Settle {
         String teamId = p == null || p.admin() ? null : p.key().teamId();
         Double cost = d == null ? null : a.prices().price(d).map(price -> price.cost(u)).orElse(null);
         long ttft = ex.firstEventMillis();
-        return new UsageRecord(recordId(), ex.requestId(), ex.startMillis(), keyId, teamId, ex.model(),
+        return new UsageRecord(recordId(ex.startMillis()), ex.requestId(), ex.startMillis(), keyId, teamId, ex.model(),
                 d == null ? null : d.id(), d == null ? null : d.spec().provider(), d == null ? null : d.upstreamModel(),
                 u.inputTokens(), u.outputTokens(), u.cachedInputTokens(), u.cacheWriteTokens(), u.reasoningTokens(), u.estimated(),
                 cost, latencyMs, ttft < 0 ? null : ttft, status, "bypass", ex.attempts(), tags(ex.tags()));
@@ -116,10 +116,16 @@ public final class Settle {
         return out;
     }
 
-    /** 128 random bits: unique per record, so a replayed batch is recognised. */
-    private static String recordId() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        return "use_" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+    /**
+     * Unique per record (so a replayed batch is recognised) and in time order: the wall-clock
+     * milliseconds in 12 hex digits, then 64 random bits. The table's key index then grows at its
+     * end instead of at random places: measured, random keys made SQLite rewrite pages all over
+     * the index on every batch.
+     */
+    static String recordId(long epochMillis) {
+        String time = Long.toHexString(epochMillis);
+        String random = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+        return "use_" + "000000000000".substring(Math.min(12, time.length())) + time + random;
     }
 
     /** The last usage a stream reported, kept by its framing until the stream ends. */

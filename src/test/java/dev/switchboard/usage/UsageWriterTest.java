@@ -100,7 +100,8 @@ class UsageWriterTest {
     @Test
     void replayCutHalfway_isReplayedAgain_andConflictsKeepEachRecordOnce() throws Exception {
         repo.down.set(true);
-        try (UsageWriter w = new UsageWriter(repo, spool, 1_000, Duration.ofMillis(20), Duration.ofMillis(50))) {
+        // room for every record at once: none may be dropped while the writer spools
+        try (UsageWriter w = new UsageWriter(repo, spool, 2 * UsageWriter.BATCH, Duration.ofMillis(20), Duration.ofMillis(50))) {
             for (int i = 0; i < UsageWriter.BATCH + 50; i++) w.offer(record(i));
             assertThat(Await.until(() -> lines() == UsageWriter.BATCH + 50, LIMIT)).isTrue();
             repo.failAfterBatches.set(1); // the first replay stores one batch, then the store goes away again
