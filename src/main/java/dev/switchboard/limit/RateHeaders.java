@@ -1,5 +1,6 @@
 package dev.switchboard.limit;
 
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
@@ -31,16 +32,23 @@ public record RateHeaders(long limitRequests, long remainingRequests, long reset
 
     public void write(HttpServerResponse resp) {
         if (limitRequests >= 0) {
-            resp.putHeader("x-ratelimit-limit-requests", Long.toString(limitRequests));
-            resp.putHeader("x-ratelimit-remaining-requests", Long.toString(Math.max(0, remainingRequests)));
-            resp.putHeader("x-ratelimit-reset-requests", duration(resetRequestsMs));
+            resp.putHeader(LIMIT_REQUESTS, Long.toString(limitRequests));
+            resp.putHeader(REMAINING_REQUESTS, Long.toString(Math.max(0, remainingRequests)));
+            resp.putHeader(RESET_REQUESTS, duration(resetRequestsMs));
         }
         if (limitTokens >= 0) {
-            resp.putHeader("x-ratelimit-limit-tokens", Long.toString(limitTokens));
-            resp.putHeader("x-ratelimit-remaining-tokens", Long.toString(Math.max(0, remainingTokens)));
-            resp.putHeader("x-ratelimit-reset-tokens", duration(resetTokensMs));
+            resp.putHeader(LIMIT_TOKENS, Long.toString(limitTokens));
+            resp.putHeader(REMAINING_TOKENS, Long.toString(Math.max(0, remainingTokens)));
+            resp.putHeader(RESET_TOKENS, duration(resetTokensMs));
         }
     }
+
+    private static final CharSequence LIMIT_REQUESTS = HttpHeaders.createOptimized("x-ratelimit-limit-requests");
+    private static final CharSequence REMAINING_REQUESTS = HttpHeaders.createOptimized("x-ratelimit-remaining-requests");
+    private static final CharSequence RESET_REQUESTS = HttpHeaders.createOptimized("x-ratelimit-reset-requests");
+    private static final CharSequence LIMIT_TOKENS = HttpHeaders.createOptimized("x-ratelimit-limit-tokens");
+    private static final CharSequence REMAINING_TOKENS = HttpHeaders.createOptimized("x-ratelimit-remaining-tokens");
+    private static final CharSequence RESET_TOKENS = HttpHeaders.createOptimized("x-ratelimit-reset-tokens");
 
     /** A duration in OpenAI's form: {@code 20ms}, {@code 1.5s}, {@code 6m0s}, {@code 1h2m3s}. */
     static String duration(long ms) {
@@ -50,8 +58,13 @@ public record RateHeaders(long limitRequests, long remainingRequests, long reset
             long s = ms / 1000;
             long frac = ms % 1000;
             if (frac == 0) return s + "s";
-            String f = Long.toString(1000 + frac).substring(1).replaceAll("0+$", "");
-            return s + "." + f + "s";
+            StringBuilder out = new StringBuilder(8).append(s).append('.');
+            // three digits of milliseconds without their trailing zeros: 1.5s, 1.05s, 1.005s
+            for (long unit = 100; frac > 0; unit /= 10) {
+                out.append((char) ('0' + frac / unit));
+                frac %= unit;
+            }
+            return out.append('s').toString();
         }
         long seconds = (ms + 999) / 1000;
         long h = seconds / 3600;

@@ -19,6 +19,9 @@ class LocalLimiterTest extends LimiterContract {
         assertThat(RateHeaders.duration(20)).isEqualTo("20ms");
         assertThat(RateHeaders.duration(1_000)).isEqualTo("1s");
         assertThat(RateHeaders.duration(1_500)).isEqualTo("1.5s");
+        assertThat(RateHeaders.duration(1_050)).isEqualTo("1.05s");
+        assertThat(RateHeaders.duration(1_005)).isEqualTo("1.005s");
+        assertThat(RateHeaders.duration(59_999)).isEqualTo("59.999s");
         assertThat(RateHeaders.duration(360_000)).isEqualTo("6m0s");
         assertThat(RateHeaders.duration(3_723_000)).isEqualTo("1h2m3s");
         assertThat(RateHeaders.duration(0)).isEqualTo("0s");
