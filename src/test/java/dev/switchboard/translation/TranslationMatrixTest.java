@@ -22,10 +22,13 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import dev.switchboard.testing.Await;
 import dev.switchboard.testing.GatewayFixture;
+import dev.switchboard.usage.UsageGroup;
 import dev.switchboard.testing.SimulatorBackedTest;
 import dev.switchboard.transport.Json;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -96,12 +99,26 @@ class TranslationMatrixTest extends SimulatorBackedTest {
     @MethodSource("matrix")
     void text(String client, Target target, boolean stream) {
         sim.clear();
+        UsageGroup before = recorded(target);
         Seen seen = see(client, target, stream, false);
         assertThat(seen.text()).isEqualTo(PROMPT);
         assertThat(seen.finish()).isEqualTo("stop");
         assertThat(seen.input()).isEqualTo(10);
         assertThat(seen.output()).isEqualTo(4);
         upstreamGot(target, PROMPT);
+        // what the gateway accounted is what the client saw, streams included, whatever the formats
+        assertThat(Await.until(() -> recorded(target).requests() == before.requests() + 1, Duration.ofSeconds(10)))
+                .as("one usage record for the request").isTrue();
+        UsageGroup after = recorded(target);
+        assertThat(after.inputTokens() - before.inputTokens()).isEqualTo(10);
+        assertThat(after.outputTokens() - before.outputTokens()).isEqualTo(4);
+    }
+
+    /** The stored usage of a target's public model so far (each test's requests run one at a time). */
+    private static UsageGroup recorded(Target target) {
+        return gw.gateway().store().usage().summarize(UsageGroup.By.MODEL, Instant.EPOCH, Instant.now().plusSeconds(86_400)).stream()
+                .filter(g -> target.model().equals(g.group())).findFirst()
+                .orElse(new UsageGroup(target.model(), 0, 0, 0, null));
     }
 
     @ParameterizedTest(name = "{0} client → {1}, stream={2}")
