@@ -147,27 +147,8 @@ public final class LocalLimiter implements Limiter {
         }
 
         RateHeaders headers(Quota q, long now) {
-            long limitRequests = -1;
-            long remainingRequests = -1;
-            long resetRequests = -1;
-            if (q.rpm() != null) {
-                limitRequests = q.rpm();
-                remainingRequests = q.rpm() - minute.count();
-                resetRequests = minute.oldestExpiryMs(now) - now;
-            } else if (q.rpd() != null) {
-                limitRequests = q.rpd();
-                remainingRequests = q.rpd() - day.count();
-                resetRequests = day.oldestExpiryMs(now) - now;
-            }
-            long limitTokens = -1;
-            long remainingTokens = -1;
-            long resetTokens = -1;
-            if (q.tpm() != null) {
-                limitTokens = q.tpm();
-                remainingTokens = q.tpm() - tokens.sum();
-                resetTokens = tokens.oldestExpiryMs(now) - now;
-            }
-            return new RateHeaders(limitRequests, remainingRequests, resetRequests, limitTokens, remainingTokens, resetTokens);
+            return RateHeaders.of(q, minute.count(), minute.oldestExpiryMs(now) - now, day.count(), day.oldestExpiryMs(now) - now,
+                    tokens.sum(), tokens.oldestExpiryMs(now) - now);
         }
 
         void settle(Reservation r, long actualTokens, double actualUsd, long now) {

@@ -13,6 +13,28 @@ public record RateHeaders(long limitRequests, long remainingRequests, long reset
 
     public static final RateHeaders NONE = new RateHeaders(-1, -1, -1, -1, -1, -1);
 
+    /**
+     * A scope's figures from its windows as they stand: the requests in the last minute and day, the
+     * tokens in the last minute, and when each window's oldest entry leaves it (ms from now).
+     * Requests show {@code rpm}, else {@code rpd}.
+     */
+    static RateHeaders of(Quota q, long minuteCount, long minuteResetMs, long dayCount, long dayResetMs, long tokens, long tokensResetMs) {
+        long limitRequests = -1;
+        long remainingRequests = -1;
+        long resetRequests = -1;
+        if (q.rpm() != null) {
+            limitRequests = q.rpm();
+            remainingRequests = q.rpm() - minuteCount;
+            resetRequests = minuteResetMs;
+        } else if (q.rpd() != null) {
+            limitRequests = q.rpd();
+            remainingRequests = q.rpd() - dayCount;
+            resetRequests = dayResetMs;
+        }
+        if (q.tpm() == null) return new RateHeaders(limitRequests, remainingRequests, resetRequests, -1, -1, -1);
+        return new RateHeaders(limitRequests, remainingRequests, resetRequests, q.tpm(), q.tpm() - tokens, tokensResetMs);
+    }
+
     public boolean present() {
         return limitRequests >= 0 || limitTokens >= 0;
     }

@@ -189,27 +189,8 @@ public final class RedisLimiter implements Limiter {
 
         /** As {@link LocalLimiter} shows them: rpm before rpd for requests; reset when the oldest entry leaves. */
         RateHeaders headers(Quota q, long now) {
-            long limitRequests = -1;
-            long remainingRequests = -1;
-            long resetRequests = -1;
-            if (q.rpm() != null) {
-                limitRequests = q.rpm();
-                remainingRequests = q.rpm() - minuteCount;
-                resetRequests = minuteOldest < 0 ? 0 : minuteOldest + MINUTE - now;
-            } else if (q.rpd() != null) {
-                limitRequests = q.rpd();
-                remainingRequests = q.rpd() - dayCount;
-                resetRequests = dayOldest < 0 ? 0 : dayOldest + DAY - now;
-            }
-            long limitTokens = -1;
-            long remainingTokens = -1;
-            long resetTokens = -1;
-            if (q.tpm() != null) {
-                limitTokens = q.tpm();
-                remainingTokens = q.tpm() - tokens;
-                resetTokens = tokensOldest < 0 ? 0 : tokensOldest + MINUTE - now;
-            }
-            return new RateHeaders(limitRequests, remainingRequests, resetRequests, limitTokens, remainingTokens, resetTokens);
+            return RateHeaders.of(q, minuteCount, minuteOldest < 0 ? 0 : minuteOldest + MINUTE - now,
+                    dayCount, dayOldest < 0 ? 0 : dayOldest + DAY - now, tokens, tokensOldest < 0 ? 0 : tokensOldest + MINUTE - now);
         }
     }
 

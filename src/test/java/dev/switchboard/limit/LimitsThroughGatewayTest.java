@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.testing.Admin;
+import dev.switchboard.testing.Burst;
 import dev.switchboard.testing.GatewayFixture;
 import dev.switchboard.testing.SimulatorBackedTest;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -48,28 +45,8 @@ class LimitsThroughGatewayTest extends SimulatorBackedTest {
     @Test
     void rpm50_of200ParallelRequests_exactly50Succeed() throws Exception {
         String key = key("{\"name\":\"" + unique("rpm") + "\",\"limits\":{\"rpm\":50}}");
-        HttpRequest req = HttpRequest.newBuilder(URI.create(gw.url("/v1/chat/completions"))).timeout(Duration.ofSeconds(30))
-                .header("authorization", "Bearer " + key).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"plain\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build();
-        // HTTP/1.1: 200 requests in flight at once, on as many connections (no HTTP/2 stream cap in the way)
-        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
-        List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
-        for (int i = 0; i < 200; i++) all.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
-        int ok = 0;
-        int limited = 0;
-        for (var f : all) {
-            HttpResponse<String> r = f.get();
-            if (r.statusCode() == 200) ok++;
-            if (r.statusCode() == 429) {
-                limited++;
-                assertThat(Admin.json(r).at("/error/code").asText()).isEqualTo("rate_limit_exceeded");
-                assertThat(r.headers().firstValue("retry-after")).isPresent();
-                assertThat(r.headers().firstValue("x-ratelimit-remaining-requests")).hasValue("0");
-                assertThat(r.headers().firstValue("x-ratelimit-limit-requests")).hasValue("50");
-            }
-        }
-        assertThat(ok).isEqualTo(50);
-        assertThat(limited).isEqualTo(150);
+        HttpRequest req = Burst.chat(gw, key, "plain");
+        Burst.assertAdmittedExactly(Burst.send(200, i -> req), 50, 50);
         assertThat(sim.received()).hasSize(50);
     }
 
