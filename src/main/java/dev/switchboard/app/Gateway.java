@@ -125,6 +125,9 @@ public final class Gateway implements AutoCloseable {
         this.responses = new CachedResponseStore(store.responses(), blocking, 10_000, 1_024, Duration.ofMillis(200));
         this.usage = new UsageWriter(store.usage(), settings.dataDir().resolve(USAGE_SPOOL), 10_000, Duration.ofSeconds(1),
                 Duration.ofSeconds(1));
+        metrics.gauge("switchboard_usage_records_dropped", "usage records dropped since start because the usage queue was full",
+                usage::dropped);
+        metrics.gauge("switchboard_usage_records_queued", "usage records waiting for the writer", usage::queued);
     }
 
     /** The spool file of usage records the store could not take, in the data dir. */

@@ -125,6 +125,14 @@ class UsageThroughGatewayTest {
     }
 
     @Test
+    void metrics_showTheUsageQueue() {
+        Admin.assertChatOk(gw.post("/v1/chat/completions", chatBody("priced", false, "hello")));
+        String metrics = gw.get("/metrics").body();
+        assertThat(metrics).contains("# TYPE switchboard_usage_records_dropped gauge\nswitchboard_usage_records_dropped 0\n");
+        assertThat(metrics).contains("# TYPE switchboard_usage_records_queued gauge\n");
+    }
+
+    @Test
     void unpricedModel_recordsTokens_withNoCost() {
         HttpResponse<String> r = gw.post("/v1/chat/completions", chatBody("unpriced", false, "hello"));
         Admin.assertChatOk(r);
