@@ -13,8 +13,6 @@ import com.openai.errors.NotFoundException;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.PermissionDeniedException;
 import com.openai.errors.UnauthorizedException;
-import com.openai.models.FunctionDefinition;
-import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -24,6 +22,7 @@ import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
 import dev.switchboard.testing.GatewayFixture;
 import dev.switchboard.testing.SimulatorBackedTest;
+import dev.switchboard.testing.OpenAiCalls;
 import dev.switchboard.transport.Json;
 import java.util.List;
 import java.util.Map;
@@ -144,22 +143,9 @@ class OpenAiSdkTest extends SimulatorBackedTest {
         assertThat(last.usage().orElseThrow().completionTokens()).isEqualTo(4);
     }
 
-    private static FunctionDefinition weatherTool() {
-        return FunctionDefinition.builder().name("get_weather").description("Weather for a city")
-                .parameters(FunctionParameters.builder()
-                        .putAdditionalProperty("type", JsonValue.from("object"))
-                        .putAdditionalProperty("properties", JsonValue.from(Map.of(
-                                "city", Map.of("type", "string"),
-                                "unit", Map.of("type", "string", "enum", List.of("celsius", "fahrenheit")),
-                                "days", Map.of("type", "integer", "minimum", 2))))
-                        .putAdditionalProperty("required", JsonValue.from(List.of("city")))
-                        .build())
-                .build();
-    }
-
     @Test
     void chat_toolCall_argumentsDerivedFromSchema() throws Exception {
-        ChatCompletion c = client.chat().completions().create(chat("Weather in Paris?").addFunctionTool(weatherTool()).build());
+        ChatCompletion c = client.chat().completions().create(chat("Weather in Paris?").addFunctionTool(OpenAiCalls.weatherTool()).build());
         var choice = c.choices().get(0);
         assertThat(choice.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
         var call = choice.message().toolCalls().orElseThrow().get(0).asFunction();
@@ -175,7 +161,7 @@ class OpenAiSdkTest extends SimulatorBackedTest {
     void stream_toolCall_argumentsReassembleInOrder() throws Exception {
         List<ChatCompletionChunk> chunks;
         try (StreamResponse<ChatCompletionChunk> s = client.chat().completions()
-                .createStreaming(chat("Weather in Paris?").addFunctionTool(weatherTool()).build())) {
+                .createStreaming(chat("Weather in Paris?").addFunctionTool(OpenAiCalls.weatherTool()).build())) {
             chunks = s.stream().toList();
         }
         StringBuilder args = new StringBuilder();

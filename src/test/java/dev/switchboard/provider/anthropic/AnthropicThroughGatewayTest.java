@@ -13,8 +13,6 @@ import com.openai.errors.InternalServerException;
 import com.openai.errors.OpenAIException;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.RateLimitException;
-import com.openai.models.FunctionDefinition;
-import com.openai.models.FunctionParameters;
 import com.openai.models.ResponseFormatJsonSchema;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionAssistantMessageParam;
@@ -26,6 +24,7 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import dev.switchboard.provider.simulator.SimulatorServer;
 import dev.switchboard.testing.GatewayFixture;
+import dev.switchboard.testing.OpenAiCalls;
 import dev.switchboard.transport.Json;
 import java.util.List;
 import java.util.Map;
@@ -84,25 +83,6 @@ class AnthropicThroughGatewayTest {
 
     private static ChatCompletionCreateParams.Builder chat(String text) {
         return ChatCompletionCreateParams.builder().model("claude").addUserMessage(text);
-    }
-
-    private static List<ChatCompletionChunk> stream(ChatCompletionCreateParams params) {
-        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(params)) {
-            return s.stream().toList();
-        }
-    }
-
-    private static FunctionDefinition weatherTool() {
-        return FunctionDefinition.builder().name("get_weather").description("Weather for a city")
-                .parameters(FunctionParameters.builder()
-                        .putAdditionalProperty("type", JsonValue.from("object"))
-                        .putAdditionalProperty("properties", JsonValue.from(Map.of(
-                                "city", Map.of("type", "string"),
-                                "unit", Map.of("type", "string", "enum", List.of("celsius", "fahrenheit")),
-                                "days", Map.of("type", "integer", "minimum", 2))))
-                        .putAdditionalProperty("required", JsonValue.from(List.of("city")))
-                        .build())
-                .build();
     }
 
     @Test
@@ -165,7 +145,7 @@ class AnthropicThroughGatewayTest {
 
     @Test
     void stream_text_reassembles_withoutUsageUnlessAsked() {
-        List<ChatCompletionChunk> chunks = stream(chat("one two three four").build());
+        List<ChatCompletionChunk> chunks = OpenAiCalls.stream(client, chat("one two three four").build());
         String text = chunks.stream().flatMap(c -> c.choices().stream()).map(ch -> ch.delta().content().orElse(""))
                 .collect(Collectors.joining());
         assertThat(text).isEqualTo("one two three four");
@@ -181,7 +161,7 @@ class AnthropicThroughGatewayTest {
 
     @Test
     void stream_text_showsUsageWhenAsked() {
-        List<ChatCompletionChunk> chunks = stream(chat("one two three four")
+        List<ChatCompletionChunk> chunks = OpenAiCalls.stream(client, chat("one two three four")
                 .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build());
         ChatCompletionChunk last = chunks.getLast();
         assertThat(last.choices()).isEmpty();
@@ -193,7 +173,7 @@ class AnthropicThroughGatewayTest {
 
     @Test
     void chat_toolCall_fromToolUseBlock() throws Exception {
-        ChatCompletion c = client.chat().completions().create(chat("Weather in Paris?").addFunctionTool(weatherTool())
+        ChatCompletion c = client.chat().completions().create(chat("Weather in Paris?").addFunctionTool(OpenAiCalls.weatherTool())
                 .parallelToolCalls(false).build());
         var choice = c.choices().get(0);
         assertThat(choice.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
@@ -209,7 +189,7 @@ class AnthropicThroughGatewayTest {
 
     @Test
     void stream_toolCall_argumentsFromInputJsonDeltasReassembleInOrder() throws Exception {
-        List<ChatCompletionChunk> chunks = stream(chat("Weather in Paris?").addFunctionTool(weatherTool())
+        List<ChatCompletionChunk> chunks = OpenAiCalls.stream(client, chat("Weather in Paris?").addFunctionTool(OpenAiCalls.weatherTool())
                 .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build());
         StringBuilder args = new StringBuilder();
         String name = null;
@@ -250,7 +230,7 @@ class AnthropicThroughGatewayTest {
                 .addMessage(ChatCompletionAssistantMessageParam.builder().toolCalls(List.of(call, call2)).build())
                 .addMessage(ChatCompletionToolMessageParam.builder().toolCallId("toolu_paris").content("18 degrees").build())
                 .addMessage(ChatCompletionToolMessageParam.builder().toolCallId("toolu_rome").content("24 degrees and sunny").build())
-                .addFunctionTool(weatherTool())
+                .addFunctionTool(OpenAiCalls.weatherTool())
                 .build());
         // the last turn holds tool results only, so the simulator answers with the last result's text
         assertThat(c.choices().get(0).message().content()).contains("24 degrees and sunny");

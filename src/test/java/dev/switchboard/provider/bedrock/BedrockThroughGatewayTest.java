@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.HttpResponseFor;
-import com.openai.core.http.StreamResponse;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -15,6 +14,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import dev.switchboard.provider.simulator.SimulatorServer;
 import dev.switchboard.testing.GatewayFixture;
+import dev.switchboard.testing.OpenAiCalls;
 import dev.switchboard.transport.Json;
 import java.util.List;
 import java.util.Map;
@@ -74,12 +74,6 @@ class BedrockThroughGatewayTest {
         return ChatCompletionCreateParams.builder().model("haiku").addUserMessage(text);
     }
 
-    private static List<ChatCompletionChunk> stream(ChatCompletionCreateParams params) {
-        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(params)) {
-            return s.stream().toList();
-        }
-    }
-
     private static JsonNode json(String s) {
         try {
             return Json.parse(s);
@@ -128,7 +122,7 @@ class BedrockThroughGatewayTest {
 
     @Test
     void stream_text_withIncludeUsage_fromTheBinaryEventStream() {
-        List<ChatCompletionChunk> chunks = stream(chat("one two three four")
+        List<ChatCompletionChunk> chunks = OpenAiCalls.stream(client, chat("one two three four")
                 .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build());
         String text = chunks.stream().flatMap(c -> c.choices().stream()).map(ch -> ch.delta().content().orElse(""))
                 .collect(Collectors.joining());
@@ -147,7 +141,7 @@ class BedrockThroughGatewayTest {
 
     @Test
     void stream_toolCall_reassemblesFromToolUseInputFragments() throws Exception {
-        List<ChatCompletionChunk> chunks = stream(chat("Weather in Paris?").addFunctionTool(weatherTool())
+        List<ChatCompletionChunk> chunks = OpenAiCalls.stream(client, chat("Weather in Paris?").addFunctionTool(weatherTool())
                 .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build());
         StringBuilder args = new StringBuilder();
         String name = null;

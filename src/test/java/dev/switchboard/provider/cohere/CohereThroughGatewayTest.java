@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
-import com.openai.core.JsonValue;
 import com.openai.core.http.HttpResponseFor;
-import com.openai.core.http.StreamResponse;
 import com.openai.errors.InternalServerException;
 import com.openai.errors.OpenAIException;
 import com.openai.errors.RateLimitException;
-import com.openai.models.FunctionDefinition;
-import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionAssistantMessageParam;
 import com.openai.models.chat.completions.ChatCompletionChunk;
@@ -23,9 +19,9 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import dev.switchboard.provider.simulator.SimulatorServer;
 import dev.switchboard.testing.GatewayFixture;
+import dev.switchboard.testing.OpenAiCalls;
 import dev.switchboard.transport.Json;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,25 +79,6 @@ class CohereThroughGatewayTest {
         return ChatCompletionCreateParams.builder().model("command").addUserMessage(text);
     }
 
-    private static List<ChatCompletionChunk> stream(ChatCompletionCreateParams params) {
-        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(params)) {
-            return s.stream().toList();
-        }
-    }
-
-    private static FunctionDefinition weatherTool() {
-        return FunctionDefinition.builder().name("get_weather").description("Weather for a city")
-                .parameters(FunctionParameters.builder()
-                        .putAdditionalProperty("type", JsonValue.from("object"))
-                        .putAdditionalProperty("properties", JsonValue.from(Map.of(
-                                "city", Map.of("type", "string"),
-                                "unit", Map.of("type", "string", "enum", List.of("celsius", "fahrenheit")),
-                                "days", Map.of("type", "integer", "minimum", 2))))
-                        .putAdditionalProperty("required", JsonValue.from(List.of("city")))
-                        .build())
-                .build();
-    }
-
     @Test
     void chat_text_reachesCohereAsV2Chat_withExactUsage() {
         HttpResponseFor<ChatCompletion> raw = client.chat().completions().withRawResponse()
@@ -151,7 +128,7 @@ class CohereThroughGatewayTest {
 
     @Test
     void stream_text_showsExactUsageWhenAsked() {
-        List<ChatCompletionChunk> chunks = stream(chat("one two three four")
+        List<ChatCompletionChunk> chunks = OpenAiCalls.stream(client, chat("one two three four")
                 .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build());
         String text = chunks.stream().flatMap(c -> c.choices().stream()).map(ch -> ch.delta().content().orElse(""))
                 .collect(Collectors.joining());
@@ -169,7 +146,7 @@ class CohereThroughGatewayTest {
 
     @Test
     void chat_toolCall_fromToolCalls() throws Exception {
-        ChatCompletion c = client.chat().completions().create(chat("Weather in Paris?").addFunctionTool(weatherTool()).build());
+        ChatCompletion c = client.chat().completions().create(chat("Weather in Paris?").addFunctionTool(OpenAiCalls.weatherTool()).build());
         var choice = c.choices().get(0);
         assertThat(choice.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
         var call = choice.message().toolCalls().orElseThrow().get(0).asFunction();
@@ -186,7 +163,7 @@ class CohereThroughGatewayTest {
 
     @Test
     void stream_toolCall_argumentFragmentsReassembleInTheSdk() throws Exception {
-        List<ChatCompletionChunk> chunks = stream(chat("Weather in Paris?").addFunctionTool(weatherTool())
+        List<ChatCompletionChunk> chunks = OpenAiCalls.stream(client, chat("Weather in Paris?").addFunctionTool(OpenAiCalls.weatherTool())
                 .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build());
         StringBuilder args = new StringBuilder();
         String name = null;
@@ -223,7 +200,7 @@ class CohereThroughGatewayTest {
                 .addUserMessage("Weather in Paris?")
                 .addMessage(ChatCompletionAssistantMessageParam.builder().toolCalls(List.of(call)).build())
                 .addMessage(ChatCompletionToolMessageParam.builder().toolCallId("call_paris").content("18 degrees").build())
-                .addFunctionTool(weatherTool())
+                .addFunctionTool(OpenAiCalls.weatherTool())
                 .toolChoice(com.openai.models.chat.completions.ChatCompletionToolChoiceOption.Auto.AUTO)
                 .build());
         assertThat(c.choices().get(0).message().content()).contains("18 degrees");
@@ -250,7 +227,7 @@ class CohereThroughGatewayTest {
 
     @Test
     void stream_cutMidway_reachesSdkAsError() {
-        assertThatThrownBy(() -> stream(chat("[sim cut_after=3] one two three four five six").build()))
+        assertThatThrownBy(() -> OpenAiCalls.stream(client, chat("[sim cut_after=3] one two three four five six").build()))
                 .isInstanceOf(OpenAIException.class);
     }
 
