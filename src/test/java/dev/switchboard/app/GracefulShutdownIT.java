@@ -2,24 +2,23 @@ package dev.switchboard.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.testing.GatewayProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -33,26 +32,12 @@ class GracefulShutdownIT {
 
     @Test
     void sigterm_drainsInFlightStream_refusesNewConnections_exits() throws Exception {
-        Path jar = Path.of(System.getProperty("switchboard.jar", "target/switchboard.jar"));
-        assertThat(jar).exists();
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Path data = Files.createTempDirectory("switchboard-it");
-        String javaBin = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(javaBin, "-jar", jar.toString()).redirectErrorStream(true)
-                .redirectOutput(data.resolve("out.log").toFile());
-        pb.environment().put("PORT", Integer.toString(port));
-        pb.environment().put("HOST", "127.0.0.1");
-        pb.environment().put("MASTER_KEY", KEY);
-        pb.environment().put("SWITCHBOARD_DATA_DIR", data.toString());
-        pb.environment().put("SHUTDOWN_GRACE_SECONDS", "20");
-        pb.environment().put("LOG_FORMAT", "text");
-        Process process = pb.start();
+        GatewayProcess gateway = GatewayProcess.start(Map.of("MASTER_KEY", KEY, "SHUTDOWN_GRACE_SECONDS", "20"));
+        Process process = gateway.process();
+        int port = gateway.port();
         try {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            awaitLive(http, port);
+            gateway.awaitReady(http);
 
             String words = String.join(" ", java.util.Collections.nCopies(16, "word"));
             HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
@@ -72,23 +57,9 @@ class GracefulShutdownIT {
             assertThat(lines.getLast()).isEqualTo("data: [DONE]");
             assertThat(lines.stream().filter(l -> l.contains("\"content\":\"") && l.contains("word")).count()).isEqualTo(16);
             assertThat(process.waitFor(15, TimeUnit.SECONDS)).as("process exits after draining").isTrue();
-            assertThat(Files.readString(data.resolve("out.log"))).contains("draining");
+            assertThat(gateway.output()).contains("draining");
         } finally {
             process.destroyForcibly();
-        }
-    }
-
-    private static void awaitLive(HttpClient http, int port) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) return;
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline) throw e;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
         }
     }
 
