@@ -20,7 +20,12 @@ public final class Burst {
 
     /** A chat completion for {@code model} with {@code key}, to {@code gw}. */
     public static HttpRequest chat(GatewayFixture gw, String key, String model) {
-        return HttpRequest.newBuilder(URI.create(gw.url("/v1/chat/completions"))).timeout(Duration.ofSeconds(30))
+        return chat(gw.url("/v1/chat/completions"), key, model);
+    }
+
+    /** A chat completion for {@code model} with {@code key}, to the chat completions URL of any gateway. */
+    public static HttpRequest chat(String chatCompletionsUrl, String key, String model) {
+        return HttpRequest.newBuilder(URI.create(chatCompletionsUrl)).timeout(Duration.ofSeconds(30))
                 .header("authorization", "Bearer " + key).header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
                 .build();
