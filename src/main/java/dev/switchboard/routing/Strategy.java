@@ -3,7 +3,6 @@ package dev.switchboard.routing;
 import dev.switchboard.config.Pricing;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.random.RandomGenerator;
 import java.util.function.ToDoubleFunction;
 
@@ -98,7 +97,7 @@ public enum Strategy {
 
     @Override
     public String toString() {
-        return wireName.toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     /** Weighted draw among the candidates whose score is within {@code relative} (or {@code absolute}) of the lowest. */
