@@ -16,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -34,14 +35,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Writes.</b> {@link #save} puts the response in the cache synchronously (so it is readable
  * here before the client even has the answer) and offers it to a queue of {@code capacity}; the
- * writer thread drains up to {@link #BATCH} rows at a time, when the batch is full or every
- * {@code flushEvery}. A full queue drops the write and counts it ({@link #dropped()}): the answer
- * still stands and this instance still serves it from memory while it stays cached. A batch the
- * database refuses is logged and counted the same way. {@link #close} flushes what is queued.
+ * writer thread drains up to {@link #BATCH} rows at a time every {@code flushEvery} (at once while
+ * batches come out full). A full queue drops the write and counts it ({@link #dropped()}): the
+ * answer still stands and this instance still serves it from memory while it stays cached. A batch
+ * the database refuses is logged and counted the same way. {@link #close} flushes what is queued.
  *
- * <p><b>Deletes</b> invalidate the cache, take the row out of the queue if it is still there, and
- * delete it in the database under {@code writeLock}, the lock the writer holds while it inserts a
- * batch, so a delete never runs between a batch being taken and being written.
+ * <p><b>Deletes</b> invalidate the cache, then, under {@code writeLock}, take the row out of the
+ * queue if it is still there and delete it in the database. The writer holds the same lock from
+ * taking a batch off the queue until it is written, so a row is always either still queued or
+ * already stored when a delete looks: a deleted response never comes back.
  */
 public final class CachedResponseStore implements ResponseStore, AutoCloseable {
 
@@ -100,10 +102,10 @@ public final class CachedResponseStore implements ResponseStore, AutoCloseable {
     @Override
     public Future<Boolean> delete(String id) {
         boolean wasCached = cache.asMap().remove(id) != null;
-        boolean wasQueued = queue.removeIf(r -> r.id().equals(id));
         return offLoop(() -> {
             writeLock.lock();
             try {
+                boolean wasQueued = queue.removeIf(r -> r.id().equals(id));
                 return repository.delete(id) || wasCached || wasQueued;
             } finally {
                 writeLock.unlock();
@@ -129,46 +131,31 @@ public final class CachedResponseStore implements ResponseStore, AutoCloseable {
 
     private void writeLoop() {
         List<StoredResponse> batch = new ArrayList<>(BATCH);
-        while (true) {
-            try {
-                StoredResponse first = queue.poll(flushMillis, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    if (closed) break;
-                    continue;
-                }
-                // let a batch fill for one flush period, unless it is full already
-                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flushMillis);
-                batch.add(first);
-                while (batch.size() < BATCH && !closed) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) break;
-                    StoredResponse next = queue.poll(left, TimeUnit.NANOSECONDS);
-                    if (next == null) break;
-                    batch.add(next);
-                }
-                write(batch);
-            } catch (InterruptedException e) {
-                break;
-            }
+        long restNanos = TimeUnit.MILLISECONDS.toNanos(flushMillis);
+        while (!closed) {
+            if (!writeBatch(batch)) LockSupport.parkNanos(restNanos);
         }
-        queue.drainTo(batch);
-        write(batch);
+        while (writeBatch(batch)) {
+            // what close left queued
+        }
     }
 
-    private void write(List<StoredResponse> batch) {
-        while (!batch.isEmpty()) {
-            List<StoredResponse> part = batch.subList(0, Math.min(BATCH, batch.size()));
-            writeLock.lock();
-            try {
-                repository.insertAll(part);
-            } catch (RuntimeException e) {
-                long n = dropped.addAndGet(part.size());
-                LOG.warn("stored responses not persisted: {} rows dropped_total={} detail={}", part.size(), n, e.getMessage());
-            } finally {
-                writeLock.unlock();
-            }
-            part.clear();
+    /** Takes up to {@link #BATCH} queued rows and writes them, both under the lock; true when the batch was full. */
+    private boolean writeBatch(List<StoredResponse> batch) {
+        writeLock.lock();
+        try {
+            queue.drainTo(batch, BATCH);
+            if (batch.isEmpty()) return false;
+            repository.insertAll(batch);
+        } catch (RuntimeException e) {
+            long n = dropped.addAndGet(batch.size());
+            LOG.warn("stored responses not persisted: {} rows dropped_total={} detail={}", batch.size(), n, e.getMessage());
+        } finally {
+            writeLock.unlock();
         }
+        boolean full = batch.size() == BATCH;
+        batch.clear();
+        return full;
     }
 
     private <T> Future<T> offLoop(Supplier<T> work) {

@@ -127,4 +127,17 @@ class CachedResponseStoreTest {
         }
         assertThat(repo.rows).isEmpty();
     }
+
+    /** A delete right after a save, whatever the writer is doing then, leaves nothing behind to come back later. */
+    @Test
+    void deleteRightAfterSave_neverComesBack() throws Exception {
+        try (CachedResponseStore store = new CachedResponseStore(repo, blocking, 1_000, 1_000, Duration.ofMillis(1))) {
+            for (int i = 0; i < 300; i++) {
+                String id = "resp_" + i;
+                store.save(response(id));
+                assertThat(await(store.delete(id))).isTrue();
+            }
+        } // close writes whatever is still queued
+        assertThat(repo.rows).isEmpty();
+    }
 }
