@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -69,10 +72,20 @@ public final class Database implements AutoCloseable {
             hc.addDataSourceProperty("socketTimeout", "30");
             hc.addDataSourceProperty("ApplicationName", "switchboard");
         }
-        try {
-            return new Database(t.kind(), new HikariDataSource(hc), t.display());
-        } catch (RuntimeException e) {
-            throw new StoreException("cannot open the store at " + t.display() + ": " + rootMessage(e), e);
+        // Instances starting together on a new SQLite file race to switch it to WAL, which takes
+        // the file's lock before busy_timeout applies: the loser is told SQLITE_BUSY at once. Such
+        // a start tries again for up to 10 s; any other failure ends it at once.
+        long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                return new Database(t.kind(), new HikariDataSource(hc), t.display());
+            } catch (RuntimeException e) {
+                boolean busy = t.kind() == Kind.SQLITE && rootMessage(e).contains("SQLITE_BUSY");
+                if (!busy || System.nanoTime() - giveUpAt > 0) {
+                    throw new StoreException("cannot open the store at " + t.display() + ": " + rootMessage(e), e);
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20 + ThreadLocalRandom.current().nextInt(80)));
+            }
         }
     }
 
