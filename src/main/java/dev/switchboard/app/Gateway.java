@@ -28,6 +28,7 @@ import dev.switchboard.routing.RedisCircuitStore;
 import dev.switchboard.store.CachedResponseStore;
 import dev.switchboard.store.FileReconciler;
 import dev.switchboard.store.Store;
+import dev.switchboard.transport.IoTransport;
 import dev.switchboard.transport.LoopbackGuard;
 import dev.switchboard.transport.UpstreamOptions;
 import dev.switchboard.usage.PriceCatalog;
@@ -39,6 +40,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.transport.Transport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -151,6 +153,12 @@ public final class Gateway implements AutoCloseable {
                 throw new SettingsException(e.getMessage());
             }
         });
+        Transport transport;
+        try {
+            transport = IoTransport.choose();
+        } catch (IllegalArgumentException e) {
+            throw new SettingsException(e.getMessage());
+        }
         Store store = Stores.open(settings, options.clock());
         ConfigSync sync;
         try {
@@ -166,7 +174,8 @@ public final class Gateway implements AutoCloseable {
         int port = settings.port() == 0 ? freePort() : settings.port();
 
         Vertx vertx = Vertx.builder()
-                .with(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(options.eventLoops()).setDisableTCCL(true))
+                .withTransport(transport)
+                .with(new VertxOptions().setEventLoopPoolSize(options.eventLoops()).setDisableTCCL(true))
                 .build();
         Metrics metrics = new Metrics();
         RedisLink redis = settings.redisUrl().map(url -> new RedisLink(vertx, url)).orElse(null);
@@ -223,8 +232,8 @@ public final class Gateway implements AutoCloseable {
             throw new SettingsException("cannot listen on " + settings.host() + ":" + port + ": " + cause.getMessage());
         }
         sync.start();
-        LOG.info("Switchboard listening on {}://{}:{} ({} event loops, {} public models, store {})",
-                settings.tlsCertFile().isPresent() ? "https" : "http", settings.host(), port, options.eventLoops(),
+        LOG.info("Switchboard listening on {}://{}:{} ({} event loops on {}, {} public models, store {})",
+                settings.tlsCertFile().isPresent() ? "https" : "http", settings.host(), port, options.eventLoops(), IoTransport.name(transport),
                 snapshot.models().size(), store.display());
         return gateway;
     }

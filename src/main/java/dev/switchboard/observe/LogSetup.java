@@ -67,6 +67,11 @@ public final class LogSetup {
         root.addAppender(async);
         ctx.getLogger("io.netty").setLevel(Level.WARN);
         ctx.getLogger("io.vertx").setLevel(Level.WARN);
+        // While a drain stops the listeners, connections the kernel already accepted find no event
+        // loop to take them and are closed with a WARN and a stack trace each (Vert.x issue 6087).
+        // Under a burst of reconnects on io_uring, writing thousands of those kept the acceptor
+        // busy for seconds, the listening socket open, and once cut an in-flight HTTP/2 stream.
+        ctx.getLogger("io.netty.bootstrap.ServerBootstrap").setLevel(Level.ERROR);
         quietStoreLibraries(ctx);
     }
 
