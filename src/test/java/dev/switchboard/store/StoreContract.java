@@ -269,4 +269,32 @@ abstract class StoreContract {
         assertThat(repo.find("resp_1")).isEmpty();
         assertThat(store.version()).isEqualTo(version);
     }
+
+    /** Several statements' worth of rows and a remainder, every optional value both ways, read back as written. */
+    @Test
+    void usage_insertAll_storesEveryRecordOnce_andReadsItBackAsWritten() {
+        UsageRepository repo = store.usage();
+        List<dev.switchboard.usage.UsageRecord> first = new java.util.ArrayList<>();
+        for (int i = 0; i < 137; i++) first.add(usageRecord(i));
+        repo.insertAll(first);
+        assertThat(repo.count()).isEqualTo(137);
+
+        // a replay overlapping what is stored (as from a spool file) adds only the new ones
+        List<dev.switchboard.usage.UsageRecord> again = new java.util.ArrayList<>();
+        for (int i = 100; i < 160; i++) again.add(usageRecord(i));
+        repo.insertAll(again);
+        assertThat(repo.count()).isEqualTo(160);
+
+        for (int i : new int[] {0, 1, 49, 50, 99, 100, 136, 137, 159}) {
+            assertThat(repo.forRequest("req_" + i)).containsExactly(usageRecord(i));
+        }
+    }
+
+    private static dev.switchboard.usage.UsageRecord usageRecord(int i) {
+        boolean odd = i % 2 == 1;
+        return new dev.switchboard.usage.UsageRecord(String.format("ur_%08d", i), "req_" + i, 1_763_700_000_000L + i * 1_000L,
+                odd ? "key_" + i : null, odd ? "team_a" : null, "model-" + (i % 3), "dep_" + (i % 5), "openai", "gpt-" + i,
+                10 + i, 20 + i, i % 4, i % 3, i % 2, odd, odd ? null : i / 1e6, 5 + i, odd ? 7L + i : null, odd ? 200 : 429,
+                odd ? "bypass" : "miss", 1 + i % 3, odd ? List.of("a", "b" + i) : List.of());
+    }
 }
