@@ -37,6 +37,8 @@ final class JdbcUsage implements UsageRepository {
      */
     static final int ROWS_PER_STATEMENT = 50;
     private static final int PARAMETERS = 23;
+    private static final String INSERT_MANY = insert(ROWS_PER_STATEMENT);
+    private static final String INSERT_ONE = insert(1);
 
     @Override
     public void insertAll(List<UsageRecord> batch) {
@@ -46,7 +48,7 @@ final class JdbcUsage implements UsageRepository {
             c.setAutoCommit(false);
             try {
                 if (whole > 0) {
-                    try (PreparedStatement ps = c.prepareStatement(insert(ROWS_PER_STATEMENT))) {
+                    try (PreparedStatement ps = c.prepareStatement(INSERT_MANY)) {
                         for (int from = 0; from < whole; from += ROWS_PER_STATEMENT) {
                             for (int k = 0; k < ROWS_PER_STATEMENT; k++) bind(ps, k * PARAMETERS + 1, batch.get(from + k));
                             ps.addBatch();
@@ -55,7 +57,7 @@ final class JdbcUsage implements UsageRepository {
                     }
                 }
                 if (whole < batch.size()) {
-                    try (PreparedStatement ps = c.prepareStatement(insert(1))) {
+                    try (PreparedStatement ps = c.prepareStatement(INSERT_ONE)) {
                         for (UsageRecord r : batch.subList(whole, batch.size())) {
                             bind(ps, 1, r);
                             ps.addBatch();
