@@ -15,7 +15,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -54,7 +53,8 @@ public final class CachedResponseStore implements ResponseStore, AutoCloseable {
     private final ExecutorService blocking;
     private final Cache<String, StoredResponse> cache;
     private final BlockingQueue<StoredResponse> queue;
-    private final long flushMillis;
+    /** How long the writer rests between batches that were not full. */
+    private final long restNanos;
     /** Held by the writer while a taken batch is written, and by deletes in the database. */
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicLong dropped = new AtomicLong();
@@ -75,7 +75,7 @@ public final class CachedResponseStore implements ResponseStore, AutoCloseable {
         this.blocking = blocking;
         this.cache = Caffeine.newBuilder().maximumSize(cacheSize).expireAfterAccess(Duration.ofHours(1)).build();
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.flushMillis = flushEvery.toMillis();
+        this.restNanos = flushEvery.toNanos();
         this.writer = Thread.ofVirtual().name("switchboard-response-writer").start(this::writeLoop);
     }
 
@@ -131,7 +131,6 @@ public final class CachedResponseStore implements ResponseStore, AutoCloseable {
 
     private void writeLoop() {
         List<StoredResponse> batch = new ArrayList<>(BATCH);
-        long restNanos = TimeUnit.MILLISECONDS.toNanos(flushMillis);
         while (!closed) {
             if (!writeBatch(batch)) LockSupport.parkNanos(restNanos);
         }
