@@ -155,8 +155,11 @@ public final class Routes {
                 .handler(gemini::stream);
         router.postWithRegex("/v1beta/models/(?<model>.+):countTokens").setName("/v1beta/models/{model}:countTokens")
                 .handler(new dev.switchboard.ingress.gemini.CountTokensHandler(deps.vertx(), deps.connector()));
+        EmbedContentHandler embed = new EmbedContentHandler(deps.dispatch());
         router.postWithRegex("/v1beta/models/(?<model>.+):embedContent").setName("/v1beta/models/{model}:embedContent")
-                .handler(new EmbedContentHandler(deps.dispatch()));
+                .handler(embed);
+        router.postWithRegex("/v1beta/models/(?<model>.+):batchEmbedContents").setName("/v1beta/models/{model}:batchEmbedContents")
+                .handler(embed::batch);
         router.get("/v1beta/models").handler(GeminiModelsHandler::list);
         router.getWithRegex("/v1beta/models/(?<model>[^:]+)").setName("/v1beta/models/{model}").handler(GeminiModelsHandler::get);
 

@@ -19,7 +19,9 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * {@code POST /v1beta/models/{model}:embedContent}: one embedding of the text parts of
@@ -27,6 +29,11 @@ import java.util.List;
  * the embeddings dispatch — natively to a Gemini provider (every field, {@code taskType} and
  * {@code title} included, passes through), else canonically, answered as
  * {@code {"embedding":{"values":[…]}}}.
+ *
+ * <p>{@code POST /v1beta/models/{model}:batchEmbedContents} (what Google's SDKs call for every
+ * embedding): {@code {"requests":[{"model","content",…}, …]}}, one embedding per request in the
+ * same order, answered as {@code {"embeddings":[{"values":[…]}, …]}}. The model is the path's;
+ * the requests' own {@code model} fields are rewritten to the upstream's on the native path.
  */
 public final class EmbedContentHandler implements Handler<RoutingContext> {
 
@@ -38,10 +45,20 @@ public final class EmbedContentHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        Exchange ex = Exchange.of(ctx);
         String model = GeminiBodies.model(ctx);
         ObjectNode root = GeminiBodies.parse(ctx);
-        EmbeddingRequest request = decode(root, model);
+        embed(ctx, root, decode(root, model), false);
+    }
+
+    /** {@code :batchEmbedContents}. */
+    public void batch(RoutingContext ctx) {
+        String model = GeminiBodies.model(ctx);
+        ObjectNode root = GeminiBodies.parse(ctx);
+        embed(ctx, root, decodeBatch(root, model), true);
+    }
+
+    private void embed(RoutingContext ctx, ObjectNode root, EmbeddingRequest request, boolean batch) {
+        Exchange ex = Exchange.of(ctx);
         dispatch.embed(ex, request, root, WireFormat.GEMINI, UpstreamHeaders.forwardable(ctx.request().headers()))
                 .onSuccess(reply -> {
                     HttpServerResponse resp = ctx.response();
@@ -55,8 +72,12 @@ public final class EmbedContentHandler implements Handler<RoutingContext> {
                             RoutingHeaders.write(resp, ex, ex.deployment().upstreamModel(), c.headers());
                             Settle.usage(ex, c.response().usage());
                             ObjectNode out = Json.object();
-                            ArrayNode values = out.putObject("embedding").putArray("values");
-                            for (float v : c.response().vectors().getFirst()) values.add(v);
+                            if (batch) {
+                                ArrayNode list = out.putArray("embeddings");
+                                for (float[] vector : c.response().vectors()) values(list.addObject(), vector);
+                            } else {
+                                values(out.putObject("embedding"), c.response().vectors().getFirst());
+                            }
                             yield Json.buffer(out);
                         }
                     };
@@ -65,28 +86,60 @@ public final class EmbedContentHandler implements Handler<RoutingContext> {
                 .onFailure(ctx::fail);
     }
 
+    private static void values(ObjectNode embedding, float[] vector) {
+        ArrayNode values = embedding.putArray("values");
+        for (float v : vector) values.add(v);
+    }
+
     static EmbeddingRequest decode(JsonNode root, String model) {
-        JsonNode content = GeminiWire.field(root, "content");
-        if (content == null) throw GatewayError.invalid("content", "Missing required parameter: 'content'.");
-        if (!content.isObject()) throw GatewayError.invalid("content", "'content' must be a Content object.");
+        return new EmbeddingRequest(model, List.of(text(root, "")), dimensions(root, ""), "float");
+    }
+
+    /** Every request's text, in order; they must agree on {@code outputDimensionality} (one upstream call serves them all). */
+    static EmbeddingRequest decodeBatch(JsonNode root, String model) {
+        JsonNode requests = GeminiWire.field(root, "requests");
+        if (requests == null) throw GatewayError.invalid("requests", "Missing required parameter: 'requests'.");
+        if (!requests.isArray() || requests.isEmpty()) throw GatewayError.invalid("requests", "'requests' must be a non-empty array.");
+        List<String> texts = new ArrayList<>(requests.size());
+        Integer dims = null;
+        for (int i = 0; i < requests.size(); i++) {
+            String at = "requests[" + i + "].";
+            JsonNode r = requests.get(i);
+            if (!r.isObject()) throw GatewayError.invalid("requests[" + i + "]", "Each of 'requests' must be an EmbedContentRequest object.");
+            texts.add(text(r, at));
+            Integer d = dimensions(r, at);
+            if (i > 0 && !Objects.equals(d, dims)) {
+                throw GatewayError.invalid(at + "outputDimensionality", "Every request of a batch must ask for the same 'outputDimensionality'.");
+            }
+            dims = d;
+        }
+        return new EmbeddingRequest(model, texts, dims, "float");
+    }
+
+    /** The text parts of {@code content}, joined by line breaks; {@code at} prefixes the field names of errors. */
+    private static String text(JsonNode request, String at) {
+        JsonNode content = GeminiWire.field(request, "content");
+        if (content == null) throw GatewayError.invalid(at + "content", "Missing required parameter: '" + at + "content'.");
+        if (!content.isObject()) throw GatewayError.invalid(at + "content", "'" + at + "content' must be a Content object.");
         StringBuilder text = new StringBuilder();
         List<JsonNode> parts = GeminiWire.items(GeminiWire.field(content, "parts"));
         for (int i = 0; i < parts.size(); i++) {
             JsonNode t = GeminiWire.field(parts.get(i), "text");
             if (t == null) continue;
-            if (!t.isTextual()) throw GatewayError.invalid("content.parts[" + i + "].text", "'text' must be a string.");
+            if (!t.isTextual()) throw GatewayError.invalid(at + "content.parts[" + i + "].text", "'text' must be a string.");
             if (!text.isEmpty()) text.append('\n');
             text.append(t.textValue());
         }
-        if (text.isEmpty()) throw GatewayError.invalid("content.parts", "'content.parts' must hold some text to embed.");
-        Integer dims = null;
-        JsonNode d = GeminiWire.field(root, "outputDimensionality");
-        if (d != null) {
-            if (!d.isIntegralNumber() || d.asLong() < 1 || d.asLong() > 65536) {
-                throw GatewayError.invalid("outputDimensionality", "'outputDimensionality' must be a positive integer.");
-            }
-            dims = d.intValue();
+        if (text.isEmpty()) throw GatewayError.invalid(at + "content.parts", "'" + at + "content.parts' must hold some text to embed.");
+        return text.toString();
+    }
+
+    private static Integer dimensions(JsonNode request, String at) {
+        JsonNode d = GeminiWire.field(request, "outputDimensionality");
+        if (d == null) return null;
+        if (!d.isIntegralNumber() || d.asLong() < 1 || d.asLong() > 65536) {
+            throw GatewayError.invalid(at + "outputDimensionality", "'outputDimensionality' must be a positive integer.");
         }
-        return new EmbeddingRequest(model, List.of(text.toString()), dims, "float");
+        return d.intValue();
     }
 }

@@ -6,6 +6,7 @@ import dev.switchboard.config.ConfigSnapshot;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.pipeline.Exchange;
+import dev.switchboard.routing.ModelPool;
 import dev.switchboard.transport.Headers;
 import dev.switchboard.transport.Json;
 import io.vertx.ext.web.RoutingContext;
@@ -20,7 +21,8 @@ import java.util.TreeSet;
  */
 public final class GeminiModelsHandler {
 
-    private static final List<String> METHODS = List.of("generateContent", "streamGenerateContent", "countTokens", "embedContent");
+    private static final List<String> CHAT = List.of("generateContent", "streamGenerateContent", "countTokens");
+    private static final List<String> EMBED = List.of("embedContent", "batchEmbedContents");
 
     private GeminiModelsHandler() {}
 
@@ -35,7 +37,7 @@ public final class GeminiModelsHandler {
         int from = bounded(ctx.request().getParam("pageToken"), "pageToken", 0, 0, Integer.MAX_VALUE);
         ObjectNode out = Json.object();
         ArrayNode models = out.putArray("models");
-        for (int i = from; i < Math.min(names.size(), from + size); i++) models.add(model(names.get(i)));
+        for (int i = from; i < Math.min(names.size(), from + size); i++) models.add(model(names.get(i), s.models().get(names.get(i))));
         if (from + size < names.size()) out.put("nextPageToken", Integer.toString(from + size));
         ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(Json.buffer(out));
     }
@@ -50,10 +52,11 @@ public final class GeminiModelsHandler {
         if (!ex.principal().mayUse(id)) {
             throw new GatewayError(ErrorKind.MODEL_NOT_ALLOWED, "This API key may not use the model '" + id + "'.", "model", -1, false);
         }
-        ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(Json.buffer(model(id)));
+        ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(Json.buffer(model(id, s.models().get(id))));
     }
 
-    private static ObjectNode model(String name) {
+    /** The embedding methods only where some deployment of the pool can embed. */
+    private static ObjectNode model(String name, ModelPool pool) {
         ObjectNode m = Json.object();
         m.put("name", "models/" + name);
         m.put("baseModelId", name);
@@ -61,7 +64,8 @@ public final class GeminiModelsHandler {
         m.put("displayName", name);
         m.put("description", "Public model '" + name + "' of this Switchboard gateway.");
         ArrayNode methods = m.putArray("supportedGenerationMethods");
-        METHODS.forEach(methods::add);
+        CHAT.forEach(methods::add);
+        if (pool.deployments().stream().anyMatch(d -> d.provider().capabilities().embeddings())) EMBED.forEach(methods::add);
         return m;
     }
 

@@ -49,7 +49,7 @@ import java.util.List;
  * and {@link GeminiStreamDecoder} back. Streams always use {@code :streamGenerateContent?alt=sse};
  * a Gemini stream has no {@code [DONE]}, so it is complete once a candidate finished.
  *
- * <p>Embeddings: native {@code :embedContent}; canonical (an OpenAI client) through
+ * <p>Embeddings: native {@code :embedContent} or {@code :batchEmbedContents}, as the client called; canonical (an OpenAI client) through
  * {@code :batchEmbedContents}, one request per input. Gemini reports no embedding usage, so it is
  * estimated (four characters a token) and marked so.
  */
@@ -169,9 +169,14 @@ public final class GeminiProvider implements Provider {
         String model = d.upstreamModel().contains("/") ? d.upstreamModel() : "models/" + d.upstreamModel();
         if (call.nativeBody() != null) {
             ObjectNode body = call.nativeBody().deepCopy();
-            if (body.has("model")) body.put("model", model); // the resource name is the upstream's
-            return send(call.connector(), d, API, path(d.upstreamModel(), "embedContent"), body, call.requestId(), false, deadlines,
-                    call.cancellation())
+            // the resource names are the upstream's
+            if (body.has("model")) body.put("model", model);
+            boolean batch = body.get("requests") instanceof ArrayNode;
+            if (batch) {
+                for (JsonNode r : body.get("requests")) if (r instanceof ObjectNode o && o.has("model")) o.put("model", model);
+            }
+            return send(call.connector(), d, API, path(d.upstreamModel(), batch ? "batchEmbedContents" : "embedContent"), body,
+                    call.requestId(), false, deadlines, call.cancellation())
                     .compose(resp -> json(resp, deadlines).map(reply -> new EmbeddingReply.Native(Json.buffer(reply),
                             embeddingUsage(reply, call.request().inputs()), d.upstreamModel(), UpstreamHeaders.passBack(resp.headers()))));
         }

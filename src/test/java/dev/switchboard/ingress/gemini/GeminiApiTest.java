@@ -42,6 +42,8 @@ class GeminiApiTest {
                     - { provider: simulator, upstreamModel: echo }
                   other:
                     - { provider: simulator, upstreamModel: echo-2 }
+                  claude:
+                    - { provider: anthropic, upstreamModel: claude-x, baseUrl: "http://127.0.0.1:9", credentials: { apiKey: unused } }
                 keys:
                   - name: limited
                     key: %s
@@ -298,12 +300,15 @@ class GeminiApiTest {
     @Test
     void models_listsThePublicModelsTheKeyMayUse() {
         JsonNode all = json(master.get("/v1beta/models"));
-        assertThat(all.path("models").findValuesAsText("name")).containsExactly("models/other", "models/sim");
-        assertThat(all.at("/models/0/supportedGenerationMethods").toString()).contains("generateContent", "countTokens");
+        assertThat(all.path("models").findValuesAsText("name")).containsExactly("models/claude", "models/other", "models/sim");
+        assertThat(all.at("/models/2/supportedGenerationMethods").toString())
+                .contains("generateContent", "countTokens", "embedContent", "batchEmbedContents");
+        // an Anthropic deployment cannot embed: the methods say so
+        assertThat(all.at("/models/0/supportedGenerationMethods").toString()).contains("generateContent").doesNotContain("embed");
         assertThat(json(limited.get("/v1beta/models")).path("models").findValuesAsText("name")).containsExactly("models/sim");
-        JsonNode paged = json(master.get("/v1beta/models?pageSize=1"));
-        assertThat(paged.path("models")).hasSize(1);
-        JsonNode next = json(master.get("/v1beta/models?pageSize=1&pageToken=" + paged.path("nextPageToken").asText()));
+        JsonNode paged = json(master.get("/v1beta/models?pageSize=2"));
+        assertThat(paged.path("models")).hasSize(2);
+        JsonNode next = json(master.get("/v1beta/models?pageSize=2&pageToken=" + paged.path("nextPageToken").asText()));
         assertThat(next.path("models").findValuesAsText("name")).containsExactly("models/sim");
         assertThat(next.has("nextPageToken")).isFalse();
 
@@ -317,5 +322,35 @@ class GeminiApiTest {
         JsonNode r = json(master.post("/v1beta/models/sim:embedContent",
                 "{\"content\":{\"parts\":[{\"text\":\"alpha beta\"}]},\"outputDimensionality\":16}"));
         assertThat(r.at("/embedding/values")).hasSize(16);
+    }
+
+    @Test
+    void batchEmbedContents_answersOneVectorPerRequestInOrder() {
+        // what @google/genai sends for models.embedContent, whatever the number of contents
+        String one = "{\"model\":\"models/sim\",\"content\":{\"parts\":[{\"text\":\"alpha beta\"}]},\"outputDimensionality\":16}";
+        String two = "{\"model\":\"models/sim\",\"content\":{\"parts\":[{\"text\":\"gamma\"}]},\"outputDimensionality\":16}";
+        JsonNode batch = json(master.post("/v1beta/models/sim:batchEmbedContents", "{\"requests\":[" + one + "," + two + "]}"));
+        assertThat(batch.path("embeddings")).hasSize(2);
+        assertThat(batch.at("/embeddings/0/values")).hasSize(16);
+        JsonNode first = json(master.post("/v1beta/models/sim:embedContent", one));
+        JsonNode second = json(master.post("/v1beta/models/sim:embedContent", two));
+        assertThat(batch.at("/embeddings/0/values")).isEqualTo(first.at("/embedding/values"));
+        assertThat(batch.at("/embeddings/1/values")).isEqualTo(second.at("/embedding/values"));
+    }
+
+    @Test
+    void batchEmbedContents_badRequests_nameTheField() {
+        assertThat(error(master.post("/v1beta/models/sim:batchEmbedContents", "{}"))).isEqualTo("requests");
+        assertThat(error(master.post("/v1beta/models/sim:batchEmbedContents", "{\"requests\":[]}"))).isEqualTo("requests");
+        assertThat(error(master.post("/v1beta/models/sim:batchEmbedContents", "{\"requests\":[{\"content\":{\"parts\":[{\"text\":\"a\"}]}},"
+                + "{\"content\":{\"parts\":[]}}]}"))).isEqualTo("requests[1].content.parts");
+        assertThat(error(master.post("/v1beta/models/sim:batchEmbedContents", "{\"requests\":[{\"content\":{\"parts\":[{\"text\":\"a\"}]}},"
+                + "{\"content\":{\"parts\":[{\"text\":\"b\"}]},\"outputDimensionality\":8}]}"))).isEqualTo("requests[1].outputDimensionality");
+    }
+
+    /** The {@code param} a 400 names, asserting the status. */
+    private static String error(HttpResponse<String> r) {
+        assertThat(r.statusCode()).isEqualTo(400);
+        return json(r).at("/error/details/0/metadata/param").asText();
     }
 }

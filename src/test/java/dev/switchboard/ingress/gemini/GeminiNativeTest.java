@@ -193,6 +193,14 @@ class GeminiNativeTest {
         assertThat(vector.at("/embedding/values")).hasSize(4);
         assertThat(sim.last().path()).isEqualTo("/v1beta/models/gemini-2.0-flash-001:embedContent");
         assertThat(sim.last().json().path("taskType").asText()).isEqualTo("RETRIEVAL_DOCUMENT");
+
+        JsonNode batch = json(client.post("/v1beta/models/gem:batchEmbedContents", "{\"requests\":[{\"model\":\"models/gem\","
+                + embed.substring(1) + ",{\"model\":\"models/gem\",\"content\":{\"parts\":[{\"text\":\"gamma\"}]},\"outputDimensionality\":4}]}"));
+        assertThat(batch.path("embeddings")).hasSize(2);
+        assertThat(batch.at("/embeddings/0/values")).isEqualTo(vector.at("/embedding/values"));
+        assertThat(sim.last().path()).isEqualTo("/v1beta/models/gemini-2.0-flash-001:batchEmbedContents");
+        assertThat(sim.last().json().at("/requests/0/model").asText()).isEqualTo("models/gemini-2.0-flash-001");
+        assertThat(sim.last().json().at("/requests/0/taskType").asText()).isEqualTo("RETRIEVAL_DOCUMENT");
     }
 
     @Test
