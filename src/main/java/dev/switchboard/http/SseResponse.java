@@ -74,7 +74,7 @@ public final class SseResponse<T> implements EventSource.EventSink<T> {
             if (!finished) source.resume();
         });
         lastWriteNanos = System.nanoTime();
-        if (pingMs > 0) pingTimer = vertx.setPeriodic(pingMs, pingMs, id -> keepAlive());
+        if (pingMs > 0) pingTimer = vertx.setTimer(pingMs, id -> keepAlive());
         source.start(this);
     }
 
@@ -102,9 +102,21 @@ public final class SseResponse<T> implements EventSource.EventSink<T> {
         response.write(frame);
     }
 
+    /**
+     * A keep-alive {@code pingMs} after the last write, whatever came before: the timer wakes at
+     * that moment, and when a frame went out meanwhile it sleeps again until {@code pingMs} after
+     * that frame. (A fixed-rate timer let up to twice {@code pingMs} of silence pass when the last
+     * frame fell just after a tick.)
+     */
     private void keepAlive() {
+        pingTimer = -1;
         if (finished) return;
-        if ((System.nanoTime() - lastWriteNanos) / 1_000_000 >= pingMs - 1) write(ping);
+        long silentMs = (System.nanoTime() - lastWriteNanos) / 1_000_000;
+        if (silentMs >= pingMs - 1) {
+            write(ping);
+            silentMs = 0;
+        }
+        pingTimer = vertx.setTimer(Math.max(1, pingMs - silentMs), id -> keepAlive());
     }
 
     private void finish(Buffer last, UpstreamException error) {
