@@ -25,7 +25,7 @@ public final class Authenticator {
     public Principal authenticate(MultiMap headers, String path, String queryKey, ConfigSnapshot snapshot) {
         String key = presented(headers, path, queryKey);
         if (key == null || key.isEmpty()) {
-            throw GatewayError.of(ErrorKind.INVALID_API_KEY, "Missing API key. Send it as 'Authorization: Bearer <key>'.");
+            throw GatewayError.of(ErrorKind.INVALID_API_KEY, "Missing API key. Send it as " + howToSend(path) + ".");
         }
         KeyHash.Hashed hashed = KeyHash.hashedRecently(key);
         byte[] master = snapshot.masterKeyHash();
@@ -38,6 +38,13 @@ public final class Authenticator {
         if (!found.enabled()) throw GatewayError.of(ErrorKind.KEY_DISABLED, "This API key is disabled.");
         if (found.expired(clock.instant())) throw GatewayError.of(ErrorKind.KEY_EXPIRED, "This API key has expired.");
         return new Principal(false, found);
+    }
+
+    /** The header the SDKs of the path's format send the key in. */
+    private static String howToSend(String path) {
+        if (path.startsWith("/v1/messages")) return "'x-api-key: <key>' or 'Authorization: Bearer <key>'";
+        if (path.startsWith("/v1beta/")) return "'x-goog-api-key: <key>' or 'Authorization: Bearer <key>'";
+        return "'Authorization: Bearer <key>'";
     }
 
     static String presented(MultiMap headers, String path, String queryKey) {

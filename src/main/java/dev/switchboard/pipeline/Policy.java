@@ -72,6 +72,15 @@ public final class Policy {
         return out;
     }
 
+    /** Where the inbound format asks for output tokens, for the {@code param} of a refusal. */
+    private static String maxTokensField(WireFormat inbound) {
+        return switch (inbound) {
+            case OPENAI_RESPONSES -> "max_output_tokens";
+            case GEMINI -> "generationConfig.maxOutputTokens";
+            default -> "max_tokens";
+        };
+    }
+
     /**
      * Applies the key's {@code maxTokensPerRequest} to a chat: more is refused, none is set to it
      * (in the canonical request, and in the client's own body for native passthrough).
@@ -85,7 +94,7 @@ public final class Policy {
         if (asked != null) {
             if (asked > cap) {
                 throw new GatewayError(ErrorKind.MAX_TOKENS_EXCEEDED, "This API key allows at most " + cap
-                        + " output tokens per request; the request asks for " + asked + ".", "max_tokens", -1, false);
+                        + " output tokens per request; the request asks for " + asked + ".", maxTokensField(inbound), -1, false);
             }
             return request;
         }

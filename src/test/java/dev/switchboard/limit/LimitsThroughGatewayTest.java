@@ -86,6 +86,15 @@ class LimitsThroughGatewayTest extends SimulatorBackedTest {
         assertThat(sent.path("max_completion_tokens").asInt()).isEqualTo(64);
         Admin.assertChatOk(chat(key, "plain", ",\"max_tokens\":10"));
         assertThat(sim.last().json().path("max_tokens").asInt()).as("a smaller ask is left alone").isEqualTo(10);
+
+        // the refusal names the field as each format spells it
+        HttpResponse<String> gemini = gw.post("/v1beta/models/plain:generateContent",
+                "{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}],\"generationConfig\":{\"maxOutputTokens\":100}}", "authorization", "Bearer " + key);
+        assertThat(gemini.statusCode()).isEqualTo(400);
+        assertThat(Admin.json(gemini).at("/error/details/0/metadata/param").asText()).isEqualTo("generationConfig.maxOutputTokens");
+        HttpResponse<String> responses = gw.post("/v1/responses", "{\"model\":\"plain\",\"input\":\"hi\",\"max_output_tokens\":100}",
+                "authorization", "Bearer " + key);
+        assertThat(Admin.json(responses).at("/error/param").asText()).isEqualTo("max_output_tokens");
     }
 
     @Test

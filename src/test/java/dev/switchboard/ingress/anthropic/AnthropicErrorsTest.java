@@ -101,7 +101,8 @@ class AnthropicErrorsTest {
     @Test
     void keys_missingOrUnknown_are401_andXApiKeyIsRead() throws Exception {
         String ok = "{\"model\":\"claude-sim\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-        anthropicError(post("/v1/messages", ok, null), 401, "authentication_error");
+        assertThat(anthropicError(post("/v1/messages", ok, null), 401, "authentication_error").get("message").asText())
+                .as("names the header Anthropic's SDKs send").contains("'x-api-key: <key>'");
         anthropicError(post("/v1/messages", ok, "sk-sb-unknown-000000000000000000000000000000000"), 401, "authentication_error");
         anthropicError(post("/v1/messages/count_tokens", ok, null), 401, "authentication_error");
         assertThat(post("/v1/messages", ok, GatewayFixture.MASTER_KEY).statusCode()).isEqualTo(200);

@@ -230,6 +230,7 @@ class GeminiApiTest {
 
         HttpResponse<String> noKey = new GeminiClient(gw, null).post("/v1beta/models/sim:generateContent", user("hi"));
         assertThat(noKey.statusCode()).isEqualTo(401);
+        assertThat(json(noKey).at("/error/message").asText()).contains("'x-goog-api-key: <key>'");
 
         HttpResponse<String> unknown = master.post("/v1beta/models/no-such-model:generateContent", user("hi"));
         assertThat(unknown.statusCode()).isEqualTo(404);
