@@ -7,12 +7,14 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * First handler of every route: the request id (an inbound {@code x-request-id} of at most 128
- * characters of {@code [A-Za-z0-9._-]} is kept, else one is made), the start of the gateway's own
+ * characters of {@code [A-Za-z0-9._-]} is kept, else one is made; on {@code /v1/messages} it is
+ * also sent as {@code request-id}, where Anthropic's SDKs look), the start of the gateway's own
  * clock, and {@code x-switchboard-overhead-ms} written as the head goes out.
  */
 public final class RequestStart implements Handler<RoutingContext> {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final CharSequence REQUEST_ID = io.vertx.core.http.HttpHeaders.createOptimized("request-id");
 
     private final Accounting accounting;
 
@@ -33,6 +35,8 @@ public final class RequestStart implements Handler<RoutingContext> {
         ex.accounting(accounting, accounting.clock().millis(), ctx.request().getHeader("x-switchboard-tags"));
         Exchange.attach(ctx, ex);
         ctx.response().putHeader(Headers.X_REQUEST_ID, id);
+        // Anthropic's SDKs read the id from request-id (message._request_id, APIError.requestID)
+        if (ctx.request().path().startsWith("/v1/messages")) ctx.response().putHeader(REQUEST_ID, id);
         ctx.addHeadersEndHandler(v -> ctx.response().putHeader(Headers.OVERHEAD_MS, millis(ex.overheadNanos())));
         ctx.addEndHandler(ar -> ex.finish());
         // a client gone before its answer ended cancels whatever upstream work the request started

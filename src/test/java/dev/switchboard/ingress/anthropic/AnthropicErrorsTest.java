@@ -69,6 +69,7 @@ class AnthropicErrorsTest {
         assertThat(body.at("/error/message").asText()).isNotBlank();
         assertThat(body.path("error").has("param")).isFalse();
         assertThat(body.get("request_id").asText()).isEqualTo(r.headers().firstValue("x-request-id").orElseThrow());
+        assertThat(r.headers().firstValue("request-id")).isEqualTo(r.headers().firstValue("x-request-id"));
         return body.get("error");
     }
 

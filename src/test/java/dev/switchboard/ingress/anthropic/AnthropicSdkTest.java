@@ -137,6 +137,7 @@ class AnthropicSdkTest {
         assertThat(r.headers().values("x-switchboard-upstream-model")).containsExactly("echo-1");
         assertThat(r.headers().values("x-switchboard-attempts")).containsExactly("1");
         assertThat(r.headers().values("x-request-id").get(0)).matches("req_[0-9a-f]{24}");
+        assertThat(r.requestId()).as("the SDK's request id, from request-id").contains(r.headers().values("x-request-id").get(0));
     }
 
     @Test
