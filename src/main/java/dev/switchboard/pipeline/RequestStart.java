@@ -2,13 +2,14 @@ package dev.switchboard.pipeline;
 
 import dev.switchboard.transport.Headers;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * First handler of every route: the request id (an inbound {@code x-request-id} of at most 128
- * characters of {@code [A-Za-z0-9._-]} is kept, else one is made; on {@code /v1/messages} it is
- * also sent as {@code request-id}, where Anthropic's SDKs look), the start of the gateway's own
+ * characters of {@code [A-Za-z0-9._-]} is kept, else one is made; to Anthropic's SDKs it is also
+ * sent as {@code request-id}, where they look), the start of the gateway's own
  * clock, and {@code x-switchboard-overhead-ms} written as the head goes out.
  */
 public final class RequestStart implements Handler<RoutingContext> {
@@ -36,7 +37,7 @@ public final class RequestStart implements Handler<RoutingContext> {
         Exchange.attach(ctx, ex);
         ctx.response().putHeader(Headers.X_REQUEST_ID, id);
         // Anthropic's SDKs read the id from request-id (message._request_id, APIError.requestID)
-        if (ctx.request().path().startsWith("/v1/messages")) ctx.response().putHeader(REQUEST_ID, id);
+        if (anthropic(ctx.request())) ctx.response().putHeader(REQUEST_ID, id);
         ctx.addHeadersEndHandler(v -> ctx.response().putHeader(Headers.OVERHEAD_MS, millis(ex.overheadNanos())));
         ctx.addEndHandler(ar -> ex.finish());
         // a client gone before its answer ended cancels whatever upstream work the request started
@@ -48,6 +49,12 @@ public final class RequestStart implements Handler<RoutingContext> {
             }
         });
         ctx.next();
+    }
+
+    /** A call of Anthropic's API: its Messages paths, or the models list as Anthropic's SDKs call it. */
+    private static boolean anthropic(HttpServerRequest request) {
+        String path = request.path();
+        return path.startsWith("/v1/messages") || path.startsWith("/v1/models") && request.headers().contains("anthropic-version");
     }
 
     static boolean valid(String id) {

@@ -10,23 +10,88 @@ import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.transport.Headers;
 import dev.switchboard.transport.Json;
 import io.vertx.ext.web.RoutingContext;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.TreeSet;
 
-/** {@code GET /v1/models} and {@code GET /v1/models/{id}}: the public models this key may call. */
+/**
+ * {@code GET /v1/models} and {@code GET /v1/models/{id}}: the public models this key may call.
+ * In OpenAI's shape, or in Anthropic's when the request carries {@code anthropic-version} (as
+ * Anthropic's SDKs send on every call): {@code {"type":"model","id","display_name","created_at"}},
+ * the list paged by {@code limit} (default 20, at most 1000), {@code after_id} and
+ * {@code before_id} with {@code has_more}, {@code first_id} and {@code last_id}.
+ */
 public final class ModelsHandler {
+
+    private static final String ANTHROPIC_VERSION = "anthropic-version";
 
     private ModelsHandler() {}
 
     public static void list(RoutingContext ctx) {
         Exchange ex = Exchange.of(ctx);
         ConfigSnapshot s = ex.snapshot();
-        ObjectNode out = Json.object();
-        out.put("object", "list");
-        ArrayNode data = out.putArray("data");
+        List<String> names = new ArrayList<>();
         for (String name : new TreeSet<>(s.models().keySet())) {
-            if (ex.principal().mayUse(name) && !s.models().get(name).deployments().isEmpty()) data.add(model(name, s));
+            if (ex.principal().mayUse(name) && !s.models().get(name).deployments().isEmpty()) names.add(name);
+        }
+        ObjectNode out = Json.object();
+        if (anthropic(ctx)) {
+            anthropicPage(ctx, names, s, out);
+        } else {
+            out.put("object", "list");
+            ArrayNode data = out.putArray("data");
+            for (String name : names) data.add(model(name, s));
         }
         ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(Json.buffer(out));
+    }
+
+    /** Anthropic's page: {@code limit} models after {@code after_id}, or the last ones before {@code before_id}. */
+    private static void anthropicPage(RoutingContext ctx, List<String> names, ConfigSnapshot s, ObjectNode out) {
+        int limit = limit(ctx.request().getParam("limit"));
+        String after = ctx.request().getParam("after_id");
+        String before = ctx.request().getParam("before_id");
+        int from = 0;
+        int to = names.size();
+        if (before != null) {
+            to = position(names, before);
+            from = Math.max(0, to - limit);
+        } else {
+            if (after != null) from = Math.min(names.size(), position(names, after) + 1);
+            to = Math.min(names.size(), from + limit);
+        }
+        ArrayNode data = out.putArray("data");
+        for (String name : names.subList(from, to)) data.add(anthropicModel(name, s));
+        out.put("has_more", before != null ? from > 0 : to < names.size());
+        if (from < to) {
+            out.put("first_id", names.get(from));
+            out.put("last_id", names.get(to - 1));
+        } else {
+            out.putNull("first_id");
+            out.putNull("last_id");
+        }
+    }
+
+    /** Where {@code id} stands in the sorted names, or where it would. */
+    private static int position(List<String> names, String id) {
+        int i = Collections.binarySearch(names, id);
+        return i >= 0 ? i : -i - 1;
+    }
+
+    private static int limit(String value) {
+        if (value == null || value.isEmpty()) return 20;
+        try {
+            int v = Integer.parseInt(value);
+            if (v >= 1 && v <= 1000) return v;
+        } catch (NumberFormatException ignored) {
+            // refused below
+        }
+        throw GatewayError.invalid("limit", "'limit' must be an integer from 1 to 1000.");
+    }
+
+    private static boolean anthropic(RoutingContext ctx) {
+        return ctx.request().headers().contains(ANTHROPIC_VERSION);
     }
 
     public static void get(RoutingContext ctx) {
@@ -40,7 +105,8 @@ public final class ModelsHandler {
         if (!p.mayUse(id)) {
             throw new GatewayError(ErrorKind.MODEL_NOT_ALLOWED, "This API key may not use the model '" + id + "'.", "model", -1, false);
         }
-        ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(Json.buffer(model(id, s)));
+        ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON)
+                .end(Json.buffer(anthropic(ctx) ? anthropicModel(id, s) : model(id, s)));
     }
 
     private static ObjectNode model(String name, ConfigSnapshot s) {
@@ -49,6 +115,16 @@ public final class ModelsHandler {
         m.put("object", "model");
         m.put("created", s.builtAt().getEpochSecond());
         m.put("owned_by", "switchboard");
+        return m;
+    }
+
+    private static ObjectNode anthropicModel(String name, ConfigSnapshot s) {
+        ObjectNode m = Json.object();
+        m.put("type", "model");
+        m.put("id", name);
+        m.put("display_name", name);
+        m.put("created_at", s.builtAt().truncatedTo(ChronoUnit.SECONDS).toString());
+        m.put("lifecycle", "active");
         return m;
     }
 }

@@ -26,6 +26,9 @@ import com.anthropic.models.messages.Tool;
 import com.anthropic.models.messages.ToolChoiceAny;
 import com.anthropic.models.messages.ToolResultBlockParam;
 import com.anthropic.models.messages.ToolUseBlock;
+import com.anthropic.models.models.ModelInfo;
+import com.anthropic.models.models.ModelListPage;
+import com.anthropic.models.models.ModelListParams;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.testing.GatewayFixture;
 import dev.switchboard.transport.Json;
@@ -138,6 +141,21 @@ class AnthropicSdkTest {
         assertThat(r.headers().values("x-switchboard-attempts")).containsExactly("1");
         assertThat(r.headers().values("x-request-id").get(0)).matches("req_[0-9a-f]{24}");
         assertThat(r.requestId()).as("the SDK's request id, from request-id").contains(r.headers().values("x-request-id").get(0));
+    }
+
+    @Test
+    void models_listAndRetrieve_inAnthropicsShape() {
+        List<ModelInfo> all = client.models().list().data();
+        assertThat(all).extracting(ModelInfo::id).containsExactly("claude-sim", "other");
+        assertThat(all.getFirst().displayName()).isEqualTo("claude-sim");
+        assertThat(all.getFirst().createdAt()).isNotNull();
+        ModelListPage first = client.models().list(ModelListParams.builder().limit(1).build());
+        assertThat(first.data()).extracting(ModelInfo::id).containsExactly("claude-sim");
+        assertThat(first.hasNextPage()).isTrue();
+        assertThat(first.nextPage().data()).extracting(ModelInfo::id).containsExactly("other");
+        assertThat(client.models().retrieve("other").displayName()).isEqualTo("other");
+        assertThat(Anthropic.client(gw, LIMITED_KEY).models().list().data()).extracting(ModelInfo::id).containsExactly("other");
+        assertThatThrownBy(() -> client.models().retrieve("nope")).isInstanceOf(NotFoundException.class);
     }
 
     @Test
