@@ -125,12 +125,20 @@ public final class Gateway implements AutoCloseable {
         this.redis = redis;
         this.circuits = circuits;
         this.responses = new CachedResponseStore(store.responses(), blocking, 10_000, 1_024, Duration.ofMillis(200));
-        this.usage = new UsageWriter(store.usage(), settings.dataDir().resolve(USAGE_SPOOL), 10_000, Duration.ofSeconds(1),
+        this.usage = new UsageWriter(store.usage(), settings.dataDir().resolve(USAGE_SPOOL), USAGE_QUEUE, Duration.ofSeconds(1),
                 Duration.ofSeconds(1));
         metrics.gauge("switchboard_usage_records_dropped", "usage records dropped since start because the usage queue was full",
                 usage::dropped);
         metrics.gauge("switchboard_usage_records_queued", "usage records waiting for the writer", usage::queued);
     }
+
+    /**
+     * Usage records that may wait for the writer: about three seconds at the 2-core benchmark's
+     * saturation (~30,000 requests a second), a few hundred bytes each. A tenth of that overflowed
+     * once in the first seconds of load on a fresh JVM, while the writer's JDBC path was still
+     * interpreted (the queue only fills while the writer falls behind).
+     */
+    static final int USAGE_QUEUE = 100_000;
 
     /** The spool file of usage records the store could not take, in the data dir. */
     public static final String USAGE_SPOOL = "usage-spool.jsonl";
