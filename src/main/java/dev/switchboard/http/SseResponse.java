@@ -1,5 +1,6 @@
 package dev.switchboard.http;
 
+import dev.switchboard.provider.Cancellation;
 import dev.switchboard.provider.EventSource;
 import dev.switchboard.provider.UpstreamException;
 import io.vertx.core.Vertx;
@@ -60,16 +61,21 @@ public final class SseResponse<T> implements EventSource.EventSink<T> {
         return this;
     }
 
-    /** Writes the status line and headers (the commit point) and starts relaying. */
-    public void start(EventSource<T> source) {
+    /**
+     * Writes the status line and headers (the commit point) and starts relaying.
+     *
+     * @param clientGone cancelled when the client goes away before the end (the request's end
+     *                   handler does it; the response's own close and exception handlers stay
+     *                   with the router, which runs the request's end handlers from them)
+     */
+    public void start(EventSource<T> source, Cancellation clientGone) {
         this.source = source;
         response.setStatusCode(200);
         response.putHeader("content-type", contentType);
         response.putHeader("cache-control", "no-cache");
         response.putHeader("x-accel-buffering", "no");
         response.setChunked(true);
-        response.closeHandler(v -> clientGone());
-        response.exceptionHandler(t -> clientGone());
+        clientGone.onCancel(this::clientGone);
         response.drainHandler(v -> {
             if (!finished) source.resume();
         });

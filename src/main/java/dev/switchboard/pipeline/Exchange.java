@@ -34,6 +34,10 @@ public final class Exchange {
     private List<String> trace;
     private DeploymentHealth.Lease lease;
     private Admission.Ticket ticket;
+    /** The input tokens counted when the request was admitted (0 when no quota needed them). */
+    private long admittedInputTokens;
+    /** Whether the answer's usage was settled ({@link #settled}); else {@link #finish} settles. */
+    private boolean usageSettled;
     private RateHeaders rateHeaders = RateHeaders.NONE;
     private final Cancellation cancellation = new Cancellation();
     // what settling records (Settle): set once each, on the request's event loop
@@ -195,8 +199,9 @@ public final class Exchange {
         this.lease = lease;
     }
 
-    void ticket(Admission.Ticket ticket) {
+    void ticket(Admission.Ticket ticket, long inputTokens) {
         this.ticket = ticket;
+        this.admittedInputTokens = inputTokens;
     }
 
     void rateHeaders(RateHeaders headers) {
@@ -214,6 +219,7 @@ public final class Exchange {
      */
     void settled(Usage usage) {
         if (usage == null) return;
+        usageSettled = true;
         long tokens = usage.inputTokens() + usage.outputTokens();
         if (lease != null) lease.tokens(tokens);
         if (ticket != null) {
@@ -223,9 +229,19 @@ public final class Exchange {
         }
     }
 
-    /** The response is over: whatever was reserved and not settled by usage (a failure) is released. */
+    /**
+     * The response is over. Usage settled: nothing left to do. A stream that began and never
+     * reported usage (its client left, or it failed midway) settles an estimate: the input counted
+     * at admission and about four characters a token of what it carried. Anything else (a failure
+     * before any output) releases its reservation and is charged nothing.
+     */
     void finish() {
-        if (ticket != null) ticket.settle(0, 0);
+        if (usageSettled) return;
+        if (firstEventNanos >= 0 && deployment != null) {
+            settled(new Usage(admittedInputTokens, streamedTokensEstimate(), 0, 0, 0, true));
+        } else if (ticket != null) {
+            ticket.settle(0, 0);
+        }
     }
 
     void upstreamBegin() {

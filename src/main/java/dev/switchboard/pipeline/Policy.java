@@ -137,7 +137,7 @@ public final class Policy {
             ex.rateHeaders(a.headers());
             return switch (a) {
                 case Admission.Admitted ok -> {
-                    ex.ticket(ok.ticket());
+                    ex.ticket(ok.ticket(), input);
                     yield Future.succeededFuture();
                 }
                 case Admission.Denied no when no.budget() -> Future.failedFuture(GatewayError.of(ErrorKind.BUDGET_EXCEEDED,

@@ -39,14 +39,17 @@ public final class RequestStart implements Handler<RoutingContext> {
         // Anthropic's SDKs read the id from request-id (message._request_id, APIError.requestID)
         if (anthropic(ctx.request())) ctx.response().putHeader(REQUEST_ID, id);
         ctx.addHeadersEndHandler(v -> ctx.response().putHeader(Headers.OVERHEAD_MS, millis(ex.overheadNanos())));
-        ctx.addEndHandler(ar -> ex.finish());
-        // a client gone before its answer ended cancels whatever upstream work the request started
-        // (a committed stream replaces this handler with its own, which does the same)
-        ctx.response().closeHandler(v -> {
-            if (!ctx.response().ended()) {
+        // Runs once, when the answer ended or the connection closed (or failed) before it did. A
+        // client gone cancels whatever upstream work the request started (a committed stream
+        // settles what it carried). The router runs these from the response's end, close and
+        // exception handlers, so nothing else may take those over, or this never runs and the
+        // request's reservations (a concurrency slot, tokens, budget) are never given back.
+        ctx.addEndHandler(ar -> {
+            if (ar.failed()) {
                 ex.cancellation().cancel();
                 Settle.failed(ex, 499); // a request that already made attempts is recorded as the client's leaving
             }
+            ex.finish();
         });
         ctx.next();
     }

@@ -7,8 +7,14 @@ import dev.switchboard.testing.Admin;
 import dev.switchboard.testing.Burst;
 import dev.switchboard.testing.GatewayFixture;
 import dev.switchboard.testing.SimulatorBackedTest;
+import dev.switchboard.testing.Await;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
@@ -128,5 +134,34 @@ class LimitsThroughGatewayTest extends SimulatorBackedTest {
         }
         // had the 2000-token reservations or the concurrency slot leaked, this would be refused
         Admin.assertChatOk(chat(key, "plain", ",\"max_tokens\":2000"));
+    }
+
+    @Test
+    void aStreamTheClientAbandons_givesBackItsSlotAndReservation_andSettlesWhatItCarried() throws Exception {
+        // each stream reserves 2000 output tokens of a 3000 tpm; a leaked reservation or slot refuses the next
+        String key = key("{\"name\":\"" + unique("abandon") + "\",\"limits\":{\"tpm\":3000,\"maxConcurrent\":1}}");
+        for (int i = 0; i < 3; i++) {
+            abandonAfterFirstEvent(key, "{\"model\":\"plain\",\"stream\":true,\"max_tokens\":2000,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"[sim token_ms=200] one two three four five six\"}]}");
+            // the slot comes back once the gateway has seen the client leave
+            Await.until(() -> chat(key, "plain", ",\"max_tokens\":500").statusCode() == 200, Duration.ofSeconds(5));
+        }
+        HttpResponse<String> after = chat(key, "plain", ",\"max_tokens\":2000");
+        Admin.assertChatOk(after);
+        // what was used: 3 small answers and 3 abandoned streams settled at about what they carried, far under 3000
+        long remaining = Long.parseLong(after.headers().firstValue("x-ratelimit-remaining-tokens").orElseThrow());
+        assertThat(remaining).isBetween(500L, 2999L);
+    }
+
+    /** Sends a streamed chat on a raw connection, reads up to its first event and hangs up. */
+    private static void abandonAfterFirstEvent(String key, String body) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", gw.gateway().port())) {
+            s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer " + key
+                    + "\r\ncontent-type: application/json\r\ncontent-length: " + body.length() + "\r\n\r\n" + body)
+                    .getBytes(StandardCharsets.UTF_8));
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
+            for (String l = in.readLine(); l != null; l = in.readLine()) if (l.contains("data: ")) break;
+        }
     }
 }

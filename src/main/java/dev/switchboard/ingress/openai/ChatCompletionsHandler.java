@@ -67,13 +67,13 @@ public final class ChatCompletionsHandler implements Handler<RoutingContext> {
                 OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), s.headers());
                 Settle.LastUsage usage = new Settle.LastUsage();
                 new SseResponse<>(vertx, resp, OpenAiStreams.nativeFraming(request.model(), request.includeUsage(), usage::set),
-                        pingMs, OpenAiStreams.PING, failure -> Settle.stream(ex, usage.get(), failure)).start(s.chunks());
+                        pingMs, OpenAiStreams.PING, failure -> Settle.stream(ex, usage.get(), failure)).start(s.chunks(), ex.cancellation());
             }
             case ChatReply.CanonicalStream s -> {
                 OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), s.headers());
                 Settle.LastUsage usage = new Settle.LastUsage();
                 new SseResponse<>(vertx, resp, OpenAiStreams.canonicalFraming(request.model(), request.includeUsage(), usage::set),
-                        pingMs, OpenAiStreams.PING, failure -> Settle.stream(ex, usage.get(), failure)).start(s.events());
+                        pingMs, OpenAiStreams.PING, failure -> Settle.stream(ex, usage.get(), failure)).start(s.events(), ex.cancellation());
             }
         }
     }
