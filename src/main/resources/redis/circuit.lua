@@ -4,7 +4,7 @@
 --
 -- KEYS[1]  the circuit's hash: fails, windowStartMs, openUntilMs, level, probeUntilMs, ver
 -- KEYS[2]  the namespace's change counter (every change gets the next number, its ver)
--- ARGV[1]  op: success | failure | throttle | quarantine | claim | sync
+-- ARGV[1]  op: success | failure | throttle | quarantine | claim | release | sync
 -- ARGV[2]  nowMs         ARGV[3] allowedFails    ARGV[4] windowMs   ARGV[5] initialCooldownMs
 -- ARGV[6]  maxCooldownMs ARGV[7] probeLeaseMs    ARGV[8] retryAfterMs (throttle)
 -- ARGV[9]  ttlMs of the hash   ARGV[10] channel to publish changes on   ARGV[11] the circuit's key
@@ -71,6 +71,9 @@ elseif op == 'quarantine' then
   n = opened(math.max(lvl + 1, 1), max)
 elseif op == 'claim' then
   if ou ~= 0 and now >= ou and pu <= now then n = {0, 0, ou, lvl, now + lease} end
+elseif op == 'release' then
+  -- a probe that ended without a verdict gives its claim back
+  if ou ~= 0 and now >= ou and pu > now then n = {fails, ws, ou, lvl, 0} end
 elseif op == 'sync' then
   local mine = {tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16])}
   if mine[3] > ou then n = mine end

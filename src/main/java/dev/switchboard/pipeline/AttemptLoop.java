@@ -117,22 +117,22 @@ final class AttemptLoop<R> {
             case Choice.Pick p when p.probe() -> health.circuits().claimProbe(p.deployment().circuitKey(), policy, health.nowMs())
                     .onComplete(ar -> onLoop(() -> {
                         if (ar.succeeded() && ar.result()) {
-                            attempt(p.deployment());
+                            attempt(p.deployment(), true);
                         } else {
                             tried.add(p.deployment().circuitKey()); // another request probes it
                             next();
                         }
                     }));
-            case Choice.Pick p -> attempt(p.deployment());
+            case Choice.Pick p -> attempt(p.deployment(), false);
             case Choice.NoneAvailable none -> noneAvailable(none.retryAtMs());
         }
     }
 
-    private void attempt(Deployment d) {
+    private void attempt(Deployment d, boolean probe) {
         tried.add(d.circuitKey());
         attempts++;
         ex.attempt(d, attempts);
-        DeploymentHealth.Lease lease = health.begin(d, policy);
+        DeploymentHealth.Lease lease = health.begin(d, policy, probe);
         ex.lease(lease);
         long started = System.nanoTime();
         ex.upstreamBegin();

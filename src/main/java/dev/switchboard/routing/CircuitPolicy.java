@@ -15,6 +15,8 @@ import dev.switchboard.config.RouterSettings;
  *                                                          │ probe fails (or its lease runs out
  *                                   open, level + 1 ◄──────┘ and another caller claims it)
  * </pre>
+ * A probe that ends without a verdict (the provider refused the request itself, the client left)
+ * gives its claim back: the next request is the probe.
  * A throttle opens the circuit for the provider's Retry-After when it gave one (the level stays),
  * else like a counted opening. A configuration failure (the provider refused the credentials or
  * the model) quarantines at once for the longest cooldown: it will not heal by itself.
@@ -74,6 +76,16 @@ public record CircuitPolicy(int allowedFails, long windowMs, long initialCooldow
     public CircuitState claimProbe(CircuitState s, long nowMs) {
         if (!s.probeAvailable(nowMs)) return null;
         return new CircuitState(0, 0, s.openUntilMs(), s.level(), nowMs + probeLeaseMs);
+    }
+
+    /**
+     * A claimed probe ended without a verdict on the deployment (the provider refused the request
+     * itself, the client left, the gateway failed it): the claim is given back, so the next request
+     * probes at once instead of waiting out the probe lease.
+     */
+    public CircuitState releaseProbe(CircuitState s, long nowMs) {
+        boolean claimed = s.openUntilMs() != 0 && nowMs >= s.openUntilMs() && s.probeUntilMs() > nowMs;
+        return claimed ? new CircuitState(s.fails(), s.windowStartMs(), s.openUntilMs(), s.level(), 0) : s;
     }
 
     private static CircuitState opened(int level, long nowMs, long cooldownMs) {

@@ -28,6 +28,9 @@ public interface CircuitStore extends AutoCloseable {
 
     Future<CircuitState> quarantine(String key, CircuitPolicy policy, long nowMs);
 
+    /** A claimed probe ended without a verdict: the next caller may probe ({@link CircuitPolicy#releaseProbe}). */
+    Future<CircuitState> releaseProbe(String key, CircuitPolicy policy, long nowMs);
+
     /** Forgets every circuit this store holds: an operator's fresh start, and tests' isolation. */
     Future<Void> reset();
 

@@ -104,12 +104,16 @@ public final class DeploymentHealth {
         return now;
     }
 
-    /** Starts an attempt on {@code d}: it is in flight until the lease is released. */
-    public Lease begin(Deployment d, CircuitPolicy policy) {
+    /**
+     * Starts an attempt on {@code d}: it is in flight until the lease is released.
+     *
+     * @param probe the attempt is its circuit's claimed half-open probe
+     */
+    public Lease begin(Deployment d, CircuitPolicy policy, boolean probe) {
         DeploymentLoad load = load(d);
         load.inFlight.incrementAndGet();
         load.requests.add(clock.millis(), 1);
-        return new Lease(d, load, policy);
+        return new Lease(d, load, policy, probe);
     }
 
     /**
@@ -121,12 +125,16 @@ public final class DeploymentHealth {
         private final DeploymentLoad load;
         private final CircuitPolicy policy;
         private final long startedMs;
+        private final boolean probe;
+        /** Whether the deployment's own circuit has heard how this attempt went. */
+        private boolean verdict;
         private boolean released;
 
-        private Lease(Deployment deployment, DeploymentLoad load, CircuitPolicy policy) {
+        private Lease(Deployment deployment, DeploymentLoad load, CircuitPolicy policy, boolean probe) {
             this.deployment = deployment;
             this.load = load;
             this.policy = policy;
+            this.probe = probe;
             this.startedMs = clock.millis();
         }
 
@@ -140,6 +148,7 @@ public final class DeploymentHealth {
             (stream ? load.firstTokenMs : load.latencyMs).add(now - startedMs);
             load.successRate.add(1.0);
             circuits.success(deployment.circuitKey(), policy, now);
+            verdict = true;
         }
 
         /** The attempt failed: the circuit learns by the failure's class, and the lease is released. */
@@ -147,10 +156,11 @@ public final class DeploymentHealth {
             long now = clock.millis();
             switch (failure) {
                 case TRANSIENT -> circuits.failure(deployment.circuitKey(), policy, now);
-                case THROTTLE -> circuits.throttle(deployment.domainKey(), policy, now, retryAfterMs);
+                case THROTTLE -> circuits.throttle(deployment.domainKey(), policy, now, retryAfterMs); // the account's, not the circuit's
                 case CONFIGURATION -> circuits.quarantine(deployment.circuitKey(), policy, now);
                 case REQUEST, GATEWAY -> { } // the deployment is not to blame
             }
+            verdict |= failure == FailureClass.TRANSIENT || failure == FailureClass.CONFIGURATION;
             if (failure == FailureClass.TRANSIENT || failure == FailureClass.THROTTLE || failure == FailureClass.CONFIGURATION) {
                 load.successRate.add(0.0);
             }
@@ -162,11 +172,15 @@ public final class DeploymentHealth {
             if (n > 0) load.tokens.add(clock.millis(), n);
         }
 
-        /** The attempt is over with nothing to learn (done after answering, or the client went away). Idempotent. */
+        /**
+         * The attempt is over (done after answering, or the client went away). A probe that
+         * leaves its circuit without a verdict gives the probe back. Idempotent.
+         */
         public void release() {
             if (released) return;
             released = true;
             load.inFlight.decrementAndGet();
+            if (probe && !verdict) circuits.releaseProbe(deployment.circuitKey(), policy, clock.millis());
         }
     }
 }

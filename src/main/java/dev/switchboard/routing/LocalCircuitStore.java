@@ -50,6 +50,11 @@ public final class LocalCircuitStore implements CircuitStore {
         return apply(key, s -> policy.quarantine(s, nowMs));
     }
 
+    @Override
+    public Future<CircuitState> releaseProbe(String key, CircuitPolicy policy, long nowMs) {
+        return apply(key, s -> policy.releaseProbe(s, nowMs));
+    }
+
     private Future<CircuitState> apply(String key, UnaryOperator<CircuitState> transition) {
         // a circuit back to clean is dropped, so the map holds only deployments with a history
         CircuitState next = states.compute(key, (k, s) -> {

@@ -177,6 +177,11 @@ public final class RedisCircuitStore implements CircuitStore {
         return write("quarantine", key, policy, nowMs, 0, s -> policy.quarantine(s, nowMs));
     }
 
+    @Override
+    public Future<CircuitState> releaseProbe(String key, CircuitPolicy policy, long nowMs) {
+        return write("release", key, policy, nowMs, 0, s -> policy.releaseProbe(s, nowMs));
+    }
+
     private Future<CircuitState> write(String op, String key, CircuitPolicy policy, long nowMs, long retryAfterMs,
                                        UnaryOperator<CircuitState> local) {
         if (!synced) return Future.succeededFuture(applyLocally(key, local));

@@ -123,6 +123,21 @@ abstract class CircuitStoreContract {
     }
 
     @Test
+    void aProbeReleasedWithoutAVerdict_letsTheNextCallerProbeAtOnce() {
+        CircuitState s = open(KEY, T0);
+        long end = s.openUntilMs();
+        assertThat(await(store.releaseProbe(KEY, POLICY, end - 1))).as("nothing claimed while cooling").isEqualTo(s);
+        assertThat(await(store.claimProbe(KEY, POLICY, end))).isTrue();
+
+        CircuitState released = await(store.releaseProbe(KEY, POLICY, end + 10));
+
+        assertThat(released).isEqualTo(new CircuitState(0, 0, end, 1, 0));
+        assertThat(store.state(KEY)).isEqualTo(released);
+        assertThat(await(store.claimProbe(KEY, POLICY, end + 11))).as("the next caller probes").isTrue();
+        assertThat(await(store.claimProbe(KEY, POLICY, end + 12))).isFalse();
+    }
+
+    @Test
     void aSucceedingProbe_closesTheCircuit_andTheNextOpeningStartsAtLevelOne() {
         CircuitState s = open(KEY, T0);
         assertThat(await(store.claimProbe(KEY, POLICY, s.openUntilMs()))).isTrue();

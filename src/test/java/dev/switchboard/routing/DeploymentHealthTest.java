@@ -80,7 +80,7 @@ class DeploymentHealthTest {
     void aCoolingDeployment_isSkipped_andNoneAvailableSaysWhenItReturns() {
         Deployment only = deployment("only", 1);
         ModelPool pool = new ModelPool("m", List.of(only));
-        for (int i = 0; i < 3; i++) health.begin(only, POLICY).failed(FailureClass.TRANSIENT, -1);
+        for (int i = 0; i < 3; i++) health.begin(only, POLICY, false).failed(FailureClass.TRANSIENT, -1);
         long opened = clock.millis();
         clock.advanceMillis(1_000);
         assertThat(health.choose(pool, Set.of(), false, Strategy.SIMPLE_SHUFFLE)).isEqualTo(new Choice.NoneAvailable(opened + 5_000));
@@ -91,7 +91,7 @@ class DeploymentHealthTest {
         Deployment sick = deployment("sick", 1);
         Deployment well = deployment("well", 100);
         ModelPool pool = new ModelPool("m", List.of(sick, well));
-        for (int i = 0; i < 3; i++) health.begin(sick, POLICY).failed(FailureClass.TRANSIENT, -1);
+        for (int i = 0; i < 3; i++) health.begin(sick, POLICY, false).failed(FailureClass.TRANSIENT, -1);
         assertThat(shares(pool, Strategy.SIMPLE_SHUFFLE, 200)).containsOnlyKeys("well");
 
         clock.advanceMillis(5_000);
@@ -101,9 +101,32 @@ class DeploymentHealthTest {
         assertThat(health.circuits().claimProbe(sick.circuitKey(), POLICY, clock.millis()).result()).as("only one probe").isFalse();
         assertThat(shares(pool, Strategy.SIMPLE_SHUFFLE, 200)).as("while the probe is out").containsOnlyKeys("well");
 
-        health.begin(sick, POLICY).answered(false);
+        health.begin(sick, POLICY, true).answered(false);
         assertThat(health.circuits().state(sick.circuitKey()).clean()).isTrue();
         assertThat(shares(pool, Strategy.SIMPLE_SHUFFLE, 2_000)).containsKeys("sick", "well");
+    }
+
+    @Test
+    void aProbeThatEndsWithoutAVerdict_givesTheProbeBack() {
+        Deployment sick = deployment("sick", 1);
+        for (int i = 0; i < 3; i++) health.begin(sick, POLICY, false).failed(FailureClass.TRANSIENT, -1);
+        clock.advanceMillis(5_000);
+        // the provider refused the request itself, the gateway failed it, the client left: nothing learnt
+        for (Runnable end : List.<Runnable>of(
+                () -> health.begin(sick, POLICY, true).failed(FailureClass.REQUEST, -1),
+                () -> health.begin(sick, POLICY, true).failed(FailureClass.GATEWAY, -1),
+                () -> health.begin(sick, POLICY, true).failed(FailureClass.THROTTLE, -1),
+                () -> health.begin(sick, POLICY, true).release())) {
+            assertThat(health.circuits().claimProbe(sick.circuitKey(), POLICY, clock.millis()).result()).isTrue();
+            end.run();
+            assertThat(health.circuits().state(sick.circuitKey()).probeAvailable(clock.millis())).as("the next request probes").isTrue();
+        }
+        // a probe that failed transiently re-opens the circuit; an attempt that was no probe gives nothing back
+        assertThat(health.circuits().claimProbe(sick.circuitKey(), POLICY, clock.millis()).result()).isTrue();
+        health.begin(sick, POLICY, false).release();
+        assertThat(health.circuits().state(sick.circuitKey()).probeAvailable(clock.millis())).isFalse();
+        health.begin(sick, POLICY, true).failed(FailureClass.TRANSIENT, -1);
+        assertThat(health.circuits().state(sick.circuitKey()).cooling(clock.millis())).isTrue();
     }
 
     @Test
@@ -112,7 +135,7 @@ class DeploymentHealthTest {
         Deployment sibling = deployment("sibling", 1, "shared-key", null, null, null, null);
         Deployment other = deployment("other", 1, "other-key", null, null, null, null);
         ModelPool pool = new ModelPool("m", List.of(first, sibling, other));
-        health.begin(first, POLICY).failed(FailureClass.THROTTLE, 20_000);
+        health.begin(first, POLICY, false).failed(FailureClass.THROTTLE, 20_000);
         assertThat(shares(pool, Strategy.SIMPLE_SHUFFLE, 300)).containsOnlyKeys("other");
         clock.advanceMillis(20_000);
         assertThat(shares(pool, Strategy.SIMPLE_SHUFFLE, 600)).containsOnlyKeys("first", "sibling", "other");
@@ -122,8 +145,8 @@ class DeploymentHealthTest {
     void requestAndGatewayFailures_costTheDeploymentNothing() {
         Deployment d = deployment("d", 1);
         for (int i = 0; i < 10; i++) {
-            health.begin(d, POLICY).failed(FailureClass.REQUEST, -1);
-            health.begin(d, POLICY).failed(FailureClass.GATEWAY, -1);
+            health.begin(d, POLICY, false).failed(FailureClass.REQUEST, -1);
+            health.begin(d, POLICY, false).failed(FailureClass.GATEWAY, -1);
         }
         assertThat(health.circuits().state(d.circuitKey()).clean()).isTrue();
         assertThat(health.load(d).successRate()).isEqualTo(1.0);
@@ -133,7 +156,7 @@ class DeploymentHealthTest {
     @Test
     void aConfigurationFailure_quarantinesAtOnce() {
         Deployment d = deployment("d", 1);
-        health.begin(d, POLICY).failed(FailureClass.CONFIGURATION, -1);
+        health.begin(d, POLICY, false).failed(FailureClass.CONFIGURATION, -1);
         assertThat(health.choose(new ModelPool("m", List.of(d)), Set.of(), false, Strategy.SIMPLE_SHUFFLE))
                 .isEqualTo(new Choice.NoneAvailable(clock.millis() + 300_000));
     }
@@ -143,8 +166,8 @@ class DeploymentHealthTest {
         Deployment small = deployment("small", 1, "k1", null, null, 2, null);
         Deployment big = deployment("big", 1, "k2", null, null, null, null);
         ModelPool pool = new ModelPool("m", List.of(small, big));
-        DeploymentHealth.Lease one = health.begin(small, POLICY);
-        health.begin(small, POLICY);
+        DeploymentHealth.Lease one = health.begin(small, POLICY, false);
+        health.begin(small, POLICY, false);
         assertThat(shares(pool, Strategy.SIMPLE_SHUFFLE, 200)).containsOnlyKeys("big");
         one.release();
         one.release(); // idempotent: frees one slot, not two
@@ -158,7 +181,7 @@ class DeploymentHealthTest {
         ModelPool pool = new ModelPool("m", List.of(limited));
         long start = clock.millis();
         for (int i = 0; i < 3; i++) {
-            health.begin(limited, POLICY).release();
+            health.begin(limited, POLICY, false).release();
             clock.advanceMillis(10_000);
         }
         assertThat(health.choose(pool, Set.of(), false, Strategy.SIMPLE_SHUFFLE)).isEqualTo(new Choice.NoneAvailable(start + 60_000));
@@ -170,7 +193,7 @@ class DeploymentHealthTest {
     void aDeploymentAtItsTpmLimit_isSkipped() {
         Deployment limited = deployment("limited", 1, "k", null, 1_000L, null, null);
         Deployment other = deployment("other", 1);
-        DeploymentHealth.Lease lease = health.begin(limited, POLICY);
+        DeploymentHealth.Lease lease = health.begin(limited, POLICY, false);
         lease.release();
         lease.tokens(1_000);
         assertThat(shares(new ModelPool("m", List.of(limited, other)), Strategy.SIMPLE_SHUFFLE, 200)).containsOnlyKeys("other");
@@ -189,9 +212,9 @@ class DeploymentHealthTest {
     void healthAware_prefersTheDeploymentThatSucceeds() {
         Deployment flaky = deployment("flaky", 1);
         Deployment steady = deployment("steady", 1);
-        health.begin(flaky, POLICY).failed(FailureClass.TRANSIENT, -1);
-        health.begin(flaky, POLICY).failed(FailureClass.TRANSIENT, -1); // two failures: closed still (allowedFails 3)
-        health.begin(steady, POLICY).answered(false);
+        health.begin(flaky, POLICY, false).failed(FailureClass.TRANSIENT, -1);
+        health.begin(flaky, POLICY, false).failed(FailureClass.TRANSIENT, -1); // two failures: closed still (allowedFails 3)
+        health.begin(steady, POLICY, false).answered(false);
         assertThat(shares(new ModelPool("m", List.of(flaky, steady)), Strategy.HEALTH_AWARE, 300)).containsOnlyKeys("steady");
     }
 
@@ -199,7 +222,7 @@ class DeploymentHealthTest {
     void usageBased_prefersTheDeploymentWithMoreHeadroom() {
         Deployment busy = deployment("busy", 1, "k1", 100L, null, null, null);
         Deployment idle = deployment("idle", 1, "k2", 100L, null, null, null);
-        for (int i = 0; i < 50; i++) health.begin(busy, POLICY).release();
+        for (int i = 0; i < 50; i++) health.begin(busy, POLICY, false).release();
         assertThat(shares(new ModelPool("m", List.of(busy, idle)), Strategy.USAGE_BASED, 300)).containsOnlyKeys("idle");
     }
 
@@ -236,7 +259,7 @@ class DeploymentHealthTest {
                 Deployment d = pick(pool, strategy);
                 if (d == slow) slowPicks++;
                 started++;
-                running.add(new Done(clock.millis() + (d == slow ? 100 : 20), health.begin(d, POLICY)));
+                running.add(new Done(clock.millis() + (d == slow ? 100 : 20), health.begin(d, POLICY, false)));
             }
             Done next = running.poll();
             clock.advanceMillis(next.atMs - clock.millis());

@@ -154,6 +154,22 @@ class ResilienceThroughGatewayTest extends SimulatorBackedTest {
     }
 
     @Test
+    void aProbeTheProviderRefusesAsABadRequest_letsTheNextRequestProbe() {
+        deployment("probed", "k-probed", "{}");
+        String failing = "{\"model\":\"probed\",\"messages\":[{\"role\":\"user\",\"content\":\"[sim status=503] x\"}]}";
+        // the provider's 503s (each retried by the gateway) open the circuit
+        for (int i = 0; i < 5 && !gw.post("/v1/chat/completions", failing).body().contains("deployments_in_cooldown"); i++) { }
+        Admin.assertError(chat("probed"), 503, "server_error", "deployments_in_cooldown");
+        clock.advance(Duration.ofMinutes(6)); // past any cooldown
+        HttpResponse<String> probe = gw.post("/v1/chat/completions",
+                "{\"model\":\"probed\",\"messages\":[{\"role\":\"user\",\"content\":\"[sim status=400] x\"}]}");
+        Admin.assertError(probe, 400, "invalid_request_error", "invalid_request");
+        // the probe taught nothing about the deployment: the next request probes instead of waiting out its lease
+        Admin.assertChatOk(chat("probed"));
+        Admin.assertChatOk(chat("probed"));
+    }
+
+    @Test
     void theRetryAfterOfACooldown_isWhenTheFirstOfThePrimaryAndItsFallbacksFreesUp() {
         deployment("cool-a", "k-cool-a", "{\"x-sim-status\":\"429\",\"x-sim-retry-after\":\"30\"}");
         deployment("cool-b", "k-cool-b", "{\"x-sim-status\":\"429\",\"x-sim-retry-after\":\"10\"}");
