@@ -9,7 +9,8 @@ import io.vertx.core.http.HttpServerResponse;
 /**
  * Writes errors in the shape of the client's format, as CONTRACT.md fixes them, with the retry
  * headers: {@code Retry-After} in whole seconds and {@code retry-after-ms}, and
- * {@code x-should-retry: false} when the gateway has already retried or retrying cannot help.
+ * {@code x-should-retry: false} when the gateway has already retried, retrying cannot help, or the
+ * wait is over a minute.
  * <ul>
  *   <li>OpenAI paths and {@code /admin}: {@code {"error":{"message","type","param","code"}}}.</li>
  *   <li>{@code /v1/messages*} (Anthropic): {@code {"type":"error","error":{"type","message"},"request_id"}}
@@ -174,6 +175,12 @@ public final class ErrorRenderer {
             response.putHeader("retry-after", Long.toString(Math.max(1, (e.retryAfterMs() + 999) / 1000)));
             response.putHeader("retry-after-ms", Long.toString(e.retryAfterMs()));
         }
-        if (e.finalAnswer()) response.putHeader("x-should-retry", "false");
+        if (e.finalAnswer() || e.retryAfterMs() > LONGEST_SDK_WAIT_MS) response.putHeader("x-should-retry", "false");
     }
+
+    /**
+     * Past this wait an SDK should give up rather than sleep: OpenAI's Node SDK sleeps for any
+     * {@code retry-after-ms}, so a deployment quarantined for five minutes held each call ten.
+     */
+    static final long LONGEST_SDK_WAIT_MS = 60_000;
 }

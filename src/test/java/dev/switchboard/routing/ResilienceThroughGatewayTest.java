@@ -150,7 +150,16 @@ class ResilienceThroughGatewayTest extends SimulatorBackedTest {
         HttpResponse<String> later = chat("cooling");
         assertThat(header(later, "retry-after")).isEqualTo("18");
         assertThat(header(later, "retry-after-ms")).isEqualTo("18000");
+        assertThat(header(later, "x-should-retry")).as("an SDK may wait 18 s").isNull();
         assertThat(byKey()).containsEntry("k-cooling", 1);
+
+        // a wait of minutes is not one an SDK should sleep through
+        deployment("cooling-long", "k-cooling-long", "{\"x-sim-status\":\"429\",\"x-sim-retry-after\":\"300\"}");
+        chat("cooling-long");
+        HttpResponse<String> longWait = chat("cooling-long");
+        Admin.assertError(longWait, 503, "server_error", "deployments_in_cooldown");
+        assertThat(header(longWait, "retry-after")).isEqualTo("300");
+        assertThat(header(longWait, "x-should-retry")).isEqualTo("false");
     }
 
     @Test
