@@ -70,9 +70,9 @@ public final class Dispatch {
 
     private static Future<ChatReply> primed(ChatReply reply, Exchange ex, DeploymentHealth.Lease lease) {
         return switch (reply) {
-            case ChatReply.NativeStream s -> PrimedSource.prime(s.chunks(), lease, ex.cancellation(), ex::streamed)
+            case ChatReply.NativeStream s -> PrimedSource.prime(s.chunks(), lease, ex.cancellation(), ex::streamed, ex::outputSeen)
                     .map(src -> new ChatReply.NativeStream(src, s.headers()));
-            case ChatReply.CanonicalStream s -> PrimedSource.prime(s.events(), lease, ex.cancellation(), ex::streamed)
+            case ChatReply.CanonicalStream s -> PrimedSource.prime(s.events(), lease, ex.cancellation(), ex::streamed, ex::outputSeen)
                     .map(src -> new ChatReply.CanonicalStream(src, s.headers()));
             default -> Future.succeededFuture(reply);
         };

@@ -136,6 +136,11 @@ public final class Exchange {
         return chars;
     }
 
+    /** Whether the stream carried output yet: text, reasoning or tool-call arguments. */
+    boolean outputSeen() {
+        return streamedChars > 0;
+    }
+
     /** About four characters a token: what the stream carried so far, when its provider never counted it. */
     long streamedTokensEstimate() {
         return (streamedChars + 3) / 4;

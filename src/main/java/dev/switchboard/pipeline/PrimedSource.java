@@ -11,10 +11,14 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 
 /**
- * A stream whose first event has already arrived. The commit point is the first byte sent to the
- * client, so an attempt is held until its stream yields an event: a stream that fails before then
- * can still be retried elsewhere. Events that arrive between priming and {@link #start} (several
- * may come out of one socket read) are queued and delivered first, in order.
+ * A stream whose first output has already arrived. The commit point is the first byte sent to the
+ * client, so an attempt is held until its stream yields output (text, reasoning or tool-call
+ * arguments; the events before it, such as OpenAI's role-only first chunk or Anthropic's
+ * {@code message_start}, are held back with it): a stream that fails before then can still be
+ * retried elsewhere. A stream that ends with no output at all (a bare finish, a function call
+ * Gemini sends whole) is primed at its end, or once {@value #HELD_AT_MOST} events are held. Held
+ * events, and those that arrive between priming and {@link #start} (several may come out of one
+ * socket read), are delivered first, in order.
  *
  * <p>Once primed, the stream owns its attempt's lease: the end of the stream or the client going
  * away releases it, and a failure after the commit point counts against the deployment.
@@ -31,21 +35,30 @@ final class PrimedSource<T> implements EventSource<T>, EventSource.EventSink<T> 
     private boolean cancelled;
     private UpstreamException failed;
 
-    private final java.util.function.Consumer<Object> seen;
+    /** Events held before output at most: a stream of that many is under way, output or not. */
+    static final int HELD_AT_MOST = 16;
 
-    private PrimedSource(EventSource<T> upstream, DeploymentHealth.Lease lease, java.util.function.Consumer<Object> seen) {
+    private final java.util.function.Consumer<Object> seen;
+    private final java.util.function.BooleanSupplier output;
+
+    private PrimedSource(EventSource<T> upstream, DeploymentHealth.Lease lease, java.util.function.Consumer<Object> seen,
+                         java.util.function.BooleanSupplier output) {
         this.upstream = upstream;
         this.lease = lease;
         this.seen = seen;
+        this.output = output;
     }
 
     /**
-     * Completes with a source whose first event is in hand, or fails if the stream ends or fails
-     * before one. A client that goes away cancels the stream, primed or not.
+     * Completes with a source whose first output is in hand, or fails if the stream fails before
+     * one (or ends with no event at all). A client that goes away cancels the stream, primed or not.
+     *
+     * @param seen   counts each event as it arrives
+     * @param output whether the events counted so far carried output
      */
     static <T> Future<EventSource<T>> prime(EventSource<T> upstream, DeploymentHealth.Lease lease, Cancellation cancellation,
-                                            java.util.function.Consumer<Object> seen) {
-        PrimedSource<T> p = new PrimedSource<>(upstream, lease, seen);
+                                            java.util.function.Consumer<Object> seen, java.util.function.BooleanSupplier output) {
+        PrimedSource<T> p = new PrimedSource<>(upstream, lease, seen, output);
         cancellation.onCancel(p::cancel);
         upstream.start(p);
         return p.primed.future();
@@ -59,7 +72,7 @@ final class PrimedSource<T> implements EventSource<T>, EventSource.EventSink<T> 
             return;
         }
         queued.add(event);
-        if (queued.size() == 1 && !primed.future().isComplete()) {
+        if (!primed.future().isComplete() && (output.getAsBoolean() || queued.size() >= HELD_AT_MOST)) {
             upstream.pause();
             primed.complete(this);
         }
@@ -69,8 +82,11 @@ final class PrimedSource<T> implements EventSource<T>, EventSource.EventSink<T> 
     public void onEnd() {
         if (cancelled) return;
         if (!primed.future().isComplete()) {
-            primed.fail(UpstreamErrors.transport(new IOException("the provider's stream was empty")));
-            return;
+            if (queued.isEmpty()) {
+                primed.fail(UpstreamErrors.transport(new IOException("the provider's stream was empty")));
+                return;
+            }
+            primed.complete(this); // a whole answer without output: delivered as it is
         }
         lease.release();
         if (sink != null) sink.onEnd();

@@ -249,6 +249,21 @@ class ResilienceThroughGatewayTest extends SimulatorBackedTest {
     }
 
     @Test
+    void stream_cutAfterItsRoleOnlyFirstChunk_isRetriedInvisibly_forNoOutputWasCommitted() throws Exception {
+        deployment("role-cut", "k-role-cut", "{\"x-sim-cut-after\":\"1\"}");
+        deployment("role-cut-backup", "k-role-cut-backup", "{}");
+        fallback("role-cut", "general", "role-cut-backup");
+
+        List<String> lines = GatewayFixture.lines(gw.openStream("/v1/chat/completions",
+                "{\"model\":\"role-cut\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"one two\"}]}"));
+        assertThat(lines.getLast()).isEqualTo("data: [DONE]");
+        assertThat(lines).noneMatch(l -> l.contains("\"error\""));
+        assertThat(lines.stream().filter(l -> l.contains("\"role\":\"assistant\"")).count()).as("one role chunk, the backup's").isEqualTo(1);
+        assertThat(String.join("", lines)).contains("one").contains("two");
+        assertThat(byKey()).containsEntry("k-role-cut", 1).containsEntry("k-role-cut-backup", 1);
+    }
+
+    @Test
     void stream_failingAfterTheFirstChunk_endsWithAnErrorEvent_inEachInboundFormat_andIsNotRetried() throws Exception {
         deployment("cut", "k-cut", "{\"x-sim-cut-after\":\"2\"}");
         deployment("cut-backup", "k-cut-backup", "{}");
