@@ -290,6 +290,19 @@ abstract class StoreContract {
         }
     }
 
+    @Test
+    void usage_summarize_aGroupWithNoPricedRecord_hasNoCost() {
+        UsageRepository repo = store.usage();
+        List<dev.switchboard.usage.UsageRecord> records = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) records.add(usageRecord(i)); // odd records are unpriced, even ones priced
+        repo.insertAll(records);
+        java.time.Instant from = java.time.Instant.ofEpochMilli(1_763_700_000_000L);
+        Map<String, dev.switchboard.usage.UsageGroup> byKey = new java.util.HashMap<>();
+        for (var g : repo.summarize(dev.switchboard.usage.UsageGroup.By.KEY, from, from.plusSeconds(60))) byKey.put(g.group(), g);
+        assertThat(byKey.get("key_1").costUsd()).as("only unpriced records").isNull();
+        assertThat(byKey.get(null).costUsd()).isCloseTo((0 + 2 + 4) / 1e6, org.assertj.core.api.Assertions.within(1e-12));
+    }
+
     private static dev.switchboard.usage.UsageRecord usageRecord(int i) {
         boolean odd = i % 2 == 1;
         return new dev.switchboard.usage.UsageRecord(String.format("ur_%08d", i), "req_" + i, 1_763_700_000_000L + i * 1_000L,

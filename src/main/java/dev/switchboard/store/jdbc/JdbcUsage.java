@@ -130,7 +130,8 @@ final class JdbcUsage implements UsageRepository {
         try (Connection c = db.connection()) {
             List<UsageGroup> out = Rows.query(c, sql, rs -> {
                 double cost = rs.getDouble(5);
-                return new UsageGroup(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.wasNull() ? null : cost);
+                Double costUsd = rs.wasNull() ? null : cost; // asked right after its own column: no record of the group was priced
+                return new UsageGroup(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), costUsd);
             }, from.toEpochMilli(), to.toEpochMilli());
             // nulls first on both databases (PostgreSQL sorts them last by default)
             List<UsageGroup> sorted = new ArrayList<>(out.size());
