@@ -33,9 +33,17 @@ public final class UpstreamErrors {
             return new UpstreamException(FailureClass.CONFIGURATION, GatewayError.of(ErrorKind.UPSTREAM_ERROR,
                     "The provider refused this deployment's credentials or model (HTTP " + status + ")."), status, detail);
         }
+        if (status == 504) {
+            return new UpstreamException(FailureClass.TRANSIENT, GatewayError.of(ErrorKind.TIMEOUT,
+                    "The provider did not answer within its own deadline."), status, detail);
+        }
         if (status == 408 || status >= 500) {
             return new UpstreamException(FailureClass.TRANSIENT, GatewayError.of(ErrorKind.UPSTREAM_ERROR,
                     "The provider failed to answer (HTTP " + status + ")."), status, detail);
+        }
+        if (status == 413) {
+            return new UpstreamException(FailureClass.REQUEST, GatewayError.of(ErrorKind.REQUEST_TOO_LARGE,
+                    "The request is larger than the provider accepts."), status, detail);
         }
         String text = (Json.str(err, "code") + " " + Json.str(err, "type") + " " + Json.str(err, "message")).toLowerCase(Locale.ROOT);
         ErrorKind kind = ErrorKind.INVALID_REQUEST;

@@ -20,13 +20,15 @@ class UpstreamErrorsTest {
     @CsvSource({
             "400, REQUEST, INVALID_REQUEST",
             "422, REQUEST, INVALID_REQUEST",
+            "413, REQUEST, REQUEST_TOO_LARGE",
             "401, CONFIGURATION, UPSTREAM_ERROR",
             "403, CONFIGURATION, UPSTREAM_ERROR",
             "404, CONFIGURATION, UPSTREAM_ERROR",
             "408, TRANSIENT, UPSTREAM_ERROR",
             "429, THROTTLE, RATE_LIMIT_EXCEEDED",
             "500, TRANSIENT, UPSTREAM_ERROR",
-            "503, TRANSIENT, UPSTREAM_ERROR"})
+            "503, TRANSIENT, UPSTREAM_ERROR",
+            "504, TRANSIENT, TIMEOUT"})
     void classify_byStatus(int status, FailureClass cls, ErrorKind kind) {
         UpstreamException e = UpstreamErrors.classify(status, -1, null, "provider words");
         assertThat(e.failureClass()).isEqualTo(cls);

@@ -52,10 +52,6 @@ public final class GeminiErrors {
             return new UpstreamException(FailureClass.REQUEST, new GatewayError(ErrorKind.CONTEXT_LENGTH_EXCEEDED,
                     "The request exceeds the model's context window.", null, -1, false), status, detail);
         }
-        if (status == 504) {
-            return new UpstreamException(FailureClass.TRANSIENT, GatewayError.of(ErrorKind.TIMEOUT,
-                    "The provider did not answer within its own deadline."), status, detail);
-        }
         return UpstreamErrors.classify(status, retryMs, body, detail);
     }
 

@@ -27,7 +27,7 @@ class AnthropicErrorsTest {
             "413, request_too_large, REQUEST, REQUEST_TOO_LARGE",
             "429, rate_limit_error, THROTTLE, RATE_LIMIT_EXCEEDED",
             "500, api_error, TRANSIENT, UPSTREAM_ERROR",
-            "504, timeout_error, TRANSIENT, UPSTREAM_ERROR",
+            "504, timeout_error, TRANSIENT, TIMEOUT",
             "529, overloaded_error, TRANSIENT, UPSTREAM_ERROR"})
     void classify_byStatusAndType(int status, String type, FailureClass cls, ErrorKind kind) throws IOException {
         UpstreamException e = AnthropicErrors.classify(status, -1, Json.parse(body(type, "provider words")), "detail");
