@@ -37,6 +37,9 @@ public final class OpenAiChatDecoder {
 
         List<Tool> tools = tools(root.get("tools"));
         ToolChoice toolChoice = toolChoice(root.get("tool_choice"));
+        if (toolChoice instanceof ToolChoice.Named named && tools.stream().noneMatch(t -> t.name().equals(named.name()))) {
+            throw GatewayError.invalid("tool_choice", "'tool_choice' names the function '" + named.name() + "', which is not among 'tools'.");
+        }
         Integer maxCompletionTokens = positiveInt(root, "max_completion_tokens");
         Integer legacyMaxTokens = positiveInt(root, "max_tokens");
         Integer maxTokens = maxCompletionTokens != null ? maxCompletionTokens : legacyMaxTokens;

@@ -142,7 +142,8 @@ class OpenAiChatDecoderTest {
     @ParameterizedTest
     @MethodSource("toolChoices")
     void decode_toolChoiceVariants(String json, ToolChoice expected) {
-        assertThat(decodeWith("\"tool_choice\":" + json).toolChoice()).isEqualTo(expected);
+        String tools = "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\"}}],";
+        assertThat(decodeWith(tools + "\"tool_choice\":" + json).toolChoice()).isEqualTo(expected);
     }
 
     @Test
@@ -246,6 +247,8 @@ class OpenAiChatDecoderTest {
                         "tools[0].function.parameters"),
                 Arguments.of("{" + m + "," + USER_HI + ",\"tool_choice\":\"sometimes\"}", "tool_choice"),
                 Arguments.of("{" + m + "," + USER_HI + ",\"tool_choice\":{\"type\":\"function\"}}", "tool_choice"),
+                Arguments.of("{" + m + "," + USER_HI + ",\"tools\":[{\"function\":{\"name\":\"f\"}}],"
+                        + "\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"g\"}}}", "tool_choice"),
                 Arguments.of("{" + m + "," + USER_HI + ",\"response_format\":\"json\"}", "response_format"),
                 Arguments.of("{" + m + "," + USER_HI + ",\"response_format\":{}}", "response_format.type"),
                 Arguments.of("{" + m + "," + USER_HI + ",\"response_format\":{\"type\":\"yaml\"}}", "response_format.type"),
