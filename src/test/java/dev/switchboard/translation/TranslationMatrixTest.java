@@ -99,6 +99,8 @@ class TranslationMatrixTest extends SimulatorBackedTest {
     @MethodSource("matrix")
     void text(String client, Target target, boolean stream) {
         sim.clear();
+        // the records of earlier tests' requests land asynchronously: wait for them before counting
+        assertThat(Await.until(() -> gw.gateway().store().usage().count() == sent, Duration.ofSeconds(10))).isTrue();
         UsageGroup before = recorded(target);
         Seen seen = see(client, target, stream, false);
         assertThat(seen.text()).isEqualTo(PROMPT);
@@ -138,6 +140,7 @@ class TranslationMatrixTest extends SimulatorBackedTest {
     @org.junit.jupiter.api.Test
     void geminiEmbedContent_onAnOpenAiFormatDeployment_crossesFormats() {
         sim.clear();
+        sent++;
         var r = gw.post("/v1beta/models/m-openai:embedContent", "{\"content\":{\"parts\":[{\"text\":\"alpha beta\"}]},\"outputDimensionality\":8}",
                 "x-goog-api-key", GatewayFixture.MASTER_KEY, "authorization", "");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -149,7 +152,11 @@ class TranslationMatrixTest extends SimulatorBackedTest {
         assertThat(got.json().get("dimensions").asInt()).isEqualTo(8);
     }
 
+    /** Requests this class has sent (every test sends one): each becomes one usage record, written a little later. */
+    private static int sent;
+
     private static Seen see(String client, Target target, boolean stream, boolean tool) {
+        sent++;
         return switch (client) {
             case "openai" -> openAi(target, stream, tool);
             case "anthropic" -> anthropic(target, stream, tool);
