@@ -199,8 +199,15 @@ final class AttemptLoop<R> {
             long delay = new Backoff(b.baseMs(), b.maxMs()).delayMs(backoffs++, random);
             if (withinBudget(delay)) {
                 tried.clear();
-                if (delay == 0) next();
-                else vertx.setTimer(delay, id -> next());
+                if (delay == 0) {
+                    next();
+                } else {
+                    ex.upstreamBegin(); // a backoff is waiting, not the gateway's own work: kept out of the overhead
+                    vertx.setTimer(delay, id -> {
+                        ex.upstreamEnd();
+                        next();
+                    });
+                }
                 return;
             }
         }

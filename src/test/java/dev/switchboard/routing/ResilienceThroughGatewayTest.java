@@ -179,6 +179,22 @@ class ResilienceThroughGatewayTest extends SimulatorBackedTest {
     }
 
     @Test
+    void theOverheadHeader_leavesOutTheBackoffsBetweenRetries() {
+        deployment("backed-off", "k-backed-off", "{\"x-sim-status\":\"500\"}");
+        Admin.data(gw.put("/admin/router-settings", "{\"backoff\":{\"baseMs\":1000,\"maxMs\":1000}}"), 200);
+        try {
+            Await.until(() -> gw.gateway().snapshots().get().router().backoff().baseMs() == 1000, Duration.ofSeconds(5));
+            HttpResponse<String> r = chat("backed-off");
+            Admin.assertError(r, 502, "server_error", "upstream_error");
+            assertThat(header(r, "x-switchboard-attempts")).isEqualTo("3");
+            // two backoffs drawn from [0, 1000] ms lie between the three attempts; they are waiting, not the gateway's work
+            assertThat(Double.parseDouble(header(r, "x-switchboard-overhead-ms"))).isLessThan(100);
+        } finally {
+            Admin.data(gw.put("/admin/router-settings", "{}"), 200);
+        }
+    }
+
+    @Test
     void theRetryAfterOfACooldown_isWhenTheFirstOfThePrimaryAndItsFallbacksFreesUp() {
         deployment("cool-a", "k-cool-a", "{\"x-sim-status\":\"429\",\"x-sim-retry-after\":\"30\"}");
         deployment("cool-b", "k-cool-b", "{\"x-sim-status\":\"429\",\"x-sim-retry-after\":\"10\"}");
