@@ -63,7 +63,7 @@ public final class Exchange {
         this.tags = tags;
     }
 
-    Accounting accounting() {
+    public Accounting accounting() {
         return accounting;
     }
 

@@ -55,6 +55,17 @@ public final class Policy {
         return new ModelPool(pool.publicModel(), priced);
     }
 
+    /**
+     * Whether the caller may call the pool at all as far as prices go: a caller with a budget
+     * (its key's or its team's) needs a priced deployment, else every call is 400 model_unpriced.
+     * For listing the models a key may call.
+     */
+    public static boolean pricedEnough(Exchange ex, ModelPool pool) {
+        Accounting a = ex.accounting();
+        if (a == null || quotas(ex).stream().noneMatch(Quota::hasBudget)) return true;
+        return pool.deployments().stream().anyMatch(d -> a.prices().price(d).isPresent());
+    }
+
     /** The quotas of the caller: its key's, then its team's; empty for the master key and unlimited keys. */
     static List<Quota> quotas(Exchange ex) {
         VirtualKey key = ex.principal().key();

@@ -122,6 +122,11 @@ class LimitsThroughGatewayTest extends SimulatorBackedTest {
         Admin.assertError(r, 400, "invalid_request_error", "model_unpriced");
         assertThat(Admin.json(r).at("/error/param").asText()).isEqualTo("model");
         assertThat(sim.received()).isEmpty();
+        // the models it may call leave the unpriced one out
+        HttpResponse<String> models = gw.get("/v1/models", "authorization", "Bearer " + key);
+        assertThat(Admin.json(models).path("data").findValuesAsText("id")).containsExactly("priced");
+        HttpResponse<String> gemini = gw.get("/v1beta/models", "authorization", "Bearer " + key);
+        assertThat(Admin.json(gemini).path("models").findValuesAsText("name")).containsExactly("models/priced");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.switchboard.config.ConfigSnapshot;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.pipeline.Exchange;
+import dev.switchboard.pipeline.Policy;
 import dev.switchboard.routing.ModelPool;
 import dev.switchboard.transport.Headers;
 import dev.switchboard.transport.Json;
@@ -31,7 +32,8 @@ public final class GeminiModelsHandler {
         ConfigSnapshot s = ex.snapshot();
         List<String> names = new ArrayList<>();
         for (String name : new TreeSet<>(s.models().keySet())) {
-            if (ex.principal().mayUse(name) && !s.models().get(name).deployments().isEmpty()) names.add(name);
+            ModelPool pool = s.models().get(name);
+            if (ex.principal().mayUse(name) && !pool.deployments().isEmpty() && Policy.pricedEnough(ex, pool)) names.add(name);
         }
         int size = bounded(ctx.request().getParam("pageSize"), "pageSize", 50, 1, 1000);
         int from = bounded(ctx.request().getParam("pageToken"), "pageToken", 0, 0, Integer.MAX_VALUE);

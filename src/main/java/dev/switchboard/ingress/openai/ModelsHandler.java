@@ -7,6 +7,8 @@ import dev.switchboard.config.ConfigSnapshot;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.pipeline.Exchange;
+import dev.switchboard.pipeline.Policy;
+import dev.switchboard.routing.ModelPool;
 import dev.switchboard.transport.Headers;
 import dev.switchboard.transport.Json;
 import io.vertx.ext.web.RoutingContext;
@@ -34,7 +36,8 @@ public final class ModelsHandler {
         ConfigSnapshot s = ex.snapshot();
         List<String> names = new ArrayList<>();
         for (String name : new TreeSet<>(s.models().keySet())) {
-            if (ex.principal().mayUse(name) && !s.models().get(name).deployments().isEmpty()) names.add(name);
+            ModelPool pool = s.models().get(name);
+            if (ex.principal().mayUse(name) && !pool.deployments().isEmpty() && Policy.pricedEnough(ex, pool)) names.add(name);
         }
         ObjectNode out = Json.object();
         if (anthropic(ctx)) {
