@@ -66,6 +66,13 @@ class ResilienceThroughGatewayTest extends SimulatorBackedTest {
         return out;
     }
 
+    /** A model whose streams the simulator cuts after {@code events} events, and a backup model as its general fallback. */
+    static void cutWithBackup(String model, int events) {
+        deployment(model, "k-" + model, "{\"x-sim-cut-after\":\"" + events + "\"}");
+        deployment(model + "-backup", "k-" + model + "-backup", "{}");
+        fallback(model, "general", model + "-backup");
+    }
+
     static String header(HttpResponse<?> r, String name) {
         return r.headers().firstValue(name).orElse(null);
     }
@@ -250,40 +257,29 @@ class ResilienceThroughGatewayTest extends SimulatorBackedTest {
     }
 
     @Test
-    void stream_failingBeforeTheFirstChunk_fallsBackInvisibly() throws Exception {
+    void stream_failingBeforeAnyOutput_fallsBackInvisibly() throws Exception {
+        // a primary that fails at once, and one cut after its role-only first chunk: neither committed any output
         deployment("sfb-primary", "k-sfb-primary", "{\"x-sim-status\":\"502\"}");
         deployment("sfb-backup", "k-sfb-backup", "{}");
         fallback("sfb-primary", "general", "sfb-backup");
+        cutWithBackup("role-cut", 1);
 
-        HttpResponse<InputStream> r = gw.openStream("/v1/chat/completions",
-                "{\"model\":\"sfb-primary\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"one two\"}]}");
-        assertThat(r.statusCode()).isEqualTo(200);
-        List<String> lines = GatewayFixture.lines(r);
-        assertThat(lines.getLast()).isEqualTo("data: [DONE]");
-        assertThat(lines).noneMatch(l -> l.contains("\"error\""));
-        assertThat(String.join("", lines)).contains("one").contains("two");
-    }
-
-    @Test
-    void stream_cutAfterItsRoleOnlyFirstChunk_isRetriedInvisibly_forNoOutputWasCommitted() throws Exception {
-        deployment("role-cut", "k-role-cut", "{\"x-sim-cut-after\":\"1\"}");
-        deployment("role-cut-backup", "k-role-cut-backup", "{}");
-        fallback("role-cut", "general", "role-cut-backup");
-
-        List<String> lines = GatewayFixture.lines(gw.openStream("/v1/chat/completions",
-                "{\"model\":\"role-cut\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"one two\"}]}"));
-        assertThat(lines.getLast()).isEqualTo("data: [DONE]");
-        assertThat(lines).noneMatch(l -> l.contains("\"error\""));
-        assertThat(lines.stream().filter(l -> l.contains("\"role\":\"assistant\"")).count()).as("one role chunk, the backup's").isEqualTo(1);
-        assertThat(String.join("", lines)).contains("one").contains("two");
+        for (String model : List.of("sfb-primary", "role-cut")) {
+            HttpResponse<InputStream> r = gw.openStream("/v1/chat/completions",
+                    "{\"model\":\"" + model + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"one two\"}]}");
+            assertThat(r.statusCode()).isEqualTo(200);
+            List<String> lines = GatewayFixture.lines(r);
+            assertThat(lines.getLast()).isEqualTo("data: [DONE]");
+            assertThat(lines).noneMatch(l -> l.contains("\"error\""));
+            assertThat(lines.stream().filter(l -> l.contains("\"role\":\"assistant\"")).count()).as("one role chunk, the backup's").isEqualTo(1);
+            assertThat(String.join("", lines)).contains("one").contains("two");
+        }
         assertThat(byKey()).containsEntry("k-role-cut", 1).containsEntry("k-role-cut-backup", 1);
     }
 
     @Test
     void stream_failingAfterTheFirstChunk_endsWithAnErrorEvent_inEachInboundFormat_andIsNotRetried() throws Exception {
-        deployment("cut", "k-cut", "{\"x-sim-cut-after\":\"2\"}");
-        deployment("cut-backup", "k-cut-backup", "{}");
-        fallback("cut", "general", "cut-backup");
+        cutWithBackup("cut", 2);
 
         List<String> openai = GatewayFixture.lines(gw.openStream("/v1/chat/completions",
                 "{\"model\":\"cut\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"a b c d e f\"}]}"));
