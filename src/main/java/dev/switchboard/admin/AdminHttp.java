@@ -16,6 +16,7 @@ import dev.switchboard.app.ConfigSync;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayError;
+import dev.switchboard.http.QueryParams;
 import dev.switchboard.secrets.SecretException;
 import dev.switchboard.store.Page;
 import dev.switchboard.store.Store;
@@ -242,19 +243,8 @@ final class AdminHttp {
     record Paging(int limit, int offset) {}
 
     static Paging paging(RoutingContext ctx) {
-        return new Paging(intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT), intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE));
-    }
-
-    private static int intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
-        String v = ctx.request().getParam(name);
-        if (v == null || v.isEmpty()) return dflt;
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= min && n <= max) return n;
-        } catch (NumberFormatException ignored) {
-            // answered below
-        }
-        throw GatewayError.invalid(name, "'" + name + "' must be a whole number from " + min + " to " + max + ".");
+        return new Paging(QueryParams.bounded(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT),
+                QueryParams.bounded(ctx, "offset", 0, 0, Integer.MAX_VALUE));
     }
 
     static GatewayError notFound(String what, String id) {

@@ -2,6 +2,7 @@ package dev.switchboard.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.auth.VirtualKey;
+import dev.switchboard.config.ConfigSnapshot;
 import dev.switchboard.config.Limits;
 import dev.switchboard.config.TeamSpec;
 import dev.switchboard.error.ErrorKind;
@@ -20,6 +21,7 @@ import dev.switchboard.usage.TokenEstimator;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * The policy step before any attempt: the key's {@code maxTokensPerRequest}, then admission by the
@@ -56,14 +58,22 @@ public final class Policy {
     }
 
     /**
-     * Whether the caller may call the pool at all as far as prices go: a caller with a budget
-     * (its key's or its team's) needs a priced deployment, else every call is 400 model_unpriced.
-     * For listing the models a key may call.
+     * The public models the caller may call, sorted: those its key allows, with deployments, and
+     * for a caller with a budget (its key's or its team's) a priced one (else every call is 400
+     * model_unpriced). What the models lists of every format show.
      */
-    public static boolean pricedEnough(Exchange ex, ModelPool pool) {
+    public static List<String> callableModels(Exchange ex) {
+        ConfigSnapshot s = ex.snapshot();
         Accounting a = ex.accounting();
-        if (a == null || quotas(ex).stream().noneMatch(Quota::hasBudget)) return true;
-        return pool.deployments().stream().anyMatch(d -> a.prices().price(d).isPresent());
+        boolean budget = a != null && quotas(ex).stream().anyMatch(Quota::hasBudget);
+        List<String> names = new ArrayList<>();
+        for (String name : new TreeSet<>(s.models().keySet())) {
+            ModelPool pool = s.models().get(name);
+            if (!ex.principal().mayUse(name) || pool.deployments().isEmpty()) continue;
+            if (budget && pool.deployments().stream().noneMatch(d -> a.prices().price(d).isPresent())) continue;
+            names.add(name);
+        }
+        return names;
     }
 
     /** The quotas of the caller: its key's, then its team's; empty for the master key and unlimited keys. */

@@ -5,15 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.config.ConfigSnapshot;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayError;
+import dev.switchboard.http.QueryParams;
 import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.pipeline.Policy;
 import dev.switchboard.routing.ModelPool;
 import dev.switchboard.transport.Headers;
 import dev.switchboard.transport.Json;
 import io.vertx.ext.web.RoutingContext;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * {@code GET /v1beta/models} and {@code GET /v1beta/models/{model}}: the public models this key
@@ -30,13 +29,9 @@ public final class GeminiModelsHandler {
     public static void list(RoutingContext ctx) {
         Exchange ex = Exchange.of(ctx);
         ConfigSnapshot s = ex.snapshot();
-        List<String> names = new ArrayList<>();
-        for (String name : new TreeSet<>(s.models().keySet())) {
-            ModelPool pool = s.models().get(name);
-            if (ex.principal().mayUse(name) && !pool.deployments().isEmpty() && Policy.pricedEnough(ex, pool)) names.add(name);
-        }
-        int size = bounded(ctx.request().getParam("pageSize"), "pageSize", 50, 1, 1000);
-        int from = bounded(ctx.request().getParam("pageToken"), "pageToken", 0, 0, Integer.MAX_VALUE);
+        List<String> names = Policy.callableModels(ex);
+        int size = QueryParams.bounded(ctx, "pageSize", 50, 1, 1000);
+        int from = QueryParams.bounded(ctx, "pageToken", 0, 0, Integer.MAX_VALUE);
         ObjectNode out = Json.object();
         ArrayNode models = out.putArray("models");
         for (int i = from; i < Math.min(names.size(), from + size); i++) models.add(model(names.get(i), s.models().get(names.get(i))));
@@ -69,16 +64,5 @@ public final class GeminiModelsHandler {
         CHAT.forEach(methods::add);
         if (pool.deployments().stream().anyMatch(d -> d.provider().capabilities().embeddings())) EMBED.forEach(methods::add);
         return m;
-    }
-
-    private static int bounded(String value, String param, int otherwise, int min, int max) {
-        if (value == null || value.isEmpty()) return otherwise;
-        try {
-            int v = Integer.parseInt(value);
-            if (v >= min && v <= max) return v;
-        } catch (NumberFormatException ignored) {
-            // refused below
-        }
-        throw GatewayError.invalid(param, "'" + param + "' must be an integer from " + min + " to " + max + ".");
     }
 }

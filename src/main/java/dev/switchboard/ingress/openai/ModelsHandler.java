@@ -6,17 +6,15 @@ import dev.switchboard.auth.Principal;
 import dev.switchboard.config.ConfigSnapshot;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.error.ErrorKind;
+import dev.switchboard.http.QueryParams;
 import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.pipeline.Policy;
-import dev.switchboard.routing.ModelPool;
 import dev.switchboard.transport.Headers;
 import dev.switchboard.transport.Json;
 import io.vertx.ext.web.RoutingContext;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * {@code GET /v1/models} and {@code GET /v1/models/{id}}: the public models this key may call.
@@ -34,11 +32,7 @@ public final class ModelsHandler {
     public static void list(RoutingContext ctx) {
         Exchange ex = Exchange.of(ctx);
         ConfigSnapshot s = ex.snapshot();
-        List<String> names = new ArrayList<>();
-        for (String name : new TreeSet<>(s.models().keySet())) {
-            ModelPool pool = s.models().get(name);
-            if (ex.principal().mayUse(name) && !pool.deployments().isEmpty() && Policy.pricedEnough(ex, pool)) names.add(name);
-        }
+        List<String> names = Policy.callableModels(ex);
         ObjectNode out = Json.object();
         if (anthropic(ctx)) {
             anthropicPage(ctx, names, s, out);
@@ -52,7 +46,7 @@ public final class ModelsHandler {
 
     /** Anthropic's page: {@code limit} models after {@code after_id}, or the last ones before {@code before_id}. */
     private static void anthropicPage(RoutingContext ctx, List<String> names, ConfigSnapshot s, ObjectNode out) {
-        int limit = limit(ctx.request().getParam("limit"));
+        int limit = QueryParams.bounded(ctx, "limit", 20, 1, 1000);
         String after = ctx.request().getParam("after_id");
         String before = ctx.request().getParam("before_id");
         int from = 0;
@@ -80,17 +74,6 @@ public final class ModelsHandler {
     private static int position(List<String> names, String id) {
         int i = Collections.binarySearch(names, id);
         return i >= 0 ? i : -i - 1;
-    }
-
-    private static int limit(String value) {
-        if (value == null || value.isEmpty()) return 20;
-        try {
-            int v = Integer.parseInt(value);
-            if (v >= 1 && v <= 1000) return v;
-        } catch (NumberFormatException ignored) {
-            // refused below
-        }
-        throw GatewayError.invalid("limit", "'limit' must be an integer from 1 to 1000.");
     }
 
     private static boolean anthropic(RoutingContext ctx) {

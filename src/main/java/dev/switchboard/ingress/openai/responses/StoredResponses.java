@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayError;
+import dev.switchboard.http.QueryParams;
 import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.pipeline.ResponseStore;
 import dev.switchboard.pipeline.StoredResponse;
@@ -51,16 +52,7 @@ public final class StoredResponses {
     public void inputItems(RoutingContext ctx) {
         String order = ctx.queryParams().get("order") == null ? "desc" : ctx.queryParams().get("order");
         if (!order.equals("asc") && !order.equals("desc")) throw GatewayError.invalid("order", "'order' must be asc or desc.");
-        int limit = 20;
-        String l = ctx.queryParams().get("limit");
-        if (l != null) {
-            try {
-                limit = Integer.parseInt(l);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > 100) throw GatewayError.invalid("limit", "'limit' must be an integer from 1 to 100.");
-        }
+        int limit = QueryParams.bounded(ctx, "limit", 20, 1, 100);
         String after = ctx.queryParams().get("after");
         int max = limit;
         visible(ctx).onSuccess(r -> {
