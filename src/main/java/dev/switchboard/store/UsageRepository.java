@@ -11,7 +11,11 @@ import java.util.List;
  */
 public interface UsageRepository {
 
-    /** Inserts the batch in one transaction; a record whose id is already stored is left as it is. */
+    /**
+     * Inserts the batch in one transaction; a record whose id is already stored is left as it is.
+     * The calling thread yields its core between statements, so a large batch never holds a core
+     * for long (see {@code UsageWriter}).
+     */
     void insertAll(List<UsageRecord> batch);
 
     /** Totals per group of the records with {@code from <= time < to}, sorted by group (nulls first). */

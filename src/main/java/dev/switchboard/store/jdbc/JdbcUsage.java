@@ -51,9 +51,9 @@ final class JdbcUsage implements UsageRepository {
                     try (PreparedStatement ps = c.prepareStatement(INSERT_MANY)) {
                         for (int from = 0; from < whole; from += ROWS_PER_STATEMENT) {
                             for (int k = 0; k < ROWS_PER_STATEMENT; k++) bind(ps, k * PARAMETERS + 1, batch.get(from + k));
-                            ps.addBatch();
+                            ps.executeUpdate();
+                            Thread.yield(); // a few hundred µs of work at a time: see UsageRepository#insertAll
                         }
-                        ps.executeBatch();
                     }
                 }
                 if (whole < batch.size()) {
