@@ -138,6 +138,13 @@ public final class Policy {
     }
 
     /**
+     * The {@code Retry-After} of a spent {@code total} budget, which never resets: every 429 carries
+     * one (CONTRACT.md), and a day is the honest order of "not before someone raises it";
+     * {@code x-should-retry: false} keeps SDKs from waiting it out.
+     */
+    static final long NO_RESET_RETRY_AFTER_MS = 86_400_000;
+
+    /**
      * Admits the request by every quota, reserving its estimate; fails with 429
      * {@code rate_limit_exceeded} or {@code budget_exceeded}, or 503 {@code service_unavailable}
      * when shared limits cannot be checked and {@code redisFailure} is {@code closed}. {@code inputTokens} is computed only
@@ -163,7 +170,7 @@ public final class Policy {
                 }
                 case Admission.Denied no when no.budget() -> Future.failedFuture(GatewayError.of(ErrorKind.BUDGET_EXCEEDED,
                         "The budget of this " + (no.scope().startsWith("team:") ? "team" : "API key") + " is spent for the current period.")
-                        .withRetryAfter(no.retryAfterMs(), true));
+                        .withRetryAfter(no.retryAfterMs() >= 0 ? no.retryAfterMs() : NO_RESET_RETRY_AFTER_MS, true));
                 case Admission.Denied no -> Future.failedFuture(GatewayError.of(ErrorKind.RATE_LIMIT_EXCEEDED,
                         "Rate limit of this " + (no.scope().startsWith("team:") ? "team" : "API key") + " reached; retry after the indicated time.")
                         .withRetryAfter(no.retryAfterMs(), false));

@@ -116,6 +116,17 @@ class LimitsThroughGatewayTest extends SimulatorBackedTest {
     }
 
     @Test
+    void aSpentTotalBudget_stillSaysWhenToLookAgain() {
+        String key = key("{\"name\":\"" + unique("total") + "\",\"budget\":{\"maxUsd\":0.001,\"period\":\"total\"}}");
+        Admin.assertChatOk(chat(key, "priced", ",\"max_tokens\":5"));
+        HttpResponse<String> spent = chat(key, "priced", ",\"max_tokens\":5");
+        Admin.assertError(spent, 429, "rate_limit_error", "budget_exceeded");
+        assertThat(spent.headers().firstValue("x-should-retry")).hasValue("false");
+        assertThat(spent.headers().firstValue("retry-after")).as("no reset: a day").hasValue("86400");
+        assertThat(spent.headers().firstValue("retry-after-ms")).hasValue("86400000");
+    }
+
+    @Test
     void aKeyWithABudget_cannotUseAnUnpricedModel() {
         String key = key("{\"name\":\"" + unique("unpriced") + "\",\"budget\":{\"maxUsd\":5,\"period\":\"total\"}}");
         HttpResponse<String> r = chat(key, "plain", "");
