@@ -137,6 +137,7 @@ public final class AnthropicProvider implements Provider {
         boolean stream = call.request().stream();
         boolean nativeMode = call.nativeBody() != null;
         String publicModel = call.request().model();
+        String jsonTool = !nativeMode && AnthropicRequestEncoder.answersThroughTool(call.request()) ? AnthropicRequestEncoder.JSON_ANSWER_TOOL : null;
         ObjectNode body;
         try {
             body = nativeMode ? nativeBody(call.nativeBody(), d.upstreamModel())
@@ -153,7 +154,7 @@ public final class AnthropicProvider implements Provider {
                         AnthropicEventSource events = new AnthropicEventSource(resp, deadlines, nativeMode ? publicModel : null);
                         return Future.succeededFuture(nativeMode ? new ChatReply.NativeStream(events, passBack)
                                 : new ChatReply.CanonicalStream(new TranslatedSource<>(events,
-                                        new AnthropicStreamDecoder(clock.instant().getEpochSecond())), passBack));
+                                        new AnthropicStreamDecoder(clock.instant().getEpochSecond(), jsonTool)), passBack));
                     }
                     return UpstreamCall.read(resp, deadlines, bytes -> {
                         if (nativeMode) {
@@ -161,7 +162,7 @@ public final class AnthropicProvider implements Provider {
                             return new ChatReply.NativeJson(r.body(), r.usage(),
                                     r.upstreamModel() != null ? r.upstreamModel() : d.upstreamModel(), passBack);
                         }
-                        return new ChatReply.CanonicalJson(AnthropicResponseDecoder.decode(Json.parse(bytes), clock.instant().getEpochSecond()),
+                        return new ChatReply.CanonicalJson(AnthropicResponseDecoder.decode(Json.parse(bytes), clock.instant().getEpochSecond(), jsonTool),
                                 passBack);
                     });
                 });

@@ -40,8 +40,15 @@ import java.util.Locale;
  *       none leaves it off. Without a client {@code max_tokens} the default grows by the budget;
  *       with one, the budget is cut to {@code max_tokens - 1}, and below Anthropic's minimum of
  *       {@value #MIN_BUDGET} thinking is unsupported for the request.</li>
- *   <li>{@code response_format} json_schema becomes {@code output_config.format}; json_object,
- *       {@code n > 1}, {@code seed}, the penalties, audio and non-PDF files have no Anthropic
+ *   <li>{@code response_format} json_schema becomes {@code output_config.format}. JSON mode
+ *       without a schema ({@code json_object}, or json_schema with none) has no Anthropic form —
+ *       structured outputs need a closed schema — so the answer is asked for as the input of a
+ *       tool, {@value #JSON_ANSWER_TOOL}, whose schema is any object; the decoders turn that call
+ *       back into the text of the answer ({@link #answersThroughTool}). The tool is forced, or with
+ *       tools of the client's own one of them is ({@code any}); with thinking, which Anthropic
+ *       allows only beside {@code auto}, it is offered. When the client requires a tool call of
+ *       its own the answer is that call and JSON mode has nothing to do.</li>
+ *   <li>{@code n > 1}, {@code seed}, the penalties, audio and non-PDF files have no Anthropic
  *       equivalent: dropped, or refused with 400 {@code unsupported_parameter} under the
  *       {@code reject} policy.</li>
  * </ul>
@@ -54,6 +61,10 @@ public final class AnthropicRequestEncoder {
     public static final int LOW_BUDGET = 1024;
     public static final int MEDIUM_BUDGET = 4096;
     public static final int HIGH_BUDGET = 16384;
+    /** The tool through which an answer in JSON mode without a schema is asked of Anthropic. */
+    public static final String JSON_ANSWER_TOOL = "json_answer";
+    private static final String JSON_ANSWER_DESCRIPTION =
+            "Give your whole answer as one JSON object: call this tool with that object as its input.";
 
     private final String upstreamModel;
     private final boolean rejectUnsupported;
@@ -97,7 +108,7 @@ public final class AnthropicRequestEncoder {
         else if (!system.isEmpty()) out.set("system", system);
         ArrayNode messages = out.putArray("messages");
         for (Turn t : turns) messages.add(message(t));
-        tools(r, out);
+        tools(r, budget != null, out);
         if (budget != null) out.putObject("thinking").put("type", "enabled").put("budget_tokens", budget);
         responseFormat(r.responseFormat(), out);
         if (!p.stop().isEmpty()) {
@@ -235,8 +246,22 @@ public final class AnthropicRequestEncoder {
         return m;
     }
 
-    private void tools(ChatRequest r, ObjectNode out) {
-        if (r.tools().isEmpty()) return;
+    /**
+     * Whether the answer to {@code r} is asked for through {@link #JSON_ANSWER_TOOL}: JSON mode
+     * without a schema, unless the client requires a tool call of its own.
+     */
+    public static boolean answersThroughTool(ChatRequest r) {
+        boolean schemaless = switch (r.responseFormat()) {
+            case ResponseFormat.JsonObject o -> true;
+            case ResponseFormat.JsonSchema s -> s.schema() == null;
+            case null, default -> false;
+        };
+        return schemaless && !(r.toolChoice() instanceof ToolChoice.Required || r.toolChoice() instanceof ToolChoice.Named);
+    }
+
+    private void tools(ChatRequest r, boolean thinking, ObjectNode out) {
+        boolean jsonAnswer = answersThroughTool(r);
+        if (r.tools().isEmpty() && !jsonAnswer) return;
         ArrayNode tools = out.putArray("tools");
         for (Tool t : r.tools()) {
             ObjectNode o = tools.addObject().put("name", t.name());
@@ -246,6 +271,16 @@ public final class AnthropicRequestEncoder {
         }
         boolean serial = Boolean.FALSE.equals(r.parallelToolCalls());
         ToolChoice choice = r.toolChoice();
+        if (jsonAnswer) {
+            tools.addObject().put("name", JSON_ANSWER_TOOL).put("description", JSON_ANSWER_DESCRIPTION)
+                    .set("input_schema", Json.object().put("type", "object"));
+            ObjectNode c = out.putObject("tool_choice");
+            if (thinking) c.put("type", "auto");
+            else if (r.tools().isEmpty() || choice instanceof ToolChoice.None) c.put("type", "tool").put("name", JSON_ANSWER_TOOL);
+            else c.put("type", "any");
+            if (serial || r.tools().isEmpty()) c.put("disable_parallel_tool_use", true);
+            return;
+        }
         if (choice == null && !serial) return;
         ObjectNode c = out.putObject("tool_choice");
         switch (choice == null ? ToolChoice.AUTO : choice) {
@@ -259,10 +294,9 @@ public final class AnthropicRequestEncoder {
 
     private void responseFormat(ResponseFormat f, ObjectNode out) {
         switch (f) {
-            case ResponseFormat.JsonSchema s -> out.putObject("output_config").putObject("format").put("type", "json_schema")
-                    .set("schema", s.schema() != null ? s.schema() : Json.object().put("type", "object"));
-            case ResponseFormat.JsonObject o -> unsupported("response_format", "json_object (use json_schema)");
-            case null, default -> { }
+            case ResponseFormat.JsonSchema s when s.schema() != null -> out.putObject("output_config").putObject("format").put("type", "json_schema")
+                    .set("schema", s.schema());
+            case null, default -> { } // JSON mode without a schema goes through the answer tool (tools)
         }
     }
 

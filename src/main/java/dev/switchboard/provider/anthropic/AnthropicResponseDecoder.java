@@ -18,40 +18,51 @@ import java.util.List;
  * {@code tool_use} → a tool call whose arguments are the compact JSON text of {@code input},
  * {@code thinking} → reasoning with its signature, {@code redacted_thinking} → redacted reasoning
  * whose {@code data} travels as the signature. Blocks of Anthropic's server tools (web search and
- * the like) have no canonical form and are left out.
+ * the like) have no canonical form and are left out. A call of the JSON answer tool
+ * ({@link AnthropicRequestEncoder#answersThroughTool}) is the answer: its input becomes the text,
+ * and a turn that stopped only for it stops.
  */
 public final class AnthropicResponseDecoder {
 
     private AnthropicResponseDecoder() {}
 
-    /** @param created the creation time to report (Anthropic gives none), epoch seconds */
-    public static ChatResponse decode(JsonNode body, long created) throws IOException {
+    /**
+     * @param created  the creation time to report (Anthropic gives none), epoch seconds
+     * @param jsonTool the name of the JSON answer tool when the request asked through it, else null
+     */
+    public static ChatResponse decode(JsonNode body, long created, String jsonTool) throws IOException {
         if (body == null || !body.isObject() || !body.path("content").isArray()) {
             throw new IOException("the reply is not an Anthropic message");
         }
         List<ContentPart> parts = new ArrayList<>();
         for (JsonNode block : body.get("content")) {
-            ContentPart part = part(block);
+            ContentPart part = part(block, jsonTool);
             if (part != null) parts.add(part);
         }
         Usage usage = AnthropicUsage.of(body.get("usage"));
         Message message = new Message(Role.ASSISTANT, parts, null);
+        FinishReason finish = finishReason(Json.str(body, "stop_reason"));
+        if (finish == FinishReason.TOOL_CALLS && message.toolCalls().isEmpty()) finish = FinishReason.STOP; // only the answer tool
         return new ChatResponse(Json.str(body, "id"), Json.str(body, "model"), created,
-                List.of(new ChatResponse.Choice(0, message, finishReason(Json.str(body, "stop_reason")))),
-                usage == null ? Usage.ZERO : usage);
+                List.of(new ChatResponse.Choice(0, message, finish)), usage == null ? Usage.ZERO : usage);
     }
 
-    static ContentPart part(JsonNode block) {
+    static ContentPart part(JsonNode block, String jsonTool) {
         String type = Json.str(block, "type");
         if (type == null) return null;
         return switch (type) {
             case "text" -> new ContentPart.Text(block.path("text").asText(""));
-            case "tool_use" -> new ContentPart.ToolCall(Json.str(block, "id"), Json.str(block, "name"),
-                    Json.text(block.has("input") && !block.get("input").isNull() ? block.get("input") : Json.object()));
+            case "tool_use" -> jsonTool != null && jsonTool.equals(Json.str(block, "name")) ? new ContentPart.Text(Json.text(input(block)))
+                    : new ContentPart.ToolCall(Json.str(block, "id"), Json.str(block, "name"), Json.text(input(block)));
             case "thinking" -> new ContentPart.Reasoning(block.path("thinking").asText(""), Json.str(block, "signature"), false);
             case "redacted_thinking" -> new ContentPart.Reasoning(null, Json.str(block, "data"), true);
             default -> null;
         };
+    }
+
+    private static JsonNode input(JsonNode toolUse) {
+        JsonNode input = toolUse.get("input");
+        return input != null && !input.isNull() ? input : Json.object();
     }
 
     /**

@@ -30,7 +30,10 @@ import java.util.function.Consumer;
  * {@code ping} and {@code error} never reach it ({@link AnthropicSseEvents} drops the one and
  * fails the stream on the other); event and block types it does not know are skipped, as
  * Anthropic's versioning policy asks. Redacted thinking has no stream form in the canonical
- * model and is skipped too. Created per stream; not thread-safe.
+ * model and is skipped too. A call of the JSON answer tool
+ * ({@link AnthropicRequestEncoder#answersThroughTool}) streams as the answer's text: its input
+ * fragments are text deltas, and a turn that stopped only for it stops. Created per stream; not
+ * thread-safe.
  */
 public final class AnthropicStreamDecoder implements TranslatedSource.Translator<ObjectNode, StreamEvent> {
 
@@ -38,9 +41,11 @@ public final class AnthropicStreamDecoder implements TranslatedSource.Translator
     private final AnthropicUsage.Stream usage = new AnthropicUsage.Stream();
     /** Tool calls by their content-block index: their canonical index and whether input arrived. */
     private final Map<Integer, ToolBlock> tools = new HashMap<>();
+    private final String jsonTool;
     private int nextTool;
     private String stopReason;
 
+    /** A tool_use block; {@code index} is -1 for the JSON answer tool, whose input is the answer's text. */
     private static final class ToolBlock {
         final int index;
         final JsonNode startInput;
@@ -50,11 +55,24 @@ public final class AnthropicStreamDecoder implements TranslatedSource.Translator
             this.index = index;
             this.startInput = startInput;
         }
+
+        boolean answer() {
+            return index < 0;
+        }
+
+        /** The canonical event carrying {@code fragment} of this block's input. */
+        StreamEvent input(String fragment) {
+            return answer() ? new StreamEvent.TextDelta(0, fragment) : new StreamEvent.ToolCallDelta(0, index, fragment);
+        }
     }
 
-    /** @param created the creation time to report in {@link StreamEvent.Start} (Anthropic gives none), epoch seconds */
-    public AnthropicStreamDecoder(long created) {
+    /**
+     * @param created  the creation time to report in {@link StreamEvent.Start} (Anthropic gives none), epoch seconds
+     * @param jsonTool the name of the JSON answer tool when the request asked through it, else null
+     */
+    public AnthropicStreamDecoder(long created, String jsonTool) {
         this.created = created;
+        this.jsonTool = jsonTool;
     }
 
     /** Decodes one event, handing what it yields (zero or more canonical events) to {@code out}. */
@@ -83,7 +101,7 @@ public final class AnthropicStreamDecoder implements TranslatedSource.Translator
                 ToolBlock t = tools.get(event.path("index").asInt());
                 if (t != null && !t.sentInput) {
                     t.sentInput = true;
-                    out.accept(new StreamEvent.ToolCallDelta(0, t.index, Json.text(t.startInput)));
+                    out.accept(t.input(Json.text(t.startInput)));
                 }
             }
             case "message_delta" -> {
@@ -93,6 +111,7 @@ public final class AnthropicStreamDecoder implements TranslatedSource.Translator
             }
             case "message_stop" -> {
                 FinishReason finish = AnthropicResponseDecoder.finishReason(stopReason);
+                if (finish == FinishReason.TOOL_CALLS && nextTool == 0) finish = FinishReason.STOP; // only the answer tool
                 out.accept(new StreamEvent.Finish(0, finish));
                 if (usage.usage() != null) out.accept(new StreamEvent.UsageReport(usage.usage()));
             }
@@ -109,13 +128,15 @@ public final class AnthropicStreamDecoder implements TranslatedSource.Translator
             case "tool_use" -> {
                 JsonNode input = block.get("input");
                 boolean given = input != null && input.isObject() && !input.isEmpty();
-                ToolBlock t = new ToolBlock(nextTool++, input != null && input.isObject() ? input : Json.object());
+                String name = Json.str(block, "name");
+                boolean answer = jsonTool != null && jsonTool.equals(name);
+                ToolBlock t = new ToolBlock(answer ? -1 : nextTool++, input != null && input.isObject() ? input : Json.object());
                 tools.put(index, t);
-                out.accept(new StreamEvent.ToolCallStart(0, t.index, Json.str(block, "id"), Json.str(block, "name")));
+                if (!answer) out.accept(new StreamEvent.ToolCallStart(0, t.index, Json.str(block, "id"), name));
                 if (given) {
                     // a server that sends the whole input up front: it is the arguments, fragments would repeat it
                     t.sentInput = true;
-                    out.accept(new StreamEvent.ToolCallDelta(0, t.index, Json.text(input)));
+                    out.accept(t.input(Json.text(input)));
                 }
             }
             case "thinking" -> {
@@ -141,7 +162,7 @@ public final class AnthropicStreamDecoder implements TranslatedSource.Translator
                 if (t != null && !fragment.isEmpty()) {
                     if (t.sentInput && !t.startInput.isEmpty()) return; // input given up front already
                     t.sentInput = true;
-                    out.accept(new StreamEvent.ToolCallDelta(0, t.index, fragment));
+                    out.accept(t.input(fragment));
                 }
             }
             case "thinking_delta" -> {

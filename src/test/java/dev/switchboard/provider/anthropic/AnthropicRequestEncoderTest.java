@@ -80,13 +80,12 @@ class AnthropicRequestEncoderTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"n", "seed", "presence_penalty", "frequency_penalty", "response_format"})
+    @CsvSource({"n", "seed", "presence_penalty", "frequency_penalty"})
     void unsupported_droppedByDefault_refusedUnderReject(String param) {
         GenerationParams p = new GenerationParams(null, null, null, null, param.equals("seed") ? 7L : null,
                 param.equals("n") ? 2 : null, param.equals("presence_penalty") ? 0.5 : null,
                 param.equals("frequency_penalty") ? 0.5 : null, null);
-        ChatRequest r = new ChatRequest("m", HI, null, null, null, p,
-                param.equals("response_format") ? new ResponseFormat.JsonObject() : null, false, false, null);
+        ChatRequest r = new ChatRequest("m", HI, null, null, null, p, null, false, false, null);
         ObjectNode dropped = encode(r, false);
         assertThat(dropped).isEqualTo(encode(request(HI, null), false));
         assertThatThrownBy(() -> encode(r, true)).isInstanceOfSatisfying(GatewayError.class, e -> {
@@ -94,6 +93,71 @@ class AnthropicRequestEncoderTest {
             assertThat(e.param()).isEqualTo(param);
             assertThat(e.getMessage()).contains("'" + param + "'", "anthropic");
         });
+    }
+
+    static ChatRequest json(ResponseFormat format, List<Tool> tools, ToolChoice choice, Boolean parallel, String effort) {
+        return new ChatRequest("m", HI, tools, choice, parallel, params(null, effort), format, false, false, null);
+    }
+
+    static final JsonNode ANY_OBJECT = Json.object().put("type", "object");
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"json_object", "json_schema without a schema"})
+    void jsonModeWithoutSchema_forcesTheAnswerTool_evenUnderReject(String kind) {
+        ResponseFormat format = kind.equals("json_object") ? new ResponseFormat.JsonObject() : new ResponseFormat.JsonSchema("x", null, null);
+        ChatRequest r = json(format, List.of(), null, null, null);
+        assertThat(AnthropicRequestEncoder.answersThroughTool(r)).isTrue();
+        ObjectNode body = encode(r, true);
+        assertThat(body.get("tools")).hasSize(1);
+        JsonNode tool = body.get("tools").get(0);
+        assertThat(tool.get("name").asText()).isEqualTo(AnthropicRequestEncoder.JSON_ANSWER_TOOL);
+        assertThat(tool.get("input_schema")).isEqualTo(ANY_OBJECT);
+        assertThat(tool.get("description").asText()).contains("JSON object");
+        assertThat(body.get("tool_choice")).isEqualTo(Json.object().put("type", "tool")
+                .put("name", AnthropicRequestEncoder.JSON_ANSWER_TOOL).put("disable_parallel_tool_use", true));
+        assertThat(body.has("output_config")).as("structured outputs need a closed schema").isFalse();
+    }
+
+    @Test
+    void jsonModeBesideTheClientsTools_oneOfThemOrTheAnswer() {
+        ObjectNode auto = encode(json(new ResponseFormat.JsonObject(), List.of(TOOL), null, null, null), true);
+        assertThat(auto.get("tools").findValuesAsText("name")).containsExactly("lookup", AnthropicRequestEncoder.JSON_ANSWER_TOOL);
+        assertThat(auto.get("tool_choice")).isEqualTo(Json.object().put("type", "any"));
+
+        ObjectNode serial = encode(json(new ResponseFormat.JsonObject(), List.of(TOOL), ToolChoice.AUTO, false, null), true);
+        assertThat(serial.get("tool_choice")).isEqualTo(Json.object().put("type", "any").put("disable_parallel_tool_use", true));
+
+        ObjectNode none = encode(json(new ResponseFormat.JsonObject(), List.of(TOOL), ToolChoice.NONE, null, null), true);
+        assertThat(none.at("/tool_choice/type").asText()).isEqualTo("tool");
+        assertThat(none.at("/tool_choice/name").asText()).isEqualTo(AnthropicRequestEncoder.JSON_ANSWER_TOOL);
+    }
+
+    @Test
+    void jsonMode_whenTheClientRequiresAToolCall_isThatCall() {
+        for (ToolChoice choice : List.of(ToolChoice.REQUIRED, new ToolChoice.Named("lookup"))) {
+            ChatRequest r = json(new ResponseFormat.JsonObject(), List.of(TOOL), choice, null, null);
+            assertThat(AnthropicRequestEncoder.answersThroughTool(r)).isFalse();
+            ObjectNode body = encode(r, true);
+            assertThat(body.get("tools").findValuesAsText("name")).containsExactly("lookup");
+        }
+    }
+
+    @Test
+    void jsonMode_withThinking_offersTheAnswerTool() {
+        ObjectNode body = encode(json(new ResponseFormat.JsonObject(), List.of(), null, null, "low"), true);
+        assertThat(body.has("thinking")).isTrue();
+        assertThat(body.get("tool_choice")).as("Anthropic takes only auto or none beside thinking")
+                .isEqualTo(Json.object().put("type", "auto").put("disable_parallel_tool_use", true));
+    }
+
+    @Test
+    void jsonSchemaWithASchema_goesAsStructuredOutput() throws Exception {
+        JsonNode schema = Json.parse("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}},\"additionalProperties\":false}");
+        ChatRequest r = json(new ResponseFormat.JsonSchema("x", schema, true), List.of(), null, null, null);
+        assertThat(AnthropicRequestEncoder.answersThroughTool(r)).isFalse();
+        ObjectNode body = encode(r, true);
+        assertThat(body.at("/output_config/format/schema")).isEqualTo(schema);
+        assertThat(body.has("tools")).isFalse();
     }
 
     @Test

@@ -266,13 +266,37 @@ class AnthropicThroughGatewayTest {
 
     @Test
     void chat_unsupportedParameters_areDroppedByDefault() {
-        ChatCompletion c = client.chat().completions().create(chat("hi there").seed(7L).presencePenalty(0.5)
-                .responseFormat(com.openai.models.ResponseFormatJsonObject.builder().build()).build());
+        ChatCompletion c = client.chat().completions().create(chat("hi there").seed(7L).presencePenalty(0.5).build());
         assertThat(c.choices().get(0).message().content()).contains("hi there");
         JsonNode up = sim.last().json();
         assertThat(up.has("seed")).isFalse();
         assertThat(up.has("presence_penalty")).isFalse();
+    }
+
+    @Test
+    void chat_jsonObject_isAskedThroughAForcedTool_andAnsweredAsText() throws Exception {
+        ChatCompletion c = client.chat().completions().create(chat("List two fruits as JSON")
+                .responseFormat(com.openai.models.ResponseFormatJsonObject.builder().build()).build());
+        var choice = c.choices().get(0);
+        assertThat(choice.message().toolCalls().orElse(List.of())).isEmpty();
+        assertThat(Json.parse(choice.message().content().orElseThrow()).isObject()).isTrue();
+        assertThat(choice.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
+        JsonNode up = sim.last().json();
+        assertThat(up.at("/tools/0/name").asText()).isEqualTo(AnthropicRequestEncoder.JSON_ANSWER_TOOL);
+        assertThat(up.at("/tool_choice/type").asText()).isEqualTo("tool");
         assertThat(up.has("output_config")).isFalse();
+    }
+
+    @Test
+    void stream_jsonObject_streamsTheAnswerAsContent() throws Exception {
+        List<ChatCompletionChunk> chunks = OpenAiCalls.stream(client, chat("List two fruits as JSON")
+                .responseFormat(com.openai.models.ResponseFormatJsonObject.builder().build()).build());
+        String text = chunks.stream().flatMap(c -> c.choices().stream()).map(ch -> ch.delta().content().orElse(""))
+                .collect(Collectors.joining());
+        assertThat(Json.parse(text).isObject()).isTrue();
+        assertThat(chunks.stream().flatMap(c -> c.choices().stream())).allSatisfy(ch -> assertThat(ch.delta().toolCalls()).isEmpty());
+        assertThat(chunks.stream().flatMap(c -> c.choices().stream()).flatMap(ch -> ch.finishReason().stream()))
+                .containsExactly(ChatCompletionChunk.Choice.FinishReason.STOP);
     }
 
     @Test
