@@ -9,6 +9,7 @@ import dev.switchboard.provider.ChatCall;
 import dev.switchboard.provider.ChatReply;
 import dev.switchboard.provider.EmbeddingCall;
 import dev.switchboard.provider.EmbeddingReply;
+import dev.switchboard.provider.JsonAnswerTool;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.UpstreamException;
@@ -137,7 +138,7 @@ public final class AnthropicProvider implements Provider {
         boolean stream = call.request().stream();
         boolean nativeMode = call.nativeBody() != null;
         String publicModel = call.request().model();
-        String jsonTool = !nativeMode && AnthropicRequestEncoder.answersThroughTool(call.request()) ? AnthropicRequestEncoder.JSON_ANSWER_TOOL : null;
+        String jsonTool = !nativeMode && AnthropicRequestEncoder.answersThroughTool(call.request()) ? JsonAnswerTool.NAME : null;
         ObjectNode body;
         try {
             body = nativeMode ? nativeBody(call.nativeBody(), d.upstreamModel())

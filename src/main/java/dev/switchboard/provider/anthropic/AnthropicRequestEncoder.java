@@ -13,6 +13,7 @@ import dev.switchboard.model.ResponseFormat;
 import dev.switchboard.model.Role;
 import dev.switchboard.model.Tool;
 import dev.switchboard.model.ToolChoice;
+import dev.switchboard.provider.JsonAnswerTool;
 import dev.switchboard.transport.Json;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -42,9 +43,8 @@ import java.util.Locale;
  *       {@value #MIN_BUDGET} thinking is unsupported for the request.</li>
  *   <li>{@code response_format} json_schema becomes {@code output_config.format}. JSON mode
  *       without a schema ({@code json_object}, or json_schema with none) has no Anthropic form —
- *       structured outputs need a closed schema — so the answer is asked for as the input of a
- *       tool, {@value #JSON_ANSWER_TOOL}, whose schema is any object; the decoders turn that call
- *       back into the text of the answer ({@link #answersThroughTool}). The tool is forced, or with
+ *       structured outputs need a closed schema — so the answer is asked for through the
+ *       {@link JsonAnswerTool} with any object as its schema ({@link #answersThroughTool}). The tool is forced, or with
  *       tools of the client's own one of them is ({@code any}); with thinking, which Anthropic
  *       allows only beside {@code auto}, it is offered. When the client requires a tool call of
  *       its own the answer is that call and JSON mode has nothing to do.</li>
@@ -61,10 +61,6 @@ public final class AnthropicRequestEncoder {
     public static final int LOW_BUDGET = 1024;
     public static final int MEDIUM_BUDGET = 4096;
     public static final int HIGH_BUDGET = 16384;
-    /** The tool through which an answer in JSON mode without a schema is asked of Anthropic. */
-    public static final String JSON_ANSWER_TOOL = "json_answer";
-    private static final String JSON_ANSWER_DESCRIPTION =
-            "Give your whole answer as one JSON object: call this tool with that object as its input.";
 
     private final String upstreamModel;
     private final boolean rejectUnsupported;
@@ -247,16 +243,11 @@ public final class AnthropicRequestEncoder {
     }
 
     /**
-     * Whether the answer to {@code r} is asked for through {@link #JSON_ANSWER_TOOL}: JSON mode
+     * Whether the answer to {@code r} is asked for through the {@link JsonAnswerTool}: JSON mode
      * without a schema, unless the client requires a tool call of its own.
      */
     public static boolean answersThroughTool(ChatRequest r) {
-        boolean schemaless = switch (r.responseFormat()) {
-            case ResponseFormat.JsonObject o -> true;
-            case ResponseFormat.JsonSchema s -> s.schema() == null;
-            case null, default -> false;
-        };
-        return schemaless && !(r.toolChoice() instanceof ToolChoice.Required || r.toolChoice() instanceof ToolChoice.Named);
+        return JsonAnswerTool.schemaless(r) && JsonAnswerTool.schema(r) != null;
     }
 
     private void tools(ChatRequest r, boolean thinking, ObjectNode out) {
@@ -272,11 +263,11 @@ public final class AnthropicRequestEncoder {
         boolean serial = Boolean.FALSE.equals(r.parallelToolCalls());
         ToolChoice choice = r.toolChoice();
         if (jsonAnswer) {
-            tools.addObject().put("name", JSON_ANSWER_TOOL).put("description", JSON_ANSWER_DESCRIPTION)
-                    .set("input_schema", Json.object().put("type", "object"));
+            tools.addObject().put("name", JsonAnswerTool.NAME).put("description", JsonAnswerTool.DESCRIPTION)
+                    .set("input_schema", JsonAnswerTool.schema(r));
             ObjectNode c = out.putObject("tool_choice");
             if (thinking) c.put("type", "auto");
-            else if (r.tools().isEmpty() || choice instanceof ToolChoice.None) c.put("type", "tool").put("name", JSON_ANSWER_TOOL);
+            else if (r.tools().isEmpty() || choice instanceof ToolChoice.None) c.put("type", "tool").put("name", JsonAnswerTool.NAME);
             else c.put("type", "any");
             if (serial || r.tools().isEmpty()) c.put("disable_parallel_tool_use", true);
             return;

@@ -12,6 +12,7 @@ import dev.switchboard.provider.ChatCall;
 import dev.switchboard.provider.ChatReply;
 import dev.switchboard.provider.EmbeddingCall;
 import dev.switchboard.provider.EmbeddingReply;
+import dev.switchboard.provider.JsonAnswerTool;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.TranslatedSource;
@@ -154,7 +155,7 @@ public final class BedrockProvider implements Provider {
         boolean stream = call.request().stream();
         ObjectNode body;
         try {
-            body = BedrockRequestEncoder.encode(call.request(), call.rejectUnsupported());
+            body = BedrockRequestEncoder.encode(call.request(), d.upstreamModel(), call.rejectUnsupported());
         } catch (GatewayError e) {
             return Future.failedFuture(new UpstreamException(FailureClass.REQUEST, e, 0, e.getMessage()));
         }
@@ -164,6 +165,7 @@ public final class BedrockProvider implements Provider {
             return Future.failedFuture(new UpstreamException(FailureClass.CONFIGURATION, GatewayError.of(ErrorKind.UPSTREAM_ERROR,
                     "This deployment has no AWS credentials."), 0, "bedrock deployment without resolved credentials"));
         }
+        String jsonTool = BedrockRequestEncoder.answersThroughTool(call.request(), d.upstreamModel()) ? JsonAnswerTool.NAME : null;
         String path = path(d.upstreamModel(), stream);
         byte[] payload = Json.buffer(body).getBytes();
         MultiMap headers = HttpHeaders.headers();
@@ -183,7 +185,7 @@ public final class BedrockProvider implements Provider {
                     MultiMap passBack = UpstreamHeaders.passBack(resp.headers());
                     String id = responseId(resp);
                     if (stream) {
-                        BedrockStreamDecoder decoder = new BedrockStreamDecoder(id, d.upstreamModel(), clock.instant().getEpochSecond());
+                        BedrockStreamDecoder decoder = new BedrockStreamDecoder(id, d.upstreamModel(), clock.instant().getEpochSecond(), jsonTool);
                         return Future.succeededFuture(new ChatReply.CanonicalStream(
                                 new TranslatedSource<>(new EventStreamSource(resp, deadlines), decoder), passBack));
                     }
@@ -194,7 +196,7 @@ public final class BedrockProvider implements Provider {
                     }).compose(reply -> {
                         try {
                             return Future.succeededFuture(new ChatReply.CanonicalJson(
-                                    BedrockResponseDecoder.decode(reply, id, d.upstreamModel(), clock), passBack));
+                                    BedrockResponseDecoder.decode(reply, id, d.upstreamModel(), clock, jsonTool), passBack));
                         } catch (IOException | RuntimeException e) {
                             return Future.failedFuture(UpstreamErrors.transport(new IOException("unreadable reply: " + e.getMessage())));
                         }

@@ -10,10 +10,10 @@ import dev.switchboard.model.ContentPart;
 import dev.switchboard.model.GenerationParams;
 import dev.switchboard.model.Message;
 import dev.switchboard.model.ReasoningBudget;
-import dev.switchboard.model.ResponseFormat;
 import dev.switchboard.model.Role;
 import dev.switchboard.model.Tool;
 import dev.switchboard.model.ToolChoice;
+import dev.switchboard.provider.JsonAnswerTool;
 import dev.switchboard.transport.Json;
 import java.io.IOException;
 import java.util.Locale;
@@ -36,21 +36,42 @@ import java.util.Locale;
  * named → {@code {tool:{name}}}; none has no Converse form, so no choice is sent. A reasoning
  * effort becomes {@code additionalModelRequestFields.thinking} ({@code budget_tokens} by
  * {@link ReasoningBudget}, the Anthropic-on-Bedrock form). {@code seed}, {@code n} above 1,
- * the penalties, {@code response_format}, {@code parallel_tool_calls} and {@code user} have no
- * Converse field: dropped, or refused with the {@code reject} policy.
+ * the penalties, {@code parallel_tool_calls} and {@code user} have no Converse field: dropped,
+ * or refused with the {@code reject} policy.
+ *
+ * <p>JSON mode: Converse has none, so {@code response_format} (json_object, json_schema) is asked
+ * for through the {@link JsonAnswerTool}, whose input schema is the answer's schema, on the models
+ * that take a forced tool choice ({@link #forcesTools}: Claude and Nova): forced, or {@code any}
+ * beside the client's own tools, or offered under thinking, which allows only {@code auto}. On
+ * other models it is unsupported. A client that requires a tool call of its own gets that call.
  */
 public final class BedrockRequestEncoder {
 
     private BedrockRequestEncoder() {}
 
-    public static ObjectNode encode(ChatRequest r, boolean rejectUnsupported) {
+    /** Whether the answer to {@code r} from {@code modelId} is asked for through the {@link JsonAnswerTool}. */
+    public static boolean answersThroughTool(ChatRequest r, String modelId) {
+        return forcesTools(modelId) && JsonAnswerTool.schema(r) != null;
+    }
+
+    /**
+     * Whether the model takes a forced tool choice ({@code toolChoice.tool}): Converse documents it
+     * for Anthropic's Claude and Amazon's Nova models, by plain id, inference profile or ARN.
+     */
+    static boolean forcesTools(String modelId) {
+        String id = modelId.toLowerCase(Locale.ROOT);
+        return id.contains("anthropic.") || id.contains("claude") || id.contains("amazon.nova") || id.contains(".nova-");
+    }
+
+    public static ObjectNode encode(ChatRequest r, String modelId, boolean rejectUnsupported) {
         GenerationParams p = r.params();
+        boolean jsonAnswer = answersThroughTool(r, modelId);
         if (rejectUnsupported) {
             if (p.seed() != null) throw unsupported("seed");
             if (p.n() != null && p.n() > 1) throw unsupported("n");
             if (p.presencePenalty() != null) throw unsupported("presence_penalty");
             if (p.frequencyPenalty() != null) throw unsupported("frequency_penalty");
-            if (r.responseFormat() != null && !(r.responseFormat() instanceof ResponseFormat.Text)) throw unsupported("response_format");
+            if (JsonAnswerTool.schema(r) != null && !jsonAnswer) throw unsupported("response_format");
             if (r.parallelToolCalls() != null) throw unsupported("parallel_tool_calls");
             if (r.user() != null) throw unsupported("user");
         }
@@ -98,28 +119,38 @@ public final class BedrockRequestEncoder {
             p.stop().forEach(stop::add);
         }
         if (!inference.isEmpty()) body.set("inferenceConfig", inference);
-        if (!r.tools().isEmpty()) {
-            ObjectNode config = body.putObject("toolConfig");
-            ArrayNode tools = config.putArray("tools");
-            for (Tool t : r.tools()) {
-                ObjectNode spec = tools.addObject().putObject("toolSpec").put("name", t.name());
-                if (t.description() != null) spec.put("description", t.description());
-                spec.putObject("inputSchema").set("json", t.parameters() != null ? t.parameters() : Json.object().put("type", "object"));
-            }
-            switch (r.toolChoice()) {
-                case ToolChoice.Auto a -> config.putObject("toolChoice").putObject("auto");
-                case ToolChoice.Required q -> config.putObject("toolChoice").putObject("any");
-                case ToolChoice.Named n -> config.putObject("toolChoice").putObject("tool").put("name", n.name());
-                case ToolChoice.None n -> { }
-                case null -> { }
-            }
-        }
         Integer budget = p.reasoningEffort() == null || p.reasoningEffort().equalsIgnoreCase("none") ? null
                 : ReasoningBudget.budgetFor(p.reasoningEffort());
+        if (!r.tools().isEmpty() || jsonAnswer) {
+            ObjectNode config = body.putObject("toolConfig");
+            ArrayNode tools = config.putArray("tools");
+            for (Tool t : r.tools()) toolSpec(tools, t.name(), t.description(), t.parameters() != null ? t.parameters() : Json.object().put("type", "object"));
+            if (jsonAnswer) {
+                toolSpec(tools, JsonAnswerTool.NAME, JsonAnswerTool.DESCRIPTION, JsonAnswerTool.schema(r));
+                ObjectNode choice = config.putObject("toolChoice");
+                if (budget != null) choice.putObject("auto");
+                else if (r.tools().isEmpty() || r.toolChoice() instanceof ToolChoice.None) choice.putObject("tool").put("name", JsonAnswerTool.NAME);
+                else choice.putObject("any");
+            } else {
+                switch (r.toolChoice()) {
+                    case ToolChoice.Auto a -> config.putObject("toolChoice").putObject("auto");
+                    case ToolChoice.Required q -> config.putObject("toolChoice").putObject("any");
+                    case ToolChoice.Named n -> config.putObject("toolChoice").putObject("tool").put("name", n.name());
+                    case ToolChoice.None n -> { }
+                    case null -> { }
+                }
+            }
+        }
         if (budget != null) {
             body.putObject("additionalModelRequestFields").putObject("thinking").put("type", "enabled").put("budget_tokens", budget);
         }
         return body;
+    }
+
+    private static void toolSpec(ArrayNode tools, String name, String description, JsonNode schema) {
+        ObjectNode spec = tools.addObject().putObject("toolSpec").put("name", name);
+        if (description != null) spec.put("description", description);
+        spec.putObject("inputSchema").set("json", schema);
     }
 
     private static void block(ContentPart c, ArrayNode turn, String at) {

@@ -7,6 +7,7 @@ import dev.switchboard.model.FinishReason;
 import dev.switchboard.model.Message;
 import dev.switchboard.model.Role;
 import dev.switchboard.model.Usage;
+import dev.switchboard.provider.JsonAnswerTool;
 import dev.switchboard.transport.Json;
 import java.io.IOException;
 import java.time.Clock;
@@ -24,13 +25,16 @@ import java.util.List;
  * input = {@code inputTokens + cacheRead + cacheWrite}. Stop reasons: {@code end_turn} and
  * {@code stop_sequence} → stop, {@code tool_use} → tool calls, {@code max_tokens} and
  * {@code model_context_window_exceeded} → length, {@code guardrail_intervened} and
- * {@code content_filtered} → content filter.
+ * {@code content_filtered} → content filter. A call of the {@link JsonAnswerTool} (when the
+ * request asked through it) is the answer: its input becomes the text, and a turn that stopped
+ * only for it stops.
  */
 public final class BedrockResponseDecoder {
 
     private BedrockResponseDecoder() {}
 
-    public static ChatResponse decode(JsonNode reply, String id, String model, Clock clock) throws IOException {
+    /** @param jsonTool the name of the JSON answer tool when the request asked through it, else null */
+    public static ChatResponse decode(JsonNode reply, String id, String model, Clock clock, String jsonTool) throws IOException {
         JsonNode message = path(reply, "output", "message");
         if (message == null || !message.has("content")) throw new IOException("no output.message.content in the Converse answer");
         List<ContentPart> parts = new ArrayList<>();
@@ -40,8 +44,9 @@ public final class BedrockResponseDecoder {
             } else if (block.has("toolUse")) {
                 JsonNode use = block.get("toolUse");
                 JsonNode input = use.get("input");
-                parts.add(new ContentPart.ToolCall(Json.str(use, "toolUseId"), Json.str(use, "name"),
-                        input == null || input.isNull() ? "{}" : Json.MAPPER.writeValueAsString(input)));
+                String arguments = input == null || input.isNull() ? "{}" : Json.MAPPER.writeValueAsString(input);
+                parts.add(jsonTool != null && jsonTool.equals(Json.str(use, "name")) ? new ContentPart.Text(arguments)
+                        : new ContentPart.ToolCall(Json.str(use, "toolUseId"), Json.str(use, "name"), arguments));
             } else if (block.has("reasoningContent")) {
                 ContentPart.Reasoning r = reasoning(block.get("reasoningContent"));
                 if (r != null) parts.add(r);
@@ -49,6 +54,7 @@ public final class BedrockResponseDecoder {
         }
         boolean calls = parts.stream().anyMatch(ContentPart.ToolCall.class::isInstance);
         FinishReason finish = finishReason(Json.str(reply, "stopReason"), calls);
+        if (finish == FinishReason.TOOL_CALLS && !calls) finish = FinishReason.STOP; // only the answer tool
         return new ChatResponse(id, model, clock.instant().getEpochSecond(),
                 List.of(new ChatResponse.Choice(0, new Message(Role.ASSISTANT, parts, null), finish)), usage(reply.get("usage")));
     }

@@ -3,6 +3,7 @@ package dev.switchboard.provider.bedrock;
 import dev.switchboard.transport.EventStreamDecoder;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.model.FinishReason;
 import dev.switchboard.model.StreamEvent;
 import dev.switchboard.model.Usage;
 import dev.switchboard.provider.TranslatedSource;
@@ -21,7 +22,8 @@ import java.util.function.Consumer;
  * {@code reasoningContent} ({@code text}, {@code signature}, or {@code redactedContent});
  * {@code messageStop} is the finish (its {@code stopReason} mapped as in
  * {@link BedrockResponseDecoder}); {@code metadata} carries the usage, reported once at the end.
- * A frame whose payload is not JSON is skipped.
+ * A frame whose payload is not JSON is skipped. A call of the JSON answer tool streams as the
+ * answer's text: its input fragments are text deltas, and a turn that stopped only for it stops.
  */
 final class BedrockStreamDecoder implements TranslatedSource.Translator<EventStreamDecoder.Frame, StreamEvent> {
 
@@ -31,13 +33,20 @@ final class BedrockStreamDecoder implements TranslatedSource.Translator<EventStr
     private boolean started;
     private boolean finished;
     private int calls;
+    /** Tool calls by content block: their canonical index, or {@link #ANSWER} for the JSON answer tool. */
     private final Map<Integer, Integer> callByBlock = new HashMap<>(4);
+    private static final int ANSWER = -1;
+    private final String jsonTool;
+    /** Whether the JSON answer tool's input has begun: an answer with no fragments is {@code {}}. */
+    private boolean answerBegun;
     private Usage usage;
 
-    BedrockStreamDecoder(String id, String model, long created) {
+    /** @param jsonTool the name of the JSON answer tool when the request asked through it, else null */
+    BedrockStreamDecoder(String id, String model, long created, String jsonTool) {
         this.id = id;
         this.model = model;
         this.created = created;
+        this.jsonTool = jsonTool;
     }
 
     @Override
@@ -57,7 +66,9 @@ final class BedrockStreamDecoder implements TranslatedSource.Translator<EventStr
         switch (type) {
             case "contentBlockStart" -> {
                 JsonNode use = e.path("start").get("toolUse");
-                if (use != null) {
+                if (use != null && jsonTool != null && jsonTool.equals(Json.str(use, "name"))) {
+                    callByBlock.put(e.path("contentBlockIndex").asInt(-1), ANSWER);
+                } else if (use != null) {
                     int k = calls++;
                     callByBlock.put(e.path("contentBlockIndex").asInt(-1), k);
                     out.accept(new StreamEvent.ToolCallStart(0, k, Json.str(use, "toolUseId"), Json.str(use, "name")));
@@ -71,7 +82,10 @@ final class BedrockStreamDecoder implements TranslatedSource.Translator<EventStr
                 } else if (d.has("toolUse")) {
                     Integer k = callByBlock.get(e.path("contentBlockIndex").asInt(-1));
                     String input = Json.str(d.get("toolUse"), "input");
-                    if (k != null && input != null && !input.isEmpty()) out.accept(new StreamEvent.ToolCallDelta(0, k, input));
+                    if (k != null && input != null && !input.isEmpty()) {
+                        answerBegun |= k == ANSWER;
+                        out.accept(k == ANSWER ? new StreamEvent.TextDelta(0, input) : new StreamEvent.ToolCallDelta(0, k, input));
+                    }
                 } else if (d.has("reasoningContent")) {
                     JsonNode rc = d.get("reasoningContent");
                     String text = Json.str(rc, "text");
@@ -80,10 +94,18 @@ final class BedrockStreamDecoder implements TranslatedSource.Translator<EventStr
                     if (text != null || sig != null) out.accept(new StreamEvent.ReasoningDelta(0, text, sig));
                 }
             }
+            case "contentBlockStop" -> {
+                Integer k = callByBlock.get(e.path("contentBlockIndex").asInt(-1));
+                if (k != null && k == ANSWER && !answerBegun) {
+                    answerBegun = true;
+                    out.accept(new StreamEvent.TextDelta(0, "{}"));
+                }
+            }
             case "messageStop" -> {
                 if (!finished) {
                     finished = true;
-                    out.accept(new StreamEvent.Finish(0, BedrockResponseDecoder.finishReason(Json.str(e, "stopReason"), calls > 0)));
+                    FinishReason finish = BedrockResponseDecoder.finishReason(Json.str(e, "stopReason"), calls > 0);
+                    out.accept(new StreamEvent.Finish(0, finish == FinishReason.TOOL_CALLS && calls == 0 ? FinishReason.STOP : finish));
                 }
             }
             case "metadata" -> {

@@ -1,6 +1,6 @@
 package dev.switchboard.provider.anthropic;
 
-import static dev.switchboard.provider.anthropic.AnthropicRequestEncoder.JSON_ANSWER_TOOL;
+import static dev.switchboard.provider.JsonAnswerTool.NAME;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.model.ChatResponse;
@@ -20,7 +20,7 @@ class AnthropicJsonAnswerTest {
 
     @Test
     void json_theAnswerToolsInput_isTheText_andTheTurnStops() throws Exception {
-        ChatResponse r = AnthropicResponseDecoder.decode(Json.parse(ANSWER), 1, JSON_ANSWER_TOOL);
+        ChatResponse r = AnthropicResponseDecoder.decode(Json.parse(ANSWER), 1, NAME);
         ChatResponse.Choice c = r.choices().get(0);
         assertThat(c.message().toolCalls()).isEmpty();
         assertThat(Json.parse(c.message().text())).isEqualTo(Json.parse("{\"fruits\":[\"apple\",\"pear\"]}"));
@@ -32,14 +32,14 @@ class AnthropicJsonAnswerTest {
     void json_withoutJsonMode_theSameBlockIsAToolCall() throws Exception {
         ChatResponse r = AnthropicResponseDecoder.decode(Json.parse(ANSWER), 1, null);
         assertThat(r.choices().get(0).message().toolCalls()).singleElement()
-                .satisfies(t -> assertThat(t.name()).isEqualTo(JSON_ANSWER_TOOL));
+                .satisfies(t -> assertThat(t.name()).isEqualTo(NAME));
         assertThat(r.choices().get(0).finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
     }
 
     @Test
     void json_aClientToolCalledInstead_staysAToolCall() throws Exception {
         String body = ANSWER.replace("\"name\":\"json_answer\"", "\"name\":\"lookup\"");
-        ChatResponse r = AnthropicResponseDecoder.decode(Json.parse(body), 1, JSON_ANSWER_TOOL);
+        ChatResponse r = AnthropicResponseDecoder.decode(Json.parse(body), 1, NAME);
         assertThat(r.choices().get(0).message().toolCalls()).singleElement().satisfies(t -> assertThat(t.name()).isEqualTo("lookup"));
         assertThat(r.choices().get(0).finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
     }
@@ -70,7 +70,7 @@ class AnthropicJsonAnswerTest {
 
     @Test
     void stream_theAnswerToolsFragments_areTextDeltas() throws Exception {
-        List<StreamEvent> out = decode(streamOf(JSON_ANSWER_TOOL, "", "{\"fruits\": [\"ap", "ple\"]", "}"), JSON_ANSWER_TOOL);
+        List<StreamEvent> out = decode(streamOf(NAME, "", "{\"fruits\": [\"ap", "ple\"]", "}"), NAME);
         assertThat(out).noneMatch(e -> e instanceof StreamEvent.ToolCallStart || e instanceof StreamEvent.ToolCallDelta);
         assertThat(out).filteredOn(StreamEvent.TextDelta.class::isInstance).map(e -> ((StreamEvent.TextDelta) e).text())
                 .containsExactly("{\"fruits\": [\"ap", "ple\"]", "}");
@@ -79,13 +79,13 @@ class AnthropicJsonAnswerTest {
 
     @Test
     void stream_anAnswerWithNoFragments_isAnEmptyObject() throws Exception {
-        List<StreamEvent> out = decode(streamOf(JSON_ANSWER_TOOL), JSON_ANSWER_TOOL);
+        List<StreamEvent> out = decode(streamOf(NAME), NAME);
         assertThat(out).filteredOn(StreamEvent.TextDelta.class::isInstance).containsExactly(new StreamEvent.TextDelta(0, "{}"));
     }
 
     @Test
     void stream_aClientToolBesideJsonMode_isStillAToolCall_numberedFromZero() throws Exception {
-        List<StreamEvent> out = decode(streamOf("lookup", "{\"q\":1}"), JSON_ANSWER_TOOL);
+        List<StreamEvent> out = decode(streamOf("lookup", "{\"q\":1}"), NAME);
         assertThat(out).contains(new StreamEvent.ToolCallStart(0, 0, "toolu_1", "lookup"), new StreamEvent.ToolCallDelta(0, 0, "{\"q\":1}"),
                 new StreamEvent.Finish(0, FinishReason.TOOL_CALLS));
         assertThat(out).noneMatch(StreamEvent.TextDelta.class::isInstance);

@@ -15,6 +15,7 @@ import dev.switchboard.model.ResponseFormat;
 import dev.switchboard.model.Role;
 import dev.switchboard.model.Tool;
 import dev.switchboard.model.ToolChoice;
+import dev.switchboard.provider.JsonAnswerTool;
 import dev.switchboard.transport.Json;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -110,18 +111,18 @@ class AnthropicRequestEncoderTest {
         ObjectNode body = encode(r, true);
         assertThat(body.get("tools")).hasSize(1);
         JsonNode tool = body.get("tools").get(0);
-        assertThat(tool.get("name").asText()).isEqualTo(AnthropicRequestEncoder.JSON_ANSWER_TOOL);
+        assertThat(tool.get("name").asText()).isEqualTo(JsonAnswerTool.NAME);
         assertThat(tool.get("input_schema")).isEqualTo(ANY_OBJECT);
         assertThat(tool.get("description").asText()).contains("JSON object");
         assertThat(body.get("tool_choice")).isEqualTo(Json.object().put("type", "tool")
-                .put("name", AnthropicRequestEncoder.JSON_ANSWER_TOOL).put("disable_parallel_tool_use", true));
+                .put("name", JsonAnswerTool.NAME).put("disable_parallel_tool_use", true));
         assertThat(body.has("output_config")).as("structured outputs need a closed schema").isFalse();
     }
 
     @Test
     void jsonModeBesideTheClientsTools_oneOfThemOrTheAnswer() {
         ObjectNode auto = encode(json(new ResponseFormat.JsonObject(), List.of(TOOL), null, null, null), true);
-        assertThat(auto.get("tools").findValuesAsText("name")).containsExactly("lookup", AnthropicRequestEncoder.JSON_ANSWER_TOOL);
+        assertThat(auto.get("tools").findValuesAsText("name")).containsExactly("lookup", JsonAnswerTool.NAME);
         assertThat(auto.get("tool_choice")).isEqualTo(Json.object().put("type", "any"));
 
         ObjectNode serial = encode(json(new ResponseFormat.JsonObject(), List.of(TOOL), ToolChoice.AUTO, false, null), true);
@@ -129,7 +130,7 @@ class AnthropicRequestEncoderTest {
 
         ObjectNode none = encode(json(new ResponseFormat.JsonObject(), List.of(TOOL), ToolChoice.NONE, null, null), true);
         assertThat(none.at("/tool_choice/type").asText()).isEqualTo("tool");
-        assertThat(none.at("/tool_choice/name").asText()).isEqualTo(AnthropicRequestEncoder.JSON_ANSWER_TOOL);
+        assertThat(none.at("/tool_choice/name").asText()).isEqualTo(JsonAnswerTool.NAME);
     }
 
     @Test

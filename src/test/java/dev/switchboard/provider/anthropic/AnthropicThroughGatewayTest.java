@@ -22,6 +22,7 @@ import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
+import dev.switchboard.provider.JsonAnswerTool;
 import dev.switchboard.provider.simulator.SimulatorServer;
 import dev.switchboard.testing.GatewayFixture;
 import dev.switchboard.testing.OpenAiCalls;
@@ -282,7 +283,7 @@ class AnthropicThroughGatewayTest {
         assertThat(Json.parse(choice.message().content().orElseThrow()).isObject()).isTrue();
         assertThat(choice.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
         JsonNode up = sim.last().json();
-        assertThat(up.at("/tools/0/name").asText()).isEqualTo(AnthropicRequestEncoder.JSON_ANSWER_TOOL);
+        assertThat(up.at("/tools/0/name").asText()).isEqualTo(JsonAnswerTool.NAME);
         assertThat(up.at("/tool_choice/type").asText()).isEqualTo("tool");
         assertThat(up.has("output_config")).isFalse();
     }

@@ -43,6 +43,12 @@ class BedrockCodecTest {
         return new ChatRequest("m", messages, tools, choice, null, params, null, false, false, null);
     }
 
+    static final String CLAUDE = "anthropic.claude-3-haiku-20240307-v1:0";
+
+    private static JsonNode encode(ChatRequest r, boolean reject) {
+        return BedrockRequestEncoder.encode(r, CLAUDE, reject);
+    }
+
     @Test
     void encode_conversationWithToolsResultsImagesReasoningAndSystem() throws Exception {
         List<Message> messages = List.of(
@@ -55,7 +61,7 @@ class BedrockCodecTest {
                 Message.text(Role.USER, "Thanks"));
         Tool tool = new Tool("get_weather", "Weather", json("{\"type\":\"object\"}"), null);
         GenerationParams params = new GenerationParams(0.2, 0.9, 100, List.of("END"), null, null, null, null, "low");
-        JsonNode body = BedrockRequestEncoder.encode(request(messages, List.of(tool), new ToolChoice.Named("get_weather"), params), true);
+        JsonNode body = encode(request(messages, List.of(tool), new ToolChoice.Named("get_weather"), params), true);
         // compared as parsed from text, so numbers are of one kind on both sides
         assertThat(json(body.toString())).isEqualTo(json("""
                 {"messages":[
@@ -75,16 +81,16 @@ class BedrockCodecTest {
         List<Message> messages = List.of(Message.text(Role.USER, "go"),
                 new Message(Role.ASSISTANT, List.of(new ContentPart.ToolCall("tu_1", "f", "")), null),
                 new Message(Role.TOOL, List.of(new ContentPart.ToolResult("tu_1", List.of(new ContentPart.Text("boom")), true)), null));
-        JsonNode body = BedrockRequestEncoder.encode(request(messages, List.of(new Tool("f", null, null, null)), ToolChoice.REQUIRED, null), false);
+        JsonNode body = encode(request(messages, List.of(new Tool("f", null, null, null)), ToolChoice.REQUIRED, null), false);
         assertThat(body.at("/messages/1/content/0/toolUse/input")).isEqualTo(json("{}"));
         assertThat(body.at("/messages/2/content/0/toolResult/status").asText()).isEqualTo("error");
         assertThat(body.at("/toolConfig/toolChoice")).isEqualTo(json("{\"any\":{}}"));
         assertThat(body.at("/toolConfig/tools/0/toolSpec/inputSchema/json")).isEqualTo(json("{\"type\":\"object\"}"));
         GenerationParams seeded = new GenerationParams(null, null, null, null, 7L, null, null, null, null);
-        assertThatThrownBy(() -> BedrockRequestEncoder.encode(request(List.of(Message.text(Role.USER, "x")), null, null, seeded), true))
+        assertThatThrownBy(() -> encode(request(List.of(Message.text(Role.USER, "x")), null, null, seeded), true))
                 .isInstanceOf(GatewayError.class).hasMessageContaining("seed");
-        assertThat(BedrockRequestEncoder.encode(request(List.of(Message.text(Role.USER, "x")), null, null, seeded), false).has("seed")).isFalse();
-        assertThatThrownBy(() -> BedrockRequestEncoder.encode(request(List.of(new Message(Role.USER,
+        assertThat(encode(request(List.of(Message.text(Role.USER, "x")), null, null, seeded), false).has("seed")).isFalse();
+        assertThatThrownBy(() -> encode(request(List.of(new Message(Role.USER,
                 List.of(new ContentPart.Image("https://x/y.png", null, null, null)), null)), null, null, null), false))
                 .isInstanceOf(GatewayError.class).hasMessageContaining("inline");
     }
@@ -98,7 +104,7 @@ class BedrockCodecTest {
                    {"toolUse":{"toolUseId":"tu_9","name":"f","input":{"a":1}}}]}},
                  "stopReason":"tool_use",
                  "usage":{"inputTokens":10,"outputTokens":5,"totalTokens":45,"cacheReadInputTokens":20,"cacheWriteInputTokens":10}}"""),
-                "bedrock-1", "model-x", CLOCK);
+                "bedrock-1", "model-x", CLOCK, null);
         ChatResponse.Choice c = r.choices().getFirst();
         assertThat(c.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
         assertThat(c.message().content()).containsExactly(new ContentPart.Reasoning("hmm", "sig", false), new ContentPart.Text("Calling"),
@@ -118,7 +124,7 @@ class BedrockCodecTest {
 
     @Test
     void decode_stream_textReasoningToolCallFinishThenUsage() {
-        BedrockStreamDecoder d = new BedrockStreamDecoder("id-1", "model-x", 7);
+        BedrockStreamDecoder d = new BedrockStreamDecoder("id-1", "model-x", 7, null);
         List<StreamEvent> out = new ArrayList<>();
         for (EventStreamDecoder.Frame f : List.of(
                 frame("messageStart", "{\"role\":\"assistant\"}"),

@@ -12,6 +12,7 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import dev.switchboard.provider.JsonAnswerTool;
 import dev.switchboard.provider.simulator.SimulatorServer;
 import dev.switchboard.testing.GatewayFixture;
 import dev.switchboard.testing.OpenAiCalls;
@@ -164,6 +165,31 @@ class BedrockThroughGatewayTest {
         JsonNode up = sim.last().json();
         assertThat(up.at("/toolConfig/tools/0/toolSpec/name").asText()).isEqualTo("get_weather");
         assertThat(up.at("/toolConfig/tools/0/toolSpec/inputSchema/json/required/0").asText()).isEqualTo("city");
+    }
+
+    @Test
+    void jsonSchema_isAnsweredThroughTheAnswerTool_asTextWhole_andStreamed() throws Exception {
+        var format = com.openai.models.ResponseFormatJsonSchema.builder().jsonSchema(com.openai.models.ResponseFormatJsonSchema.JsonSchema.builder()
+                .name("contact").schema(com.openai.models.ResponseFormatJsonSchema.JsonSchema.Schema.builder()
+                        .putAdditionalProperty("type", JsonValue.from("object"))
+                        .putAdditionalProperty("properties", JsonValue.from(Map.of("email", Map.of("type", "string", "format", "email"))))
+                        .putAdditionalProperty("required", JsonValue.from(List.of("email")))
+                        .build()).build()).build();
+        ChatCompletion c = client.chat().completions().create(chat("Extract the contact").responseFormat(format).build());
+        assertThat(c.choices().get(0).message().toolCalls().orElse(List.of())).isEmpty();
+        assertThat(Json.parse(c.choices().get(0).message().content().orElseThrow())).isEqualTo(json("{\"email\":\"user@example.com\"}"));
+        assertThat(c.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
+        JsonNode up = sim.last().json();
+        assertThat(up.at("/toolConfig/tools/0/toolSpec/name").asText()).isEqualTo(JsonAnswerTool.NAME);
+        assertThat(up.at("/toolConfig/tools/0/toolSpec/inputSchema/json/required/0").asText()).isEqualTo("email");
+        assertThat(up.at("/toolConfig/toolChoice/tool/name").asText()).isEqualTo(JsonAnswerTool.NAME);
+
+        List<ChatCompletionChunk> chunks = OpenAiCalls.stream(client, chat("Extract the contact").responseFormat(format).build());
+        String text = chunks.stream().flatMap(ch -> ch.choices().stream()).map(ch -> ch.delta().content().orElse(""))
+                .collect(Collectors.joining());
+        assertThat(Json.parse(text)).isEqualTo(json("{\"email\":\"user@example.com\"}"));
+        assertThat(chunks.stream().flatMap(ch -> ch.choices().stream()).flatMap(ch -> ch.finishReason().stream()))
+                .containsExactly(ChatCompletionChunk.Choice.FinishReason.STOP);
     }
 
     @Test
