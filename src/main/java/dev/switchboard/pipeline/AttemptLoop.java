@@ -254,9 +254,12 @@ final class AttemptLoop<R> {
             return;
         }
         GatewayError error = last.error();
-        // the gateway already retried what could be retried: tell SDKs not to retry again
-        // (shedding load under a full upstream queue is the exception: a retry soon may pass)
-        if (last.failureClass() != FailureClass.REQUEST && error.kind() != ErrorKind.SERVICE_UNAVAILABLE) {
+        // When the gateway has retried (or fallen back), or the operation's deadline is spent, tell
+        // SDKs not to retry again. After a single attempt — a pool of one that throttled, or
+        // maxAttempts 1 — the SDK's own retry, after the Retry-After, is the only one there is.
+        // Shedding load under a full upstream queue is never final: a retry soon may pass.
+        boolean spent = attempts > 1 || error.kind() == ErrorKind.TIMEOUT;
+        if (spent && last.failureClass() != FailureClass.REQUEST && error.kind() != ErrorKind.SERVICE_UNAVAILABLE) {
             error = error.withRetryAfter(error.retryAfterMs(), true);
         }
         result.fail(error);

@@ -26,7 +26,7 @@ public final class UpstreamErrors {
         JsonNode err = body == null ? null : body.has("error") ? body.get("error") : body;
         if (status == 429) {
             GatewayError e = GatewayError.of(ErrorKind.RATE_LIMIT_EXCEEDED, "The provider is rate limiting this deployment.")
-                    .withRetryAfter(retryAfterMs >= 0 ? retryAfterMs : 1000, true);
+                    .withRetryAfter(retryAfterMs >= 0 ? retryAfterMs : 1000, false); // final or not: the attempt loop decides
             return new UpstreamException(FailureClass.THROTTLE, e, status, detail);
         }
         if (status == 401 || status == 403 || status == 404) {

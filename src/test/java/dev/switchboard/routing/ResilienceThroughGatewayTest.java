@@ -144,6 +144,25 @@ class ResilienceThroughGatewayTest extends SimulatorBackedTest {
     }
 
     @Test
+    void aThrottle_leavesTheRetryToTheSdk_onlyWhileTheGatewayHasNotRetried() {
+        // a pool of one: one attempt, so the SDK's own retry after Retry-After is the only one
+        deployment("thr-one", "k-thr-one", "{\"x-sim-status\":\"429\",\"x-sim-retry-after\":\"2\"}");
+        HttpResponse<String> one = chat("thr-one");
+        Admin.assertError(one, 429, "rate_limit_error", "rate_limit_exceeded");
+        assertThat(header(one, "x-switchboard-attempts")).isEqualTo("1");
+        assertThat(header(one, "retry-after")).isEqualTo("2");
+        assertThat(header(one, "x-should-retry")).isNull();
+
+        // the gateway moved to the second deployment and was throttled again: it has done the retrying
+        deployment("thr-two", "k-thr-two-a", "{\"x-sim-status\":\"429\",\"x-sim-retry-after\":\"2\"}");
+        deployment("thr-two", "k-thr-two-b", "{\"x-sim-status\":\"429\",\"x-sim-retry-after\":\"2\"}");
+        HttpResponse<String> two = chat("thr-two");
+        Admin.assertError(two, 429, "rate_limit_error", "rate_limit_exceeded");
+        assertThat(header(two, "x-switchboard-attempts")).isEqualTo("2");
+        assertThat(header(two, "x-should-retry")).isEqualTo("false");
+    }
+
+    @Test
     void everyDeploymentCooling_is503DeploymentsInCooldown_withAnAccurateRetryAfter() {
         deployment("cooling", "k-cooling", "{\"x-sim-status\":\"429\",\"x-sim-retry-after\":\"30\"}");
         Admin.assertError(chat("cooling"), 429, "rate_limit_error", "rate_limit_exceeded");
