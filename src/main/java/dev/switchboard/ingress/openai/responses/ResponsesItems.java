@@ -9,6 +9,7 @@ import dev.switchboard.model.Message;
 import dev.switchboard.model.Role;
 import dev.switchboard.transport.Json;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
@@ -26,15 +27,28 @@ final class ResponsesItems {
     static String id(String prefix) {
         UUID a = UUID.randomUUID();
         UUID b = UUID.randomUUID();
-        return prefix + "_" + Long.toHexString(a.getMostSignificantBits()) + Long.toHexString(a.getLeastSignificantBits())
-                + Long.toHexString(b.getMostSignificantBits());
+        HexFormat hex = HexFormat.of();
+        return prefix + "_" + hex.toHexDigits(a.getMostSignificantBits()) + hex.toHexDigits(a.getLeastSignificantBits())
+                + hex.toHexDigits(b.getMostSignificantBits());
+    }
+
+    /** The id prefix of an input item of {@code type}, as OpenAI's own ids go. */
+    private static String idPrefix(String type) {
+        return switch (type) {
+            case "message" -> "msg";
+            case "function_call" -> "fc";
+            case "function_call_output" -> "fco";
+            case "reasoning" -> "rs";
+            default -> "item";
+        };
     }
 
     /**
      * The request's {@code input} as items: a string is one user message; a message item without
-     * a type gets {@code "type":"message"}, one without an id gets a {@code msg_} id, and string
-     * content becomes one {@code input_text} part (assistant: {@code output_text}), as OpenAI lists
-     * input items back.
+     * a type gets {@code "type":"message"}, string content becomes one {@code input_text} part
+     * (assistant: {@code output_text}), and every item without an id gets one ({@code msg_},
+     * {@code fc_}, {@code fco_}, …) and messages and tool items a {@code completed} status, as
+     * OpenAI lists input items back — their ids are the cursors of the list's pages.
      */
     static ArrayNode normalise(JsonNode input) {
         ArrayNode out = Json.NODES.arrayNode();
@@ -60,19 +74,20 @@ final class ResponsesItems {
                     if (partType.equals("output_text")) part.putArray("annotations");
                     copy.putArray("content").add(part);
                 }
-                if (!copy.hasNonNull("id")) {
-                    ObjectNode ordered = Json.object().put("id", id("msg"));
-                    ordered.setAll(copy);
-                    copy = ordered;
-                }
             }
+            if (!copy.hasNonNull("id")) {
+                ObjectNode ordered = Json.object().put("id", id(idPrefix(type)));
+                ordered.setAll(copy);
+                copy = ordered;
+            }
+            if (!copy.has("status") && (type.equals("message") || type.startsWith("function_call"))) copy.put("status", "completed");
             out.add(copy);
         }
         return out;
     }
 
     private static ObjectNode message(String role, String text) {
-        ObjectNode m = Json.object().put("id", id("msg")).put("type", "message").put("role", role);
+        ObjectNode m = Json.object().put("id", id("msg")).put("type", "message").put("status", "completed").put("role", role);
         m.putArray("content").addObject().put("type", "input_text").put("text", text);
         return m;
     }

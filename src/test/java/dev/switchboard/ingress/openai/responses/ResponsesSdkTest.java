@@ -271,6 +271,29 @@ class ResponsesSdkTest extends SimulatorBackedTest {
     }
 
     @Test
+    void inputItems_everyItemHasAnId_soTheSdkPagesThroughAll() throws Exception {
+        HttpResponse<String> created = gw.post("/v1/responses", """
+                {"model":"demo","input":[{"role":"user","content":"weather?"},
+                  {"type":"function_call","call_id":"c1","name":"get_weather","arguments":"{}"},
+                  {"type":"function_call_output","call_id":"c1","output":"sunny"}]}""",
+                "authorization", "Bearer " + KEY_A);
+        assertThat(created.statusCode()).isEqualTo(200);
+        String id = Json.parse(created.body()).get("id").asText();
+
+        List<String> types = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        a.responses().inputItems().list(id, com.openai.models.responses.inputitems.InputItemListParams.builder().limit(1L).build())
+                .autoPager().forEach(item -> {
+                    JsonNode n = Json.MAPPER.valueToTree(item);
+                    types.add(n.get("type").asText());
+                    ids.add(n.get("id").asText());
+                    assertThat(n.get("status").asText()).isEqualTo("completed");
+                });
+        assertThat(types).as("newest first, one a page").containsExactly("function_call_output", "function_call", "message");
+        assertThat(ids).doesNotHaveDuplicates().allSatisfy(i -> assertThat(i).matches("(fco|fc|msg)_[0-9a-f]{48}"));
+    }
+
+    @Test
     void anotherKey_cannotSee_orContinue_theResponse() {
         Response r = a.responses().create(params("demo", "mine").build());
         assertThatThrownBy(() -> b.responses().retrieve(r.id())).isInstanceOf(NotFoundException.class);
