@@ -1,15 +1,19 @@
 package dev.switchboard.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayError;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.EmbeddingRequest;
 import dev.switchboard.provider.ChatCall;
 import dev.switchboard.provider.ChatReply;
 import dev.switchboard.provider.EmbeddingCall;
 import dev.switchboard.provider.EmbeddingReply;
+import dev.switchboard.provider.UpstreamException;
 import dev.switchboard.provider.WireFormat;
 import dev.switchboard.limit.Quota;
 import dev.switchboard.routing.DeploymentHealth;
+import dev.switchboard.routing.FailureClass;
 import dev.switchboard.routing.ModelPool;
 import dev.switchboard.routing.ModelRouter;
 import dev.switchboard.transport.OutboundConnector;
@@ -17,6 +21,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -42,12 +47,29 @@ public final class Dispatch {
     }
 
     public Future<ChatReply> chat(Exchange ex, ChatRequest asked, ObjectNode nativeBody, WireFormat inbound, MultiMap clientHeaders) {
+        return chat(ex, asked, nativeBody, inbound, clientHeaders, () -> null);
+    }
+
+    /**
+     * @param untranslatable the first parameter of the client's body that has no canonical form (so a
+     *                       deployment of another format cannot be given it), or null; asked only under
+     *                       the {@code reject} policy, where such a deployment answers 400
+     *                       {@code unsupported_parameter}
+     */
+    public Future<ChatReply> chat(Exchange ex, ChatRequest asked, ObjectNode nativeBody, WireFormat inbound, MultiMap clientHeaders,
+                                  Supplier<String> untranslatable) {
         List<Quota> quotas = Policy.quotas(ex);
         ModelPool pool = policy.priced(quotas, ModelRouter.resolve(ex.snapshot(), asked.model(), ex.principal()));
         ChatRequest request = Policy.capMaxTokens(ex, asked, nativeBody, inbound);
         boolean reject = "reject".equals(ex.snapshot().router().unsupportedParameters());
         ex.chatRequest(request);
         AttemptLoop<ChatReply> loop = new AttemptLoop<>(vertx, health, random, ex, pool, p -> policy.priced(quotas, p), request.stream(), (d, lease) -> {
+            String dropped = reject && d.wireFormat() != inbound ? untranslatable.get() : null;
+            if (dropped != null) {
+                GatewayError e = new GatewayError(ErrorKind.UNSUPPORTED_PARAMETER, "Parameter '" + dropped
+                        + "' is not supported by provider " + d.provider().id() + ".", dropped, -1, false);
+                return Future.failedFuture(new UpstreamException(FailureClass.REQUEST, e, 0, e.getMessage()));
+            }
             ChatCall call = new ChatCall(d, request, d.wireFormat() == inbound ? nativeBody : null, clientHeaders,
                     ex.requestId(), reject, ex.cancellation(), connector, vertx);
             return d.provider().chat(call).compose(reply -> primed(reply, ex, lease));

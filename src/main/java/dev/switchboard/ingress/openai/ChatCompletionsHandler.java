@@ -41,7 +41,8 @@ public final class ChatCompletionsHandler implements Handler<RoutingContext> {
         JsonNode root = OpenAiBodies.parse(ctx);
         OpenAiBodies.prependSystemPrompt(root, ex.principal());
         ChatRequest request = OpenAiChatDecoder.decode(root);
-        dispatch.chat(ex, request, (ObjectNode) root, WireFormat.OPENAI_CHAT, UpstreamHeaders.forwardable(ctx.request().headers()))
+        dispatch.chat(ex, request, (ObjectNode) root, WireFormat.OPENAI_CHAT, UpstreamHeaders.forwardable(ctx.request().headers()),
+                        () -> OpenAiChatDecoder.untranslatable(root))
                 .onSuccess(reply -> write(ctx, ex, request, reply))
                 .onFailure(ctx::fail);
     }

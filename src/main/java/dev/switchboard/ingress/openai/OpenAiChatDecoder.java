@@ -25,6 +25,24 @@ public final class OpenAiChatDecoder {
 
     private OpenAiChatDecoder() {}
 
+    /**
+     * The first parameter of a Chat Completions body that asks for something the canonical model
+     * has no form for — log probabilities, token biases, audio output, predicted outputs, web
+     * search — so that a deployment of another format could only drop it; null when there is none.
+     * Parameters whose loss changes nothing the client sees ({@code store}, {@code metadata},
+     * {@code service_tier}) are not named.
+     */
+    public static String untranslatable(JsonNode root) {
+        if (root.path("logprobs").asBoolean(false)) return "logprobs";
+        if (root.hasNonNull("top_logprobs")) return "top_logprobs";
+        if (root.path("logit_bias").isObject() && !root.get("logit_bias").isEmpty()) return "logit_bias";
+        if (root.hasNonNull("audio")) return "audio";
+        for (JsonNode m : root.path("modalities")) if ("audio".equals(m.asText())) return "modalities";
+        if (root.hasNonNull("prediction")) return "prediction";
+        if (root.hasNonNull("web_search_options")) return "web_search_options";
+        return null;
+    }
+
     public static ChatRequest decode(JsonNode root) {
         if (!root.isObject()) throw GatewayError.invalid(null, "The request body must be a JSON object.");
         String model = requiredString(root, "model");

@@ -27,6 +27,7 @@ import dev.switchboard.provider.simulator.SimulatorServer;
 import dev.switchboard.testing.GatewayFixture;
 import dev.switchboard.testing.OpenAiCalls;
 import dev.switchboard.transport.Json;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -272,6 +273,33 @@ class AnthropicThroughGatewayTest {
         JsonNode up = sim.last().json();
         assertThat(up.has("seed")).isFalse();
         assertThat(up.has("presence_penalty")).isFalse();
+    }
+
+    @Test
+    void chat_underReject_parametersWithNoCanonicalForm_are400_beforeAnyCall() throws Exception {
+        try (GatewayFixture strict = GatewayFixture.builder().env("SIM_KEY", UPSTREAM_KEY).config("""
+                models:
+                  claude:
+                    - { provider: anthropic, upstreamModel: claude-sonnet-4-5, baseUrl: %1$s, credentials: { apiKey: "${SIM_KEY}" } }
+                router: { unsupportedParameters: reject }
+                """.formatted(sim.rootUrl())).start()) {
+            for (String extra : List.of("\"logprobs\":true", "\"top_logprobs\":2", "\"logit_bias\":{\"50256\":-100}",
+                    "\"modalities\":[\"text\",\"audio\"]", "\"prediction\":{\"type\":\"content\",\"content\":\"x\"}")) {
+                String param = extra.substring(1, extra.indexOf('"', 1));
+                HttpResponse<String> r = strict.post("/v1/chat/completions",
+                        "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]," + extra + "}");
+                assertThat(r.statusCode()).as(param).isEqualTo(400);
+                assertThat(Json.parse(r.body()).at("/error/code").asText()).isEqualTo("unsupported_parameter");
+                assertThat(Json.parse(r.body()).at("/error/param").asText()).isEqualTo(param);
+            }
+            // logprobs: false asks for nothing; the default policy drops the rest, as before
+            HttpResponse<String> ok = strict.post("/v1/chat/completions",
+                    "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"logprobs\":false}");
+            assertThat(ok.statusCode()).isEqualTo(200);
+        }
+        assertThat(sim.received()).hasSize(1);
+        assertThat(gw.post("/v1/chat/completions", "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                + "\"logprobs\":true}").statusCode()).isEqualTo(200);
     }
 
     @Test
