@@ -8,6 +8,7 @@ import dev.switchboard.config.DeploymentSpec;
 import dev.switchboard.config.SnapshotBuilder;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.routing.Deployment;
+import dev.switchboard.store.Page;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreTx;
 import dev.switchboard.usage.Price;
@@ -118,15 +119,23 @@ public final class DeploymentsAdmin {
                 spec -> tester.test(builder.servable(spec, sync.snapshots().get().router().timeouts())).map(n -> (JsonNode) AdminHttp.data(n)));
     }
 
-    /** Every public model with its pool, from the store (disabled deployments included, marked). */
+    /**
+     * Every public model with its pool, from the store (disabled deployments included, marked),
+     * and the built-in {@code demo} pool while nothing is configured; a list like the others.
+     */
     private void catalog(RoutingContext ctx) {
+        AdminHttp.Paging paging = AdminHttp.paging(ctx);
         http.read(ctx, tx -> tx.deployments().all(), all -> {
             Map<String, List<DeploymentSpec>> pools = new LinkedHashMap<>();
             for (DeploymentSpec d : all) pools.computeIfAbsent(d.publicModel(), m -> new ArrayList<>()).add(d);
             var served = sync.snapshots().get().models();
-            var items = AdminHttp.STRICT.createArrayNode();
+            served.forEach((name, pool) -> {
+                if (!pools.containsKey(name)) pools.put(name, pool.deployments().stream().map(Deployment::spec).toList());
+            });
+            List<JsonNode> items = new ArrayList<>();
             for (String name : new TreeSet<>(pools.keySet())) {
-                ObjectNode m = items.addObject();
+                ObjectNode m = AdminHttp.STRICT.createObjectNode();
+                items.add(m);
                 m.put("name", name);
                 m.put("servable", served.containsKey(name) && !served.get(name).deployments().isEmpty());
                 var deployments = m.putArray("deployments");
@@ -149,9 +158,7 @@ public final class DeploymentsAdmin {
                     });
                 }
             }
-            ObjectNode out = AdminHttp.STRICT.createObjectNode();
-            out.set("data", items);
-            return out;
+            return AdminHttp.list(Page.of(items, paging.limit(), paging.offset()));
         });
     }
 

@@ -1,9 +1,11 @@
 package dev.switchboard.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.config.ConfigValidator;
 import dev.switchboard.config.FallbackSpec;
 import dev.switchboard.config.RouterSettings;
+import dev.switchboard.store.Page;
 import dev.switchboard.store.RouterSettingsRepository;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -39,7 +41,9 @@ final class RoutingAdmin {
     }
 
     private void listFallbacks(RoutingContext ctx) {
-        http.read(ctx, tx -> tx.fallbacks().all(), all -> AdminHttp.data(AdminHttp.STRICT.valueToTree(all)));
+        AdminHttp.Paging p = AdminHttp.paging(ctx);
+        http.read(ctx, tx -> tx.fallbacks().all(),
+                all -> AdminHttp.list(Page.of(all, p.limit(), p.offset()).map(f -> (JsonNode) AdminHttp.STRICT.valueToTree(f))));
     }
 
     private void putFallback(RoutingContext ctx) {

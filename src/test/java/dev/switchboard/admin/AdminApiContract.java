@@ -98,8 +98,13 @@ abstract class AdminApiContract {
         assertThat(patched.path("pricing").has("outputPerMTokens") && !patched.path("pricing").path("outputPerMTokens").isNull()).isFalse();
         assertThat(patched.path("credentialFields").toString()).isEqualTo("[\"apiKey\"]"); // untouched credentials stay
 
-        JsonNode models = json(gw.get("/admin/models")).path("data");
-        assertThat(models.findValuesAsText("name")).contains(model, "from-file");
+        JsonNode catalog = json(gw.get("/admin/models"));
+        assertThat(catalog.path("data").findValuesAsText("name")).contains(model, "from-file");
+        assertThat(catalog.at("/pagination/limit").asInt()).isEqualTo(50);
+        assertThat(catalog.at("/pagination/total").asInt()).isEqualTo(catalog.path("data").size());
+        JsonNode first = json(gw.get("/admin/models?limit=1&offset=1"));
+        assertThat(first.path("data")).hasSize(1);
+        assertThat(first.at("/data/0/name")).isEqualTo(catalog.at("/data/1/name"));
 
         assertThat(gw.request("DELETE", "/admin/deployments/" + id, null).statusCode()).isEqualTo(200);
         error(gw.get("/admin/deployments/" + id), 404, "not_found");
@@ -315,7 +320,10 @@ abstract class AdminApiContract {
         String primary = unique("prim");
         HttpResponse<String> put = gw.request("PUT", "/admin/fallbacks", "{\"primaryModel\":\"%s\",\"reason\":\"rate_limit\",\"targets\":[\"a\",\"b\"]}".formatted(primary));
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
-        assertThat(json(gw.get("/admin/fallbacks")).path("data").toString()).contains(primary);
+        JsonNode fallbacks = json(gw.get("/admin/fallbacks"));
+        assertThat(fallbacks.path("data").toString()).contains(primary);
+        assertThat(fallbacks.at("/pagination/total").asInt()).isEqualTo(fallbacks.path("data").size());
+        assertThat(json(gw.get("/admin/fallbacks?limit=1")).path("data")).hasSize(1);
         gw.request("PUT", "/admin/fallbacks", "{\"primaryModel\":\"%s\",\"reason\":\"rate_limit\",\"targets\":[\"c\"]}".formatted(primary));
         JsonNode mine = null;
         for (JsonNode f : json(gw.get("/admin/fallbacks")).path("data")) if (f.path("primaryModel").asText().equals(primary)) mine = f;

@@ -154,6 +154,11 @@ class FileReconcileTest {
                 assertThat(publicModels(gw)).as("an empty catalog gets the zero-config demo").containsExactly("demo");
                 Admin.assertChatOk(gw.chat(gw.adminKey(), "demo"));
                 assertThat(Admin.get(gw, "/admin/deployments")).as("demo is not stored").isEmpty();
+                JsonNode catalog = Admin.json(gw.get("/admin/models"));
+                assertThat(catalog.path("data").findValuesAsText("name")).as("but the catalog shows it").containsExactly("demo");
+                assertThat(catalog.at("/data/0/deployments/0/provider").asText()).isEqualTo("simulator");
+                assertThat(catalog.at("/data/0/deployments/0/source").asText()).isEqualTo("builtin");
+                assertThat(catalog.at("/pagination/total").asInt()).isEqualTo(1);
             }
         }
     }
