@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.testing.GatewayFixture;
 import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -244,6 +246,30 @@ abstract class AdminApiContract {
         JsonNode k = created("/admin/keys", "{\"name\":\"%s\"}".formatted(unique("k")));
         error(gw.get("/admin/keys", "authorization", "Bearer " + k.path("key").asText()), 403, "admin_only");
         error(gw.get("/admin/keys", "authorization", "Bearer sk-sb-not-a-key-at-all-000000000000000000"), 401, "invalid_api_key");
+    }
+
+    @Test
+    void bodies_valuesNeverChangeType_andMalformedDocumentsAre400() {
+        String k = unique("typed");
+        Map<String, String> wrong = new LinkedHashMap<>();
+        wrong.put("{\"name\":5}", "name");
+        wrong.put("{\"name\":\"" + k + "\",\"limits\":{\"rpm\":1.5}}", "limits.rpm");
+        wrong.put("{\"name\":\"" + k + "\",\"limits\":{\"rpm\":\"5\"}}", "limits.rpm");
+        wrong.put("{\"name\":\"" + k + "\",\"systemPrompt\":5}", "systemPrompt");
+        wrong.put("{\"name\":\"" + k + "\",\"allowedModels\":[1]}", "allowedModels");
+        wrong.put("{\"name\":\"" + k + "\",\"enabled\":\"true\"}", "enabled");
+        for (var e : wrong.entrySet()) {
+            assertThat(error(gw.request("POST", "/admin/keys", e.getKey()), 400, "invalid_request").path("param").asText())
+                    .as(e.getKey()).startsWith(e.getValue());
+        }
+        error(gw.request("POST", "/admin/deployments", "{\"publicModel\":5,\"provider\":\"simulator\",\"upstreamModel\":\"x\"}"), 400, "invalid_request");
+        error(gw.request("POST", "/admin/deployments", "{\"publicModel\":\"m\",\"provider\":\"simulator\",\"upstreamModel\":\"x\",\"weight\":1.5}"),
+                400, "invalid_request");
+        error(gw.request("PUT", "/admin/fallbacks", "{\"primaryModel\":\"m\",\"reason\":\"general\",\"targets\":[5]}"), 400, "invalid_request");
+        // text after the document, a field given twice
+        error(gw.request("POST", "/admin/keys", "{\"name\":\"" + k + "\"} xyz"), 400, "invalid_request");
+        error(gw.request("POST", "/admin/keys", "{\"name\":\"" + k + "\",\"name\":\"" + k + "-2\"}"), 400, "invalid_request");
+        assertThat(gw.get("/admin/keys?limit=500").body()).doesNotContain(k);
     }
 
     @Test
