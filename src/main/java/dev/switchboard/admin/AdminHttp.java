@@ -172,6 +172,17 @@ final class AdminHttp {
     // ------------------------------------------------------------------ bodies
 
     /** The request body as a JSON object, or a 400. */
+    /**
+     * The body, less the fields the server itself writes in its answers ({@code readOnly}): what
+     * a GET answered can be sent back with PUT or PATCH as it is. They are set by the server
+     * whatever a body says, so dropping them loses nothing.
+     */
+    static ObjectNode object(RoutingContext ctx, List<String> readOnly) {
+        ObjectNode body = object(ctx);
+        body.remove(readOnly);
+        return body;
+    }
+
     static ObjectNode object(RoutingContext ctx) {
         var body = ctx.body().buffer();
         if (body == null || body.length() == 0) throw GatewayError.invalid(null, "The request body must be a JSON object.");

@@ -29,6 +29,9 @@ import java.util.TreeSet;
  */
 public final class DeploymentsAdmin {
 
+    /** What the answers carry that the server writes itself: ignored in a body sent back. */
+    private static final List<String> READ_ONLY = List.of("id", "source", "credentialFields");
+
     static final List<String> FIELDS = List.of("publicModel", "provider", "upstreamModel", "credentials", "baseUrl", "apiVersion",
             "weight", "rpmLimit", "tpmLimit", "maxConcurrency", "pricing", "timeouts", "extraHeaders", "enabled");
 
@@ -60,7 +63,7 @@ public final class DeploymentsAdmin {
     }
 
     private void create(RoutingContext ctx) {
-        ObjectNode body = AdminHttp.object(ctx);
+        ObjectNode body = AdminHttp.object(ctx, READ_ONLY);
         http.write(ctx, 201, tx -> {
             DeploymentSpec spec = newDeployment(body, validator, builder);
             tx.deployments().insert(spec);
@@ -69,7 +72,7 @@ public final class DeploymentsAdmin {
     }
 
     private void resolve(RoutingContext ctx) {
-        ObjectNode body = AdminHttp.object(ctx);
+        ObjectNode body = AdminHttp.object(ctx, READ_ONLY);
         http.run(ctx, 200, () -> resolved(checked(body, null, "api")));
     }
 
@@ -100,7 +103,7 @@ public final class DeploymentsAdmin {
 
     private void patch(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        ObjectNode patch = AdminHttp.object(ctx);
+        ObjectNode patch = AdminHttp.object(ctx, READ_ONLY);
         http.write(ctx, 200, tx -> {
             DeploymentSpec next = checked(AdminHttp.mergePatch(input(editable(tx, id)), patch), id, "api");
             tx.deployments().update(next);

@@ -24,6 +24,9 @@ import java.util.Map;
  */
 public final class KeysAdmin {
 
+    /** What the answers carry that the server writes itself: ignored in a body sent back. */
+    private static final List<String> READ_ONLY = List.of("id", "keyPrefix", "source", "createdAt", "updatedAt");
+
     static final List<String> FIELDS = List.of("name", "allowedModels", "teamId", "budget", "limits", "systemPrompt", "expiresAt",
             "enabled", "metadata");
 
@@ -49,7 +52,7 @@ public final class KeysAdmin {
     }
 
     private void create(RoutingContext ctx) {
-        ObjectNode body = AdminHttp.object(ctx);
+        ObjectNode body = AdminHttp.object(ctx, READ_ONLY);
         String value = KeyHash.newVirtualKey();
         http.write(ctx, 201, tx -> {
             VirtualKey key = newKey(body, value, clock.instant());
@@ -70,7 +73,7 @@ public final class KeysAdmin {
 
     private void patch(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        ObjectNode patch = AdminHttp.object(ctx);
+        ObjectNode patch = AdminHttp.object(ctx, READ_ONLY);
         http.write(ctx, 200, tx -> patched(tx, id, patch, clock.instant()), saved -> AdminHttp.data(view(saved)));
     }
 

@@ -19,6 +19,9 @@ import java.util.Optional;
  */
 final class RoutingAdmin {
 
+    /** What the answers carry that the server writes itself: ignored in a body sent back. */
+    private static final List<String> READ_ONLY = List.of("source");
+
     static final List<String> FALLBACK_FIELDS = List.of("primaryModel", "reason", "targets");
     static final List<String> ROUTER_FIELDS = List.of("strategy", "modelOverrides", "maxAttempts", "backoff", "allowedFails",
             "failureWindowSeconds", "cooldown", "timeouts", "unsupportedParameters", "redisFailure", "defaultOutputReservationTokens");
@@ -47,7 +50,7 @@ final class RoutingAdmin {
     }
 
     private void putFallback(RoutingContext ctx) {
-        ObjectNode body = AdminHttp.object(ctx);
+        ObjectNode body = AdminHttp.object(ctx, READ_ONLY);
         http.write(ctx, 200, tx -> {
             FallbackInput in = AdminHttp.bind(body, FallbackInput.class, FALLBACK_FIELDS);
             FallbackSpec f = new FallbackSpec(in.primaryModel(), in.reason(), in.targets(), "api");
@@ -75,7 +78,7 @@ final class RoutingAdmin {
     }
 
     private void putRouter(RoutingContext ctx) {
-        ObjectNode body = AdminHttp.object(ctx);
+        ObjectNode body = AdminHttp.object(ctx, READ_ONLY);
         http.write(ctx, 200, tx -> {
             RouterSettings in = AdminHttp.bind(body, RouterSettings.class, ROUTER_FIELDS);
             ConfigValidator.router("", in);

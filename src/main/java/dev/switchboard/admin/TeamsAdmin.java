@@ -17,6 +17,9 @@ import java.util.Map;
 /** {@code /admin/teams}: a budget and limits shared by the team's keys. A team with keys cannot be deleted. */
 final class TeamsAdmin {
 
+    /** What the answers carry that the server writes itself: ignored in a body sent back. */
+    private static final List<String> READ_ONLY = List.of("id", "source");
+
     static final List<String> FIELDS = List.of("name", "budget", "limits", "metadata");
 
     record Input(String name, Budget budget, Limits limits, Map<String, Object> metadata) {}
@@ -36,7 +39,7 @@ final class TeamsAdmin {
     }
 
     private void create(RoutingContext ctx) {
-        ObjectNode body = AdminHttp.object(ctx);
+        ObjectNode body = AdminHttp.object(ctx, READ_ONLY);
         http.write(ctx, 201, tx -> {
             Input in = checked(body);
             if (tx.teams().findByName(in.name()).isPresent()) throw taken(in.name());
@@ -58,7 +61,7 @@ final class TeamsAdmin {
 
     private void patch(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        ObjectNode patch = AdminHttp.object(ctx);
+        ObjectNode patch = AdminHttp.object(ctx, READ_ONLY);
         http.write(ctx, 200, tx -> {
             TeamSpec current = editable(tx, id);
             Input in = checked(AdminHttp.mergePatch(AdminHttp.STRICT.valueToTree(

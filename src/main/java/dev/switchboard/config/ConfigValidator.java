@@ -154,7 +154,7 @@ public final class ConfigValidator {
     public static void budget(String at, Budget b) {
         if (b == null) return;
         if (b.maxUsd() == null || b.maxUsd() < 0 || b.maxUsd().isNaN()) fail(at + ".maxUsd", "must be a non-negative amount in USD");
-        if (b.period() != null && !PERIODS.contains(b.period())) fail(at + ".period", "must be one of " + PERIODS);
+        if (!PERIODS.contains(b.period())) fail(at + ".period", "must be one of " + PERIODS);
     }
 
     public static void limits(String at, Limits l) {

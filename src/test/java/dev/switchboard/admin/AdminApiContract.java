@@ -273,6 +273,35 @@ abstract class AdminApiContract {
     }
 
     @Test
+    void whatAGetAnswered_canBeSentBack_withPutOrPatch() {
+        JsonNode router = json(gw.get("/admin/router-settings")).path("data");
+        assertThat(router.has("source")).isTrue();
+        HttpResponse<String> put = gw.request("PUT", "/admin/router-settings", router.toString());
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        assertThat(json(put).at("/data/source").asText()).isEqualTo("api");
+
+        String keyId = created("/admin/keys", "{\"name\":\"%s\",\"limits\":{\"rpm\":5}}".formatted(unique("back"))).path("id").asText();
+        JsonNode key = json(gw.get("/admin/keys/" + keyId)).path("data");
+        HttpResponse<String> patched = gw.request("PATCH", "/admin/keys/" + key.path("id").asText(), key.toString());
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+        assertThat(json(patched).path("data").path("keyPrefix")).isEqualTo(key.path("keyPrefix"));
+        assertThat(json(patched).at("/data/limits/rpm").asInt()).isEqualTo(5);
+
+        JsonNode dep = created("/admin/deployments", "{\"publicModel\":\"%s\",\"provider\":\"simulator\",\"upstreamModel\":\"s\"}"
+                .formatted(unique("back")));
+        HttpResponse<String> depPatched = gw.request("PATCH", "/admin/deployments/" + dep.path("id").asText(), dep.toString());
+        assertThat(depPatched.statusCode()).as(depPatched.body()).isEqualTo(200);
+    }
+
+    @Test
+    void budget_withoutAPeriod_isATotalBudget_andSaysSo() {
+        JsonNode key = created("/admin/keys", "{\"name\":\"%s\",\"budget\":{\"maxUsd\":5}}".formatted(unique("np")));
+        assertThat(key.at("/budget/period").asText()).isEqualTo("total");
+        JsonNode team = created("/admin/teams", "{\"name\":\"%s\",\"budget\":{\"maxUsd\":5}}".formatted(unique("np")));
+        assertThat(team.at("/budget/period").asText()).isEqualTo("total");
+    }
+
+    @Test
     void key_nameTaken_is409_andBadInput_is400() {
         String name = unique("dup");
         created("/admin/keys", "{\"name\":\"%s\"}".formatted(name));
