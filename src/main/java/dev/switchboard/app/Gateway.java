@@ -18,6 +18,7 @@ import dev.switchboard.limit.RedisLimiter;
 import dev.switchboard.observe.Metrics;
 import dev.switchboard.pipeline.Accounting;
 import dev.switchboard.pipeline.Authenticate;
+import dev.switchboard.pipeline.Drain;
 import dev.switchboard.pipeline.Policy;
 import dev.switchboard.provider.ProviderRegistry;
 import dev.switchboard.redis.RedisLink;
@@ -108,7 +109,7 @@ public final class Gateway implements AutoCloseable {
     private final RedisLink redis;
     private final CircuitStore circuits;
     private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
-    private final AtomicBoolean draining = new AtomicBoolean();
+    private final Drain drain = new Drain();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Gateway(Settings settings, Vertx vertx, Store store, ConfigSync sync, int port, Metrics metrics, RedisLink redis,
@@ -228,7 +229,7 @@ public final class Gateway implements AutoCloseable {
                         new AdminApi.Deps(store, sync, new ConfigValidator(registry.ids()), builder, options.clock(), gateway.blocking),
                         gateway.responses, options.clock(),
                         new Routes.Operations(metrics, settings.metricsToken().orElse(null), gateway::readinessDetails),
-                        new Accounting(gateway.usage, gateway.prices, options.clock())),
+                        new Accounting(gateway.usage, gateway.prices, options.clock()), gateway.drain),
                 gateway.health, random, new Policy(gateway.limiter, gateway.prices),
                 gateway.servers::add);
         try {
@@ -255,7 +256,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     public boolean draining() {
-        return draining.get();
+        return drain.draining();
     }
 
     public DeploymentHealth health() {
@@ -290,7 +291,7 @@ public final class Gateway implements AutoCloseable {
 
     /** Why readiness is 503 now, or null when ready. */
     String notReady() {
-        if (draining.get()) return "draining";
+        if (drain.draining()) return "draining";
         if (!sync.storeUp()) return "store_unavailable";
         if (redis != null && !redis.up() && "closed".equals(snapshots.get().router().redisFailure())) return "redis_unavailable";
         return null;
@@ -323,7 +324,7 @@ public final class Gateway implements AutoCloseable {
 
     /** Flips readiness to 503; true the first time. The rest of {@link #drain()} follows it. */
     boolean beginDrain() {
-        return draining.compareAndSet(false, true);
+        return drain.begin();
     }
 
     /**
@@ -334,9 +335,14 @@ public final class Gateway implements AutoCloseable {
         if (!beginDrain()) return;
         Duration grace = Duration.ofSeconds(settings.shutdownGraceSeconds());
         LOG.info("draining: readiness is 503, no new connections, up to {}s for in-flight requests", grace.toSeconds());
+        long start = System.nanoTime();
         try {
-            Future.all(servers.stream().map(s -> s.shutdown(grace)).toList())
-                    .toCompletionStage().toCompletableFuture().get(grace.toSeconds() + 5, TimeUnit.SECONDS);
+            drain.stopAccepting();
+            drain.idle(vertx, grace).toCompletionStage().toCompletableFuture().get(grace.toSeconds() + 5, TimeUnit.SECONDS);
+            Duration left = grace.minusNanos(System.nanoTime() - start);
+            Duration rest = left.isNegative() ? Duration.ZERO : left;
+            Future.all(servers.stream().map(s -> s.shutdown(rest)).toList())
+                    .toCompletionStage().toCompletableFuture().get(rest.toSeconds() + 5, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("drain did not finish cleanly: {}", e.toString());
         }

@@ -4,7 +4,6 @@ import dev.switchboard.pipeline.Authenticate;
 import dev.switchboard.pipeline.Dispatch;
 import dev.switchboard.pipeline.Policy;
 import dev.switchboard.routing.DeploymentHealth;
-import dev.switchboard.transport.FlushBeforeClose;
 import dev.switchboard.transport.OutboundConnector;
 import dev.switchboard.transport.UpstreamOptions;
 import io.vertx.core.Future;
@@ -32,7 +31,7 @@ public final class GatewayVerticle extends VerticleBase {
     public record RoutesConfig(long maxBodyBytes, java.util.List<String> corsOrigins, long pingMs,
                                java.util.function.Supplier<String> notReady, dev.switchboard.admin.AdminApi.Deps admin,
                                dev.switchboard.pipeline.ResponseStore responses, java.time.Clock clock, Routes.Operations operations,
-                               dev.switchboard.pipeline.Accounting accounting) {}
+                               dev.switchboard.pipeline.Accounting accounting, dev.switchboard.pipeline.Drain drain) {}
 
     private final Shared shared;
     private OutboundConnector connector;
@@ -47,8 +46,8 @@ public final class GatewayVerticle extends VerticleBase {
         Dispatch dispatch = new Dispatch(vertx, connector, shared.health(), shared.random(), shared.policy());
         RoutesConfig rc = shared.routes();
         var router = Routes.build(new Routes.Deps(vertx, dispatch, connector, shared.authenticate(), rc.maxBodyBytes(), rc.corsOrigins(),
-                rc.pingMs(), rc.notReady(), rc.admin(), rc.responses(), rc.clock(), rc.operations(), rc.accounting()));
-        HttpServer server = vertx.createHttpServer(shared.serverOptions()).connectionHandler(FlushBeforeClose::install)
+                rc.pingMs(), rc.notReady(), rc.admin(), rc.responses(), rc.clock(), rc.operations(), rc.accounting(), rc.drain()));
+        HttpServer server = vertx.createHttpServer(shared.serverOptions()).connectionHandler(rc.drain()::connected)
                 .requestHandler(router);
         return server.listen(shared.port(), shared.host()).onSuccess(shared.onListening()::accept);
     }

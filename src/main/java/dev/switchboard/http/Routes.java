@@ -18,6 +18,7 @@ import dev.switchboard.pipeline.Accounting;
 import dev.switchboard.pipeline.Authenticate;
 import dev.switchboard.ingress.RoutingHeaders;
 import dev.switchboard.pipeline.Dispatch;
+import dev.switchboard.pipeline.Drain;
 import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.pipeline.RequestStart;
 import dev.switchboard.pipeline.Settle;
@@ -68,14 +69,14 @@ public final class Routes {
      */
     public record Deps(Vertx vertx, Dispatch dispatch, OutboundConnector connector, Authenticate authenticate, long maxBodyBytes,
                        List<String> corsOrigins, long pingMs, Supplier<String> notReady, AdminApi.Deps admin,
-                       ResponseStore responses, Clock clock, Operations operations, Accounting accounting) {
+                       ResponseStore responses, Clock clock, Operations operations, Accounting accounting, Drain drain) {
 
-        /** Routes that settle no usage. */
+        /** Routes that settle no usage and are never drained. */
         public Deps(Vertx vertx, Dispatch dispatch, OutboundConnector connector, Authenticate authenticate, long maxBodyBytes,
                     List<String> corsOrigins, long pingMs, Supplier<String> notReady, AdminApi.Deps admin,
                     ResponseStore responses, Clock clock, Operations operations) {
             this(vertx, dispatch, connector, authenticate, maxBodyBytes, corsOrigins, pingMs, notReady, admin, responses, clock,
-                    operations, Accounting.none());
+                    operations, Accounting.none(), new Drain());
         }
     }
 
@@ -94,7 +95,7 @@ public final class Routes {
 
     public static Router build(Deps deps) {
         Router router = Router.router(deps.vertx());
-        router.route().handler(new RequestStart(deps.accounting()));
+        router.route().handler(new RequestStart(deps.accounting(), deps.drain()));
         if (!deps.corsOrigins().isEmpty()) {
             CorsHandler cors = CorsHandler.create()
                     .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.OPTIONS))

@@ -18,13 +18,15 @@ public final class RequestStart implements Handler<RoutingContext> {
     private static final CharSequence REQUEST_ID = io.vertx.core.http.HttpHeaders.createOptimized("request-id");
 
     private final Accounting accounting;
+    private final Drain drain;
 
     public RequestStart() {
-        this(Accounting.none());
+        this(Accounting.none(), new Drain());
     }
 
-    public RequestStart(Accounting accounting) {
+    public RequestStart(Accounting accounting, Drain drain) {
         this.accounting = accounting;
+        this.drain = drain;
     }
 
     @Override
@@ -50,8 +52,9 @@ public final class RequestStart implements Handler<RoutingContext> {
                 Settle.failed(ex, 499); // a request that already made attempts is recorded as the client's leaving
             }
             ex.finish();
+            drain.ended();
         });
-        ctx.next();
+        if (drain.admit(ctx)) ctx.next();
     }
 
     /** A call of Anthropic's API: its Messages paths, or the models list as Anthropic's SDKs call it. */

@@ -58,9 +58,18 @@ class GracefulShutdownIT {
             List<String> lines = new ArrayList<>();
             lines.add(in.readLine());
             assertThat(lines.getFirst()).startsWith("data: ");
+            // a keep-alive connection, as a load balancer's probe or an SDK's pool holds one
+            Socket probe = new Socket("127.0.0.1", port);
+            assertThat(get(probe, "/health/ready")).startsWith("HTTP/1.1 200");
 
             process.destroy(); // SIGTERM
             assertThat(awaitRefused(port)).as("new connections refused while draining").isTrue();
+            String ready = get(probe, "/health/ready");
+            assertThat(ready).as("readiness on the open connection").startsWith("HTTP/1.1 503").containsIgnoringCase("retry-after: ");
+            String work = get(probe, "/v1/models");
+            assertThat(work).as("new work on it: the contract's draining answer").startsWith("HTTP/1.1 503")
+                    .contains("\"code\":\"service_unavailable\"").containsIgnoringCase("connection: close");
+            probe.close();
 
             for (String l = in.readLine(); l != null; l = in.readLine()) if (!l.isEmpty()) lines.add(l);
             assertThat(lines.getLast()).isEqualTo("data: [DONE]");
@@ -78,6 +87,22 @@ class GracefulShutdownIT {
     private static BufferedReader lines(HttpResponse<InputStream> response) {
         assertThat(response.statusCode()).isEqualTo(200);
         return new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+    }
+
+    /** One GET on a kept-alive connection: the whole answer (head and its content-length body) as text. */
+    private static String get(Socket socket, String path) throws IOException {
+        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer " + KEY + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) throw new IOException("closed after: " + head);
+            head.append((char) b);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+        int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+        return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
 
     /** True once a fresh connection to the port is refused (within 5 s). */
