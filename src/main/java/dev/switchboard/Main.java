@@ -52,7 +52,36 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine(new Main()).execute(args));
+    }
+
+    /**
+     * The command line of {@code main}: an option value that does not convert ({@code --rpm abc})
+     * is a refusal, one line and exit 1 as docs/cli.md says; other usage errors (an unknown or
+     * missing option) print the usage and exit 2, picocli's way.
+     */
+    public static CommandLine commandLine(Main main) {
+        CommandLine cli = new CommandLine(main);
+        CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((e, args) -> {
+            if (e.getArgSpec() instanceof CommandLine.Model.OptionSpec option && e.getValue() != null) {
+                String wanted = typeName(option.type());
+                String problem = wanted == null && e.getCause() instanceof CommandLine.TypeConversionException t && t.getMessage() != null
+                        ? t.getMessage() // a converter of ours says what it wants
+                        : "'" + e.getValue() + "' is not a valid value" + (wanted == null ? "" : " (" + wanted + ")");
+                e.getCommandLine().getErr().println("switchboard: " + option.longestName() + ": " + problem);
+                return 1;
+            }
+            return usage.handleParseException(e, args);
+        });
+        return cli;
+    }
+
+    /** What a number option wants, in words; null for other types. */
+    private static String typeName(Class<?> type) {
+        if (type == int.class || type == long.class || type == Integer.class || type == Long.class) return "a whole number";
+        if (type == double.class || type == Double.class) return "a number";
+        return null;
     }
 
     /** The environment of the command line {@code spec} belongs to. */
@@ -125,7 +154,17 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() throws InterruptedException {
             LogSetup.apply(System.console() != null ? "text" : "json", "warn");
-            SimulatorServer server = SimulatorServer.start(host, port, apiKey);
+            if (port < 0 || port > 65535) {
+                System.err.println("switchboard: --port: " + port + " is not a port (0 to 65535)");
+                return 1;
+            }
+            SimulatorServer server;
+            try {
+                server = SimulatorServer.start(host, port, apiKey);
+            } catch (IllegalStateException e) {
+                System.err.println("switchboard: --port: " + e.getMessage());
+                return 2;
+            }
             System.out.println("Simulator listening on http://" + host + ":" + server.port() + "/v1");
             System.out.flush();
             CountDownLatch stopped = new CountDownLatch(1);

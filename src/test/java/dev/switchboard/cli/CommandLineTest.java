@@ -49,6 +49,15 @@ class CommandLineTest {
     }
 
     @Test
+    void anOptionValueThatDoesNotConvert_isARefusal_oneLineExit1() {
+        Cli.Result r = Cli.run(Cli.sqlite(dataDir), "keys", "create", "--name", "x", "--rpm", "abc");
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("switchboard: --rpm: 'abc' is not a valid value (a whole number)\n");
+        assertThat(dataDir.resolve("switchboard.db")).as("refused before the store opens").doesNotExist();
+    }
+
+    @Test
     void migrate_createsTheSchema_thenFindsItUpToDate() {
         Cli.Result first = Cli.run(Cli.sqlite(dataDir), "migrate");
         Cli.Result second = Cli.run(Cli.sqlite(dataDir), "migrate");
