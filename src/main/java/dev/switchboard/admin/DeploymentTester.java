@@ -49,7 +49,8 @@ final class DeploymentTester {
                 if (ar.cause() instanceof UpstreamException u) {
                     error.put("class", u.failureClass().name().toLowerCase());
                     if (u.upstreamStatus() > 0) error.put("upstreamStatus", u.upstreamStatus());
-                    error.put("message", u.getMessage());
+                    error.put("message", u.error().getMessage());
+                    error.put("detail", u.getMessage()); // the provider's or the socket's own words: the operator's to read
                 } else {
                     error.put("class", "gateway");
                     error.put("message", String.valueOf(ar.cause().getMessage()));

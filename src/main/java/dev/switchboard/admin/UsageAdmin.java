@@ -64,7 +64,7 @@ final class UsageAdmin {
                 n.put("inputTokens", g.inputTokens());
                 n.put("outputTokens", g.outputTokens());
                 if (g.costUsd() == null) n.putNull("costUsd");
-                else n.put("costUsd", g.costUsd());
+                else n.put("costUsd", usd(g.costUsd()));
             }
             out.put("groupBy", groupBy.wireName());
             out.put("from", f.toString());
@@ -87,5 +87,10 @@ final class UsageAdmin {
         } catch (DateTimeParseException e) {
             throw GatewayError.invalid(name, "'" + name + "' must be an ISO-8601 instant (2026-11-01T00:00:00Z) or date (2026-11-01).");
         }
+    }
+
+    /** A sum of prices, without the binary noise of adding doubles (0.054044999999999996): to 1e-10 USD. */
+    static double usd(double sum) {
+        return java.math.BigDecimal.valueOf(sum).setScale(10, java.math.RoundingMode.HALF_EVEN).doubleValue();
     }
 }

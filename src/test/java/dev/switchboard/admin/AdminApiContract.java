@@ -174,6 +174,15 @@ abstract class AdminApiContract {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(json(r).path("data").path("ok").asBoolean()).isTrue();
         assertThat(json(r).path("data").path("latencyMs").isNumber()).isTrue();
+
+        // nothing listens on port 9: the gateway's words, and the socket's beside them
+        JsonNode dead = created("/admin/deployments", "{\"publicModel\":\"%s\",\"provider\":\"openai-compatible\",\"upstreamModel\":\"x\",\"baseUrl\":\"http://127.0.0.1:9/v1\"}"
+                .formatted(unique("t")));
+        JsonNode failed = json(gw.request("POST", "/admin/deployments/" + dead.path("id").asText() + "/test", null)).path("data");
+        assertThat(failed.path("ok").asBoolean()).isFalse();
+        assertThat(failed.at("/error/class").asText()).isEqualTo("transient");
+        assertThat(failed.at("/error/message").asText()).isEqualTo("The connection to the provider failed.");
+        assertThat(failed.at("/error/detail").asText()).isNotBlank();
     }
 
     @Test
