@@ -118,7 +118,7 @@ class BedrockCodecTest {
         assertThat(BedrockResponseDecoder.finishReason("stop_sequence", false)).isEqualTo(FinishReason.STOP);
     }
 
-    private static EventStreamDecoder.Frame frame(String type, String payload) {
+    static EventStreamDecoder.Frame frame(String type, String payload) {
         return new EventStreamDecoder.Frame(Map.of(":event-type", type, ":message-type", "event"), payload.getBytes(StandardCharsets.UTF_8));
     }
 

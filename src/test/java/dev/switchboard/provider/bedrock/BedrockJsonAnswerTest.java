@@ -18,13 +18,11 @@ import dev.switchboard.model.Tool;
 import dev.switchboard.model.ToolChoice;
 import dev.switchboard.transport.EventStreamDecoder;
 import dev.switchboard.transport.Json;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -93,37 +91,37 @@ class BedrockJsonAnswerTest {
         assertThat(r.choices().get(0).finishReason()).isEqualTo(FinishReason.STOP);
     }
 
-    private static EventStreamDecoder.Frame frame(String type, String payload) {
-        return new EventStreamDecoder.Frame(Map.of(":event-type", type, ":message-type", "event"), payload.getBytes(StandardCharsets.UTF_8));
+    /** The events {@code frames} decode to, with the JSON answer tool in use. */
+    static List<StreamEvent> decode(EventStreamDecoder.Frame... frames) {
+        BedrockStreamDecoder d = new BedrockStreamDecoder("id", "m", 1, NAME);
+        List<StreamEvent> out = new ArrayList<>();
+        for (EventStreamDecoder.Frame f : frames) d.onEvent(f, out::add);
+        return out;
+    }
+
+    static EventStreamDecoder.Frame frame(String type, String payload) {
+        return BedrockCodecTest.frame(type, payload);
     }
 
     @Test
     void decode_stream_theAnswerToolsFragmentsAreText() {
-        BedrockStreamDecoder d = new BedrockStreamDecoder("id", "m", 1, NAME);
-        List<StreamEvent> out = new ArrayList<>();
-        for (EventStreamDecoder.Frame f : List.of(
+        List<StreamEvent> out = decode(
                 frame("messageStart", "{\"role\":\"assistant\"}"),
                 frame("contentBlockStart", "{\"contentBlockIndex\":0,\"start\":{\"toolUse\":{\"toolUseId\":\"tu_1\",\"name\":\"" + NAME + "\"}}}"),
                 frame("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"toolUse\":{\"input\":\"{\\\"fruits\\\":\"}}}"),
                 frame("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"toolUse\":{\"input\":\"[\\\"fig\\\"]}\"}}}"),
                 frame("contentBlockStop", "{\"contentBlockIndex\":0}"),
-                frame("messageStop", "{\"stopReason\":\"tool_use\"}"))) {
-            d.onEvent(f, out::add);
-        }
+                frame("messageStop", "{\"stopReason\":\"tool_use\"}"));
         assertThat(out).containsExactly(new StreamEvent.Start("id", "m", 1), new StreamEvent.TextDelta(0, "{\"fruits\":"),
                 new StreamEvent.TextDelta(0, "[\"fig\"]}"), new StreamEvent.Finish(0, FinishReason.STOP));
     }
 
     @Test
     void decode_stream_anAnswerWithNoInput_isAnEmptyObject() {
-        BedrockStreamDecoder d = new BedrockStreamDecoder("id", "m", 1, NAME);
-        List<StreamEvent> out = new ArrayList<>();
-        for (EventStreamDecoder.Frame f : List.of(
+        List<StreamEvent> out = decode(
                 frame("contentBlockStart", "{\"contentBlockIndex\":0,\"start\":{\"toolUse\":{\"toolUseId\":\"tu_1\",\"name\":\"" + NAME + "\"}}}"),
                 frame("contentBlockStop", "{\"contentBlockIndex\":0}"),
-                frame("messageStop", "{\"stopReason\":\"tool_use\"}"))) {
-            d.onEvent(f, out::add);
-        }
+                frame("messageStop", "{\"stopReason\":\"tool_use\"}"));
         assertThat(out).filteredOn(StreamEvent.TextDelta.class::isInstance).containsExactly(new StreamEvent.TextDelta(0, "{}"));
     }
 }
