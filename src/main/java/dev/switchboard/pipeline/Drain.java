@@ -80,7 +80,7 @@ public final class Drain {
     public Future<Void> idle(Vertx vertx, Duration grace) {
         Promise<Void> done = Promise.promise();
         long deadline = System.nanoTime() + grace.toNanos();
-        vertx.setPeriodic(0, 50, id -> {
+        vertx.setPeriodic(1, 50, id -> {
             if (inProgress.get() <= 0 || System.nanoTime() - deadline >= 0) {
                 vertx.cancelTimer(id);
                 done.tryComplete();
