@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.transport.Headers;
 import dev.switchboard.transport.Json;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
@@ -35,9 +36,28 @@ public final class ErrorRenderer {
         return Shape.OPENAI;
     }
 
+    /**
+     * The shape {@code request} is answered in: its path's, except that the models list speaks
+     * Anthropic's to a request carrying {@code anthropic-version}, as its answers do.
+     */
+    public static Shape shapeFor(HttpServerRequest request) {
+        String path = request.path();
+        if (path != null && path.startsWith("/v1/models") && request.headers().contains("anthropic-version")) return Shape.ANTHROPIC;
+        return shapeFor(path);
+    }
+
+    /** Answers {@code e} in the shape that {@code request} speaks. */
+    public static void render(HttpServerRequest request, HttpServerResponse response, GatewayError e) {
+        render(shapeFor(request), response, e);
+    }
+
     /** Answers {@code e} in the shape that {@code path} speaks. */
     public static void render(String path, HttpServerResponse response, GatewayError e) {
-        switch (shapeFor(path)) {
+        render(shapeFor(path), response, e);
+    }
+
+    private static void render(Shape shape, HttpServerResponse response, GatewayError e) {
+        switch (shape) {
             case ANTHROPIC -> anthropic(response, e);
             case GEMINI -> gemini(response, e);
             case OPENAI -> openAi(response, e);

@@ -169,9 +169,9 @@ public final class Routes {
         AdminApi.mount(router, deps.admin(), deps.vertx(), deps.connector());
 
         router.route().failureHandler(Routes::failure);
-        router.errorHandler(404, ctx -> ErrorRenderer.render(ctx.request().path(), ctx.response(),
+        router.errorHandler(404, ctx -> ErrorRenderer.render(ctx.request(), ctx.response(),
                 GatewayError.of(ErrorKind.NOT_FOUND, "No route for " + ctx.request().method() + " " + ctx.request().path() + ".")));
-        router.errorHandler(405, ctx -> ErrorRenderer.render(ctx.request().path(), ctx.response(),
+        router.errorHandler(405, ctx -> ErrorRenderer.render(ctx.request(), ctx.response(),
                 GatewayError.of(ErrorKind.METHOD_NOT_ALLOWED, "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path() + ".")));
         return router;
     }
@@ -205,7 +205,7 @@ public final class Routes {
         Exchange ex = Exchange.of(ctx);
         if (ex != null) RoutingHeaders.attempts(ctx.response(), ex);
         Settle.failed(ex, e.status());
-        ErrorRenderer.render(ctx.request().path(), ctx.response(), e);
+        ErrorRenderer.render(ctx.request(), ctx.response(), e);
     }
 
     private static byte[] openApi() {
@@ -223,7 +223,7 @@ public final class Routes {
             String auth = ctx.request().getHeader("authorization");
             byte[] expected = ("Bearer " + ops.metricsToken()).getBytes(StandardCharsets.UTF_8);
             if (auth == null || !MessageDigest.isEqual(expected, auth.getBytes(StandardCharsets.UTF_8))) {
-                ErrorRenderer.render(ctx.request().path(), ctx.response(),
+                ErrorRenderer.render(ctx.request(), ctx.response(),
                         GatewayError.of(ErrorKind.INVALID_API_KEY, "GET /metrics needs Authorization: Bearer <METRICS_TOKEN>."));
                 return;
             }

@@ -12,7 +12,7 @@ import dev.switchboard.pipeline.Policy;
 import dev.switchboard.transport.Headers;
 import dev.switchboard.transport.Json;
 import io.vertx.ext.web.RoutingContext;
-import java.time.temporal.ChronoUnit;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 
@@ -26,26 +26,31 @@ import java.util.List;
 public final class ModelsHandler {
 
     private static final String ANTHROPIC_VERSION = "anthropic-version";
+    /**
+     * A public model has no creation date of its own (its pool changes under it): one fixed
+     * instant keeps {@code created} the same across config changes, restarts and instances, so
+     * clients that cache on it do not churn.
+     */
+    static final Instant CREATED = Instant.parse("2025-01-01T00:00:00Z");
 
     private ModelsHandler() {}
 
     public static void list(RoutingContext ctx) {
         Exchange ex = Exchange.of(ctx);
-        ConfigSnapshot s = ex.snapshot();
         List<String> names = Policy.callableModels(ex);
         ObjectNode out = Json.object();
         if (anthropic(ctx)) {
-            anthropicPage(ctx, names, s, out);
+            anthropicPage(ctx, names, out);
         } else {
             out.put("object", "list");
             ArrayNode data = out.putArray("data");
-            for (String name : names) data.add(model(name, s));
+            for (String name : names) data.add(model(name));
         }
         ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(Json.buffer(out));
     }
 
     /** Anthropic's page: {@code limit} models after {@code after_id}, or the last ones before {@code before_id}. */
-    private static void anthropicPage(RoutingContext ctx, List<String> names, ConfigSnapshot s, ObjectNode out) {
+    private static void anthropicPage(RoutingContext ctx, List<String> names, ObjectNode out) {
         int limit = QueryParams.bounded(ctx, "limit", 20, 1, 1000);
         String after = ctx.request().getParam("after_id");
         String before = ctx.request().getParam("before_id");
@@ -59,7 +64,7 @@ public final class ModelsHandler {
             to = Math.min(names.size(), from + limit);
         }
         ArrayNode data = out.putArray("data");
-        for (String name : names.subList(from, to)) data.add(anthropicModel(name, s));
+        for (String name : names.subList(from, to)) data.add(anthropicModel(name));
         out.put("has_more", before != null ? from > 0 : to < names.size());
         if (from < to) {
             out.put("first_id", names.get(from));
@@ -92,24 +97,24 @@ public final class ModelsHandler {
             throw new GatewayError(ErrorKind.MODEL_NOT_ALLOWED, "This API key may not use the model '" + id + "'.", "model", -1, false);
         }
         ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON)
-                .end(Json.buffer(anthropic(ctx) ? anthropicModel(id, s) : model(id, s)));
+                .end(Json.buffer(anthropic(ctx) ? anthropicModel(id) : model(id)));
     }
 
-    private static ObjectNode model(String name, ConfigSnapshot s) {
+    private static ObjectNode model(String name) {
         ObjectNode m = Json.object();
         m.put("id", name);
         m.put("object", "model");
-        m.put("created", s.builtAt().getEpochSecond());
+        m.put("created", CREATED.getEpochSecond());
         m.put("owned_by", "switchboard");
         return m;
     }
 
-    private static ObjectNode anthropicModel(String name, ConfigSnapshot s) {
+    private static ObjectNode anthropicModel(String name) {
         ObjectNode m = Json.object();
         m.put("type", "model");
         m.put("id", name);
         m.put("display_name", name);
-        m.put("created_at", s.builtAt().truncatedTo(ChronoUnit.SECONDS).toString());
+        m.put("created_at", CREATED.toString());
         m.put("lifecycle", "active");
         return m;
     }

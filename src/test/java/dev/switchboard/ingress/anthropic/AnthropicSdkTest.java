@@ -155,7 +155,12 @@ class AnthropicSdkTest {
         assertThat(first.nextPage().data()).extracting(ModelInfo::id).containsExactly("other");
         assertThat(client.models().retrieve("other").displayName()).isEqualTo("other");
         assertThat(Anthropic.client(gw, LIMITED_KEY).models().list().data()).extracting(ModelInfo::id).containsExactly("other");
-        assertThatThrownBy(() -> client.models().retrieve("nope")).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> client.models().retrieve("nope")).isInstanceOfSatisfying(NotFoundException.class, e -> {
+            // the error in Anthropic's shape too, as the SDK reads it
+            assertThat(e.body().toString()).contains("type=error").contains("type=not_found_error");
+        });
+        // a model has no creation date of its own: one fixed instant, whatever the config does
+        assertThat(all.getFirst().createdAt()).isEqualTo(java.time.OffsetDateTime.parse("2025-01-01T00:00:00Z"));
     }
 
     @Test
