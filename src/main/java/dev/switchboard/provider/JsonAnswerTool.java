@@ -34,6 +34,11 @@ public final class JsonAnswerTool {
         };
     }
 
+    /** Whether a tool call named {@code name} is the answer: {@code jsonTool} is the tool's name when the request asked through it, else null. */
+    public static boolean answers(String jsonTool, String name) {
+        return jsonTool != null && jsonTool.equals(name);
+    }
+
     /** Whether {@code r}'s JSON answer has no schema of its own (json_object, or json_schema without one). */
     public static boolean schemaless(ChatRequest r) {
         return r.responseFormat() instanceof ResponseFormat.JsonObject

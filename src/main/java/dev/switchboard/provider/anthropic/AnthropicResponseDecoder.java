@@ -7,6 +7,7 @@ import dev.switchboard.model.FinishReason;
 import dev.switchboard.model.Message;
 import dev.switchboard.model.Role;
 import dev.switchboard.model.Usage;
+import dev.switchboard.provider.JsonAnswerTool;
 import dev.switchboard.transport.Json;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -41,8 +42,7 @@ public final class AnthropicResponseDecoder {
         }
         Usage usage = AnthropicUsage.of(body.get("usage"));
         Message message = new Message(Role.ASSISTANT, parts, null);
-        FinishReason finish = finishReason(Json.str(body, "stop_reason"));
-        if (finish == FinishReason.TOOL_CALLS && message.toolCalls().isEmpty()) finish = FinishReason.STOP; // only the answer tool
+        FinishReason finish = finishReason(Json.str(body, "stop_reason"), !message.toolCalls().isEmpty());
         return new ChatResponse(Json.str(body, "id"), Json.str(body, "model"), created,
                 List.of(new ChatResponse.Choice(0, message, finish)), usage == null ? Usage.ZERO : usage);
     }
@@ -52,7 +52,7 @@ public final class AnthropicResponseDecoder {
         if (type == null) return null;
         return switch (type) {
             case "text" -> new ContentPart.Text(block.path("text").asText(""));
-            case "tool_use" -> jsonTool != null && jsonTool.equals(Json.str(block, "name")) ? new ContentPart.Text(Json.text(input(block)))
+            case "tool_use" -> JsonAnswerTool.answers(jsonTool, Json.str(block, "name")) ? new ContentPart.Text(Json.text(input(block)))
                     : new ContentPart.ToolCall(Json.str(block, "id"), Json.str(block, "name"), Json.text(input(block)));
             case "thinking" -> new ContentPart.Reasoning(block.path("thinking").asText(""), Json.str(block, "signature"), false);
             case "redacted_thinking" -> new ContentPart.Reasoning(null, Json.str(block, "data"), true);
@@ -68,14 +68,15 @@ public final class AnthropicResponseDecoder {
     /**
      * Anthropic's stop reasons: {@code end_turn}, {@code stop_sequence} and {@code pause_turn} (a
      * server tool paused a long turn) stop; {@code max_tokens} and
-     * {@code model_context_window_exceeded} are length; {@code tool_use} is tool calls;
+     * {@code model_context_window_exceeded} are length; {@code tool_use} is tool calls, or stop
+     * when no tool call was left ({@code calledTools} false: the only call was the JSON answer);
      * {@code refusal} is a content filter. None or an unknown one counts as stop.
      */
-    public static FinishReason finishReason(String stopReason) {
+    public static FinishReason finishReason(String stopReason, boolean calledTools) {
         if (stopReason == null) return FinishReason.STOP;
         return switch (stopReason) {
             case "max_tokens", "model_context_window_exceeded" -> FinishReason.LENGTH;
-            case "tool_use" -> FinishReason.TOOL_CALLS;
+            case "tool_use" -> calledTools ? FinishReason.TOOL_CALLS : FinishReason.STOP;
             case "refusal" -> FinishReason.CONTENT_FILTER;
             default -> FinishReason.STOP;
         };

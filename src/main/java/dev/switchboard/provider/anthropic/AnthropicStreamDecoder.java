@@ -1,12 +1,12 @@
 package dev.switchboard.provider.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.model.FinishReason;
 import dev.switchboard.model.StreamEvent;
 import dev.switchboard.transport.Json;
 import java.util.HashMap;
 import java.util.Map;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.provider.JsonAnswerTool;
 import dev.switchboard.provider.TranslatedSource;
 import java.util.function.Consumer;
 
@@ -110,9 +110,7 @@ public final class AnthropicStreamDecoder implements TranslatedSource.Translator
                 usage.event(event);
             }
             case "message_stop" -> {
-                FinishReason finish = AnthropicResponseDecoder.finishReason(stopReason);
-                if (finish == FinishReason.TOOL_CALLS && nextTool == 0) finish = FinishReason.STOP; // only the answer tool
-                out.accept(new StreamEvent.Finish(0, finish));
+                out.accept(new StreamEvent.Finish(0, AnthropicResponseDecoder.finishReason(stopReason, nextTool > 0)));
                 if (usage.usage() != null) out.accept(new StreamEvent.UsageReport(usage.usage()));
             }
             default -> { }
@@ -129,7 +127,7 @@ public final class AnthropicStreamDecoder implements TranslatedSource.Translator
                 JsonNode input = block.get("input");
                 boolean given = input != null && input.isObject() && !input.isEmpty();
                 String name = Json.str(block, "name");
-                boolean answer = jsonTool != null && jsonTool.equals(name);
+                boolean answer = JsonAnswerTool.answers(jsonTool, name);
                 ToolBlock t = new ToolBlock(answer ? -1 : nextTool++, input != null && input.isObject() ? input : Json.object());
                 tools.put(index, t);
                 if (!answer) out.accept(new StreamEvent.ToolCallStart(0, t.index, Json.str(block, "id"), name));

@@ -45,7 +45,7 @@ public final class BedrockResponseDecoder {
                 JsonNode use = block.get("toolUse");
                 JsonNode input = use.get("input");
                 String arguments = input == null || input.isNull() ? "{}" : Json.MAPPER.writeValueAsString(input);
-                parts.add(jsonTool != null && jsonTool.equals(Json.str(use, "name")) ? new ContentPart.Text(arguments)
+                parts.add(JsonAnswerTool.answers(jsonTool, Json.str(use, "name")) ? new ContentPart.Text(arguments)
                         : new ContentPart.ToolCall(Json.str(use, "toolUseId"), Json.str(use, "name"), arguments));
             } else if (block.has("reasoningContent")) {
                 ContentPart.Reasoning r = reasoning(block.get("reasoningContent"));
@@ -54,7 +54,6 @@ public final class BedrockResponseDecoder {
         }
         boolean calls = parts.stream().anyMatch(ContentPart.ToolCall.class::isInstance);
         FinishReason finish = finishReason(Json.str(reply, "stopReason"), calls);
-        if (finish == FinishReason.TOOL_CALLS && !calls) finish = FinishReason.STOP; // only the answer tool
         return new ChatResponse(id, model, clock.instant().getEpochSecond(),
                 List.of(new ChatResponse.Choice(0, new Message(Role.ASSISTANT, parts, null), finish)), usage(reply.get("usage")));
     }
@@ -69,7 +68,7 @@ public final class BedrockResponseDecoder {
     static FinishReason finishReason(String stopReason, boolean calledTools) {
         if (stopReason == null) return calledTools ? FinishReason.TOOL_CALLS : FinishReason.STOP;
         return switch (stopReason) {
-            case "tool_use" -> FinishReason.TOOL_CALLS;
+            case "tool_use" -> calledTools ? FinishReason.TOOL_CALLS : FinishReason.STOP; // only the JSON answer: stop
             case "max_tokens", "model_context_window_exceeded" -> FinishReason.LENGTH;
             case "guardrail_intervened", "content_filtered" -> FinishReason.CONTENT_FILTER;
             default -> calledTools ? FinishReason.TOOL_CALLS : FinishReason.STOP;

@@ -3,9 +3,9 @@ package dev.switchboard.provider.bedrock;
 import dev.switchboard.transport.EventStreamDecoder;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.model.FinishReason;
 import dev.switchboard.model.StreamEvent;
 import dev.switchboard.model.Usage;
+import dev.switchboard.provider.JsonAnswerTool;
 import dev.switchboard.provider.TranslatedSource;
 import dev.switchboard.transport.Json;
 import java.io.IOException;
@@ -66,7 +66,7 @@ final class BedrockStreamDecoder implements TranslatedSource.Translator<EventStr
         switch (type) {
             case "contentBlockStart" -> {
                 JsonNode use = e.path("start").get("toolUse");
-                if (use != null && jsonTool != null && jsonTool.equals(Json.str(use, "name"))) {
+                if (use != null && JsonAnswerTool.answers(jsonTool, Json.str(use, "name"))) {
                     callByBlock.put(e.path("contentBlockIndex").asInt(-1), ANSWER);
                 } else if (use != null) {
                     int k = calls++;
@@ -104,8 +104,7 @@ final class BedrockStreamDecoder implements TranslatedSource.Translator<EventStr
             case "messageStop" -> {
                 if (!finished) {
                     finished = true;
-                    FinishReason finish = BedrockResponseDecoder.finishReason(Json.str(e, "stopReason"), calls > 0);
-                    out.accept(new StreamEvent.Finish(0, finish == FinishReason.TOOL_CALLS && calls == 0 ? FinishReason.STOP : finish));
+                    out.accept(new StreamEvent.Finish(0, BedrockResponseDecoder.finishReason(Json.str(e, "stopReason"), calls > 0)));
                 }
             }
             case "metadata" -> {
