@@ -10,8 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,12 +18,16 @@ import java.util.List;
 /** The {@code usage_records} table; each call takes its own pooled connection. */
 final class JdbcUsage implements UsageRepository {
 
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
+    private static final long MILLIS_PER_DAY = 86_400_000L;
     private static final String COLUMNS = "id, request_id, created_at, key_id, team_id, public_model, deployment_id, provider, "
             + "upstream_model, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens, estimated, "
             + "cost_usd, latency_ms, ttft_ms, status, cache_state, attempts, tags";
 
     private final Database db;
+    /** The last {@code day} value made: a batch's records almost always share their day. */
+    private volatile Day lastDay = new Day(Long.MIN_VALUE, "");
+
+    private record Day(long epochDay, String text) {}
 
     JdbcUsage(Database db) {
         this.db = db;
@@ -94,7 +97,7 @@ final class JdbcUsage implements UsageRepository {
     }
 
     /** Binds one record's {@value #PARAMETERS} values from parameter {@code i} on. */
-    private static void bind(PreparedStatement ps, int i, UsageRecord r) throws SQLException {
+    private void bind(PreparedStatement ps, int i, UsageRecord r) throws SQLException {
         ps.setString(i++, r.id());
         ps.setString(i++, r.requestId());
         ps.setLong(i++, r.timeMs());
@@ -119,7 +122,15 @@ final class JdbcUsage implements UsageRepository {
         ps.setString(i++, r.cache());
         ps.setInt(i++, r.attempts());
         ps.setString(i++, r.tags().isEmpty() ? null : String.join(",", r.tags()));
-        ps.setString(i, DAY.format(Instant.ofEpochMilli(r.timeMs())));
+        ps.setString(i, day(r.timeMs()));
+    }
+
+    /** The UTC date of an instant, {@code YYYY-MM-DD}. */
+    private String day(long epochMillis) {
+        long epochDay = Math.floorDiv(epochMillis, MILLIS_PER_DAY);
+        Day last = lastDay;
+        if (last.epochDay() != epochDay) lastDay = last = new Day(epochDay, LocalDate.ofEpochDay(epochDay).toString());
+        return last.text();
     }
 
     @Override
