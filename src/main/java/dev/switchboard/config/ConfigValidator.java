@@ -17,6 +17,11 @@ public final class ConfigValidator {
     static final Set<String> STRATEGIES = Set.of("simple-shuffle", "least-busy", "latency-based", "usage-based", "cost-based", "health-aware");
     static final Set<String> FALLBACK_REASONS = Set.of("general", "rate_limit", "context_window", "content_policy");
     static final Set<String> PERIODS = Set.of("daily", "weekly", "monthly", "total");
+    /** The credential fields each provider reads (CONTRACT.md); every other provider reads {@code apiKey} alone. */
+    static final Map<String, List<String>> CREDENTIALS = Map.of(
+            "bedrock", List.of("accessKeyId", "secretAccessKey", "sessionToken", "region"),
+            "vertex", List.of("serviceAccountJson", "project", "location"));
+    private static final List<String> API_KEY = List.of("apiKey");
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}");
 
     private final Set<String> availableProviders;
@@ -89,6 +94,13 @@ public final class ConfigValidator {
                     + String.join(", ", availableProviders.stream().sorted().toList()) + ")");
         }
         require(at + ".upstreamModel", d.upstreamModel());
+        List<String> fields = CREDENTIALS.getOrDefault(d.provider(), API_KEY);
+        for (String field : d.credentials().keySet()) {
+            if (!fields.contains(field)) {
+                fail(at + ".credentials." + field, "is not a credential of provider '" + d.provider() + "' (it reads "
+                        + String.join(", ", fields) + ")");
+            }
+        }
         if (d.weight() < 0) fail(at + ".weight", "must not be negative");
         positive(at + ".rpmLimit", d.rpmLimit());
         positive(at + ".tpmLimit", d.tpmLimit());

@@ -130,6 +130,9 @@ abstract class AdminApiContract {
                 400, "invalid_request").path("param").asText()).isEqualTo("provider");
         assertThat(error(gw.request("POST", "/admin/deployments", "{\"publicModel\":\"%s\",\"provider\":\"openai\",\"upstreamModel\":\"gpt-4o\"}".formatted(m)),
                 400, "invalid_request").path("param").asText()).isEqualTo("credentials.apiKey");
+        assertThat(error(gw.request("POST", "/admin/deployments",
+                        "{\"publicModel\":\"%s\",\"provider\":\"openai\",\"upstreamModel\":\"gpt-4o\",\"credentials\":{\"apiKey\":\"sk-1\",\"apikey\":\"sk-2\"}}".formatted(m)),
+                400, "invalid_request").path("param").asText()).isEqualTo("credentials.apikey");
         assertThat(error(gw.request("POST", "/admin/deployments", "{\"publicModel\":\"%s\",\"provider\":\"simulator\",\"upstreamModel\":\"x\",\"weight\":-1}".formatted(m)),
                 400, "invalid_request").path("param").asText()).isEqualTo("weight");
         assertThat(error(gw.request("POST", "/admin/deployments", "{\"publicModel\":\"%s\",\"provider\":\"simulator\",\"upstreamModel\":\"x\",\"weight\":\"2\"}".formatted(m)),
