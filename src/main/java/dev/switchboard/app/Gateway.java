@@ -213,6 +213,10 @@ public final class Gateway implements AutoCloseable {
         HttpServerOptions serverOptions = new HttpServerOptions()
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
+                // no WebSocket routes: without these Vert.x puts a WebSocket extension handler in
+                // every connection's pipeline, which every request passes through
+                .setPerFrameWebSocketCompressionSupported(false)
+                .setPerMessageWebSocketCompressionSupported(false)
                 // every handler, and the upstream call it makes, runs on the connection's own event loop
                 .setStrictThreadMode(true)
                 .setHandle100ContinueAutomatically(true);
