@@ -12,7 +12,7 @@ set -euo pipefail
 
 ROUNDS="${ROUNDS:-3}"               # measurement rounds; medians are taken over them
 DURATION="${DURATION:-10}"          # seconds per wrk run
-WARMUP="${WARMUP:-20}"              # seconds of saturation load on the gateway before measuring (JIT)
+WARMUP="${WARMUP:-40}"              # seconds of saturation load on the gateway before measuring (JIT)
 CONNECTIONS="${CONNECTIONS:-64}"    # wrk connections for the saturation runs
 THREADS="${THREADS:-2}"             # wrk threads for the saturation runs
 NGINX_WORKERS="${NGINX_WORKERS:-auto}"  # worker_processes of both nginx instances
