@@ -129,7 +129,8 @@ final class ResponsesEncoder {
     static ObjectNode usage(Usage u) {
         ObjectNode out = Json.object();
         out.put("input_tokens", u.inputTokens());
-        out.putObject("input_tokens_details").put("cached_tokens", u.cachedInputTokens());
+        // the official SDKs read both (openai-java 4.100 requires cache_write_tokens)
+        out.putObject("input_tokens_details").put("cached_tokens", u.cachedInputTokens()).put("cache_write_tokens", u.cacheWriteTokens());
         out.put("output_tokens", u.outputTokens());
         out.putObject("output_tokens_details").put("reasoning_tokens", u.reasoningTokens());
         out.put("total_tokens", u.totalTokens());
