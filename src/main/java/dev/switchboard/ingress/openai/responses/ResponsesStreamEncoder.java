@@ -112,14 +112,14 @@ final class ResponsesStreamEncoder implements SseResponse.Framing<StreamEvent> {
             }
             case StreamEvent.ToolCallStart c -> {
                 if (c.choice() != 0) return null;
-                Item item = open(out, Kind.TOOL, c.index());
-                item.callId = c.id();
+                Item item = open(out, Kind.TOOL, c.index(), c.id(), c.name());
+                item.callId = c.id(); // already open (its arguments came first): the done item carries them
                 item.name = c.name();
             }
             case StreamEvent.ToolCallDelta d -> {
                 if (d.choice() != 0) return null;
                 Item item = tools.get(d.index());
-                if (item == null) item = open(out, Kind.TOOL, d.index());
+                if (item == null) item = open(out, Kind.TOOL, d.index(), "call_" + d.index(), "");
                 item.text.append(d.argumentsFragment());
                 append(out, delta("response.function_call_arguments.delta", item).put("delta", d.argumentsFragment()));
             }
@@ -163,8 +163,16 @@ final class ResponsesStreamEncoder implements SseResponse.Framing<StreamEvent> {
         append(out, event("response.in_progress").set("response", response));
     }
 
-    /** The open item of {@code kind} (for a tool: of that call), opening it (and closing another) when needed. */
+    /** The open item of {@code kind}, opening it (and closing another) when needed. */
     private Item open(Buffer out, Kind kind, int tool) {
+        return open(out, kind, tool, null, null);
+    }
+
+    /**
+     * As above; a tool call's item is that call's, and is shown from its {@code output_item.added}
+     * on with its id and function name (clients act on that event).
+     */
+    private Item open(Buffer out, Kind kind, int tool, String callId, String name) {
         if (open != null && open.kind == kind && (kind != Kind.TOOL || tools.get(tool) == open)) return open;
         close(out);
         Item item = new Item(kind, output.size(), ResponsesItems.id(switch (kind) {
@@ -178,8 +186,8 @@ final class ResponsesStreamEncoder implements SseResponse.Framing<StreamEvent> {
             case REASONING -> ResponsesEncoder.reasoningItem(item.id, null, null);
             case TOOL -> {
                 tools.put(tool, item);
-                item.callId = "call_" + tool;
-                item.name = "";
+                item.callId = callId != null ? callId : "call_" + tool;
+                item.name = name != null ? name : "";
                 yield ResponsesEncoder.functionCallItem(item.id, item.callId, item.name, "", "in_progress");
             }
         };

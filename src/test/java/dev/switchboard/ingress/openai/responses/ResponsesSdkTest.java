@@ -95,6 +95,7 @@ class ResponsesSdkTest extends SimulatorBackedTest {
         assertThat(r.usage().orElseThrow().outputTokens()).isEqualTo(3);
         assertThat(r.usage().orElseThrow().totalTokens()).isEqualTo(12);
         assertThat(r.usage().orElseThrow().inputTokensDetails().cachedTokens()).isZero();
+        assertThat(r.usage().orElseThrow().inputTokensDetails().cacheWriteTokens()).isZero();
         JsonNode upstream = sim.last().json();
         assertThat(sim.last().path()).isEqualTo("/v1/chat/completions");
         assertThat(upstream.get("model").asText()).isEqualTo("sim-model-v1");
@@ -187,11 +188,13 @@ class ResponsesSdkTest extends SimulatorBackedTest {
                  "parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}]}""");
         List<String> names = new ArrayList<>();
         JsonNode last = null;
+        JsonNode added = null;
         for (String block : resp.body().split("\n\n")) {
             if (block.isBlank() || block.startsWith(":")) continue;
             String[] lines = block.split("\n");
             names.add(lines[0].substring("event: ".length()));
             last = Json.parse(lines[1].substring("data: ".length()));
+            if (names.getLast().equals("response.output_item.added")) added = last.get("item");
         }
         assertThat(names.getFirst()).isEqualTo("response.created");
         assertThat(names).contains("response.output_item.added", "response.function_call_arguments.delta",
@@ -202,6 +205,10 @@ class ResponsesSdkTest extends SimulatorBackedTest {
         assertThat(item.get("id").asText()).startsWith("fc_");
         assertThat(item.get("call_id").asText()).startsWith("call_");
         assertThat(Json.parse(item.get("arguments").asText()).has("city")).isTrue();
+        // the call is announced with the id and name it keeps to the end
+        assertThat(added.get("call_id").asText()).isEqualTo(item.get("call_id").asText());
+        assertThat(added.get("name").asText()).isEqualTo("get_weather");
+        assertThat(added.get("id").asText()).isEqualTo(item.get("id").asText());
     }
 
     @Test
@@ -330,11 +337,13 @@ class ResponsesSdkTest extends SimulatorBackedTest {
         assertThat(resp.statusCode()).isEqualTo(200);
         List<String> names = new ArrayList<>();
         JsonNode last = null;
+        JsonNode added = null;
         for (String block : resp.body().split("\n\n")) {
             if (block.isBlank() || block.startsWith(":")) continue;
             String[] lines = block.split("\n");
             names.add(lines[0].substring("event: ".length()));
             last = Json.parse(lines[1].substring("data: ".length()));
+            if (names.getLast().equals("response.output_item.added")) added = last.get("item");
         }
         assertThat(names.getFirst()).isEqualTo("response.created");
         assertThat(names).contains("response.output_text.delta");
