@@ -1,12 +1,23 @@
 package dev.switchboard.ingress.openai;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.model.StreamEvent;
+import dev.switchboard.model.Usage;
+import dev.switchboard.transport.Json;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Encodes canonical stream events as {@code chat.completion.chunk} objects. Created per stream
  * and not thread-safe: it remembers the id, model and creation time of the stream's Start event so
  * that every chunk repeats them, as OpenAI's do.
+ *
+ * <p>Finish reasons and the usage wait for {@link #end}: the official SDKs' accumulators take a
+ * finish reason on every choice seen so far for the end of the stream, so with {@code n > 1} a
+ * choice that ended before the next one began (a simulator's or a translated provider's order)
+ * would cut the others off. At the end come one chunk with every choice's finish reason, then the
+ * usage chunk (the last usage reported), as OpenAI orders them.
  */
 public final class OpenAiChunkEncoder {
 
@@ -16,6 +27,9 @@ public final class OpenAiChunkEncoder {
     private long created;
     /** Choices whose first chunk (the one carrying the role) has gone out; choice 0's goes with Start. */
     private final java.util.BitSet opened = new java.util.BitSet();
+    /** The finish reasons so far, one choice each, in a chunk for {@link #end}; null before the first. */
+    private ObjectNode finishes;
+    private Usage usage;
 
     /**
      * @param model        the name the client asked for, shown in every chunk
@@ -26,7 +40,7 @@ public final class OpenAiChunkEncoder {
         this.includeUsage = includeUsage;
     }
 
-    /** The chunk for one event, or null when the event has no chunk of its own (usage not asked for, a reasoning signature). */
+    /** The chunk for one event, or null when the event has none now (a finish or the usage, kept for {@link #end}; a reasoning signature). */
     public ObjectNode encode(StreamEvent event) {
         return switch (event) {
             case StreamEvent.Start s -> {
@@ -65,22 +79,37 @@ public final class OpenAiChunkEncoder {
                 yield c;
             }
             case StreamEvent.Finish f -> {
-                ObjectNode c = chunk(f.choice());
-                ((ObjectNode) c.get("choices").get(0)).put("finish_reason", OpenAiChatEncoder.finishReason(f.reason()));
-                yield c;
+                if (finishes == null) {
+                    finishes = header();
+                    finishes.putArray("choices");
+                }
+                choice((ArrayNode) finishes.get("choices"), f.choice()).put("finish_reason", OpenAiChatEncoder.finishReason(f.reason()));
+                yield null;
             }
             case StreamEvent.UsageReport u -> {
-                if (!includeUsage) yield null;
-                ObjectNode c = header();
-                c.putArray("choices");
-                c.set("usage", OpenAiChatEncoder.usage(u.usage()));
-                yield c;
+                usage = u.usage();
+                yield null;
             }
         };
     }
 
+    /** The chunks kept for the end of the stream: the finish reasons, then the usage when the client asked for it. */
+    public List<ObjectNode> end() {
+        List<ObjectNode> out = new ArrayList<>(2);
+        if (finishes != null) out.add(finishes);
+        if (includeUsage && usage != null) {
+            ObjectNode c = header();
+            c.putArray("choices");
+            c.set("usage", OpenAiChatEncoder.usage(usage));
+            out.add(c);
+        }
+        finishes = null;
+        usage = null;
+        return out;
+    }
+
     private ObjectNode header() {
-        ObjectNode c = dev.switchboard.transport.Json.object();
+        ObjectNode c = Json.object();
         c.put("id", id);
         c.put("object", "chat.completion.chunk");
         c.put("created", created);
@@ -90,16 +119,22 @@ public final class OpenAiChunkEncoder {
 
     private ObjectNode chunk(int choice) {
         ObjectNode c = header();
-        ObjectNode ch = c.putArray("choices").addObject();
-        ch.put("index", choice);
+        choice(c.putArray("choices"), choice);
+        return c;
+    }
+
+    /** Adds choice {@code index} with an empty delta, which carries the role when the choice is new. */
+    private ObjectNode choice(ArrayNode list, int index) {
+        ObjectNode ch = list.addObject();
+        ch.put("index", index);
         ObjectNode delta = ch.putObject("delta");
-        if (!opened.get(choice)) {
-            opened.set(choice);
+        if (!opened.get(index)) {
+            opened.set(index);
             delta.put("role", "assistant");
         }
         ch.putNull("logprobs");
         ch.putNull("finish_reason");
-        return c;
+        return ch;
     }
 
     private static ObjectNode delta(ObjectNode chunk) {

@@ -55,10 +55,25 @@ final class OpenAiStreams {
 
     static SseResponse.Framing<StreamEvent> canonicalFraming(String clientModel, boolean includeUsage, Consumer<Usage> usage) {
         OpenAiChunkEncoder encoder = new OpenAiChunkEncoder(clientModel, includeUsage);
-        return SseResponse.framing(event -> {
-            if (event instanceof StreamEvent.UsageReport r) usage.accept(r.usage());
-            ObjectNode chunk = encoder.encode(event);
-            return chunk == null ? null : frame(chunk);
-        }, DONE, OpenAiStreams::error);
+        return new SseResponse.Framing<>() {
+            @Override
+            public Buffer event(StreamEvent event) {
+                if (event instanceof StreamEvent.UsageReport r) usage.accept(r.usage());
+                ObjectNode chunk = encoder.encode(event);
+                return chunk == null ? null : frame(chunk);
+            }
+
+            @Override
+            public Buffer end() {
+                Buffer out = Buffer.buffer(512);
+                for (ObjectNode chunk : encoder.end()) out.appendBuffer(frame(chunk));
+                return out.appendBuffer(DONE);
+            }
+
+            @Override
+            public Buffer error(UpstreamException e) {
+                return OpenAiStreams.error(e);
+            }
+        };
     }
 }

@@ -355,6 +355,7 @@ public final class SimulatorServer implements AutoCloseable {
 
             @Override
             public void onEnd() {
+                for (ObjectNode chunk : encoder.end()) resp.write(Buffer.buffer("data: ").appendBuffer(Json.buffer(chunk)).appendString("\n\n"));
                 resp.end("data: [DONE]\n\n");
             }
 

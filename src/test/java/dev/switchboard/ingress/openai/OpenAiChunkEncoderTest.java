@@ -11,7 +11,6 @@ import dev.switchboard.transport.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import org.junit.jupiter.api.Test;
 
 class OpenAiChunkEncoderTest {
@@ -31,7 +30,11 @@ class OpenAiChunkEncoderTest {
     private static List<ObjectNode> encodeAll(boolean includeUsage) {
         OpenAiChunkEncoder encoder = new OpenAiChunkEncoder("general", includeUsage);
         List<ObjectNode> out = new ArrayList<>();
-        for (StreamEvent e : STREAM) out.add(encoder.encode(e));
+        for (StreamEvent e : STREAM) {
+            ObjectNode chunk = encoder.encode(e);
+            if (chunk != null) out.add(chunk);
+        }
+        out.addAll(encoder.end());
         return out;
     }
 
@@ -128,8 +131,8 @@ class OpenAiChunkEncoderTest {
     @Test
     void encode_usageWithoutIncludeUsage_givesNoChunk() {
         List<ObjectNode> chunks = encodeAll(false);
-        assertThat(chunks.getLast()).isNull();
-        assertThat(chunks.stream().filter(Objects::nonNull)).noneMatch(c -> c.has("usage"));
+        assertThat(chunks).hasSize(8); // the usage report gave none
+        assertThat(chunks).noneMatch(c -> c.has("usage"));
     }
 
     @Test
@@ -153,7 +156,32 @@ class OpenAiChunkEncoderTest {
         OpenAiChunkEncoder encoder = new OpenAiChunkEncoder("m", false);
         encoder.encode(new StreamEvent.Start("id", "up", 1));
         assertThat(encoder.encode(new StreamEvent.TextDelta(1, "b")).get("choices").get(0).get("index").intValue()).isEqualTo(1);
-        assertThat(encoder.encode(new StreamEvent.Finish(1, FinishReason.LENGTH)).get("choices").get(0).get("finish_reason").textValue())
-                .isEqualTo("length");
+        assertThat(encoder.encode(new StreamEvent.Finish(1, FinishReason.LENGTH))).isNull();
+        assertThat(encoder.end().getFirst().get("choices").get(0).get("finish_reason").textValue()).isEqualTo("length");
+    }
+
+    @Test
+    void end_choicesThatEndedOneAfterAnother_finishTogether_afterAllContent_thenUsage() {
+        OpenAiChunkEncoder encoder = new OpenAiChunkEncoder("m", true);
+        List<ObjectNode> chunks = new ArrayList<>();
+        for (StreamEvent e : List.of(new StreamEvent.Start("id", "up", 1), new StreamEvent.TextDelta(0, "a"),
+                new StreamEvent.Finish(0, FinishReason.STOP), new StreamEvent.UsageReport(new Usage(1, 1, 0, 0, 0, false)),
+                new StreamEvent.TextDelta(1, "b"), new StreamEvent.Finish(1, FinishReason.LENGTH),
+                new StreamEvent.UsageReport(new Usage(2, 4, 0, 0, 0, false)))) {
+            ObjectNode chunk = encoder.encode(e);
+            if (chunk != null) chunks.add(chunk);
+        }
+        assertThat(chunks).hasSize(3) // the role chunk, then a delta of each choice: nothing finished yet
+                .allSatisfy(c -> assertThat(c.get("choices").get(0).get("finish_reason").isNull()).isTrue());
+        List<ObjectNode> end = encoder.end();
+        assertThat(end).hasSize(2);
+        JsonNode finished = end.getFirst().get("choices");
+        assertThat(finished).hasSize(2);
+        assertThat(finished.get(0).get("index").intValue()).isZero();
+        assertThat(finished.get(0).get("finish_reason").textValue()).isEqualTo("stop");
+        assertThat(finished.get(1).get("index").intValue()).isEqualTo(1);
+        assertThat(finished.get(1).get("finish_reason").textValue()).isEqualTo("length");
+        assertThat(end.getLast().get("usage").get("completion_tokens").longValue()).isEqualTo(4); // the last usage reported
+        assertThat(encoder.end()).isEmpty();
     }
 }

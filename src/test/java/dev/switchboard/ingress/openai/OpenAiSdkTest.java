@@ -13,6 +13,7 @@ import com.openai.errors.NotFoundException;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.PermissionDeniedException;
 import com.openai.errors.UnauthorizedException;
+import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -141,6 +142,26 @@ class OpenAiSdkTest extends SimulatorBackedTest {
         assertThat(last.choices()).isEmpty();
         assertThat(last.usage().orElseThrow().promptTokens()).isEqualTo(10);
         assertThat(last.usage().orElseThrow().completionTokens()).isEqualTo(4);
+    }
+
+    @Test
+    void stream_twoChoices_theSdkAccumulatesBoth_nativeAndTranslated() {
+        for (String model : List.of("sim", "other")) { // the standalone simulator relayed as is; the in-process one encoded by the gateway
+            ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model(model).addUserMessage("one two three").n(2)
+                    .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
+            ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
+            try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(params)) {
+                s.stream().forEach(acc::accumulate);
+            }
+            ChatCompletion streamed = acc.chatCompletion();
+            ChatCompletion whole = client.chat().completions().create(params);
+            assertThat(streamed.choices()).as(model).hasSize(2);
+            for (int i = 0; i < 2; i++) {
+                assertThat(streamed.choices().get(i).message().content()).as(model).isEqualTo(whole.choices().get(i).message().content());
+                assertThat(streamed.choices().get(i).finishReason()).as(model).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
+            }
+            assertThat(streamed.usage().orElseThrow().completionTokens()).as(model).isEqualTo(whole.usage().orElseThrow().completionTokens());
+        }
     }
 
     @Test
