@@ -65,11 +65,7 @@ public final class Dispatch {
         ex.chatRequest(request);
         AttemptLoop<ChatReply> loop = new AttemptLoop<>(vertx, health, random, ex, pool, p -> policy.priced(quotas, p), request.stream(), (d, lease) -> {
             String dropped = reject && d.wireFormat() != inbound ? untranslatable.get() : null;
-            if (dropped != null) {
-                GatewayError e = new GatewayError(ErrorKind.UNSUPPORTED_PARAMETER, "Parameter '" + dropped
-                        + "' is not supported by provider " + d.provider().id() + ".", dropped, -1, false);
-                return Future.failedFuture(new UpstreamException(FailureClass.REQUEST, e, 0, e.getMessage()));
-            }
+            if (dropped != null) return unsupported(dropped, "Parameter '" + dropped + "' is not supported by provider " + d.provider().id() + ".");
             ChatCall call = new ChatCall(d, request, d.wireFormat() == inbound ? nativeBody : null, clientHeaders,
                     ex.requestId(), reject, ex.cancellation(), connector, vertx);
             return d.provider().chat(call).compose(reply -> primed(reply, ex, lease));
@@ -82,12 +78,23 @@ public final class Dispatch {
                                         MultiMap clientHeaders) {
         List<Quota> quotas = Policy.quotas(ex);
         ModelPool pool = policy.priced(quotas, ModelRouter.resolve(ex.snapshot(), request.model(), ex.principal()));
-        AttemptLoop<EmbeddingReply> loop = new AttemptLoop<>(vertx, health, random, ex, pool, p -> policy.priced(quotas, p), false, (d, lease) ->
-                d.provider().embed(new EmbeddingCall(d, request, d.wireFormat() == inbound ? nativeBody : null,
-                        clientHeaders, ex.requestId(), ex.cancellation(), connector, vertx)));
+        AttemptLoop<EmbeddingReply> loop = new AttemptLoop<>(vertx, health, random, ex, pool, p -> policy.priced(quotas, p), false, (d, lease) -> {
+            if (request.tokenInput() && d.wireFormat() != inbound && d.wireFormat() != WireFormat.NONE) {
+                // token ids mean the client's tokenizer: only its own format (or the in-process simulator) takes them
+                return unsupported("input", "Token-array input is not supported by provider " + d.provider().id() + "; send the input as text.");
+            }
+            return d.provider().embed(new EmbeddingCall(d, request, d.wireFormat() == inbound ? nativeBody : null,
+                    clientHeaders, ex.requestId(), ex.cancellation(), connector, vertx));
+        });
         if (quotas.isEmpty()) return loop.run();
         // an embedding's tokens are all input and few: counted when it settles, not reserved
         return policy.admit(ex, quotas, pool, () -> 0, 0).compose(v -> loop.run());
+    }
+
+    /** An attempt refused before any call: 400 {@code unsupported_parameter} naming {@code param}, not retried elsewhere. */
+    private static <T> Future<T> unsupported(String param, String message) {
+        GatewayError e = new GatewayError(ErrorKind.UNSUPPORTED_PARAMETER, message, param, -1, false);
+        return Future.failedFuture(new UpstreamException(FailureClass.REQUEST, e, 0, message));
     }
 
     private static Future<ChatReply> primed(ChatReply reply, Exchange ex, DeploymentHealth.Lease lease) {

@@ -62,18 +62,24 @@ public final class EmbeddingsHandler implements Handler<RoutingContext> {
         JsonNode input = root.get("input");
         if (input == null || input.isNull()) throw GatewayError.invalid("input", "Missing required parameter: 'input'.");
         List<String> inputs = new ArrayList<>();
+        boolean tokens = false;
         if (input.isTextual()) {
             inputs.add(input.textValue());
         } else if (input.isArray() && !input.isEmpty()) {
-            boolean tokens = input.get(0).isIntegralNumber();
+            tokens = input.get(0).isIntegralNumber();
             if (tokens) {
                 inputs.add(tokenText(input, "input"));
             } else {
                 for (int i = 0; i < input.size(); i++) {
                     JsonNode e = input.get(i);
-                    if (e.isTextual()) inputs.add(e.textValue());
-                    else if (e.isArray() && !e.isEmpty()) inputs.add(tokenText(e, "input[" + i + "]"));
-                    else throw GatewayError.invalid("input[" + i + "]", "Each input must be a string or an array of tokens.");
+                    if (e.isTextual()) {
+                        inputs.add(e.textValue());
+                    } else if (e.isArray() && !e.isEmpty()) {
+                        inputs.add(tokenText(e, "input[" + i + "]"));
+                        tokens = true;
+                    } else {
+                        throw GatewayError.invalid("input[" + i + "]", "Each input must be a string or an array of tokens.");
+                    }
                 }
             }
         } else {
@@ -93,7 +99,7 @@ public final class EmbeddingsHandler implements Handler<RoutingContext> {
         if (f != null && !f.isNull() && (format == null || !(format.equals("float") || format.equals("base64")))) {
             throw GatewayError.invalid("encoding_format", "'encoding_format' must be float or base64.");
         }
-        return new EmbeddingRequest(model, inputs, dims, format == null ? "float" : format);
+        return new EmbeddingRequest(model, inputs, dims, format == null ? "float" : format, tokens);
     }
 
     private static String tokenText(JsonNode tokens, String at) {

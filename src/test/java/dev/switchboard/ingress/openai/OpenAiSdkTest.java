@@ -216,6 +216,13 @@ class OpenAiSdkTest extends SimulatorBackedTest {
     }
 
     @Test
+    void embeddings_tokenArrays_reachAnOpenAiUpstreamAsSent() {
+        client.embeddings().create(EmbeddingCreateParams.builder().model("sim")
+                .inputOfArrayOfTokenArrays(List.of(List.of(1L, 2L, 3L), List.of(4L))).build());
+        assertThat(sim.last().json().get("input").toString()).isEqualTo("[[1,2,3],[4]]");
+    }
+
+    @Test
     void embeddings_onInProcessSimulator_supportBase64() {
         CreateEmbeddingResponse r = client.embeddings().create(EmbeddingCreateParams.builder().model("other")
                 .input("alpha beta").encodingFormat(EmbeddingCreateParams.EncodingFormat.BASE64).build());

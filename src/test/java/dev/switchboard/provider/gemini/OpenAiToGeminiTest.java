@@ -1,6 +1,7 @@
 package dev.switchboard.provider.gemini;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
@@ -17,6 +18,7 @@ import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
+import com.openai.errors.BadRequestException;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import dev.switchboard.provider.simulator.SimulatorServer;
@@ -175,6 +177,17 @@ class OpenAiToGeminiTest {
         client.chat().completions().create(chat("hi").reasoningEffort(ReasoningEffort.LOW).build());
         assertThat(sim.last().json().at("/generationConfig/thinkingConfig"))
                 .isEqualTo(Json.NODES.objectNode().put("thinkingBudget", 1024).put("includeThoughts", true));
+    }
+
+    @Test
+    void embeddings_tokenArrays_are400_andNothingReachesGemini() {
+        assertThatThrownBy(() -> client.embeddings().create(EmbeddingCreateParams.builder().model("gem")
+                .inputOfArrayOfTokens(List.of(1L, 2L, 3L)).build()))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> {
+                    assertThat(e.code()).contains("unsupported_parameter");
+                    assertThat(e.param()).contains("input");
+                });
+        assertThat(sim.received()).isEmpty();
     }
 
     @Test
