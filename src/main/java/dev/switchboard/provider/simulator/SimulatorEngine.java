@@ -38,6 +38,8 @@ import java.util.regex.Pattern;
  *       json_object it answers {@code {"echo": text}}.</li>
  *   <li>Text is streamed one word per chunk (a word with the whitespace before it); JSON answers
  *       and tool arguments in pieces of 16 characters.</li>
+ *   <li>A text answer ends before the earliest of the {@code stop} sequences found in it (finish
+ *       reason stop).</li>
  *   <li>{@code words(s)} counts maximal runs of non-whitespace.
  *       {@code prompt_tokens = 3 + Σ messages (3 + words(text) + Σ tool calls (words(name) + words(arguments)))
  *       + Σ tools (8 + words(name) + words(description))}.
@@ -142,7 +144,7 @@ public final class SimulatorEngine {
             pieces = switch (request.responseFormat()) {
                 case ResponseFormat.JsonSchema s -> pieces(Json.text(SchemaSampler.sample(s.schema())));
                 case ResponseFormat.JsonObject o -> pieces(Json.text(Json.object().put("echo", text)));
-                case null, default -> wordPieces(text);
+                case null, default -> wordPieces(beforeStop(text, request.params().stop()));
             };
             finish = FinishReason.STOP;
             if (maxTokens != null && pieces.size() > maxTokens && !json) {
@@ -153,6 +155,16 @@ public final class SimulatorEngine {
         }
         Usage usage = Usage.of(promptTokens(request), completion * choices);
         return new Answer(id, clock.instant().getEpochSecond(), choices, pieces, calls, finish, usage);
+    }
+
+    /** The text up to the earliest of the stop sequences, which is left out (as providers do); the whole text when none occurs. */
+    static String beforeStop(String text, List<String> stop) {
+        int cut = text.length();
+        for (String s : stop) {
+            int at = s.isEmpty() ? -1 : text.indexOf(s);
+            if (at >= 0 && at < cut) cut = at;
+        }
+        return text.substring(0, cut);
     }
 
     private static List<Tool> toolsToCall(ChatRequest r) {

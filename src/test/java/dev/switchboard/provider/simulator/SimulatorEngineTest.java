@@ -70,6 +70,17 @@ class SimulatorEngineTest {
     }
 
     @Test
+    void response_endsBeforeTheEarliestStopSequence() {
+        ChatResponse r = ENGINE.response(request("""
+                {"model":"sim","messages":[{"role":"user","content":"one two three four"}],"stop":["four","thr"]}"""));
+        assertThat(text(r, 0)).isEqualTo("one two ");
+        assertThat(r.choices().getFirst().finishReason()).isEqualTo(FinishReason.STOP);
+        assertThat(r.usage().outputTokens()).isEqualTo(2);
+        assertThat(text(ENGINE.response(request("""
+                {"model":"sim","messages":[{"role":"user","content":"one two"}],"stop":"zzz"}""")), 0)).isEqualTo("one two");
+    }
+
+    @Test
     void response_echoJoinsTextContentParts() {
         ChatRequest req = request("""
                 {"model":"sim","messages":[{"role":"user","content":[{"type":"text","text":"look at "},
