@@ -66,6 +66,12 @@ public final class Dispatch {
         AttemptLoop<ChatReply> loop = new AttemptLoop<>(vertx, health, random, ex, pool, p -> policy.priced(quotas, p), request.stream(), (d, lease) -> {
             String dropped = reject && d.wireFormat() != inbound ? untranslatable.get() : null;
             if (dropped != null) return unsupported(dropped, "Parameter '" + dropped + "' is not supported by provider " + d.provider().id() + ".");
+            if (Integer.valueOf(0).equals(request.params().maxTokens()) && d.wireFormat() != WireFormat.ANTHROPIC_MESSAGES
+                    && d.wireFormat() != WireFormat.NONE) {
+                // Anthropic's max_tokens 0 (prompt-cache warming): every other format wants at least 1
+                return unsupported("max_tokens", "max_tokens 0 is supported only by Anthropic deployments; provider "
+                        + d.provider().id() + " needs at least 1.");
+            }
             ChatCall call = new ChatCall(d, request, d.wireFormat() == inbound ? nativeBody : null, clientHeaders,
                     ex.requestId(), reject, ex.cancellation(), connector, vertx);
             return d.provider().chat(call).compose(reply -> primed(reply, ex, lease));

@@ -51,6 +51,8 @@ public final class AnthropicMessagesEncoder {
 
     private static ObjectNode block(ContentPart p) {
         return switch (p) {
+            // no empty text block: a stream has none for it either, and Anthropic refuses one sent back as history
+            case ContentPart.Text t when t.text().isEmpty() -> null;
             case ContentPart.Text t -> Json.object().put("type", "text").put("text", t.text());
             case ContentPart.Reasoning r when r.redacted() -> Json.object().put("type", "redacted_thinking").put("data", r.signature());
             case ContentPart.Reasoning r -> Json.object().put("type", "thinking").put("thinking", r.text() == null ? "" : r.text())

@@ -76,6 +76,16 @@ class AnthropicEncodersTest {
     }
 
     @Test
+    void message_emptyText_hasNoBlock_asAStreamHasNone() {
+        Message m = new Message(Role.ASSISTANT, List.of(new ContentPart.Text("")), null);
+        ChatResponse r = new ChatResponse("chatcmpl-2", "up", 0, List.of(new ChatResponse.Choice(0, m, FinishReason.LENGTH)),
+                new Usage(5, 0, 0, 0, 0, false));
+        ObjectNode out = AnthropicMessagesEncoder.message(r, "claude-x");
+        assertThat(out.get("content")).isEmpty();
+        assertThat(out.get("stop_reason").asText()).isEqualTo("max_tokens");
+    }
+
+    @Test
     void stopReasons_mapFromCanonical() {
         assertThat(AnthropicMessagesEncoder.stopReason(FinishReason.STOP)).isEqualTo("end_turn");
         assertThat(AnthropicMessagesEncoder.stopReason(FinishReason.LENGTH)).isEqualTo("max_tokens");

@@ -1,11 +1,13 @@
 package dev.switchboard.ingress.anthropic;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.core.JsonValue;
 import com.anthropic.core.http.StreamResponse;
 import com.anthropic.helpers.MessageAccumulator;
+import com.anthropic.errors.BadRequestException;
 import com.anthropic.models.messages.ContentBlock;
 import com.anthropic.models.messages.ContentBlockParam;
 import com.anthropic.models.messages.Message;
@@ -64,6 +66,14 @@ class AnthropicOverOpenAiProviderTest extends SimulatorBackedTest {
 
     static String text(Message m) {
         return m.content().stream().filter(ContentBlock::isText).map(b -> b.asText().text()).collect(Collectors.joining());
+    }
+
+    @Test
+    void maxTokensZero_crossFormats_is400NamingIt_beforeAnyCall() {
+        int before = sim.received().size();
+        assertThatThrownBy(() -> client.messages().create(message("hi").maxTokens(0).build()))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.getMessage()).contains("max_tokens"));
+        assertThat(sim.received()).hasSize(before);
     }
 
     @Test
