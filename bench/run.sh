@@ -290,7 +290,7 @@ done
 
 # ---------------------------------------------------------------------------- load
 raw_tsv="$tmp/results.tsv"
-printf 'round\tkind\ttarget\trps\tp50_us\tp99_us\tnon2xx\tsocket_errors\tother_cpu_pct\n' >"$raw_tsv"
+printf 'round\tkind\ttarget\trps\tp50_us\tp99_us\tnon2xx\tsocket_errors\tother_cpu_pct\tsteal_pct\n' >"$raw_tsv"
 
 # How much CPU did processes other than ours use during a run? On a shared machine that is
 # the noise: it is printed per run so a disturbed run can be recognised. It is the growth of
@@ -312,6 +312,15 @@ cpu_snapshot() {   # cpu_snapshot TAG [MORE_OWN_PIDS...]: "TAG pid ticks" per pr
       print tag, pid, $12 + $13
     }'
 }
+# The hypervisor's share: time the VM's cores were ready to run but not given the CPU ("steal" in
+# /proc/stat). A neighbour on the host shows here and nowhere else; it slows every target of a run.
+cpu_steal() {   # cpu_steal: "steal total" jiffies of all cores so far
+  awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print $9, t }' /proc/stat
+}
+steal_pct() {   # steal_pct BEFORE AFTER: the steal share between two cpu_steal readings
+  awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); d = y[2] - x[2]
+    printf "%.0f", (d > 0 ? 100 * (y[1] - x[1]) / d : 0) }'
+}
 other_cpu_pct() {   # other_cpu_pct SNAPSHOTS NANOSECONDS
   awk -v ns="$2" -v hz="$clk_tck" -v n="$ncpu" '
       { if (!($2 in base)) base[$2] = ($1 == "start") ? $3 : 0; last[$2] = $3 }
@@ -321,8 +330,8 @@ other_cpu_pct() {   # other_cpu_pct SNAPSHOTS NANOSECONDS
 # run_wrk ROUND KIND TARGET THREADS CONNS SECONDS: one wrk run, recorded in raw_tsv (ROUND 0 = warm-up).
 run_wrk() {
   local round="$1" kind="$2" target="$3" threads="$4" conns="$5" secs="$6" out line
-  local t0 t1 other
-  cpu_snapshot start >"$tmp/cpu"; t0="$(date +%s%N)"
+  local t0 t1 other steal0 steal
+  cpu_snapshot start >"$tmp/cpu"; t0="$(date +%s%N)"; steal0="$(cpu_steal)"
   # timeout is only a safety net: wrk stops by itself after -d. It runs in the background and
   # is waited for, so that a signal to this script is handled at once, not after the run.
   BENCH_KEY="$(key_of "$target")" BENCH_MODEL="$(model_of "$target")" timeout --signal=INT --kill-after=10 "$((secs + 30))" \
@@ -337,17 +346,18 @@ run_wrk() {
   sampler_pid=""
   t1="$(date +%s%N)"; cpu_snapshot end >>"$tmp/cpu"
   other="$(other_cpu_pct "$tmp/cpu" "$((t1 - t0))")"
+  steal="$(steal_pct "$steal0" "$(cpu_steal)")"
   out="$(cat "$tmp/wrk.out")"
-  printf '==== round %s %s %s (wrk -t%s -c%s -d%ss), other processes %s%% CPU\n%s\n' \
-    "$round" "$kind" "$target" "$threads" "$conns" "$secs" "$other" "$out" >>"$raw_log"
+  printf '==== round %s %s %s (wrk -t%s -c%s -d%ss), other processes %s%% CPU, steal %s%%\n%s\n' \
+    "$round" "$kind" "$target" "$threads" "$conns" "$secs" "$other" "$steal" "$out" >>"$raw_log"
   line="$(grep '^BENCH_RESULT ' <<<"$out" | tail -1)" || { dump_logs; die "wrk gave no result for $target; see $raw_log"; }
   # Turn "key=value" pairs into one TSV row.
-  awk -v round="$round" -v kind="$kind" -v target="$target" -v other="$other" '{
+  awk -v round="$round" -v kind="$kind" -v target="$target" -v other="$other" -v steal="$steal" '{
       for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-      printf "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", round, kind, target, v["rps"], v["p50_us"], v["p99_us"],
-        v["non2xx"], v["connect"] + v["read"] + v["write"] + v["timeout"], other
+      printf "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", round, kind, target, v["rps"], v["p50_us"], v["p99_us"],
+        v["non2xx"], v["connect"] + v["read"] + v["write"] + v["timeout"], other, steal
     }' <<<"$line" >>"$raw_tsv"
-  log "$(tail -1 "$raw_tsv" | awk -F'\t' '{printf "round %s %-3s %-7s %9.0f req/s  p50 %6.0f us  p99 %6.0f us  non2xx %d  sockerr %d  other CPU %s%%", $1, $2, $3, $4, $5, $6, $7, $8, $9}')"
+  log "$(tail -1 "$raw_tsv" | awk -F'\t' '{printf "round %s %-3s %-7s %9.0f req/s  p50 %6.0f us  p99 %6.0f us  non2xx %d  sockerr %d  other CPU %s%%  steal %s%%", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10}')"
 }
 
 log "warm-up: ${WARMUP}s on the gateway, 2s on each nginx target"
@@ -398,6 +408,7 @@ cpu_model="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/nu
       else { p50[r, t] = $5; p99[r, t] = $6; add("p50 " t, $5); add("p99 " t, $6) }
       non2xx[t] += $7; sockerr[t] += $8
       add("other", $9); if ($9 + 0 > maxother) maxother = $9 + 0
+      add("steal", $10); if ($10 + 0 > maxsteal) maxsteal = $10 + 0
       if (r > rounds) rounds = r
     }
     END {
@@ -453,10 +464,12 @@ cpu_model="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/nu
       printf "\nNoise: processes outside the benchmark used a median %.0f%% (max %.0f%%) of all cores during the\n", \
         median(vals["other"]), maxother
       printf "measured runs; above ~10%% the absolute numbers are disturbed, compare the ratios (see bench/README.md).\n"
+      printf "The hypervisor withheld a median %.0f%% (max %.0f%%) of the cores (steal): the same caveat.\n", \
+        median(vals["steal"]), maxsteal
     }' "$raw_tsv"
   echo
-  echo "Per-run results (other CPU = share of all cores used by processes outside this benchmark):"
-  printf '  %5s %4s %-8s %10s %8s %8s %7s %7s %9s\n' round kind target req/s 'p50 us' 'p99 us' non-2xx sockerr 'other CPU'
-  awk -F'\t' 'NR > 1 && $1 > 0 {printf "  %5s %4s %-8s %10.0f %8.0f %8.0f %7d %7d %8s%%\n", $1, $2, $3, $4, $5, $6, $7, $8, $9}' "$raw_tsv"
+  echo "Per-run results (other CPU = share of all cores used by processes outside this benchmark; steal = withheld by the hypervisor):"
+  printf '  %5s %4s %-8s %10s %8s %8s %7s %7s %9s %6s\n' round kind target req/s 'p50 us' 'p99 us' non-2xx sockerr 'other CPU' steal
+  awk -F'\t' 'NR > 1 && $1 > 0 {printf "  %5s %4s %-8s %10.0f %8.0f %8.0f %7d %7d %8s%% %5s%%\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10}' "$raw_tsv"
 } | tee "$summary_file"
 log "summary written to $summary_file (raw wrk output and server logs: $raw_log)"
