@@ -3,6 +3,7 @@ package dev.switchboard.auth;
 import dev.switchboard.config.ConfigSnapshot;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayError;
+import dev.switchboard.transport.Headers;
 import io.vertx.core.MultiMap;
 import java.time.Clock;
 import java.security.MessageDigest;
@@ -48,14 +49,14 @@ public final class Authenticator {
     }
 
     static String presented(MultiMap headers, String path, String queryKey) {
-        String auth = headers.get("authorization");
+        String auth = headers.get(Headers.AUTHORIZATION);
         if (auth != null) {
             String a = auth.trim();
             if (a.regionMatches(true, 0, "Bearer ", 0, 7)) return a.substring(7).trim();
         }
-        String apiKey = headers.get("x-api-key");
+        String apiKey = headers.get(Headers.X_API_KEY);
         if (apiKey != null) return apiKey.trim();
-        String goog = headers.get("x-goog-api-key");
+        String goog = headers.get(Headers.X_GOOG_API_KEY);
         if (goog != null) return goog.trim();
         if (queryKey != null && path.startsWith("/v1beta/")) return queryKey.trim();
         return null;

@@ -34,8 +34,8 @@ public final class RequestStart implements Handler<RoutingContext> {
         long start = System.nanoTime();
         String id = ctx.request().getHeader(Headers.X_REQUEST_ID);
         if (!valid(id)) id = newId();
-        Exchange ex = new Exchange(id, start, "1".equals(ctx.request().getHeader("x-switchboard-trace")));
-        ex.accounting(accounting, accounting.clock().millis(), ctx.request().getHeader("x-switchboard-tags"));
+        Exchange ex = new Exchange(id, start, "1".equals(ctx.request().getHeader(Headers.X_SWITCHBOARD_TRACE)));
+        ex.accounting(accounting, accounting.clock().millis(), ctx.request().getHeader(Headers.X_SWITCHBOARD_TAGS));
         Exchange.attach(ctx, ex);
         ctx.response().putHeader(Headers.X_REQUEST_ID, id);
         // Anthropic's SDKs read the id from request-id (message._request_id, APIError.requestID)

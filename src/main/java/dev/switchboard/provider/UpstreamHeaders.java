@@ -1,8 +1,10 @@
 package dev.switchboard.provider;
 
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The header rules of CONTRACT.md in one place. Towards the provider: only its own auth, the
@@ -14,10 +16,14 @@ public final class UpstreamHeaders {
 
     private UpstreamHeaders() {}
 
+    /** Pre-hashed, so that looking them up on every request computes nothing. */
+    private static final CharSequence[] FORWARDABLE = Stream.of("anthropic-version", "anthropic-beta", "openai-beta",
+            "openai-organization", "openai-project").map(HttpHeaders::createOptimized).toArray(CharSequence[]::new);
+
     /** Client headers that may be forwarded at all; each provider takes those that fit it. */
     public static MultiMap forwardable(MultiMap client) {
         MultiMap out = MultiMap.caseInsensitiveMultiMap();
-        for (String name : new String[] {"anthropic-version", "anthropic-beta", "openai-beta", "openai-organization", "openai-project"}) {
+        for (CharSequence name : FORWARDABLE) {
             String v = client.get(name);
             if (v != null) out.set(name, v);
         }
