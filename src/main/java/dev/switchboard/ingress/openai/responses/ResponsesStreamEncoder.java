@@ -113,8 +113,9 @@ final class ResponsesStreamEncoder implements SseResponse.Framing<StreamEvent> {
             case StreamEvent.ToolCallStart c -> {
                 if (c.choice() != 0) return null;
                 Item item = open(out, Kind.TOOL, c.index(), c.id(), c.name());
-                item.callId = c.id(); // already open (its arguments came first): the done item carries them
-                item.name = c.name();
+                // already open when its arguments came first: then the done item carries them
+                if (c.id() != null) item.callId = c.id();
+                if (c.name() != null) item.name = c.name();
             }
             case StreamEvent.ToolCallDelta d -> {
                 if (d.choice() != 0) return null;
