@@ -2,6 +2,7 @@ package dev.switchboard.ingress.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.error.GatewayError;
+import dev.switchboard.ingress.openai.OpenAiChatDecoder;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ContentPart;
 import dev.switchboard.model.GenerationParams;
@@ -193,7 +194,7 @@ public final class GeminiRequestDecoder {
                 positiveInt(c, "maxOutputTokens"),
                 stop,
                 integer(c, "seed"),
-                positiveInt(c, "candidateCount"),
+                OpenAiChatDecoder.choices(positiveInt(c, "candidateCount"), "generationConfig.candidateCount", MAX_CANDIDATES),
                 number(c, "presencePenalty", -2, 2),
                 number(c, "frequencyPenalty", -2, 2),
                 effort(GeminiWire.field(c, "thinkingConfig")));
@@ -244,6 +245,9 @@ public final class GeminiRequestDecoder {
         if (!v.isIntegralNumber() || !v.canConvertToLong()) throw GatewayError.invalid(param, "'" + param + "' must be an integer.");
         return v.longValue();
     }
+
+    /** Gemini's limit on {@code candidateCount}. */
+    static final int MAX_CANDIDATES = 8;
 
     private static Integer positiveInt(JsonNode c, String field) {
         Long v = integer(c, field);

@@ -67,7 +67,7 @@ public final class OpenAiChatDecoder {
                 maxTokens,
                 stop(root.get("stop")),
                 integer(root, "seed"),
-                positiveInt(root, "n"),
+                choices(positiveInt(root, "n"), "n", MAX_CHOICES),
                 JsonFields.number(root, "presence_penalty", -2, 2),
                 JsonFields.number(root, "frequency_penalty", -2, 2),
                 optionalString(root, "reasoning_effort"));
@@ -273,6 +273,15 @@ public final class OpenAiChatDecoder {
         if (v == null || v.isNull()) return null;
         if (!v.isIntegralNumber() || !v.canConvertToLong()) throw GatewayError.invalid(field, "'" + field + "' must be an integer.");
         return v.longValue();
+    }
+
+    /** OpenAI's own limit on {@code n}; every choice is made and held in full, so the gateway keeps it too. */
+    static final int MAX_CHOICES = 128;
+
+    /** {@code n} within {@code max}: a request for more choices is a 400, not an answer that fills the heap. */
+    public static Integer choices(Integer n, String param, int max) {
+        if (n != null && n > max) throw GatewayError.invalid(param, "'" + param + "' must be at most " + max + ".");
+        return n;
     }
 
     private static Integer positiveInt(JsonNode node, String field) {

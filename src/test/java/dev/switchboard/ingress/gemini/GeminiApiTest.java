@@ -246,6 +246,11 @@ class GeminiApiTest {
         assertThat(wrongType.statusCode()).isEqualTo(400);
         assertThat(json(wrongType).at("/error/details/0/metadata/param").asText()).isEqualTo("generationConfig.temperature");
 
+        HttpResponse<String> tooMany = master.post("/v1beta/models/sim:generateContent",
+                "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}],\"generationConfig\":{\"candidateCount\":9}}");
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(json(tooMany).at("/error/details/0/metadata/param").asText()).isEqualTo("generationConfig.candidateCount");
+
         HttpResponse<String> badRole = master.post("/v1beta/models/sim:generateContent",
                 "{\"contents\":[{\"role\":\"assistant\",\"parts\":[{\"text\":\"hi\"}]}]}");
         assertThat(json(badRole).at("/error/details/0/metadata/param").asText()).isEqualTo("contents[0].role");

@@ -231,6 +231,8 @@ class OpenAiChatDecoderTest {
                 Arguments.of("{" + m + "," + USER_HI + ",\"max_tokens\":2147483648}", "max_tokens"),
                 Arguments.of("{" + m + "," + USER_HI + ",\"max_completion_tokens\":-1}", "max_completion_tokens"),
                 Arguments.of("{" + m + "," + USER_HI + ",\"n\":0}", "n"),
+                Arguments.of("{" + m + "," + USER_HI + ",\"n\":129}", "n"),
+                Arguments.of("{" + m + "," + USER_HI + ",\"n\":2147483647}", "n"),
                 Arguments.of("{" + m + "," + USER_HI + ",\"seed\":\"x\"}", "seed"),
                 Arguments.of("{" + m + "," + USER_HI + ",\"stop\":[1]}", "stop"),
                 Arguments.of("{" + m + "," + USER_HI + ",\"stop\":5}", "stop"),
