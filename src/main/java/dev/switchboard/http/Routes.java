@@ -177,8 +177,11 @@ public final class Routes {
     }
 
     private static void failure(RoutingContext ctx) {
-        if (ctx.response().closed()) { // the client went away: nobody to answer
-            Settle.failed(Exchange.of(ctx), 499);
+        Exchange gone = Exchange.of(ctx);
+        // the client went away (an HTTP/1 connection closed, or an HTTP/2 stream reset, which leaves
+        // the response open but cancels the exchange): nobody to answer, nothing went wrong here
+        if (ctx.response().closed() || gone != null && gone.cancellation().cancelled()) {
+            Settle.failed(gone, 499);
             return;
         }
         Throwable t = ctx.failure();

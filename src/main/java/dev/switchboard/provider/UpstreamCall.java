@@ -12,6 +12,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side every adapter shares: post a JSON body under the call's deadlines, with
@@ -20,6 +22,8 @@ import java.io.IOException;
  * the adapter's own error mapping. {@link #read} takes a whole reply body under the same deadlines.
  */
 public final class UpstreamCall {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamCall.class);
 
     /** An adapter's reading of an error answer: status, Retry-After in ms (or -1), the body if it was JSON. */
     public interface ErrorMapping {
@@ -39,6 +43,9 @@ public final class UpstreamCall {
         Buffer payload = Json.buffer(body);
         return connector.send(HttpMethod.POST, d.baseUrl(), path, headers, payload, d.timeouts().connectMs(), req -> {
                     deadlines.attach(req);
+                    // failures before the answer reach the send's future; what comes after it is the
+                    // reset a cancellation or a deadline asked for, already accounted for there
+                    req.exceptionHandler(t -> LOG.debug("upstream request ended early: {}", t.toString()));
                     // once the call is over its connection may serve another request: never reset it then
                     cancellation.onCancel(() -> {
                         if (deadlines.settled()) return;

@@ -52,6 +52,8 @@ class UsageThroughGatewayTest {
                     - { provider: simulator, upstreamModel: echo, extraHeaders: { x-sim-status: "500" } }
                   slow:
                     - { provider: simulator, upstreamModel: echo, extraHeaders: { x-sim-latency-ms: "5000" } }
+                  slow-upstream:
+                    - { provider: openai, upstreamModel: echo, baseUrl: "%2$s", credentials: { apiKey: sk-slow }, extraHeaders: { x-sim-latency-ms: "5000" } }
                   unpriced:
                     - { provider: openai, upstreamModel: not-in-the-catalog, baseUrl: "%2$s", credentials: { apiKey: sk-unpriced } }
                   overridden:
@@ -209,6 +211,31 @@ class UsageThroughGatewayTest {
         assertThat(u.attempts()).isEqualTo(1);
         assertThat(u.inputTokens()).isZero();
         assertThat(u.publicModel()).isEqualTo("slow");
+    }
+
+    @Test
+    void http2StreamResetBeforeTheAnswer_isRecordedAs499() throws Exception {
+        // an upstream over HTTP whose call the reset cancels, streamed: the cancellation fails the
+        // dispatch at once, before the response's own end is seen
+        var d = gw.gateway().snapshots().get().models().get("slow-upstream").deployments().getFirst();
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            io.vertx.core.http.HttpClient h2 = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+                    .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+            var req = h2.request(new io.vertx.core.http.RequestOptions().setMethod(io.vertx.core.http.HttpMethod.POST)
+                            .setHost("127.0.0.1").setPort(gw.gateway().port()).setURI("/v1/chat/completions")
+                            .putHeader("authorization", "Bearer " + GatewayFixture.MASTER_KEY).putHeader("content-type", "application/json")
+                            .putHeader("x-request-id", "resets-early-2"))
+                    .toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            req.send(chatBody("slow-upstream", true, "hello"));
+            assertThat(Await.until(() -> gw.gateway().health().load(d).inFlight() == 1, WRITTEN)).as("the attempt is under way").isTrue();
+            req.reset();
+            assertThat(Await.until(() -> !gw.gateway().store().usage().forRequest("resets-early-2").isEmpty(), WRITTEN)).isTrue();
+            UsageRecord u = gw.gateway().store().usage().forRequest("resets-early-2").getFirst();
+            assertThat(u.status()).isEqualTo(499);
+        } finally {
+            vertx.close();
+        }
     }
 
     @Test
