@@ -218,8 +218,9 @@ public final class Gateway implements AutoCloseable {
                 .setPerFrameWebSocketCompressionSupported(false)
                 .setPerMessageWebSocketCompressionSupported(false)
                 // every handler, and the upstream call it makes, runs on the connection's own event loop
-                .setStrictThreadMode(true)
-                .setHandle100ContinueAutomatically(true);
+                .setStrictThreadMode(true);
+        // No automatic 100 Continue (Vert.x's default): vertx-web's BodyHandler sends it, once, after
+        // checking the declared length against MAX_BODY_BYTES, so a body too large gets its 413 uninvited.
         if (settings.tlsCertFile().isPresent()) {
             serverOptions.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()
                     .setCertPath(settings.tlsCertFile().get().toString())

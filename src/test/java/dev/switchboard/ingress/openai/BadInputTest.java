@@ -107,6 +107,38 @@ class BadInputTest extends SimulatorBackedTest {
         assertThat(good.body()).contains("chunked fine");
     }
 
+    /** What the gateway sends back on a raw connection after the head of a request with {@code Expect: 100-continue}. */
+    private static String afterExpectContinue(int contentLength, byte[] bodyWhenInvited) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", gw.gateway().port())) {
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer " + GatewayFixture.MASTER_KEY
+                    + "\r\ncontent-type: application/json\r\ncontent-length: " + contentLength + "\r\nexpect: 100-continue\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.InputStream in = s.getInputStream();
+            StringBuilder got = new StringBuilder();
+            byte[] buf = new byte[8192];
+            int n = in.read(buf);
+            got.append(new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+            if (bodyWhenInvited != null && got.toString().startsWith("HTTP/1.1 100")) {
+                s.getOutputStream().write(bodyWhenInvited);
+                while (!got.toString().contains("\"usage\"") && (n = in.read(buf)) > 0) {
+                    got.append(new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+            return got.toString();
+        }
+    }
+
+    @Test
+    void expectContinue_invitesTheBodyOnce_andABodyTooLargeGetsIts413Uninvited() throws Exception {
+        byte[] body = "{\"model\":\"sim\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String ok = afterExpectContinue(body.length, body);
+        assertThat(ok.split("HTTP/1.1 100 Continue", -1)).as(ok).hasSize(2);
+        assertThat(ok).contains("HTTP/1.1 200 OK");
+        String tooLarge = afterExpectContinue(5_000, null);
+        assertThat(tooLarge).startsWith("HTTP/1.1 413").doesNotContain("100 Continue");
+    }
+
     @Test
     void unknownRoute_is404InOpenAiShape() throws Exception {
         HttpResponse<String> r = gw.post("/v1/does-not-exist", "{}");
