@@ -93,6 +93,10 @@ class ResilienceThroughGatewayTest extends SimulatorBackedTest {
 
         // the failing deployment recovers; its circuit stays open until the cooldown is over
         Admin.data(gw.patch("/admin/deployments/" + failing, "{\"extraHeaders\":{\"x-sim-status\":null}}"), 200);
+        // the change reaches the serving snapshot on its own time: a probe before it would still fail
+        assertThat(Await.until(() -> gw.gateway().snapshots().get().models().get("trio").deployments().stream()
+                .filter(d -> d.id().equals(failing)).noneMatch(d -> d.extraHeaders().containsKey("x-sim-status")), Duration.ofSeconds(5)))
+                .isTrue();
         sim.clear();
         Admin.assertChatOk(chat("trio"));
         assertThat(byKey()).doesNotContainKey("k-fail");
