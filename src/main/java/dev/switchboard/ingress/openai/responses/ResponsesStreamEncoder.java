@@ -120,7 +120,7 @@ final class ResponsesStreamEncoder implements SseResponse.Framing<StreamEvent> {
             case StreamEvent.ToolCallDelta d -> {
                 if (d.choice() != 0) return null;
                 Item item = tools.get(d.index());
-                if (item == null) item = open(out, Kind.TOOL, d.index(), "call_" + d.index(), "");
+                if (item == null) item = open(out, Kind.TOOL, d.index());
                 item.text.append(d.argumentsFragment());
                 append(out, delta("response.function_call_arguments.delta", item).put("delta", d.argumentsFragment()));
             }
