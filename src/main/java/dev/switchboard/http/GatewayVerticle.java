@@ -4,6 +4,7 @@ import dev.switchboard.pipeline.Authenticate;
 import dev.switchboard.pipeline.Dispatch;
 import dev.switchboard.pipeline.Policy;
 import dev.switchboard.routing.DeploymentHealth;
+import dev.switchboard.transport.ClientDeadlines;
 import dev.switchboard.transport.OutboundConnector;
 import dev.switchboard.transport.UpstreamOptions;
 import io.vertx.core.Future;
@@ -47,8 +48,10 @@ public final class GatewayVerticle extends VerticleBase {
         RoutesConfig rc = shared.routes();
         var router = Routes.build(new Routes.Deps(vertx, dispatch, connector, shared.authenticate(), rc.maxBodyBytes(), rc.corsOrigins(),
                 rc.pingMs(), rc.notReady(), rc.admin(), rc.responses(), rc.clock(), rc.operations(), rc.accounting(), rc.drain()));
-        HttpServer server = vertx.createHttpServer(shared.serverOptions()).connectionHandler(rc.drain()::connected)
-                .requestHandler(router);
+        HttpServer server = vertx.createHttpServer(shared.serverOptions()).connectionHandler(connection -> {
+            rc.drain().connected(connection);
+            ClientDeadlines.install(connection);
+        }).requestHandler(router);
         return server.listen(shared.port(), shared.host()).onSuccess(shared.onListening()::accept);
     }
 

@@ -55,6 +55,7 @@ public final class GatewayFixture implements AutoCloseable {
         private final Map<String, String> env = new HashMap<>();
         private String config;
         private long pingMs = 15_000;
+        private Duration clientIdle = dev.switchboard.transport.ClientDeadlines.DEFAULT;
         private Path dataDir;
         private String masterKey = MASTER_KEY;
         private String adminKey;
@@ -73,6 +74,12 @@ public final class GatewayFixture implements AutoCloseable {
         /** The clock of everything that decides by time (circuits, keys' expiry); tests move it instead of sleeping. */
         public Builder clock(Clock clock) {
             this.clock = clock;
+            return this;
+        }
+
+        /** How long a client connection may hold still (between requests, or inside a request it is sending). */
+        public Builder clientIdle(Duration deadline) {
+            this.clientIdle = deadline;
             return this;
         }
 
@@ -123,7 +130,7 @@ public final class GatewayFixture implements AutoCloseable {
                 }
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 Gateway.Options options = new Gateway.Options(pingMs, new PrintStream(out, true, StandardCharsets.UTF_8),
-                        clock, 2, new LoopbackGuard(true), Duration.ofMillis(100));
+                        clock, 2, new LoopbackGuard(true), Duration.ofMillis(100), clientIdle);
                 Gateway gateway = Gateway.start(Settings.fromEnv(all), options);
                 String admin = adminKey != null ? adminKey : all.containsKey("MASTER_KEY") ? all.get("MASTER_KEY") : printedMasterKey(out);
                 return new GatewayFixture(gateway, dir, dataDir == null, configDir, out, admin);

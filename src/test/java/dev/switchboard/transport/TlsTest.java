@@ -103,7 +103,8 @@ class TlsTest {
         env.put("TLS_CERT_FILE", cert.certificatePath());
         env.put("TLS_KEY_FILE", cert.privateKeyPath());
         try (Gateway gw = Gateway.start(Settings.fromEnv(env), new Gateway.Options(15_000,
-                new PrintStream(new ByteArrayOutputStream()), Clock.systemUTC(), 1, new LoopbackGuard(true), java.time.Duration.ofSeconds(1)))) {
+                new PrintStream(new ByteArrayOutputStream()), Clock.systemUTC(), 1, new LoopbackGuard(true), java.time.Duration.ofSeconds(1),
+                dev.switchboard.transport.ClientDeadlines.DEFAULT))) {
             SSLContext ssl = SSLContext.getInstance("TLS");
             ssl.init(null, new TrustManager[] {new X509TrustManager() {
                 public void checkClientTrusted(X509Certificate[] c, String a) {}
