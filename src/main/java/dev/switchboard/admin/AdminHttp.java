@@ -27,6 +27,7 @@ import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreTx;
 import dev.switchboard.store.StoreConflictException;
 import dev.switchboard.store.StoreException;
+import dev.switchboard.transport.Bodies;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -138,7 +139,7 @@ final class AdminHttp {
                         ctx.fail(toGatewayError(ar.cause()));
                         return;
                     }
-                    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(ar.result().toString());
+                    Bodies.end(ctx.request(), ctx.response().setStatusCode(status).putHeader("content-type", "application/json"), ar.result().toString());
                 });
             });
         });

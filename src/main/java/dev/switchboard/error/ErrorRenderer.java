@@ -1,6 +1,7 @@
 package dev.switchboard.error;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.transport.Bodies;
 import dev.switchboard.transport.Headers;
 import dev.switchboard.transport.Json;
 import io.vertx.core.buffer.Buffer;
@@ -48,20 +49,12 @@ public final class ErrorRenderer {
 
     /** Answers {@code e} in the shape that {@code request} speaks. */
     public static void render(HttpServerRequest request, HttpServerResponse response, GatewayError e) {
-        render(shapeFor(request), response, e);
-    }
-
-    /** Answers {@code e} in the shape that {@code path} speaks. */
-    public static void render(String path, HttpServerResponse response, GatewayError e) {
-        render(shapeFor(path), response, e);
-    }
-
-    private static void render(Shape shape, HttpServerResponse response, GatewayError e) {
-        switch (shape) {
-            case ANTHROPIC -> anthropic(response, e);
-            case GEMINI -> gemini(response, e);
-            case OPENAI -> openAi(response, e);
-        }
+        ObjectNode body = switch (shapeFor(request)) {
+            case ANTHROPIC -> anthropicBody(e, response.headers().get(Headers.X_REQUEST_ID));
+            case GEMINI -> geminiBody(e);
+            case OPENAI -> openAiBody(e);
+        };
+        write(request, response, e, body);
     }
 
     // ------------------------------------------------------------------ OpenAI
@@ -78,7 +71,7 @@ public final class ErrorRenderer {
     }
 
     public static void openAi(HttpServerResponse response, GatewayError e) {
-        write(response, e, openAiBody(e));
+        write(null, response, e, openAiBody(e));
     }
 
     /** The error event that ends an OpenAI stream after the commit point, followed by {@code [DONE]}. */
@@ -120,10 +113,6 @@ public final class ErrorRenderer {
         err.put("message", e.getMessage());
         if (requestId != null) root.put("request_id", requestId);
         return root;
-    }
-
-    public static void anthropic(HttpServerResponse response, GatewayError e) {
-        write(response, e, anthropicBody(e, response.headers().get(Headers.X_REQUEST_ID)));
     }
 
     /** The {@code event: error} that ends an Anthropic stream after the commit point. */
@@ -173,13 +162,10 @@ public final class ErrorRenderer {
         return root;
     }
 
-    public static void gemini(HttpServerResponse response, GatewayError e) {
-        write(response, e, geminiBody(e));
-    }
-
     // ------------------------------------------------------------------ shared
 
-    private static void write(HttpServerResponse response, GatewayError e, ObjectNode body) {
+    /** {@code request}, when known, answers a HEAD without the body. */
+    private static void write(HttpServerRequest request, HttpServerResponse response, GatewayError e, ObjectNode body) {
         if (response.headWritten()) {
             response.reset();
             return;
@@ -187,7 +173,8 @@ public final class ErrorRenderer {
         response.setStatusCode(e.status());
         response.putHeader("content-type", "application/json");
         retryHeaders(response, e);
-        response.end(Json.buffer(body));
+        if (request != null) Bodies.end(request, response, Json.buffer(body));
+        else response.end(Json.buffer(body));
     }
 
     public static void retryHeaders(HttpServerResponse response, GatewayError e) {

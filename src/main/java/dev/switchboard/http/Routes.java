@@ -25,12 +25,14 @@ import dev.switchboard.pipeline.Settle;
 import dev.switchboard.pipeline.ResponseStore;
 import dev.switchboard.ingress.openai.responses.ResponsesHandler;
 import dev.switchboard.ingress.openai.responses.StoredResponses;
+import dev.switchboard.transport.Bodies;
 import dev.switchboard.transport.Headers;
 import dev.switchboard.transport.Json;
 import dev.switchboard.transport.OutboundConnector;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -39,12 +41,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,8 +132,8 @@ public final class Routes {
         });
         router.get("/metrics").handler(ctx -> metrics(ctx, deps.operations()));
 
-        router.get("/openapi.json").handler(ctx -> ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON)
-                .end(Buffer.buffer(OPENAPI)));
+        router.get("/openapi.json").handler(ctx -> Bodies.end(ctx.request(),
+                ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON), Buffer.buffer(OPENAPI)));
 
         BodyHandler body = BodyHandler.create(false).setBodyLimit(deps.maxBodyBytes()).setHandleFileUploads(false);
         router.post("/v1/*").handler(body);
@@ -146,34 +153,77 @@ public final class Routes {
         router.get("/v1/responses/:id/input_items").handler(stored::inputItems);
         router.post("/v1/embeddings").handler(new EmbeddingsHandler(deps.dispatch()));
         router.get("/v1/models").handler(ModelsHandler::list);
-        router.getWithRegex("/v1/models/(?<id>.+)").setName("/v1/models/{id}").handler(ModelsHandler::get);
+        regex(router, HttpMethod.GET, "/v1/models/(?<id>.+)", "/v1/models/{id}").handler(ModelsHandler::get);
 
         // Gemini: a model's methods follow a colon (models may hold colons and slashes themselves: the last colon wins)
         GenerateContentHandler gemini = new GenerateContentHandler(deps.vertx(), deps.dispatch(), deps.pingMs());
-        router.postWithRegex("/v1beta/models/(?<model>.+):generateContent").setName("/v1beta/models/{model}:generateContent")
+        regex(router, HttpMethod.POST, "/v1beta/models/(?<model>.+):generateContent", "/v1beta/models/{model}:generateContent")
                 .handler(gemini::generate);
-        router.postWithRegex("/v1beta/models/(?<model>.+):streamGenerateContent").setName("/v1beta/models/{model}:streamGenerateContent")
+        regex(router, HttpMethod.POST, "/v1beta/models/(?<model>.+):streamGenerateContent", "/v1beta/models/{model}:streamGenerateContent")
                 .handler(gemini::stream);
-        router.postWithRegex("/v1beta/models/(?<model>.+):countTokens").setName("/v1beta/models/{model}:countTokens")
+        regex(router, HttpMethod.POST, "/v1beta/models/(?<model>.+):countTokens", "/v1beta/models/{model}:countTokens")
                 .handler(new dev.switchboard.ingress.gemini.CountTokensHandler(deps.vertx(), deps.connector()));
         EmbedContentHandler embed = new EmbedContentHandler(deps.dispatch());
-        router.postWithRegex("/v1beta/models/(?<model>.+):embedContent").setName("/v1beta/models/{model}:embedContent")
+        regex(router, HttpMethod.POST, "/v1beta/models/(?<model>.+):embedContent", "/v1beta/models/{model}:embedContent")
                 .handler(embed);
-        router.postWithRegex("/v1beta/models/(?<model>.+):batchEmbedContents").setName("/v1beta/models/{model}:batchEmbedContents")
+        regex(router, HttpMethod.POST, "/v1beta/models/(?<model>.+):batchEmbedContents", "/v1beta/models/{model}:batchEmbedContents")
                 .handler(embed::batch);
         router.get("/v1beta/models").handler(GeminiModelsHandler::list);
-        router.getWithRegex("/v1beta/models/(?<model>[^:]+)").setName("/v1beta/models/{model}").handler(GeminiModelsHandler::get);
+        regex(router, HttpMethod.GET, "/v1beta/models/(?<model>[^:]+)", "/v1beta/models/{model}").handler(GeminiModelsHandler::get);
 
         // after the client API: a request tries the routes in order, and the admin API's dozens of
         // path-parameter routes (regular expressions) cost the chat path 2% of its CPU when they came first
         AdminApi.mount(router, deps.admin(), deps.vertx(), deps.connector());
 
+        // HEAD is GET without the body (RFC 9110 9.3.2): every GET route takes it; Vert.x sends no body on HTTP/1.1
+        for (Route route : router.getRoutes()) {
+            if (route.methods() != null && route.methods().contains(HttpMethod.GET)) route.method(HttpMethod.HEAD);
+        }
         router.route().failureHandler(Routes::failure);
         router.errorHandler(404, ctx -> ErrorRenderer.render(ctx.request(), ctx.response(),
                 GatewayError.of(ErrorKind.NOT_FOUND, "No route for " + ctx.request().method() + " " + ctx.request().path() + ".")));
-        router.errorHandler(405, ctx -> ErrorRenderer.render(ctx.request(), ctx.response(),
-                GatewayError.of(ErrorKind.METHOD_NOT_ALLOWED, "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path() + ".")));
+        List<Endpoint> endpoints = endpoints(router);
+        router.errorHandler(405, ctx -> {
+            ctx.response().putHeader("allow", allow(endpoints, ctx.request().path()));
+            ErrorRenderer.render(ctx.request(), ctx.response(),
+                    GatewayError.of(ErrorKind.METHOD_NOT_ALLOWED, "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path() + "."));
+        });
         return router;
+    }
+
+    /** A route that answers requests (not one that reads bodies or authenticates on the way): its path and methods. */
+    private record Endpoint(Pattern path, Set<HttpMethod> methods) {}
+
+    private static final String PATTERN = "switchboard.pattern";
+    private static final List<HttpMethod> METHOD_ORDER = List.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PUT,
+            HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.OPTIONS);
+
+    /** A route by regular expression, named for metrics and logs, which keeps its pattern for {@link #allow}. */
+    private static Route regex(Router router, HttpMethod method, String regex, String name) {
+        return router.routeWithRegex(method, regex).setName(name).putMetadata(PATTERN, Pattern.compile(regex));
+    }
+
+    private static List<Endpoint> endpoints(Router router) {
+        List<Endpoint> out = new ArrayList<>();
+        for (Route route : router.getRoutes()) {
+            if (route.methods() == null || route.methods().isEmpty()) continue;
+            Pattern path = route.getMetadata(PATTERN);
+            if (path == null && route.getPath() != null && route.isExactPath()) {
+                path = Pattern.compile(Arrays.stream(route.getPath().split("/", -1))
+                        .map(segment -> segment.startsWith(":") ? "[^/]+" : Pattern.quote(segment)).collect(Collectors.joining("/")));
+            }
+            if (path != null) out.add(new Endpoint(path, route.methods()));
+        }
+        return out;
+    }
+
+    /** The {@code Allow} header of a 405 (RFC 9110 15.5.6): the methods the path is served with. */
+    private static String allow(List<Endpoint> endpoints, String path) {
+        Set<HttpMethod> allowed = new HashSet<>();
+        for (Endpoint e : endpoints) {
+            if (e.path().matcher(path).matches()) allowed.addAll(e.methods());
+        }
+        return METHOD_ORDER.stream().filter(allowed::contains).map(HttpMethod::name).collect(Collectors.joining(", "));
     }
 
     private static void failure(RoutingContext ctx) {
@@ -231,10 +281,10 @@ public final class Routes {
                 return;
             }
         }
-        ctx.response().putHeader(Headers.CONTENT_TYPE, Metrics.CONTENT_TYPE).end(ops.metrics().render());
+        Bodies.end(ctx.request(), ctx.response().putHeader(Headers.CONTENT_TYPE, Metrics.CONTENT_TYPE), ops.metrics().render());
     }
 
     private static void json(RoutingContext ctx, int status, String body) {
-        ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body);
+        Bodies.end(ctx.request(), ctx.response().setStatusCode(status).putHeader("content-type", "application/json"), body);
     }
 }

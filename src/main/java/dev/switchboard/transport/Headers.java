@@ -11,6 +11,7 @@ public final class Headers {
     private Headers() {}
 
     public static final CharSequence CONTENT_TYPE = HttpHeaders.CONTENT_TYPE;
+    public static final CharSequence CONTENT_LENGTH = HttpHeaders.CONTENT_LENGTH;
     public static final CharSequence ACCEPT = HttpHeaders.ACCEPT;
     public static final CharSequence AUTHORIZATION = HttpHeaders.AUTHORIZATION;
     public static final CharSequence USER_AGENT = HttpHeaders.USER_AGENT;

@@ -9,6 +9,7 @@ import dev.switchboard.http.QueryParams;
 import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.pipeline.Policy;
 import dev.switchboard.routing.ModelPool;
+import dev.switchboard.transport.Bodies;
 import dev.switchboard.transport.Headers;
 import dev.switchboard.transport.Json;
 import io.vertx.ext.web.RoutingContext;
@@ -36,7 +37,7 @@ public final class GeminiModelsHandler {
         ArrayNode models = out.putArray("models");
         for (int i = from; i < Math.min(names.size(), from + size); i++) models.add(model(names.get(i), s.models().get(names.get(i))));
         if (from + size < names.size()) out.put("nextPageToken", Integer.toString(from + size));
-        ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(Json.buffer(out));
+        Bodies.end(ctx.request(), ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON), Json.buffer(out));
     }
 
     public static void get(RoutingContext ctx) {
@@ -49,7 +50,7 @@ public final class GeminiModelsHandler {
         if (!ex.principal().mayUse(id)) {
             throw new GatewayError(ErrorKind.MODEL_NOT_ALLOWED, "This API key may not use the model '" + id + "'.", "model", -1, false);
         }
-        ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(Json.buffer(model(id, s.models().get(id))));
+        Bodies.end(ctx.request(), ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON), Json.buffer(model(id, s.models().get(id))));
     }
 
     /** The embedding methods only where some deployment of the pool can embed. */

@@ -9,6 +9,7 @@ import dev.switchboard.error.ErrorKind;
 import dev.switchboard.http.QueryParams;
 import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.pipeline.Policy;
+import dev.switchboard.transport.Bodies;
 import dev.switchboard.transport.Headers;
 import dev.switchboard.transport.Json;
 import io.vertx.ext.web.RoutingContext;
@@ -46,7 +47,7 @@ public final class ModelsHandler {
             ArrayNode data = out.putArray("data");
             for (String name : names) data.add(model(name));
         }
-        ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(Json.buffer(out));
+        Bodies.end(ctx.request(), ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON), Json.buffer(out));
     }
 
     /** Anthropic's page: {@code limit} models after {@code after_id}, or the last ones before {@code before_id}. */
@@ -96,8 +97,8 @@ public final class ModelsHandler {
         if (!p.mayUse(id)) {
             throw new GatewayError(ErrorKind.MODEL_NOT_ALLOWED, "This API key may not use the model '" + id + "'.", "model", -1, false);
         }
-        ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON)
-                .end(Json.buffer(anthropic(ctx) ? anthropicModel(id) : model(id)));
+        Bodies.end(ctx.request(), ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON),
+                Json.buffer(anthropic(ctx) ? anthropicModel(id) : model(id)));
     }
 
     private static ObjectNode model(String name) {

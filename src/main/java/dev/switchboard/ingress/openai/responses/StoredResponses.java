@@ -10,6 +10,7 @@ import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.pipeline.ResponseStore;
 import dev.switchboard.pipeline.StoredResponse;
 import dev.switchboard.store.StoreException;
+import dev.switchboard.transport.Bodies;
 import dev.switchboard.transport.Headers;
 import dev.switchboard.transport.Json;
 import io.vertx.core.Future;
@@ -32,7 +33,7 @@ public final class StoredResponses {
     }
 
     public void get(RoutingContext ctx) {
-        visible(ctx).onSuccess(r -> ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(r.body()))
+        visible(ctx).onSuccess(r -> Bodies.end(ctx.request(), ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON), r.body()))
                 .onFailure(ctx::fail);
     }
 
@@ -40,7 +41,7 @@ public final class StoredResponses {
         visible(ctx).compose(r -> store.delete(r.id()).recover(StoredResponses::unavailable).map(r))
                 .onSuccess(r -> {
                     ObjectNode out = Json.object().put("id", r.id()).put("object", "response.deleted").put("deleted", true);
-                    ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(Json.buffer(out));
+                    Bodies.end(ctx.request(), ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON), Json.buffer(out));
                 })
                 .onFailure(ctx::fail);
     }
@@ -74,7 +75,7 @@ public final class StoredResponses {
                 out.set("last_id", data.get(data.size() - 1).get("id"));
             }
             out.put("has_more", start + data.size() < ordered.size());
-            ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(Json.buffer(out));
+            Bodies.end(ctx.request(), ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON), Json.buffer(out));
         }).onFailure(ctx::fail);
     }
 
