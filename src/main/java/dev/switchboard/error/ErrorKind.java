@@ -23,6 +23,8 @@ public enum ErrorKind {
     MODEL_NOT_FOUND(404, "invalid_request_error", "model_not_found"),
     NOT_FOUND(404, "invalid_request_error", "not_found"),
     METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed"),
+    URI_TOO_LONG(414, "invalid_request_error", "uri_too_long"),
+    HEADERS_TOO_LARGE(431, "invalid_request_error", "headers_too_large"),
     CONFLICT(409, "invalid_request_error", "conflict"),
     READ_ONLY_ENTRY(409, "invalid_request_error", "read_only_entry"),
     RATE_LIMIT_EXCEEDED(429, "rate_limit_error", "rate_limit_exceeded"),

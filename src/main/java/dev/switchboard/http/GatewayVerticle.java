@@ -2,6 +2,7 @@ package dev.switchboard.http;
 
 import dev.switchboard.pipeline.Authenticate;
 import dev.switchboard.pipeline.Dispatch;
+import dev.switchboard.pipeline.MalformedRequests;
 import dev.switchboard.pipeline.Policy;
 import dev.switchboard.routing.DeploymentHealth;
 import dev.switchboard.transport.ClientDeadlines;
@@ -51,7 +52,7 @@ public final class GatewayVerticle extends VerticleBase {
         HttpServer server = vertx.createHttpServer(shared.serverOptions()).connectionHandler(connection -> {
             rc.drain().connected(connection);
             ClientDeadlines.install(connection);
-        }).requestHandler(router);
+        }).invalidRequestHandler(MalformedRequests::answer).requestHandler(router);
         return server.listen(shared.port(), shared.host()).onSuccess(shared.onListening()::accept);
     }
 

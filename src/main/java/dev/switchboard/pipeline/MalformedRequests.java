@@ -1,0 +1,32 @@
+package dev.switchboard.pipeline;
+
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.ErrorRenderer;
+import dev.switchboard.error.GatewayError;
+import dev.switchboard.transport.Headers;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * For {@code HttpServer.invalidRequestHandler}: a request HTTP/1.x could not decode (a request
+ * line or headers over the decoder's limits, broken framing) is answered in the error shape of
+ * every other error, with an {@code x-request-id}, instead of Vert.x's bare status; the
+ * connection then closes, as where the next request would begin is unknown.
+ */
+public final class MalformedRequests {
+
+    private MalformedRequests() {}
+
+    public static void answer(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        GatewayError e = cause instanceof TooLongHttpLineException
+                ? GatewayError.of(ErrorKind.URI_TOO_LONG, "The request line is longer than this gateway accepts.")
+                : cause instanceof TooLongHttpHeaderException
+                ? GatewayError.of(ErrorKind.HEADERS_TOO_LARGE, "The request headers are larger than this gateway accepts.")
+                : GatewayError.invalid(null, "The request is not valid HTTP" + (cause == null || cause.getMessage() == null ? "." : ": " + cause.getMessage()));
+        request.response().putHeader(Headers.X_REQUEST_ID, RequestStart.newId()).putHeader("connection", "close");
+        ErrorRenderer.render(request, request.response(), e);
+        request.connection().close();
+    }
+}
