@@ -25,6 +25,7 @@ public enum ErrorKind {
     METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed"),
     URI_TOO_LONG(414, "invalid_request_error", "uri_too_long"),
     HEADERS_TOO_LARGE(431, "invalid_request_error", "headers_too_large"),
+    UNSUPPORTED_MEDIA_TYPE(415, "invalid_request_error", "unsupported_media_type"),
     CONFLICT(409, "invalid_request_error", "conflict"),
     READ_ONLY_ENTRY(409, "invalid_request_error", "read_only_entry"),
     RATE_LIMIT_EXCEEDED(429, "rate_limit_error", "rate_limit_exceeded"),

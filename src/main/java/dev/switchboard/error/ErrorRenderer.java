@@ -92,7 +92,7 @@ public final class ErrorRenderer {
         return switch (kind) {
             case INVALID_REQUEST, CONTEXT_LENGTH_EXCEEDED, UNSUPPORTED_PARAMETER, MAX_TOKENS_EXCEEDED,
                  CONTENT_POLICY_VIOLATION, MODEL_UNPRICED, PREVIOUS_RESPONSE_NOT_FOUND, METHOD_NOT_ALLOWED, URI_TOO_LONG,
-                 HEADERS_TOO_LARGE -> "invalid_request_error";
+                 HEADERS_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE -> "invalid_request_error";
             case REQUEST_TOO_LARGE -> "request_too_large";
             case INVALID_API_KEY, KEY_DISABLED, KEY_EXPIRED -> "authentication_error";
             case ADMIN_ONLY, MODEL_NOT_ALLOWED, ORIGIN_NOT_ALLOWED -> "permission_error";
@@ -126,7 +126,7 @@ public final class ErrorRenderer {
     /** Google's canonical status name for a kind's HTTP status. */
     public static String geminiStatus(ErrorKind kind) {
         return switch (kind.status()) {
-            case 400, 413, 414, 431 -> "INVALID_ARGUMENT";
+            case 400, 413, 414, 415, 431 -> "INVALID_ARGUMENT";
             case 401 -> "UNAUTHENTICATED";
             case 403 -> "PERMISSION_DENIED";
             case 404 -> "NOT_FOUND";

@@ -68,11 +68,25 @@ class BadInputTest extends SimulatorBackedTest {
                 bad("tool message without id", "{\"model\":\"sim\",\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]}", "messages[0].tool_call_id"),
                 new Case("invalid UTF-8", new byte[] {'{', '"', 'm', 'o', 'd', 'e', 'l', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'},
                         400, "invalid_request", null),
+                new Case("overlong UTF-8 (C0 AF for '/')", withContent(new byte[] {(byte) 0xC0, (byte) 0xAF}), 400, "invalid_request", null),
+                new Case("UTF-8 past U+10FFFF", withContent(new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}), 400, "invalid_request", null),
+                new Case("UTF-16LE", "{\"model\":\"sim\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_16LE), 400, "invalid_request", null),
                 new Case("unknown model", "{\"model\":\"nope\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}".getBytes(),
                         404, "model_not_found", "model"),
                 new Case("oversize body", ("{\"model\":\"sim\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(5000) + "\"}]}").getBytes(),
                         413, "request_too_large", null));
         return cases.stream().map(Arguments::of);
+    }
+
+    /** A good request whose message content is {@code raw} bytes. */
+    static byte[] withContent(byte[] raw) {
+        byte[] head = "{\"model\":\"sim\",\"messages\":[{\"role\":\"user\",\"content\":\"a".getBytes();
+        byte[] tail = "\"}]}".getBytes();
+        byte[] out = java.util.Arrays.copyOf(head, head.length + raw.length + tail.length);
+        System.arraycopy(raw, 0, out, head.length, raw.length);
+        System.arraycopy(tail, 0, out, head.length + raw.length, tail.length);
+        return out;
     }
 
     @ParameterizedTest(name = "{0}")
@@ -88,6 +102,32 @@ class BadInputTest extends SimulatorBackedTest {
         assertThat(err.get("message").asText()).isNotBlank();
         if (c.param() == null) assertThat(err.get("param").isNull()).isTrue();
         else assertThat(err.get("param").asText()).isEqualTo(c.param());
+        assertThat(sim.received()).isEmpty();
+    }
+
+    @Test
+    void aCompressedBody_is415_sayingToSendItUncompressed() throws Exception {
+        var gz = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write("{\"model\":\"sim\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}".getBytes());
+        }
+        HttpResponse<String> r = gw.post("/v1/chat/completions", HttpRequest.BodyPublishers.ofByteArray(gz.toByteArray()), "content-encoding", "gzip");
+        assertThat(r.statusCode()).isEqualTo(415);
+        assertThat(r.headers().firstValue("accept-encoding")).hasValue("identity");
+        assertThat(Json.parse(r.body()).at("/error/code").asText()).isEqualTo("unsupported_media_type");
+        assertThat(Json.parse(r.body()).at("/error/message").asText()).contains("gzip");
+        assertThat(sim.received()).isEmpty();
+    }
+
+    @Test
+    void aForm_is415_namingTheJsonItWants() throws Exception {
+        HttpResponse<String> r = gw.http().send(HttpRequest.newBuilder(java.net.URI.create(gw.url("/v1/chat/completions")))
+                .header("authorization", "Bearer " + GatewayFixture.MASTER_KEY)
+                .header("content-type", "multipart/form-data; boundary=XyZ")
+                .POST(HttpRequest.BodyPublishers.ofString("--XyZ\r\ncontent-disposition: form-data; name=\"model\"\r\n\r\nsim\r\n--XyZ--\r\n"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(415);
+        assertThat(Json.parse(r.body()).at("/error/message").asText()).contains("application/json").contains("multipart/form-data");
         assertThat(sim.received()).isEmpty();
     }
 
