@@ -23,7 +23,7 @@ class ErrorRendererTest {
         Map<ErrorKind, String> expected = new EnumMap<>(ErrorKind.class);
         for (ErrorKind k : ErrorKind.values()) {
             expected.put(k, switch (k.status()) {
-                case 400, 405 -> "invalid_request_error";
+                case 400, 405, 414, 415, 431 -> "invalid_request_error"; // Anthropic: "other 4xx"
                 case 401 -> "authentication_error";
                 case 403 -> "permission_error";
                 case 404 -> "not_found_error";
