@@ -63,17 +63,30 @@ public final class Policy {
      * model_unpriced). What the models lists of every format show.
      */
     public static List<String> callableModels(Exchange ex) {
-        ConfigSnapshot s = ex.snapshot();
-        Accounting a = ex.accounting();
-        boolean budget = a != null && quotas(ex).stream().anyMatch(Quota::hasBudget);
+        boolean budget = hasBudget(ex);
         List<String> names = new ArrayList<>();
-        for (String name : new TreeSet<>(s.models().keySet())) {
-            ModelPool pool = s.models().get(name);
-            if (!ex.principal().mayUse(name) || pool.deployments().isEmpty()) continue;
-            if (budget && pool.deployments().stream().noneMatch(d -> a.prices().price(d).isPresent())) continue;
-            names.add(name);
+        for (String name : new TreeSet<>(ex.snapshot().models().keySet())) {
+            if (ex.principal().mayUse(name) && servable(ex, name, budget)) names.add(name);
         }
         return names;
+    }
+
+    /**
+     * Whether the public model {@code name} has deployments, and, for a caller with a budget,
+     * a priced one: what {@code GET /v1/models/{id}} answers for, as the list does.
+     */
+    public static boolean servable(Exchange ex, String name) {
+        return servable(ex, name, hasBudget(ex));
+    }
+
+    private static boolean servable(Exchange ex, String name, boolean budget) {
+        ModelPool pool = ex.snapshot().models().get(name);
+        if (pool == null || pool.deployments().isEmpty()) return false;
+        return !budget || pool.deployments().stream().anyMatch(d -> ex.accounting().prices().price(d).isPresent());
+    }
+
+    private static boolean hasBudget(Exchange ex) {
+        return ex.accounting() != null && quotas(ex).stream().anyMatch(Quota::hasBudget);
     }
 
     /** The quotas of the caller: its key's, then its team's; empty for the master key and unlimited keys. */

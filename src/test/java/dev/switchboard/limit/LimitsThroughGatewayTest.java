@@ -138,6 +138,10 @@ class LimitsThroughGatewayTest extends SimulatorBackedTest {
         assertThat(Admin.json(models).path("data").findValuesAsText("id")).containsExactly("priced");
         HttpResponse<String> gemini = gw.get("/v1beta/models", "authorization", "Bearer " + key);
         assertThat(Admin.json(gemini).path("models").findValuesAsText("name")).containsExactly("models/priced");
+        // and so does each model's own page
+        assertThat(gw.get("/v1/models/priced", "authorization", "Bearer " + key).statusCode()).isEqualTo(200);
+        Admin.assertError(gw.get("/v1/models/plain", "authorization", "Bearer " + key), 404, "invalid_request_error", "model_not_found");
+        assertThat(gw.get("/v1beta/models/plain", "authorization", "Bearer " + key).statusCode()).isEqualTo(404);
     }
 
     @Test

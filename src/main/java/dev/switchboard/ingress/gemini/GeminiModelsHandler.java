@@ -44,7 +44,7 @@ public final class GeminiModelsHandler {
         Exchange ex = Exchange.of(ctx);
         String id = GeminiBodies.model(ctx);
         ConfigSnapshot s = ex.snapshot();
-        if (!s.models().containsKey(id) || s.models().get(id).deployments().isEmpty()) {
+        if (!Policy.servable(ex, id)) {
             throw new GatewayError(ErrorKind.MODEL_NOT_FOUND, "The model '" + id + "' does not exist.", "model", -1, false);
         }
         if (!ex.principal().mayUse(id)) {

@@ -3,7 +3,6 @@ package dev.switchboard.ingress.openai;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.auth.Principal;
-import dev.switchboard.config.ConfigSnapshot;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.http.QueryParams;
@@ -89,9 +88,8 @@ public final class ModelsHandler {
     public static void get(RoutingContext ctx) {
         Exchange ex = Exchange.of(ctx);
         String id = ctx.pathParam("id");
-        ConfigSnapshot s = ex.snapshot();
         Principal p = ex.principal();
-        if (id == null || !s.models().containsKey(id) || s.models().get(id).deployments().isEmpty()) {
+        if (id == null || !Policy.servable(ex, id)) {
             throw new GatewayError(ErrorKind.MODEL_NOT_FOUND, "The model '" + id + "' does not exist.", "model", -1, false);
         }
         if (!p.mayUse(id)) {

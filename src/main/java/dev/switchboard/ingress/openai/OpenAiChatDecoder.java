@@ -40,6 +40,9 @@ public final class OpenAiChatDecoder {
         for (JsonNode m : root.path("modalities")) if ("audio".equals(m.asText())) return "modalities";
         if (root.hasNonNull("prediction")) return "prediction";
         if (root.hasNonNull("web_search_options")) return "web_search_options";
+        for (JsonNode t : root.path("tools")) if (!"function".equals(t.path("type").asText("function"))) return "tools";
+        JsonNode choice = root.path("tool_choice");
+        if (choice.isObject() && !"function".equals(choice.path("type").asText("function"))) return "tool_choice";
         return null;
     }
 
@@ -119,8 +122,15 @@ public final class OpenAiChatDecoder {
                 if (!calls.isArray()) throw GatewayError.invalid(at + ".tool_calls", "'tool_calls' must be an array.");
                 for (int i = 0; i < calls.size(); i++) parts.add(toolCall(calls.get(i), at + ".tool_calls[" + i + "]"));
             }
+            JsonNode legacyCall = m.get("function_call");
+            if (legacyCall != null && !legacyCall.isNull()) {
+                // the deprecated single call: its result comes back as role "function" under the same name, which serves as the id
+                if (!legacyCall.isObject()) throw GatewayError.invalid(at + ".function_call", "'function_call' must be an object.");
+                String fnName = requiredString(legacyCall, "name", at + ".function_call.name");
+                parts.add(new ContentPart.ToolCall(fnName, fnName, requiredString(legacyCall, "arguments", at + ".function_call.arguments")));
+            }
             if (content == null || content.isNull()) {
-                if (parts.isEmpty()) throw GatewayError.invalid(at + ".content", "An assistant message needs 'content' or 'tool_calls'.");
+                if (parts.isEmpty()) throw GatewayError.invalid(at + ".content", "An assistant message needs 'content', 'tool_calls' or 'function_call'.");
             }
         }
         if (role == Role.TOOL) {
@@ -195,8 +205,11 @@ public final class OpenAiChatDecoder {
             String at = "tools[" + i + "]";
             JsonNode t = tools.get(i);
             if (!t.isObject()) throw GatewayError.invalid(at, "Each tool must be an object.");
-            String type = Json.str(t, "type");
-            if (type != null && !type.equals("function")) throw GatewayError.invalid(at + ".type", "Unsupported tool type '" + type + "'.");
+            JsonNode type = t.get("type");
+            if (type != null && !type.isNull() && !type.isTextual()) throw GatewayError.invalid(at + ".type", "'" + at + ".type' must be a string.");
+            // another type (custom tools, say) has no canonical form: it reaches an OpenAI-format
+            // provider in the client's own body, and other formats by the unsupportedParameters policy
+            if (type != null && type.isTextual() && !type.textValue().equals("function")) continue;
             JsonNode fn = t.get("function");
             if (fn == null || !fn.isObject()) throw GatewayError.invalid(at + ".function", "Missing required parameter: '" + at + ".function'.");
             out.add(JsonFields.functionTool(fn, at + ".function", requiredString(fn, "name", at + ".function.name")));
@@ -214,9 +227,17 @@ public final class OpenAiChatDecoder {
                 default -> throw GatewayError.invalid("tool_choice", "Invalid 'tool_choice': '" + c.textValue() + "'.");
             };
         }
-        JsonNode fn = c.get("function");
-        if (c.isObject() && fn != null && fn.isObject() && Json.str(fn, "name") != null) return new ToolChoice.Named(Json.str(fn, "name"));
-        throw GatewayError.invalid("tool_choice", "'tool_choice' must be auto, none, required or a named function.");
+        if (!c.isObject()) throw GatewayError.invalid("tool_choice", "'tool_choice' must be a string or an object.");
+        String type = Json.str(c, "type");
+        if (type == null || type.equals("function")) {
+            JsonNode fn = c.get("function");
+            if (fn != null && fn.isObject() && Json.str(fn, "name") != null) return new ToolChoice.Named(Json.str(fn, "name"));
+            throw GatewayError.invalid("tool_choice", "'tool_choice' must be auto, none, required or a named function.");
+        }
+        // forms with no canonical equivalent (allowed_tools, a custom tool): passed natively, or by the
+        // unsupportedParameters policy; dropped, allowed_tools keeps its mode
+        if (type.equals("allowed_tools")) return "required".equals(c.path("allowed_tools").path("mode").asText()) ? ToolChoice.REQUIRED : ToolChoice.AUTO;
+        return null;
     }
 
     private static ResponseFormat responseFormat(JsonNode f) {

@@ -243,7 +243,7 @@ class OpenAiChatDecoderTest {
                 Arguments.of("{" + m + "," + USER_HI + ",\"user\":7}", "user"),
                 Arguments.of("{" + m + "," + USER_HI + ",\"tools\":{}}", "tools"),
                 Arguments.of("{" + m + "," + USER_HI + ",\"tools\":[{\"type\":\"function\"}]}", "tools[0].function"),
-                Arguments.of("{" + m + "," + USER_HI + ",\"tools\":[{\"type\":\"retrieval\",\"function\":{\"name\":\"f\"}}]}", "tools[0].type"),
+                Arguments.of("{" + m + "," + USER_HI + ",\"tools\":[{\"type\":5,\"function\":{\"name\":\"f\"}}]}", "tools[0].type"),
                 Arguments.of("{" + m + "," + USER_HI + ",\"tools\":[{\"function\":{\"description\":\"d\"}}]}", "tools[0].function.name"),
                 Arguments.of("{" + m + "," + USER_HI + ",\"tools\":[{\"function\":{\"name\":\"f\",\"parameters\":\"x\"}}]}",
                         "tools[0].function.parameters"),

@@ -27,6 +27,7 @@ import dev.switchboard.testing.OpenAiCalls;
 import dev.switchboard.transport.Json;
 import java.util.List;
 import java.util.Map;
+import java.net.http.HttpResponse;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -110,6 +111,39 @@ class OpenAiSdkTest extends SimulatorBackedTest {
         assertThat(upstream.get("x_vendor_option")).isEqualTo(Json.parse("{\"depth\":3,\"tags\":[\"a\",\"b\"]}"));
         assertThat(upstream.get("logit_bias")).isEqualTo(Json.parse("{\"50256\":-100}"));
         assertThat(upstream.get("temperature").decimalValue()).isEqualByComparingTo("0.25");
+    }
+
+    @Test
+    void chat_toolFormsWithoutACanonicalForm_reachAnOpenAiUpstreamUntouched_andAreDroppedForAnother() throws Exception {
+        String tools = "[{\"type\":\"custom\",\"custom\":{\"name\":\"grammar\",\"format\":{\"type\":\"text\"}}},"
+                + "{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{\"type\":\"object\"}}}]";
+        String choice = "{\"type\":\"allowed_tools\",\"allowed_tools\":{\"mode\":\"required\",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]}}";
+        String body = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"tools\":" + tools + ",\"tool_choice\":" + choice + "}";
+        HttpResponse<String> r = gw.post("/v1/chat/completions", body.formatted("sim"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode upstream = sim.last().json();
+        assertThat(upstream.get("tools")).isEqualTo(Json.parse(tools));
+        assertThat(upstream.get("tool_choice")).isEqualTo(Json.parse(choice));
+        // a provider of another format has no custom tools: dropped by the default policy, the function tool kept
+        HttpResponse<String> other = gw.post("/v1/chat/completions", body.formatted("other"));
+        assertThat(other.statusCode()).as(other.body()).isEqualTo(200);
+        assertThat(Json.parse(other.body()).at("/choices/0/message/tool_calls/0/function/name").asText()).isEqualTo("f");
+        String customChoice = body.formatted("sim").replace(choice, "{\"type\":\"custom\",\"custom\":{\"name\":\"grammar\"}}");
+        assertThat(gw.post("/v1/chat/completions", customChoice).statusCode()).isEqualTo(200);
+        assertThat(sim.last().json().at("/tool_choice/custom/name").asText()).isEqualTo("grammar");
+    }
+
+    @Test
+    void chat_deprecatedFunctionCallHistory_isAccepted_andPassesThrough() throws Exception {
+        String messages = "[{\"role\":\"user\",\"content\":\"hi\"},"
+                + "{\"role\":\"assistant\",\"content\":null,\"function_call\":{\"name\":\"f\",\"arguments\":\"{}\"}},"
+                + "{\"role\":\"function\",\"name\":\"f\",\"content\":\"result\"},{\"role\":\"user\",\"content\":\"and then\"}]";
+        HttpResponse<String> r = gw.post("/v1/chat/completions", "{\"model\":\"sim\",\"messages\":" + messages + "}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(sim.last().json().get("messages")).isEqualTo(Json.parse(messages));
+        // translated, the call and its result pair up by the function's name
+        HttpResponse<String> other = gw.post("/v1/chat/completions", "{\"model\":\"other\",\"messages\":" + messages + "}");
+        assertThat(other.statusCode()).as(other.body()).isEqualTo(200);
     }
 
     @Test

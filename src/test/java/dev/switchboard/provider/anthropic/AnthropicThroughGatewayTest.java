@@ -284,7 +284,9 @@ class AnthropicThroughGatewayTest {
                 router: { unsupportedParameters: reject }
                 """.formatted(sim.rootUrl())).start()) {
             for (String extra : List.of("\"logprobs\":true", "\"top_logprobs\":2", "\"logit_bias\":{\"50256\":-100}",
-                    "\"modalities\":[\"text\",\"audio\"]", "\"prediction\":{\"type\":\"content\",\"content\":\"x\"}")) {
+                    "\"modalities\":[\"text\",\"audio\"]", "\"prediction\":{\"type\":\"content\",\"content\":\"x\"}",
+                    "\"tools\":[{\"type\":\"custom\",\"custom\":{\"name\":\"g\"}}]",
+                    "\"tool_choice\":{\"type\":\"allowed_tools\",\"allowed_tools\":{\"mode\":\"auto\",\"tools\":[]}}")) {
                 String param = extra.substring(1, extra.indexOf('"', 1));
                 HttpResponse<String> r = strict.post("/v1/chat/completions",
                         "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]," + extra + "}");
