@@ -20,4 +20,13 @@ public final class QueryParams {
         }
         throw GatewayError.invalid(name, "'" + name + "' must be an integer from " + min + " to " + max + ".");
     }
+
+    /** {@code true} or {@code false}; {@code otherwise} when absent or empty, else a 400 naming it. */
+    public static boolean bool(RoutingContext ctx, String name, boolean otherwise) {
+        String value = ctx.request().getParam(name);
+        if (value == null || value.isEmpty()) return otherwise;
+        if (value.equals("true")) return true;
+        if (value.equals("false")) return false;
+        throw GatewayError.invalid(name, "'" + name + "' must be true or false.");
+    }
 }

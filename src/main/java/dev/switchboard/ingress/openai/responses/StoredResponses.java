@@ -32,9 +32,22 @@ public final class StoredResponses {
         this.store = store;
     }
 
+    /**
+     * The stored response; with {@code stream=true}, told again as its stream of events
+     * ({@link ResponsesReplay}), from after {@code starting_after} when given.
+     */
     public void get(RoutingContext ctx) {
-        visible(ctx).onSuccess(r -> Bodies.end(ctx.request(), ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON), r.body()))
-                .onFailure(ctx::fail);
+        boolean stream = QueryParams.bool(ctx, "stream", false);
+        int startingAfter = QueryParams.bounded(ctx, "starting_after", -1, -1, Integer.MAX_VALUE);
+        visible(ctx).onSuccess(r -> {
+            if (!stream) {
+                Bodies.end(ctx.request(), ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON), r.body());
+                return;
+            }
+            ctx.response().putHeader(Headers.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+                    .putHeader("cache-control", "no-cache").putHeader("x-accel-buffering", "no");
+            Bodies.end(ctx.request(), ctx.response(), ResponsesReplay.of(object(r.body()), startingAfter));
+        }).onFailure(ctx::fail);
     }
 
     public void delete(RoutingContext ctx) {

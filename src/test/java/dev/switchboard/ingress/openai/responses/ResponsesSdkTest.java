@@ -212,6 +212,44 @@ class ResponsesSdkTest extends SimulatorBackedTest {
     }
 
     @Test
+    void retrieveStreaming_replaysTheStoredResponse_asItsEvents_fromStartingAfter() throws Exception {
+        Response r = master.responses().create(params("sim", "replay me").build());
+        ResponseAccumulator acc = ResponseAccumulator.create();
+        List<String> deltas = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> s = master.responses().retrieveStreaming(r.id())) {
+            s.stream().forEach(e -> {
+                acc.accumulate(e);
+                e.outputTextDelta().ifPresent(d -> deltas.add(d.delta()));
+            });
+        }
+        Response again = acc.response();
+        assertThat(deltas).containsExactly("replay me");
+        assertThat(again.id()).isEqualTo(r.id());
+        assertThat(again.status()).contains(ResponseStatus.COMPLETED);
+        assertThat(text(again)).isEqualTo("replay me");
+        assertThat(again.output().getFirst().asMessage().id()).isEqualTo(r.output().getFirst().asMessage().id());
+        assertThat(again.usage().orElseThrow().outputTokens()).isEqualTo(r.usage().orElseThrow().outputTokens());
+
+        // on the wire: the stream's event order; starting_after leaves out what came before
+        HttpResponse<String> all = gw.get("/v1/responses/" + r.id() + "?stream=true");
+        assertThat(all.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");
+        List<String> names = new ArrayList<>();
+        List<Long> numbers = new ArrayList<>();
+        for (String block : all.body().split("\n\n")) {
+            String[] lines = block.split("\n");
+            names.add(lines[0].substring("event: ".length()));
+            numbers.add(Json.parse(lines[1].substring("data: ".length())).get("sequence_number").asLong());
+        }
+        assertThat(names).containsExactly("response.created", "response.in_progress", "response.output_item.added",
+                "response.content_part.added", "response.output_text.delta", "response.output_text.done",
+                "response.content_part.done", "response.output_item.done", "response.completed");
+        assertThat(numbers).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+        HttpResponse<String> rest = gw.get("/v1/responses/" + r.id() + "?stream=true&starting_after=6");
+        assertThat(rest.body()).startsWith("event: response.output_item.done\n").contains("\"sequence_number\":8");
+        Admin.assertError(gw.get("/v1/responses/" + r.id() + "?stream=yes"), 400, "invalid_request_error", "invalid_request");
+    }
+
+    @Test
     void functionCall_thenOutputWithPreviousResponseId_modelSeesTheHistory() throws Exception {
         Response first = master.responses().create(params("sim", "Weather in Paris?").addTool(weatherTool()).build());
         ResponseFunctionToolCall call = first.output().stream().flatMap(i -> i.functionCall().stream()).findFirst().orElseThrow();
