@@ -2,6 +2,7 @@ package dev.switchboard.ingress.anthropic;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.model.ChatRequest;
+import dev.switchboard.pipeline.Answer;
 import dev.switchboard.provider.ChatCall;
 import dev.switchboard.provider.UpstreamException;
 import dev.switchboard.provider.UpstreamHeaders;
@@ -53,11 +54,10 @@ public final class CountTokensHandler implements Handler<RoutingContext> {
         } else {
             count = vertx.executeBlocking(() -> (long) TokenEstimator.inputTokens(request), false);
         }
-        count.onSuccess(n -> {
+        count.onComplete(Answer.then(ctx, n -> {
                     if (ctx.response().closed()) return;
                     ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON)
                             .end(Json.buffer(Json.object().put("input_tokens", n)));
-                })
-                .onFailure(t -> ctx.fail(t instanceof UpstreamException u ? u.error() : t));
+                }, t -> t instanceof UpstreamException u ? u.error() : t));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.http.SseResponse;
 import dev.switchboard.ingress.RoutingHeaders;
 import dev.switchboard.model.ChatRequest;
+import dev.switchboard.pipeline.Answer;
 import dev.switchboard.pipeline.Dispatch;
 import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.pipeline.Settle;
@@ -43,8 +44,7 @@ public final class MessagesHandler implements Handler<RoutingContext> {
         AnthropicBodies.prependSystemPrompt(root, ex.principal());
         ChatRequest request = AnthropicMessagesDecoder.decode(root);
         dispatch.chat(ex, request, root, WireFormat.ANTHROPIC_MESSAGES, UpstreamHeaders.forwardable(ctx.request().headers()))
-                .onSuccess(reply -> write(ctx, ex, request, reply))
-                .onFailure(ctx::fail);
+                .onComplete(Answer.then(ctx, reply -> write(ctx, ex, request, reply)));
     }
 
     private void write(RoutingContext ctx, Exchange ex, ChatRequest request, ChatReply reply) {

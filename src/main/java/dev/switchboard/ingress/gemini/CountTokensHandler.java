@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.model.ChatRequest;
+import dev.switchboard.pipeline.Answer;
 import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.provider.ChatCall;
 import dev.switchboard.provider.UpstreamException;
@@ -56,8 +57,7 @@ public final class CountTokensHandler implements Handler<RoutingContext> {
         ChatCall call = new ChatCall(d, request, d.wireFormat() == WireFormat.GEMINI ? root : null,
                 UpstreamHeaders.forwardable(ctx.request().headers()), ex.requestId(), false, ex.cancellation(), connector, vertx);
         d.provider().countTokens(call)
-                .onSuccess(n -> ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON)
-                        .end(Json.buffer(Json.object().put("totalTokens", n))))
-                .onFailure(t -> ctx.fail(t instanceof UpstreamException u ? u.error() : t));
+                .onComplete(Answer.then(ctx, n -> ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON)
+                        .end(Json.buffer(Json.object().put("totalTokens", n))), t -> t instanceof UpstreamException u ? u.error() : t));
     }
 }

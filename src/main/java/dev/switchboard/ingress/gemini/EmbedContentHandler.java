@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.ingress.RoutingHeaders;
 import dev.switchboard.model.EmbeddingRequest;
+import dev.switchboard.pipeline.Answer;
 import dev.switchboard.pipeline.Dispatch;
 import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.pipeline.Settle;
@@ -60,7 +61,7 @@ public final class EmbedContentHandler implements Handler<RoutingContext> {
     private void embed(RoutingContext ctx, ObjectNode root, EmbeddingRequest request, boolean batch) {
         Exchange ex = Exchange.of(ctx);
         dispatch.embed(ex, request, root, WireFormat.GEMINI, UpstreamHeaders.forwardable(ctx.request().headers()))
-                .onSuccess(reply -> {
+                .onComplete(Answer.then(ctx, reply -> {
                     HttpServerResponse resp = ctx.response();
                     Buffer body = switch (reply) {
                         case EmbeddingReply.Native n -> {
@@ -82,8 +83,7 @@ public final class EmbedContentHandler implements Handler<RoutingContext> {
                         }
                     };
                     resp.putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(body);
-                })
-                .onFailure(ctx::fail);
+                }));
     }
 
     private static void values(ObjectNode embedding, float[] vector) {

@@ -108,7 +108,7 @@ public final class GeminiChunkEncoder {
         c.callAt.clear();
         ObjectNode chunk = chunk();
         ObjectNode candidate = ((ArrayNode) chunk.get("candidates")).addObject();
-        ArrayNode encoded = GeminiParts.encode(parts, r -> r.toolCallId());
+        ArrayNode encoded = GeminiParts.encodeAnswer(parts, r -> r.toolCallId());
         if (finish == null) {
             ObjectNode content = candidate.putObject("content");
             content.put("role", "model");

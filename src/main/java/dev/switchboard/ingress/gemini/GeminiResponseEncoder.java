@@ -63,6 +63,6 @@ public final class GeminiResponseEncoder {
             }
         }
         // an answer never carries tool results; the name lookup is never asked
-        return GeminiParts.encode(shown, result -> result.toolCallId());
+        return GeminiParts.encodeAnswer(shown, result -> result.toolCallId());
     }
 }

@@ -6,6 +6,7 @@ import dev.switchboard.error.GatewayError;
 import dev.switchboard.http.SseResponse;
 import dev.switchboard.ingress.RoutingHeaders;
 import dev.switchboard.model.ChatRequest;
+import dev.switchboard.pipeline.Answer;
 import dev.switchboard.pipeline.Dispatch;
 import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.pipeline.Settle;
@@ -60,8 +61,7 @@ public final class GenerateContentHandler {
         ChatRequest request = GeminiRequestDecoder.decode(root, model, stream);
         boolean includeThoughts = includeThoughts(root);
         dispatch.chat(ex, request, root, WireFormat.GEMINI, UpstreamHeaders.forwardable(ctx.request().headers()))
-                .onSuccess(reply -> write(ctx, ex, model, includeThoughts, sse, reply))
-                .onFailure(ctx::fail);
+                .onComplete(Answer.then(ctx, reply -> write(ctx, ex, model, includeThoughts, sse, reply)));
     }
 
     static boolean includeThoughts(JsonNode root) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.http.SseResponse;
 import dev.switchboard.model.ChatRequest;
+import dev.switchboard.pipeline.Answer;
 import dev.switchboard.pipeline.Dispatch;
 import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.pipeline.Settle;
@@ -43,8 +44,7 @@ public final class ChatCompletionsHandler implements Handler<RoutingContext> {
         ChatRequest request = OpenAiChatDecoder.decode(root);
         dispatch.chat(ex, request, (ObjectNode) root, WireFormat.OPENAI_CHAT, UpstreamHeaders.forwardable(ctx.request().headers()),
                         () -> OpenAiChatDecoder.untranslatable(root))
-                .onSuccess(reply -> write(ctx, ex, request, reply))
-                .onFailure(ctx::fail);
+                .onComplete(Answer.then(ctx, reply -> write(ctx, ex, request, reply)));
     }
 
     private void write(RoutingContext ctx, Exchange ex, ChatRequest request, ChatReply reply) {

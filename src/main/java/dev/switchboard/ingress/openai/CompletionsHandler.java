@@ -8,6 +8,7 @@ import dev.switchboard.http.SseResponse;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.StreamEvent;
 import dev.switchboard.model.Usage;
+import dev.switchboard.pipeline.Answer;
 import dev.switchboard.pipeline.Dispatch;
 import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.pipeline.Settle;
@@ -50,8 +51,7 @@ public final class CompletionsHandler implements Handler<RoutingContext> {
         ChatRequest request = OpenAiChatDecoder.decode(chat);
         // no native body: the legacy format is nobody's wire format, so every provider answers in canonical mode
         dispatch.chat(ex, request, null, WireFormat.NONE, UpstreamHeaders.forwardable(ctx.request().headers()))
-                .onSuccess(reply -> write(ctx, ex, request, reply))
-                .onFailure(ctx::fail);
+                .onComplete(Answer.then(ctx, reply -> write(ctx, ex, request, reply)));
     }
 
     private void write(RoutingContext ctx, Exchange ex, ChatRequest request, ChatReply reply) {

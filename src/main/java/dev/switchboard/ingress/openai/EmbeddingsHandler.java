@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.model.EmbeddingRequest;
 import dev.switchboard.model.EmbeddingResponse;
+import dev.switchboard.pipeline.Answer;
 import dev.switchboard.pipeline.Dispatch;
 import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.pipeline.Settle;
@@ -38,7 +39,7 @@ public final class EmbeddingsHandler implements Handler<RoutingContext> {
         JsonNode root = OpenAiBodies.parse(ctx);
         EmbeddingRequest request = decode(root);
         dispatch.embed(ex, request, (ObjectNode) root, WireFormat.OPENAI_CHAT, UpstreamHeaders.forwardable(ctx.request().headers()))
-                .onSuccess(reply -> {
+                .onComplete(Answer.then(ctx, reply -> {
                     HttpServerResponse resp = ctx.response();
                     io.vertx.core.buffer.Buffer body = switch (reply) {
                         case EmbeddingReply.Native n -> {
@@ -53,8 +54,7 @@ public final class EmbeddingsHandler implements Handler<RoutingContext> {
                         }
                     };
                     resp.putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(body);
-                })
-                .onFailure(ctx::fail);
+                }));
     }
 
     public static EmbeddingRequest decode(JsonNode root) {

@@ -133,9 +133,23 @@ public final class GeminiParts {
      * (Gemini wants the name, not an id). Redacted reasoning (another provider's opaque blob) is
      * left out; a text-less Reasoning's signature goes onto the next part, or onto an empty text
      * part when nothing follows. Call ids are not sent: Gemini pairs calls and responses by name
-     * and order.
+     * and order. Tool-call arguments that are not a JSON object are refused (400): the provider
+     * would refuse them.
      */
     public static ArrayNode encode(List<ContentPart> content, Function<ContentPart.ToolResult, String> resultName) {
+        return encode(content, resultName, false);
+    }
+
+    /**
+     * As {@link #encode}, for an answer to a Gemini client: tool-call arguments that are not a
+     * JSON object (another provider's model cut off mid-call, or answering a string) become
+     * {@code {}}, as on the other formats' answers, instead of failing an answer already paid for.
+     */
+    public static ArrayNode encodeAnswer(List<ContentPart> content, Function<ContentPart.ToolResult, String> resultName) {
+        return encode(content, resultName, true);
+    }
+
+    private static ArrayNode encode(List<ContentPart> content, Function<ContentPart.ToolResult, String> resultName, boolean answer) {
         ArrayNode out = Json.NODES.arrayNode();
         String signature = null;
         for (ContentPart part : content) {
@@ -161,7 +175,7 @@ public final class GeminiParts {
                         : fileData(f.mediaType(), f.fileId());
                 case ContentPart.ToolCall c -> {
                     p = Json.object();
-                    p.putObject("functionCall").put("name", c.name()).set("args", args(c.arguments()));
+                    p.putObject("functionCall").put("name", c.name()).set("args", args(c.arguments(), answer));
                 }
                 case ContentPart.ToolResult r -> {
                     p = Json.object();
@@ -204,14 +218,15 @@ public final class GeminiParts {
     }
 
     /** Tool-call arguments as Gemini's {@code args} object; empty text is no arguments. */
-    private static JsonNode args(String arguments) {
+    private static JsonNode args(String arguments, boolean answer) {
         if (arguments == null || arguments.isBlank()) return Json.object();
         try {
             JsonNode args = Json.parse(arguments);
             if (args.isObject()) return args;
         } catch (IOException ignored) {
-            // refused below
+            // below
         }
+        if (answer) return Json.object();
         throw GatewayError.invalid("tool_calls", "Tool call arguments must be a JSON object to reach this provider.");
     }
 

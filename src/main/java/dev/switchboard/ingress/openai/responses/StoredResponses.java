@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.http.QueryParams;
+import dev.switchboard.pipeline.Answer;
 import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.pipeline.ResponseStore;
 import dev.switchboard.pipeline.StoredResponse;
@@ -39,7 +40,7 @@ public final class StoredResponses {
     public void get(RoutingContext ctx) {
         boolean stream = QueryParams.bool(ctx, "stream", false);
         int startingAfter = QueryParams.bounded(ctx, "starting_after", -1, -1, Integer.MAX_VALUE);
-        visible(ctx).onSuccess(r -> {
+        visible(ctx).onComplete(Answer.then(ctx, r -> {
             if (!stream) {
                 Bodies.end(ctx.request(), ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON), r.body());
                 return;
@@ -47,16 +48,15 @@ public final class StoredResponses {
             ctx.response().putHeader(Headers.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                     .putHeader("cache-control", "no-cache").putHeader("x-accel-buffering", "no");
             Bodies.end(ctx.request(), ctx.response(), ResponsesReplay.of(object(r.body()), startingAfter));
-        }).onFailure(ctx::fail);
+        }));
     }
 
     public void delete(RoutingContext ctx) {
         visible(ctx).compose(r -> store.delete(r.id()).recover(StoredResponses::unavailable).map(r))
-                .onSuccess(r -> {
+                .onComplete(Answer.then(ctx, r -> {
                     ObjectNode out = Json.object().put("id", r.id()).put("object", "response.deleted").put("deleted", true);
                     Bodies.end(ctx.request(), ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON), Json.buffer(out));
-                })
-                .onFailure(ctx::fail);
+                }));
     }
 
     /**
@@ -69,7 +69,7 @@ public final class StoredResponses {
         int limit = QueryParams.bounded(ctx, "limit", 20, 1, 100);
         String after = ctx.queryParams().get("after");
         int max = limit;
-        visible(ctx).onSuccess(r -> {
+        visible(ctx).onComplete(Answer.then(ctx, r -> {
             ArrayNode items = array(r.input());
             ArrayNode ordered = Json.NODES.arrayNode();
             for (int i = 0; i < items.size(); i++) ordered.add(items.get(order.equals("asc") ? i : items.size() - 1 - i));
@@ -89,7 +89,7 @@ public final class StoredResponses {
             }
             out.put("has_more", start + data.size() < ordered.size());
             Bodies.end(ctx.request(), ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON), Json.buffer(out));
-        }).onFailure(ctx::fail);
+        }));
     }
 
     private Future<StoredResponse> visible(RoutingContext ctx) {
