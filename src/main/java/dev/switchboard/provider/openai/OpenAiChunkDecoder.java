@@ -111,7 +111,7 @@ public final class OpenAiChunkDecoder implements TranslatedSource.Translator<Obj
             index = s.opened++;
             if (upstreamIndex != null && upstreamIndex.canConvertToInt()) s.calls.put(upstreamIndex.intValue(), index);
             s.lastId = id;
-            out.accept(new StreamEvent.ToolCallStart(choice, index, id, Json.str(fn, "name")));
+            out.accept(new StreamEvent.ToolCallStart(choice, index, OpenAiResponseDecoder.callId(id), Json.str(fn, "name")));
         }
         String args = OpenAiResponseDecoder.arguments(fn.get("arguments"));
         if (args != null && !args.isEmpty()) out.accept(new StreamEvent.ToolCallDelta(choice, index, args));

@@ -9,7 +9,9 @@ import dev.switchboard.model.Role;
 import dev.switchboard.transport.Json;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Decodes an OpenAI {@code chat.completion} object into a canonical {@link ChatResponse}; streams
@@ -46,13 +48,23 @@ public final class OpenAiResponseDecoder {
             for (JsonNode call : m.path("tool_calls")) {
                 JsonNode fn = call.path("function");
                 String args = arguments(fn.get("arguments"));
-                parts.add(new ContentPart.ToolCall(Json.str(call, "id"), Json.str(fn, "name"), args == null ? "" : args));
+                parts.add(new ContentPart.ToolCall(callId(Json.str(call, "id")), Json.str(fn, "name"), args == null ? "" : args));
             }
             out.add(new ChatResponse.Choice(c.path("index").asInt(i), new Message(Role.ASSISTANT, parts, null),
                     finishReason(Json.str(c, "finish_reason"))));
         }
         return new ChatResponse(Json.str(root, "id"), Json.str(root, "model"), root.path("created").asLong(), out,
                 OpenAiProvider.usage(root.get("usage")));
+    }
+
+    /**
+     * A tool call's id, made up when a compatible server sent none: without one the call could
+     * not be answered (every format's tool result names the call it answers).
+     */
+    static String callId(String given) {
+        if (given != null && !given.isEmpty()) return given;
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return "call_" + HexFormat.of().toHexDigits(r.nextLong()) + HexFormat.of().toHexDigits(r.nextInt());
     }
 
     /**
