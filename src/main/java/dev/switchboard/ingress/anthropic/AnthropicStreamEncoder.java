@@ -10,6 +10,7 @@ import dev.switchboard.provider.UpstreamException;
 import dev.switchboard.transport.Json;
 import io.vertx.core.buffer.Buffer;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -26,6 +27,12 @@ import java.util.function.Consumer;
  * signature comes), each tool call to a tool_use block whose arguments arrive as
  * {@code input_json_delta}. A delta of another kind than the open block closes it and opens the
  * next. Only the first choice is shown: Anthropic has no {@code n}.
+ *
+ * <p>Anthropic's blocks run strictly one after another, but an OpenAI-format server may interleave
+ * parallel tool calls (a second call starts, then the first gets more arguments). A call that
+ * starts while another tool block is open therefore waits, its arguments gathered, while the open
+ * one goes on streaming; the waiting calls go out whole, each as one block, when the open block
+ * must close (other content, or the finish).
  *
  * <p>Usage: canonical providers report it at the end, so {@code message_start} carries zeros and
  * {@code message_delta} the whole usage — input, cache reads and writes, output — cumulative, as
@@ -50,6 +57,10 @@ final class AnthropicStreamEncoder implements SseResponse.Framing<StreamEvent> {
     private int openTool = -1;
     /** Block index of each canonical tool call, for deltas that come after another block opened. */
     private final Map<Integer, Integer> toolBlocks = new HashMap<>(4);
+    /** Tool calls that started while another tool block was open, in the order they started. */
+    private final Map<Integer, Waiting> waiting = new LinkedHashMap<>(4);
+
+    private record Waiting(String id, String name, StringBuilder arguments) {}
     private FinishReason finish;
     private Usage usage;
 
@@ -78,11 +89,13 @@ final class AnthropicStreamEncoder implements SseResponse.Framing<StreamEvent> {
                 if (!started) start(out, s.id());
             }
             case StreamEvent.TextDelta t -> {
+                release(out);
                 open(out, Kind.TEXT, -1, null, null);
                 ObjectNode delta = Json.object().put("type", "text_delta").put("text", t.text());
                 AnthropicStreams.append(out, "content_block_delta", blockEvent("content_block_delta", openIndex).set("delta", delta));
             }
             case StreamEvent.ReasoningDelta r -> {
+                release(out);
                 open(out, Kind.THINKING, -1, null, null);
                 if (r.text() != null && !r.text().isEmpty()) {
                     ObjectNode delta = Json.object().put("type", "thinking_delta").put("thinking", r.text());
@@ -93,17 +106,31 @@ final class AnthropicStreamEncoder implements SseResponse.Framing<StreamEvent> {
                     AnthropicStreams.append(out, "content_block_delta", blockEvent("content_block_delta", openIndex).set("delta", delta));
                 }
             }
-            case StreamEvent.ToolCallStart c -> open(out, Kind.TOOL, c.index(), c.id(), c.name());
-            case StreamEvent.ToolCallDelta d -> {
-                Integer index = openKind == Kind.TOOL && openTool == d.index() ? Integer.valueOf(openIndex) : toolBlocks.get(d.index());
-                if (index == null) { // arguments without a start: open the block with what is known
-                    open(out, Kind.TOOL, d.index(), "toolu_" + d.index(), "");
-                    index = openIndex;
+            case StreamEvent.ToolCallStart c -> {
+                if (openKind == Kind.TOOL && openTool != c.index() || !waiting.isEmpty()) {
+                    waiting.putIfAbsent(c.index(), new Waiting(c.id(), c.name(), new StringBuilder()));
+                } else {
+                    open(out, Kind.TOOL, c.index(), c.id(), c.name());
                 }
-                ObjectNode delta = Json.object().put("type", "input_json_delta").put("partial_json", d.argumentsFragment());
-                AnthropicStreams.append(out, "content_block_delta", blockEvent("content_block_delta", index).set("delta", delta));
+            }
+            case StreamEvent.ToolCallDelta d -> {
+                Waiting w = waiting.get(d.index());
+                if (w != null) {
+                    w.arguments().append(d.argumentsFragment());
+                } else if (openKind == Kind.TOOL && openTool == d.index()) {
+                    inputDelta(out, openIndex, d.argumentsFragment());
+                } else if (!toolBlocks.containsKey(d.index())) { // arguments without a start: a block with what is known
+                    if (openKind == Kind.TOOL) {
+                        waiting.put(d.index(), new Waiting("toolu_" + d.index(), "", new StringBuilder(d.argumentsFragment())));
+                    } else {
+                        open(out, Kind.TOOL, d.index(), "toolu_" + d.index(), "");
+                        inputDelta(out, openIndex, d.argumentsFragment());
+                    }
+                }
+                // else: more arguments for a block other content already closed; Anthropic's stream has no place for them
             }
             case StreamEvent.Finish f -> {
+                release(out);
                 close(out);
                 finish = f.reason();
             }
@@ -116,6 +143,7 @@ final class AnthropicStreamEncoder implements SseResponse.Framing<StreamEvent> {
     public Buffer end() {
         Buffer out = Buffer.buffer(256);
         if (!started) start(out, null);
+        release(out);
         close(out);
         ObjectNode delta = Json.object();
         delta.put("type", "message_delta");
@@ -174,6 +202,23 @@ final class AnthropicStreamEncoder implements SseResponse.Framing<StreamEvent> {
         openIndex = -1;
         openKind = null;
         openTool = -1;
+    }
+
+    /** Closes the open block, then sends each waiting tool call whole, as a block of its own. */
+    private void release(Buffer out) {
+        if (waiting.isEmpty()) return;
+        close(out);
+        for (Map.Entry<Integer, Waiting> e : waiting.entrySet()) {
+            open(out, Kind.TOOL, e.getKey(), e.getValue().id(), e.getValue().name());
+            if (!e.getValue().arguments().isEmpty()) inputDelta(out, openIndex, e.getValue().arguments().toString());
+            close(out);
+        }
+        waiting.clear();
+    }
+
+    private static void inputDelta(Buffer out, int index, String fragment) {
+        ObjectNode delta = Json.object().put("type", "input_json_delta").put("partial_json", fragment);
+        AnthropicStreams.append(out, "content_block_delta", blockEvent("content_block_delta", index).set("delta", delta));
     }
 
     private static ObjectNode blockEvent(String type, int index) {

@@ -148,6 +148,46 @@ class AnthropicEncodersTest {
     }
 
     @Test
+    void stream_interleavedToolCalls_keepBlocksStrictlySequential() throws Exception {
+        // an OpenAI-format server interleaving two calls: b starts, then a gets the rest of its arguments
+        List<Sse> out = run(new AnthropicStreamEncoder("claude-x", "req_1", u -> { }), List.of(
+                new StreamEvent.Start("chatcmpl-9", "up", 0),
+                new StreamEvent.ToolCallStart(0, 0, "call_a", "a"),
+                new StreamEvent.ToolCallDelta(0, 0, "{\"city\":"),
+                new StreamEvent.ToolCallStart(0, 1, "call_b", "b"),
+                new StreamEvent.ToolCallDelta(0, 1, "{\"city\":"),
+                new StreamEvent.ToolCallDelta(0, 0, "\"A\"}"),
+                new StreamEvent.ToolCallDelta(0, 1, "\"B\"}"),
+                new StreamEvent.Finish(0, FinishReason.TOOL_CALLS)));
+        // every delta belongs to the block open at that moment, and no block opens before the last one stopped
+        int open = -1;
+        java.util.Map<Integer, StringBuilder> args = new java.util.TreeMap<>();
+        for (Sse e : out) {
+            switch (e.name()) {
+                case "content_block_start" -> {
+                    assertThat(open).as("a block opened while another was open").isEqualTo(-1);
+                    open = e.data().get("index").asInt();
+                    args.put(open, new StringBuilder());
+                }
+                case "content_block_delta" -> {
+                    assertThat(e.data().get("index").asInt()).as("a delta for a block that is not open").isEqualTo(open);
+                    args.get(open).append(e.data().at("/delta/partial_json").asText());
+                }
+                case "content_block_stop" -> {
+                    assertThat(e.data().get("index").asInt()).isEqualTo(open);
+                    open = -1;
+                }
+                default -> { }
+            }
+        }
+        assertThat(args).hasSize(2);
+        assertThat(args.get(0).toString()).isEqualTo("{\"city\":\"A\"}");
+        assertThat(args.get(1).toString()).isEqualTo("{\"city\":\"B\"}");
+        assertThat(out.stream().filter(e -> e.name().equals("content_block_start")).map(e -> e.data().at("/content_block/id").asText()))
+                .containsExactly("call_a", "call_b");
+    }
+
+    @Test
     void stream_errorAfterCommit_isAnErrorEvent() throws Exception {
         AnthropicStreamEncoder encoder = new AnthropicStreamEncoder("claude-x", "req_7", u -> { });
         UpstreamException cut = new UpstreamException(FailureClass.TRANSIENT, GatewayError.of(ErrorKind.TIMEOUT, "Too slow."), 0, "detail");
