@@ -1,7 +1,9 @@
 package dev.switchboard.provider.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.switchboard.model.FinishReason;
 import dev.switchboard.model.Usage;
 import dev.switchboard.transport.Json;
@@ -166,27 +168,61 @@ public final class GeminiWire {
     // ------------------------------------------------------------------ schemas
 
     /**
-     * A Gemini {@code Schema} (OpenAPI 3.0 subset, types in upper case: {@code OBJECT}) as JSON
-     * Schema (lower-case types), copied; everything else is kept as written.
+     * A Gemini {@code Schema} (OpenAPI 3.0 subset) as JSON Schema, copied: types in lower case
+     * ({@code OBJECT} → {@code object}); {@code nullable: true} as a type that also takes null;
+     * counts the Gemini SDKs send as strings ({@code minItems: "1"}) as integers; and Gemini's own
+     * keywords ({@code propertyOrdering}, {@code format: "enum"}) left out, as JSON Schema has
+     * neither. Sub-schemas are found by structure ({@code properties}, {@code items},
+     * {@code anyOf}, …), so a property named like a keyword is left alone.
      */
     public static JsonNode jsonSchema(JsonNode schema) {
         if (schema == null) return null;
-        JsonNode copy = schema.deepCopy();
-        lowerTypes(copy);
-        return copy;
+        return convert(schema);
     }
 
-    private static void lowerTypes(JsonNode node) {
-        if (node.isObject()) {
-            ObjectNode o = (ObjectNode) node;
-            JsonNode type = o.get("type");
-            if (type != null && type.isTextual() && isUpperType(type.textValue())) {
-                o.put("type", type.textValue().toLowerCase(Locale.ROOT));
+    private static JsonNode convert(JsonNode node) {
+        if (!node.isObject()) return node.deepCopy();
+        ObjectNode out = Json.object();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            String key = e.getKey();
+            JsonNode v = e.getValue();
+            switch (key) {
+                case "type" -> out.set(key, v.isTextual() && isUpperType(v.textValue()) ? TextNode.valueOf(v.textValue().toLowerCase(Locale.ROOT)) : v.deepCopy());
+                case "properties" -> {
+                    if (v.isObject()) {
+                        ObjectNode props = out.putObject(key);
+                        for (Map.Entry<String, JsonNode> p : v.properties()) props.set(p.getKey(), convert(p.getValue()));
+                    } else {
+                        out.set(key, v.deepCopy());
+                    }
+                }
+                case "items", "not", "additionalProperties" -> out.set(key, convert(v));
+                case "anyOf", "oneOf", "allOf", "prefixItems" -> {
+                    if (v.isArray()) {
+                        ArrayNode list = out.putArray(key);
+                        for (JsonNode sub : v) list.add(convert(sub));
+                    } else {
+                        out.set(key, v.deepCopy());
+                    }
+                }
+                case "minItems", "maxItems", "minLength", "maxLength", "minProperties", "maxProperties" ->
+                        out.set(key, v.isTextual() && v.textValue().matches("\\d{1,18}") ? Json.NODES.numberNode(Long.parseLong(v.textValue())) : v.deepCopy());
+                case "nullable", "propertyOrdering" -> { }
+                case "format" -> {
+                    if (!"enum".equals(v.asText())) out.set(key, v.deepCopy());
+                }
+                default -> out.set(key, v.deepCopy());
             }
-            o.forEach(GeminiWire::lowerTypes);
-        } else if (node.isArray()) {
-            node.forEach(GeminiWire::lowerTypes);
         }
+        if (node.path("nullable").asBoolean(false)) {
+            JsonNode type = out.get("type");
+            if (type != null && type.isTextual() && !type.textValue().equals("null")) {
+                out.putArray("type").add(type.textValue()).add("null");
+            } else if (out.get("anyOf") instanceof ArrayNode any) {
+                any.addObject().put("type", "null");
+            }
+        }
+        return out;
     }
 
     private static boolean isUpperType(String t) {
