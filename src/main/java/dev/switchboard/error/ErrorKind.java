@@ -22,6 +22,7 @@ public enum ErrorKind {
     ORIGIN_NOT_ALLOWED(403, "permission_error", "origin_not_allowed"),
     MODEL_NOT_FOUND(404, "invalid_request_error", "model_not_found"),
     NOT_FOUND(404, "invalid_request_error", "not_found"),
+    THREAD_NOT_FOUND(404, "invalid_request_error", "thread_not_found"),
     METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed"),
     URI_TOO_LONG(414, "invalid_request_error", "uri_too_long"),
     HEADERS_TOO_LARGE(431, "invalid_request_error", "headers_too_large"),

@@ -96,7 +96,7 @@ public final class ErrorRenderer {
             case REQUEST_TOO_LARGE -> "request_too_large";
             case INVALID_API_KEY, KEY_DISABLED, KEY_EXPIRED -> "authentication_error";
             case ADMIN_ONLY, MODEL_NOT_ALLOWED, ORIGIN_NOT_ALLOWED -> "permission_error";
-            case MODEL_NOT_FOUND, NOT_FOUND -> "not_found_error";
+            case MODEL_NOT_FOUND, NOT_FOUND, THREAD_NOT_FOUND -> "not_found_error";
             case CONFLICT, READ_ONLY_ENTRY -> "conflict_error";
             case RATE_LIMIT_EXCEEDED, BUDGET_EXCEEDED -> "rate_limit_error";
             case DEPLOYMENTS_IN_COOLDOWN, SERVICE_UNAVAILABLE -> "overloaded_error";
@@ -112,6 +112,8 @@ public final class ErrorRenderer {
         ObjectNode err = root.putObject("error");
         err.put("type", anthropicType(e.kind()));
         err.put("message", e.getMessage());
+        // Anthropic's SDKs read a thread rejection's code here and resend the whole conversation
+        if (e.kind() == ErrorKind.THREAD_NOT_FOUND) err.putObject("details").put("error_code", e.kind().code());
         if (requestId != null) root.put("request_id", requestId);
         return root;
     }

@@ -64,6 +64,12 @@ public final class Dispatch {
         boolean reject = "reject".equals(ex.snapshot().router().unsupportedParameters());
         ex.chatRequest(request);
         AttemptLoop<ChatReply> loop = new AttemptLoop<>(vertx, health, random, ex, pool, p -> policy.priced(quotas, p), request.stream(), (d, lease) -> {
+            if (inbound == WireFormat.ANTHROPIC_MESSAGES && d.wireFormat() != inbound && continuesThread(nativeBody)) {
+                // only Anthropic keeps message threads; the SDK answers this by sending the whole conversation again
+                GatewayError e = GatewayError.of(ErrorKind.THREAD_NOT_FOUND, "Message threads are kept only by Anthropic deployments; provider "
+                        + d.provider().id() + " has none. Send the conversation without 'thread'.");
+                return Future.failedFuture(new UpstreamException(FailureClass.REQUEST, e, 0, e.getMessage()));
+            }
             String dropped = reject && d.wireFormat() != inbound ? untranslatable.get() : null;
             if (dropped != null) return unsupported(dropped, "Parameter '" + dropped + "' is not supported by provider " + d.provider().id() + ".");
             if (Integer.valueOf(0).equals(request.params().maxTokens()) && d.wireFormat() != WireFormat.ANTHROPIC_MESSAGES
@@ -98,6 +104,11 @@ public final class Dispatch {
     }
 
     /** An attempt refused before any call: 400 {@code unsupported_parameter} naming {@code param}, not retried elsewhere. */
+    /** An Anthropic body that continues a message thread ({@code thread: {type: "continue", …}}). */
+    private static boolean continuesThread(ObjectNode body) {
+        return body != null && "continue".equals(body.path("thread").path("type").asText());
+    }
+
     private static <T> Future<T> unsupported(String param, String message) {
         GatewayError e = new GatewayError(ErrorKind.UNSUPPORTED_PARAMETER, message, param, -1, false);
         return Future.failedFuture(new UpstreamException(FailureClass.REQUEST, e, 0, message));

@@ -143,4 +143,21 @@ class AnthropicOverOpenAiProviderTest extends SimulatorBackedTest {
         ToolUseBlock call = m.content().stream().filter(ContentBlock::isToolUse).findFirst().orElseThrow().asToolUse();
         assertThat(Json.MAPPER.valueToTree(call._input()).get("city").asText()).isEqualTo("city");
     }
+
+    @Test
+    void continuingAMessageThread_isThreadNotFound_soTheSdkSendsTheWholeConversation() throws Exception {
+        String body = "{\"model\":\"claude-over-openai\",\"max_tokens\":64,%s\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        int before = sim.received().size();
+        var r = gw.post("/v1/messages", body.formatted("\"thread\":{\"type\":\"continue\",\"previous_message_id\":\"msg_1\"},"),
+                "anthropic-version", "2023-06-01");
+        assertThat(r.statusCode()).isEqualTo(404);
+        var error = Json.parse(r.body()).get("error");
+        assertThat(error.get("type").asText()).isEqualTo("not_found_error");
+        assertThat(error.at("/details/error_code").asText()).isEqualTo("thread_not_found");
+        assertThat(sim.received()).hasSize(before);
+        // a new thread carries the whole conversation: served, the thread left out
+        var created = gw.post("/v1/messages", body.formatted("\"thread\":{\"type\":\"create\"},"), "anthropic-version", "2023-06-01");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        assertThat(sim.last().json().has("thread")).isFalse();
+    }
 }
