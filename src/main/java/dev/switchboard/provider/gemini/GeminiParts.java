@@ -158,8 +158,10 @@ public final class GeminiParts {
                 case ContentPart.Reasoning r when r.redacted() -> {
                     continue;
                 }
-                case ContentPart.Reasoning r when r.text() == null -> {
-                    if (r.signature() != null) signature = r.signature();
+                // a signature without thought text (Anthropic's client echoes Gemini's as an empty thinking
+                // block) belongs on the part that follows, a function call's above all: Gemini 3 checks it there
+                case ContentPart.Reasoning r when r.text() == null || r.text().isEmpty() -> {
+                    if (r.signature() != null && !r.signature().isEmpty()) signature = r.signature();
                     continue;
                 }
                 case ContentPart.Reasoning r -> {
