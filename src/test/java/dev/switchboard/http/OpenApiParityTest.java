@@ -265,7 +265,11 @@ class OpenApiParityTest {
     }
 
     private static HttpResponse<String> send(String method, String path, String body, String key) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gw.url(path))).timeout(Duration.ofSeconds(20))
+        // HTTP/1.1: the JDK client's h2c upgrade loses part of a large answer that follows the 101 at
+        // once (about 1 in 100 under load; curl 7.88 refuses such an answer outright), and the
+        // document is the largest answer there is
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gw.url(path))).version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .timeout(Duration.ofSeconds(20))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) b.header("content-type", "application/json");
         if (key != null) b.header("authorization", "Bearer " + key);

@@ -108,7 +108,8 @@ final class AnthropicStreamEncoder implements SseResponse.Framing<StreamEvent> {
             }
             case StreamEvent.ToolCallStart c -> {
                 if (openKind == Kind.TOOL && openTool != c.index() || !waiting.isEmpty()) {
-                    waiting.putIfAbsent(c.index(), new Waiting(c.id(), c.name(), new StringBuilder()));
+                    Waiting prior = waiting.get(c.index()); // its arguments may have come first
+                    waiting.put(c.index(), new Waiting(c.id(), c.name(), prior != null ? prior.arguments() : new StringBuilder()));
                 } else {
                     open(out, Kind.TOOL, c.index(), c.id(), c.name());
                 }

@@ -11,6 +11,7 @@ import dev.switchboard.transport.Json;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -29,6 +30,9 @@ import java.util.function.Consumer;
  *   response.completed | response.incomplete               the whole response, usage included
  * </pre>
  * An item closes when an item of another kind (or another tool call) opens, or at the finish.
+ * A tool call that starts while another call's item is open (an OpenAI-format server may
+ * interleave parallel calls) waits with its arguments gathered, and goes out whole when the open
+ * item closes, so no delta ever follows its item's {@code output_item.done}.
  * The terminal event goes out when the upstream ends, after its usage. A failure after the
  * commit point ends the stream with {@code response.failed}, whose response has status
  * {@code failed} and {@code error {code, message}}. Only the first choice is shown.
@@ -69,6 +73,10 @@ final class ResponsesStreamEncoder implements SseResponse.Framing<StreamEvent> {
     private boolean started;
     private Item open;
     private final Map<Integer, Item> tools = new HashMap<>(4);
+    /** Tool calls that started while another call's item was open, in the order they started. */
+    private final Map<Integer, Waiting> waiting = new LinkedHashMap<>(4);
+
+    private record Waiting(String callId, String name, StringBuilder arguments) {}
     private FinishReason finish;
     private Usage usage;
 
@@ -97,12 +105,14 @@ final class ResponsesStreamEncoder implements SseResponse.Framing<StreamEvent> {
             case StreamEvent.Start s -> { }
             case StreamEvent.TextDelta t -> {
                 if (t.choice() != 0) return null;
+                release(out);
                 Item item = open(out, Kind.TEXT, -1);
                 item.text.append(t.text());
                 append(out, delta("response.output_text.delta", item).put("content_index", 0).put("delta", t.text()).set("logprobs", Json.NODES.arrayNode()));
             }
             case StreamEvent.ReasoningDelta r -> {
                 if (r.choice() != 0) return null;
+                release(out);
                 Item item = open(out, Kind.REASONING, -1);
                 if (r.text() != null && !r.text().isEmpty()) {
                     item.text.append(r.text());
@@ -112,6 +122,11 @@ final class ResponsesStreamEncoder implements SseResponse.Framing<StreamEvent> {
             }
             case StreamEvent.ToolCallStart c -> {
                 if (c.choice() != 0) return null;
+                if (!waiting.isEmpty() || open != null && open.kind == Kind.TOOL && tools.get(c.index()) != open) {
+                    Waiting prior = waiting.get(c.index()); // its arguments may have come first
+                    waiting.put(c.index(), new Waiting(c.id(), c.name(), prior != null ? prior.arguments() : new StringBuilder()));
+                    return out.length() == 0 ? null : out;
+                }
                 Item item = open(out, Kind.TOOL, c.index(), c.id(), c.name());
                 // already open when its arguments came first: then the done item carries them
                 if (c.id() != null) item.callId = c.id();
@@ -119,14 +134,23 @@ final class ResponsesStreamEncoder implements SseResponse.Framing<StreamEvent> {
             }
             case StreamEvent.ToolCallDelta d -> {
                 if (d.choice() != 0) return null;
+                Waiting w = waiting.get(d.index());
                 Item item = tools.get(d.index());
-                if (item == null) item = open(out, Kind.TOOL, d.index());
-                item.text.append(d.argumentsFragment());
-                append(out, delta("response.function_call_arguments.delta", item).put("delta", d.argumentsFragment()));
+                if (w != null) {
+                    w.arguments().append(d.argumentsFragment());
+                } else if (item == null && open != null && open.kind == Kind.TOOL) {
+                    waiting.put(d.index(), new Waiting(null, null, new StringBuilder(d.argumentsFragment())));
+                } else if (item == null || item == open) {
+                    if (item == null) item = open(out, Kind.TOOL, d.index());
+                    item.text.append(d.argumentsFragment());
+                    append(out, delta("response.function_call_arguments.delta", item).put("delta", d.argumentsFragment()));
+                }
+                // else: more arguments for an item other output already closed; the stream has no place for them
             }
             case StreamEvent.Finish f -> {
                 if (f.choice() != 0) return null;
                 finish = f.reason();
+                release(out);
                 close(out);
             }
             case StreamEvent.UsageReport u -> throw new IllegalStateException("handled above");
@@ -138,6 +162,7 @@ final class ResponsesStreamEncoder implements SseResponse.Framing<StreamEvent> {
     public Buffer end() {
         Buffer out = Buffer.buffer(512);
         start(out);
+        release(out);
         close(out);
         ResponsesEncoder.finish(response, finish, usage);
         String type = ResponsesEncoder.isIncomplete(finish) ? "response.incomplete" : "response.completed";
@@ -198,6 +223,22 @@ final class ResponsesStreamEncoder implements SseResponse.Framing<StreamEvent> {
             append(out, delta("response.content_part.added", item).put("content_index", 0).set("part", ResponsesEncoder.outputText("")));
         }
         return item;
+    }
+
+    /** Closes the open item, then sends each waiting tool call whole, as an item of its own. */
+    private void release(Buffer out) {
+        if (waiting.isEmpty()) return;
+        close(out);
+        for (Map.Entry<Integer, Waiting> e : waiting.entrySet()) {
+            Item item = open(out, Kind.TOOL, e.getKey(), e.getValue().callId(), e.getValue().name());
+            String arguments = e.getValue().arguments().toString();
+            if (!arguments.isEmpty()) {
+                item.text.append(arguments);
+                append(out, delta("response.function_call_arguments.delta", item).put("delta", arguments));
+            }
+            close(out);
+        }
+        waiting.clear();
     }
 
     private void close(Buffer out) {
