@@ -25,7 +25,8 @@ import java.util.function.Consumer;
  * Blocks are numbered from 0 in the order they open. Text deltas go to a text block, reasoning
  * deltas to a thinking block ({@code thinking_delta}, then {@code signature_delta} when the
  * signature comes), each tool call to a tool_use block whose arguments arrive as
- * {@code input_json_delta}. A delta of another kind than the open block closes it and opens the
+ * {@code input_json_delta} (arguments that are no JSON object are not shown: the block's input
+ * stays {@code {}}, as in a JSON answer). A delta of another kind than the open block closes it and opens the
  * next. Only the first choice is shown: Anthropic has no {@code n}.
  *
  * <p>Anthropic's blocks run strictly one after another, but an OpenAI-format server may interleave
@@ -55,6 +56,8 @@ final class AnthropicStreamEncoder implements SseResponse.Framing<StreamEvent> {
     private Kind openKind;
     /** The open tool block's canonical call index. */
     private int openTool = -1;
+    /** The open tool block's arguments: 0 nothing seen yet, 1 a JSON object, 2 something else (not shown). */
+    private int argumentsShape;
     /** Block index of each canonical tool call, for deltas that come after another block opened. */
     private final Map<Integer, Integer> toolBlocks = new HashMap<>(4);
     /** Tool calls that started while another tool block was open, in the order they started. */
@@ -119,13 +122,13 @@ final class AnthropicStreamEncoder implements SseResponse.Framing<StreamEvent> {
                 if (w != null) {
                     w.arguments().append(d.argumentsFragment());
                 } else if (openKind == Kind.TOOL && openTool == d.index()) {
-                    inputDelta(out, openIndex, d.argumentsFragment());
+                    liveArguments(out, d.argumentsFragment());
                 } else if (!toolBlocks.containsKey(d.index())) { // arguments without a start: a block with what is known
                     if (openKind == Kind.TOOL) {
                         waiting.put(d.index(), new Waiting("toolu_" + d.index(), "", new StringBuilder(d.argumentsFragment())));
                     } else {
                         open(out, Kind.TOOL, d.index(), "toolu_" + d.index(), "");
-                        inputDelta(out, openIndex, d.argumentsFragment());
+                        liveArguments(out, d.argumentsFragment());
                     }
                 }
                 // else: more arguments for a block other content already closed; Anthropic's stream has no place for them
@@ -189,6 +192,7 @@ final class AnthropicStreamEncoder implements SseResponse.Framing<StreamEvent> {
             case THINKING -> Json.object().put("type", "thinking").put("thinking", "").put("signature", "");
             case TOOL -> {
                 toolBlocks.put(tool, openIndex);
+                argumentsShape = 0;
                 ObjectNode b = Json.object().put("type", "tool_use").put("id", id).put("name", name);
                 b.putObject("input");
                 yield b;
@@ -211,10 +215,26 @@ final class AnthropicStreamEncoder implements SseResponse.Framing<StreamEvent> {
         close(out);
         for (Map.Entry<Integer, Waiting> e : waiting.entrySet()) {
             open(out, Kind.TOOL, e.getKey(), e.getValue().id(), e.getValue().name());
-            if (!e.getValue().arguments().isEmpty()) inputDelta(out, openIndex, e.getValue().arguments().toString());
+            liveArguments(out, e.getValue().arguments().toString());
             close(out);
         }
         waiting.clear();
+    }
+
+    /**
+     * Streams a fragment of the open tool block's arguments, unless they are no JSON object (a
+     * string, an array): then the block's input stays {@code {}}, as in a JSON answer, and the
+     * SDKs do not assemble a non-object {@code input}.
+     */
+    private void liveArguments(Buffer out, String fragment) {
+        if (argumentsShape == 0) {
+            int i = 0;
+            while (i < fragment.length() && Character.isWhitespace(fragment.charAt(i))) i++;
+            if (i == fragment.length()) return; // nothing to tell by yet
+            argumentsShape = fragment.charAt(i) == '{' ? 1 : 2;
+            fragment = fragment.substring(i);
+        }
+        if (argumentsShape == 1) inputDelta(out, openIndex, fragment);
     }
 
     private static void inputDelta(Buffer out, int index, String fragment) {

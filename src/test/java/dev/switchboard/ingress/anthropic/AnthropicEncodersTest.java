@@ -188,6 +188,24 @@ class AnthropicEncodersTest {
     }
 
     @Test
+    void stream_argumentsThatAreNoObject_areNotShown_soInputStaysEmptyAsInJson() throws Exception {
+        List<Sse> out = run(new AnthropicStreamEncoder("claude-x", "req_1", u -> { }), List.of(
+                new StreamEvent.Start("chatcmpl-9", "up", 0),
+                new StreamEvent.ToolCallStart(0, 0, "call_a", "a"),
+                new StreamEvent.ToolCallDelta(0, 0, "  "),
+                new StreamEvent.ToolCallDelta(0, 0, "[1,"),
+                new StreamEvent.ToolCallDelta(0, 0, "2]"),
+                new StreamEvent.ToolCallStart(0, 1, "call_b", "b"),
+                new StreamEvent.ToolCallDelta(0, 1, " {\"q\":"),
+                new StreamEvent.ToolCallDelta(0, 1, "1}"),
+                new StreamEvent.Finish(0, FinishReason.TOOL_CALLS)));
+        List<String> partials = out.stream().filter(e -> e.name().equals("content_block_delta"))
+                .map(e -> e.data().get("index").asInt() + ":" + e.data().at("/delta/partial_json").asText()).toList();
+        // b started while a was open, so it goes out whole, its leading space left out
+        assertThat(partials).containsExactly("1:{\"q\":1}");
+    }
+
+    @Test
     void stream_errorAfterCommit_isAnErrorEvent() throws Exception {
         AnthropicStreamEncoder encoder = new AnthropicStreamEncoder("claude-x", "req_7", u -> { });
         UpstreamException cut = new UpstreamException(FailureClass.TRANSIENT, GatewayError.of(ErrorKind.TIMEOUT, "Too slow."), 0, "detail");
