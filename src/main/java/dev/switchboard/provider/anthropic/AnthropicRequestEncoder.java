@@ -33,8 +33,10 @@ import java.util.Locale;
  *   <li>Images go as {@code base64} or {@code url} sources, PDFs as {@code document} blocks, tool
  *       calls as {@code tool_use} with their arguments parsed into the {@code input} object,
  *       reasoning with a signature as {@code thinking} (signature kept verbatim) or, when redacted,
- *       as {@code redacted_thinking}. Reasoning without a signature cannot be replayed to
- *       Anthropic and is left out; empty texts are left out (Anthropic refuses them).</li>
+ *       as {@code redacted_thinking}. Thought text whose signature follows as a reasoning part of
+ *       its own (how a Gemini client returns what it was shown) is one {@code thinking} block again.
+ *       Reasoning without a signature cannot be replayed to Anthropic and is left out; empty
+ *       texts are left out (Anthropic refuses them).</li>
  *   <li>{@code max_tokens} is required: the request's, else {@value #DEFAULT_MAX_TOKENS}.</li>
  *   <li>{@code reasoning_effort} enables thinking with a budget: minimal and low
  *       {@value #LOW_BUDGET}, medium {@value #MEDIUM_BUDGET}, high {@value #HIGH_BUDGET} tokens;
@@ -179,7 +181,23 @@ public final class AnthropicRequestEncoder {
                 case ContentPart.Reasoning rs when !rs.redacted() && rs.signature() != null ->
                         blocks.addObject().put("type", "thinking").put("thinking", rs.text() == null ? "" : rs.text())
                                 .put("signature", rs.signature());
-                case ContentPart.Reasoning rs -> { } // no signature: Anthropic cannot verify it, so it cannot go back
+                case ContentPart.Reasoning rs when !rs.redacted() -> {
+                    // thought text whose signature follows on its own, as a Gemini client returns a thinking
+                    // block it was shown (the signature rides on the part after the thought): one block again
+                    StringBuilder text = new StringBuilder(rs.text() == null ? "" : rs.text());
+                    int k = j + 1;
+                    while (k < parts.size() && parts.get(k) instanceof ContentPart.Reasoning more && !more.redacted() && more.signature() == null) {
+                        if (more.text() != null) text.append(more.text());
+                        k++;
+                    }
+                    if (k < parts.size() && parts.get(k) instanceof ContentPart.Reasoning signed && !signed.redacted()
+                            && signed.signature() != null && (signed.text() == null || signed.text().isEmpty())) {
+                        blocks.addObject().put("type", "thinking").put("thinking", text.toString()).put("signature", signed.signature());
+                        j = k;
+                    }
+                    // else no signature: Anthropic cannot verify it, so it cannot go back
+                }
+                case ContentPart.Reasoning rs -> { }
                 default -> common(parts.get(j), where, blocks);
             }
         }

@@ -252,4 +252,17 @@ class AnthropicRequestEncoderTest {
         assertThat(encode(s, true).get("stream").asBoolean()).isTrue();
         assertThat(encode(s, true).has("stream_options")).isFalse();
     }
+
+    @Test
+    void thoughtTextWithItsSignatureOnTheNextPart_goesBackAsOneThinkingBlock() throws Exception {
+        // a Gemini client returns a thought as {text, thought: true} and its signature on the part after it
+        Message assistant = new Message(Role.ASSISTANT, List.of(
+                new ContentPart.Reasoning("hm", null, false), new ContentPart.Reasoning("m", null, false),
+                new ContentPart.Reasoning(null, "SIG123", false), new ContentPart.Text("answer"),
+                new ContentPart.Reasoning("unsigned", null, false)), null);
+        ObjectNode body = encode(request(List.of(Message.text(Role.USER, "q"), assistant, Message.text(Role.USER, "and?")),
+                params(100, null)), false);
+        assertThat(Json.parse(Json.text(body.at("/messages/1/content")))).isEqualTo(Json.parse("""
+                [{"type":"thinking","thinking":"hmm","signature":"SIG123"},{"type":"text","text":"answer"}]"""));
+    }
 }
