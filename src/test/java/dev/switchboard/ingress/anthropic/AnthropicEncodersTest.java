@@ -16,6 +16,7 @@ import dev.switchboard.model.StreamEvent;
 import dev.switchboard.model.Usage;
 import dev.switchboard.provider.UpstreamException;
 import dev.switchboard.routing.FailureClass;
+import dev.switchboard.testing.StreamScripts;
 import dev.switchboard.transport.Json;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
@@ -149,16 +150,7 @@ class AnthropicEncodersTest {
 
     @Test
     void stream_interleavedToolCalls_keepBlocksStrictlySequential() throws Exception {
-        // an OpenAI-format server interleaving two calls: b starts, then a gets the rest of its arguments
-        List<Sse> out = run(new AnthropicStreamEncoder("claude-x", "req_1", u -> { }), List.of(
-                new StreamEvent.Start("chatcmpl-9", "up", 0),
-                new StreamEvent.ToolCallStart(0, 0, "call_a", "a"),
-                new StreamEvent.ToolCallDelta(0, 0, "{\"city\":"),
-                new StreamEvent.ToolCallStart(0, 1, "call_b", "b"),
-                new StreamEvent.ToolCallDelta(0, 1, "{\"city\":"),
-                new StreamEvent.ToolCallDelta(0, 0, "\"A\"}"),
-                new StreamEvent.ToolCallDelta(0, 1, "\"B\"}"),
-                new StreamEvent.Finish(0, FinishReason.TOOL_CALLS)));
+        List<Sse> out = run(new AnthropicStreamEncoder("claude-x", "req_1", u -> { }), StreamScripts.INTERLEAVED_TOOL_CALLS);
         // every delta belongs to the block open at that moment, and no block opens before the last one stopped
         int open = -1;
         java.util.Map<Integer, StringBuilder> args = new java.util.TreeMap<>();

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.model.FinishReason;
 import dev.switchboard.model.StreamEvent;
+import dev.switchboard.testing.StreamScripts;
 import dev.switchboard.transport.Json;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
@@ -23,15 +23,7 @@ class ResponsesStreamInterleavingTest {
         envelope.putArray("output");
         ResponsesStreamEncoder encoder = new ResponsesStreamEncoder(envelope, u -> { }, r -> { });
         List<Buffer> frames = new ArrayList<>();
-        for (StreamEvent e : List.of(
-                new StreamEvent.Start("c1", "up", 0),
-                new StreamEvent.ToolCallStart(0, 0, "call_a", "a"),
-                new StreamEvent.ToolCallDelta(0, 0, "{\"city\":"),
-                new StreamEvent.ToolCallStart(0, 1, "call_b", "b"),
-                new StreamEvent.ToolCallDelta(0, 1, "{\"city\":"),
-                new StreamEvent.ToolCallDelta(0, 0, "\"A\"}"),
-                new StreamEvent.ToolCallDelta(0, 1, "\"B\"}"),
-                new StreamEvent.Finish(0, FinishReason.TOOL_CALLS))) {
+        for (StreamEvent e : StreamScripts.INTERLEAVED_TOOL_CALLS) {
             Buffer b = encoder.event(e);
             if (b != null) frames.add(b);
         }
