@@ -103,12 +103,12 @@ public final class Dispatch {
         return policy.admit(ex, quotas, pool, () -> 0, 0).compose(v -> loop.run());
     }
 
-    /** An attempt refused before any call: 400 {@code unsupported_parameter} naming {@code param}, not retried elsewhere. */
     /** An Anthropic body that continues a message thread ({@code thread: {type: "continue", …}}). */
     private static boolean continuesThread(ObjectNode body) {
         return body != null && "continue".equals(body.path("thread").path("type").asText());
     }
 
+    /** An attempt refused before any call: 400 {@code unsupported_parameter} naming {@code param}, not retried elsewhere. */
     private static <T> Future<T> unsupported(String param, String message) {
         GatewayError e = new GatewayError(ErrorKind.UNSUPPORTED_PARAMETER, message, param, -1, false);
         return Future.failedFuture(new UpstreamException(FailureClass.REQUEST, e, 0, message));

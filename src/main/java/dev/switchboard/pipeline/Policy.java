@@ -2,7 +2,6 @@ package dev.switchboard.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.auth.VirtualKey;
-import dev.switchboard.config.ConfigSnapshot;
 import dev.switchboard.config.Limits;
 import dev.switchboard.config.TeamSpec;
 import dev.switchboard.error.ErrorKind;

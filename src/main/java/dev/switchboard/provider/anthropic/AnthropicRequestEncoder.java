@@ -10,7 +10,6 @@ import dev.switchboard.model.ContentPart;
 import dev.switchboard.model.GenerationParams;
 import dev.switchboard.model.Message;
 import dev.switchboard.model.ResponseFormat;
-import dev.switchboard.model.Role;
 import dev.switchboard.model.Tool;
 import dev.switchboard.model.ToolChoice;
 import dev.switchboard.provider.JsonAnswerTool;
