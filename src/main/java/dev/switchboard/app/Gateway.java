@@ -345,7 +345,7 @@ public final class Gateway implements AutoCloseable {
         long start = System.nanoTime();
         try {
             drain.stopAccepting();
-            drain.idle(vertx, grace).toCompletionStage().toCompletableFuture().get(grace.toSeconds() + 5, TimeUnit.SECONDS);
+            drain.awaitIdle(grace);
             Duration left = grace.minusNanos(System.nanoTime() - start);
             Duration rest = left.isNegative() ? Duration.ZERO : left;
             Future.all(servers.stream().map(s -> s.shutdown(rest)).toList())
