@@ -106,28 +106,36 @@ public final class Policy {
     }
 
     /** Where the inbound format asks for output tokens, for the {@code param} of a refusal. */
-    private static String maxTokensField(WireFormat inbound) {
+    /** The field the client set its output limit in. */
+    private static String maxTokensField(WireFormat inbound, ObjectNode body) {
         return switch (inbound) {
             case OPENAI_RESPONSES -> "max_output_tokens";
             case GEMINI -> "generationConfig.maxOutputTokens";
+            case OPENAI_CHAT -> body != null && body.hasNonNull("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
             default -> "max_tokens";
         };
     }
 
     /**
-     * Applies the key's {@code maxTokensPerRequest} to a chat: more is refused, none is set to it
-     * (in the canonical request, and in the client's own body for native passthrough).
+     * Applies {@code maxTokensPerRequest} to a chat, the key's or its team's, the smaller: more is
+     * refused, none is set to it (in the canonical request, and in the client's own body for native
+     * passthrough).
      */
     static ChatRequest capMaxTokens(Exchange ex, ChatRequest request, ObjectNode nativeBody, WireFormat inbound) {
         VirtualKey key = ex.principal().key();
-        Limits limits = key == null ? null : key.limits();
-        Integer cap = limits == null ? null : limits.maxTokensPerRequest();
+        if (key == null) return request;
+        Integer keyCap = key.limits() == null ? null : key.limits().maxTokensPerRequest();
+        TeamSpec team = key.teamId() == null ? null : ex.snapshot().teams().get(key.teamId());
+        Integer teamCap = team == null || team.limits() == null ? null : team.limits().maxTokensPerRequest();
+        // both must admit it, as with every limit: the smaller cap holds
+        boolean byTeam = teamCap != null && (keyCap == null || teamCap < keyCap);
+        Integer cap = byTeam ? teamCap : keyCap;
         if (cap == null) return request;
         Integer asked = request.params().maxTokens();
         if (asked != null) {
             if (asked > cap) {
-                throw new GatewayError(ErrorKind.MAX_TOKENS_EXCEEDED, "This API key allows at most " + cap
-                        + " output tokens per request; the request asks for " + asked + ".", maxTokensField(inbound), -1, false);
+                throw new GatewayError(ErrorKind.MAX_TOKENS_EXCEEDED, (byTeam ? "This API key's team allows at most " : "This API key allows at most ")
+                        + cap + " output tokens per request; the request asks for " + asked + ".", maxTokensField(inbound, nativeBody), -1, false);
             }
             return request;
         }

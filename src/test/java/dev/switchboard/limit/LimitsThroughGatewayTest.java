@@ -80,6 +80,20 @@ class LimitsThroughGatewayTest extends SimulatorBackedTest {
     }
 
     @Test
+    void aTeamsMaxTokensPerRequest_holdsForItsKeys_theSmallerCapWinning() {
+        String team = Admin.create(gw, "/admin/teams", "{\"name\":\"" + unique("team") + "\",\"limits\":{\"maxTokensPerRequest\":3}}")
+                .get("id").asText();
+        String key = key("{\"name\":\"" + unique("tcap") + "\",\"teamId\":\"" + team + "\",\"limits\":{\"maxTokensPerRequest\":64}}");
+        HttpResponse<String> over = chat(key, "plain", ",\"max_completion_tokens\":20");
+        Admin.assertError(over, 400, "invalid_request_error", "max_tokens_exceeded");
+        assertThat(Admin.json(over).at("/error/param").asText()).as("the field the client used").isEqualTo("max_completion_tokens");
+        assertThat(Admin.json(over).at("/error/message").asText()).contains("team").contains("3");
+        assertThat(sim.received()).isEmpty();
+        Admin.assertChatOk(chat(key, "plain", ""));
+        assertThat(sim.last().json().path("max_completion_tokens").asInt()).isEqualTo(3);
+    }
+
+    @Test
     void maxTokensPerRequest_refusesMore_andSetsItWhenNoneIsAsked() {
         String key = key("{\"name\":\"" + unique("cap") + "\",\"limits\":{\"maxTokensPerRequest\":64}}");
         HttpResponse<String> over = chat(key, "plain", ",\"max_tokens\":100");
