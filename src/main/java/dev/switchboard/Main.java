@@ -9,11 +9,13 @@ import dev.switchboard.cli.KeysCommand;
 import dev.switchboard.cli.MigrateCommand;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.ConfigValidator;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.SnapshotBuilder;
 import dev.switchboard.observe.LogSetup;
 import dev.switchboard.provider.ProviderRegistry;
 import dev.switchboard.provider.simulator.SimulatorServer;
+import dev.switchboard.usage.PriceCatalog;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -199,7 +201,7 @@ public final class Main implements Callable<Integer> {
             try {
                 Map<String, String> env = env(spec);
                 ProviderRegistry registry = ProviderRegistry.standard(Clock.systemUTC());
-                GatewayConfig config = new ConfigLoader(env::get, registry.ids()).load(file);
+                GatewayConfig config = new ConfigLoader(env::get, new ConfigValidator(registry.ids(), PriceCatalog.standard()::pricesAlone)).load(file);
                 var snapshot = new SnapshotBuilder(registry, env::get, Clock.systemUTC()).build(config, 0);
                 System.out.println(file + ": OK (" + config.models().size() + " public models, "
                         + snapshot.models().values().stream().mapToInt(p -> p.deployments().size()).sum() + " deployments, "

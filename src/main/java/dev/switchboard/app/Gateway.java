@@ -154,7 +154,7 @@ public final class Gateway implements AutoCloseable {
         ProviderRegistry registry = ProviderRegistry.standard(options.clock());
         SnapshotBuilder builder = new SnapshotBuilder(registry, settings.env()::get, options.clock());
         GatewayConfig file = settings.configFile()
-                .map(new ConfigLoader(settings.env()::get, registry.ids())::load)
+                .map(new ConfigLoader(settings.env()::get, new ConfigValidator(registry.ids(), PriceCatalog.standard()::pricesAlone))::load)
                 .orElse(GatewayConfig.EMPTY);
         builder.build(file, 0); // a file deployment that cannot be served stops the start, naming it
         settings.upstreamCaFile().ifPresent(ca -> {
@@ -233,7 +233,7 @@ public final class Gateway implements AutoCloseable {
         GatewayVerticle.Shared shared = new GatewayVerticle.Shared(serverOptions, settings.host(), port, upstream,
                 new Authenticate(snapshots, new Authenticator(options.clock())),
                 new GatewayVerticle.RoutesConfig(settings.maxBodyBytes(), settings.corsOrigins(), options.pingMs(), gateway::notReady,
-                        new AdminApi.Deps(store, sync, new ConfigValidator(registry.ids()), builder, options.clock(), gateway.blocking),
+                        new AdminApi.Deps(store, sync, new ConfigValidator(registry.ids(), PriceCatalog.standard()::pricesAlone), builder, options.clock(), gateway.blocking),
                         gateway.responses, options.clock(),
                         new Routes.Operations(metrics, settings.metricsToken().orElse(null), gateway::readinessDetails),
                         new Accounting(gateway.usage, gateway.prices, options.clock()), gateway.drain),

@@ -12,6 +12,7 @@ import dev.switchboard.error.GatewayError;
 import dev.switchboard.provider.ProviderRegistry;
 import dev.switchboard.store.Store;
 import dev.switchboard.transport.Json;
+import dev.switchboard.usage.PriceCatalog;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -121,7 +122,7 @@ public final class DeploymentsCommand {
         int run(Settings settings, PrintWriter out) {
             ProviderRegistry registry = ProviderRegistry.standard(clock);
             // checked before the store is opened: a refused deployment leaves no trace
-            DeploymentSpec spec = DeploymentsAdmin.newDeployment(body(settings.env()), new ConfigValidator(registry.ids()),
+            DeploymentSpec spec = DeploymentsAdmin.newDeployment(body(settings.env()), new ConfigValidator(registry.ids(), PriceCatalog.standard()::pricesAlone),
                     new SnapshotBuilder(registry, settings.env()::get, clock));
             try (Store store = open(settings)) {
                 store.write(tx -> {

@@ -48,8 +48,12 @@ public final class ConfigLoader {
     private final ConfigValidator validator;
 
     public ConfigLoader(Function<String, String> env, Set<String> availableProviders) {
+        this(env, new ConfigValidator(availableProviders));
+    }
+
+    public ConfigLoader(Function<String, String> env, ConfigValidator validator) {
         this.env = env;
-        this.validator = new ConfigValidator(availableProviders);
+        this.validator = validator;
     }
 
     public GatewayConfig load(Path file) {

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -25,9 +26,20 @@ public final class ConfigValidator {
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}");
 
     private final Set<String> availableProviders;
+    /** Whether the price catalog alone prices a deployment (with no pricing of its own). */
+    private final Predicate<DeploymentSpec> catalogPrices;
 
+    /**
+     * @param catalogPrices whether the price catalog alone prices a deployment: a pricing that sets
+     *                      only some prices is refused for one it does not, as it would price nothing
+     */
     public ConfigValidator(Set<String> availableProviders) {
+        this(availableProviders, d -> true);
+    }
+
+    public ConfigValidator(Set<String> availableProviders, Predicate<DeploymentSpec> catalogPrices) {
         this.availableProviders = availableProviders;
+        this.catalogPrices = catalogPrices;
     }
 
     public void validate(GatewayConfig c) {
@@ -119,6 +131,11 @@ public final class ConfigValidator {
             Pricing p = d.pricing();
             for (Double v : new Double[] {p.inputPerMTokens(), p.outputPerMTokens(), p.cachedInputPerMTokens(), p.cacheWritePerMTokens()}) {
                 if (v != null && (v < 0 || v.isNaN())) fail(at + ".pricing", "prices must not be negative");
+            }
+            // a pricing that prices nothing would leave the deployment unpriced without a word
+            if ((p.inputPerMTokens() == null || p.outputPerMTokens() == null) && !catalogPrices.test(d)) {
+                fail(at + ".pricing", "the price catalog does not know '" + d.upstreamModel()
+                        + "', so pricing must set both inputPerMTokens and outputPerMTokens");
             }
         }
         timeouts(at + ".timeouts", d.timeouts());

@@ -150,6 +150,11 @@ public final class PriceCatalog {
         return price(d.spec());
     }
 
+    /** Whether the catalog alone prices {@code spec}'s model, whatever its own {@code pricing} says. */
+    public boolean pricesAlone(DeploymentSpec spec) {
+        return effective(spec.provider(), spec.upstreamModel(), null).price().isPresent();
+    }
+
     public Optional<Price> price(DeploymentSpec spec) {
         return effective(spec).price();
     }

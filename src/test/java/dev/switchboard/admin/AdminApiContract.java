@@ -82,7 +82,8 @@ abstract class AdminApiContract {
         String model = unique("m");
         JsonNode d = created("/admin/deployments", """
                 {"publicModel":"%s","provider":"openai-compatible","upstreamModel":"up-1","baseUrl":"http://127.0.0.1:9/v1",
-                 "credentials":{"apiKey":"sk-secret-value-1"},"weight":3,"pricing":{"inputPerMTokens":0.15,"outputPerMTokens":0.6}}
+                 "credentials":{"apiKey":"sk-secret-value-1"},"weight":3,
+                 "pricing":{"inputPerMTokens":0.15,"outputPerMTokens":0.6,"cachedInputPerMTokens":0.075}}
                 """.formatted(model));
         String id = d.path("id").asText();
         assertThat(id).startsWith("dep_");
@@ -94,10 +95,14 @@ abstract class AdminApiContract {
         JsonNode got = json(gw.get("/admin/deployments/" + id)).path("data");
         assertThat(got).isEqualTo(d);
 
-        JsonNode patched = json(gw.request("PATCH", "/admin/deployments/" + id, "{\"weight\":5,\"pricing\":{\"outputPerMTokens\":null}}")).path("data");
+        JsonNode patched = json(gw.request("PATCH", "/admin/deployments/" + id, "{\"weight\":5,\"pricing\":{\"cachedInputPerMTokens\":null}}")).path("data");
         assertThat(patched.path("weight").asInt()).isEqualTo(5);
         assertThat(patched.path("pricing").path("inputPerMTokens").asDouble()).isEqualTo(0.15);
-        assertThat(patched.path("pricing").has("outputPerMTokens") && !patched.path("pricing").path("outputPerMTokens").isNull()).isFalse();
+        assertThat(patched.path("pricing").has("cachedInputPerMTokens") && !patched.path("pricing").path("cachedInputPerMTokens").isNull()).isFalse();
+        // a model the price catalog does not know keeps both its input and output prices: without one it would be priced by nothing
+        var unpriced = gw.request("PATCH", "/admin/deployments/" + id, "{\"pricing\":{\"outputPerMTokens\":null}}");
+        assertThat(unpriced.statusCode()).isEqualTo(400);
+        assertThat(json(unpriced).at("/error/param").asText()).endsWith("pricing");
         assertThat(patched.path("credentialFields").toString()).isEqualTo("[\"apiKey\"]"); // untouched credentials stay
 
         JsonNode catalog = json(gw.get("/admin/models"));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.provider.ProviderRegistry;
+import dev.switchboard.usage.PriceCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -239,5 +240,24 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> new ConfigLoader(ENV::get, PROVIDERS).load(missing))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("nope.yaml");
+    }
+
+    @Test
+    void aPricingThatPricesNothing_stopsTheLoad_namingIt() {
+        var loader = new ConfigLoader(Map.<String, String>of()::get,
+                new ConfigValidator(PROVIDERS, PriceCatalog.standard()::pricesAlone));
+        assertThatThrownBy(() -> loader.parse("""
+                models:
+                  local:
+                    - { provider: openai-compatible, upstreamModel: my-local, baseUrl: "http://127.0.0.1:9/v1", pricing: { outputPerMTokens: 2 } }
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("models.local[0].pricing").hasMessageContaining("inputPerMTokens");
+        // both prices, or a model the catalog knows with one of them overridden, are fine
+        assertThat(loader.parse("""
+                models:
+                  local:
+                    - { provider: openai-compatible, upstreamModel: my-local, baseUrl: "http://127.0.0.1:9/v1", pricing: { inputPerMTokens: 1, outputPerMTokens: 2 } }
+                  mini:
+                    - { provider: openai, upstreamModel: gpt-4o-mini, pricing: { outputPerMTokens: 0.5 }, credentials: { apiKey: k } }
+                """).models()).containsKeys("local", "mini");
     }
 }
