@@ -157,10 +157,17 @@ public final class ConfigValidator {
         if (r.backoff() != null) {
             positive(at + ".backoff.baseMs", r.backoff().baseMs());
             positive(at + ".backoff.maxMs", r.backoff().maxMs());
+            if (r.backoff().baseMs() != null && r.backoff().maxMs() != null && r.backoff().baseMs() > r.backoff().maxMs()) {
+                fail(at + ".backoff.baseMs", "must not exceed backoff.maxMs");
+            }
         }
         if (r.cooldown() != null) {
             positive(at + ".cooldown.initialSeconds", r.cooldown().initialSeconds());
             positive(at + ".cooldown.maxSeconds", r.cooldown().maxSeconds());
+            if (r.cooldown().initialSeconds() != null && r.cooldown().maxSeconds() != null
+                    && r.cooldown().initialSeconds() > r.cooldown().maxSeconds()) {
+                fail(at + ".cooldown.initialSeconds", "must not exceed cooldown.maxSeconds");
+            }
         }
         timeouts(at + ".timeouts", r.timeouts());
         if (r.unsupportedParameters() != null && !List.of("drop", "reject").contains(r.unsupportedParameters())) {

@@ -425,6 +425,10 @@ abstract class AdminApiContract {
                 .path("param").asText()).isEqualTo("strategy");
         assertThat(error(gw.request("PUT", "/admin/router-settings", "{\"maxAtempts\":4}"), 400, "invalid_request")
                 .path("param").asText()).isEqualTo("maxAtempts");
+        assertThat(error(gw.request("PUT", "/admin/router-settings", "{\"cooldown\":{\"initialSeconds\":100,\"maxSeconds\":10}}"), 400,
+                "invalid_request").path("param").asText()).endsWith("cooldown.initialSeconds");
+        assertThat(error(gw.request("PUT", "/admin/router-settings", "{\"backoff\":{\"baseMs\":5000,\"maxMs\":100}}"), 400,
+                "invalid_request").path("param").asText()).endsWith("backoff.baseMs");
         assertThat(json(gw.get("/admin/router-settings")).path("data").path("strategy").asText()).isEqualTo("least-busy");
     }
 
