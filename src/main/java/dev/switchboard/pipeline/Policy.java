@@ -2,6 +2,8 @@ package dev.switchboard.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.auth.VirtualKey;
+import dev.switchboard.config.ConfigSnapshot;
+import dev.switchboard.config.FallbackSpec;
 import dev.switchboard.config.Limits;
 import dev.switchboard.config.TeamSpec;
 import dev.switchboard.error.ErrorKind;
@@ -180,7 +182,7 @@ public final class Policy {
         }
         long output = maxTokens != null ? maxTokens : ex.snapshot().router().defaultOutputReservationTokens();
         long input = tokens || budget ? inputTokens.getAsLong() : 0;
-        double usd = budget ? dearest(pool, input, output) : 0;
+        double usd = budget ? dearest(ex.snapshot(), pool, input, output) : 0;
         return limiter.admit(quotas, new Demand(input + output, usd)).compose(a -> {
             ex.rateHeaders(a.headers());
             return switch (a) {
@@ -204,7 +206,22 @@ public final class Policy {
         return TokenEstimator.inputTokens(request);
     }
 
-    /** The estimate at the dearest priced deployment of the pool: a reservation must not be short. */
+    /**
+     * The estimate at the dearest priced deployment that may serve the request — the pool's, and
+     * those of the models its fallback chains lead to: a reservation must not be short.
+     */
+    private double dearest(ConfigSnapshot snapshot, ModelPool pool, long input, long output) {
+        double max = dearest(pool, input, output);
+        for (FallbackSpec f : snapshot.fallbacks()) {
+            if (!f.primaryModel().equals(pool.publicModel())) continue;
+            for (String target : f.targets()) {
+                ModelPool next = snapshot.models().get(target);
+                if (next != null) max = Math.max(max, dearest(next, input, output));
+            }
+        }
+        return max;
+    }
+
     private double dearest(ModelPool pool, long input, long output) {
         double max = 0;
         for (Deployment d : pool.deployments()) {

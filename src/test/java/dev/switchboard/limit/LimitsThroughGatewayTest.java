@@ -32,6 +32,14 @@ class LimitsThroughGatewayTest extends SimulatorBackedTest {
                   priced:
                     - { provider: openai, upstreamModel: sim-priced, baseUrl: "%1$s", credentials: { apiKey: sk-priced },
                         pricing: { inputPerMTokens: 1000, outputPerMTokens: 1000 } }
+                  cheap:
+                    - { provider: openai, upstreamModel: sim-cheap, baseUrl: "%1$s", credentials: { apiKey: sk-cheap },
+                        pricing: { inputPerMTokens: 1, outputPerMTokens: 2 } }
+                  dear:
+                    - { provider: openai, upstreamModel: sim-dear, baseUrl: "%1$s", credentials: { apiKey: sk-dear },
+                        pricing: { inputPerMTokens: 10000, outputPerMTokens: 10000 } }
+                fallbacks:
+                  - { primaryModel: cheap, reason: general, targets: [dear] }
                 """.formatted(sim.baseUrl())).start();
     }
 
@@ -77,6 +85,20 @@ class LimitsThroughGatewayTest extends SimulatorBackedTest {
         Admin.assertChatOk(chat(two, "plain", ""));
         Admin.assertChatOk(chat(one, "plain", ""));
         Admin.assertError(chat(two, "plain", ""), 429, "rate_limit_error", "rate_limit_exceeded");
+    }
+
+    @Test
+    void aBudgetReservation_countsTheDearestModelAFallbackMayGoTo() throws Exception {
+        // 1,000 output tokens reserved: 0.002 USD at cheap's price, 10 USD at dear's, which a failure of cheap may reach
+        String key = key("{\"name\":\"" + unique("fb") + "\",\"budget\":{\"maxUsd\":1}}");
+        var slow = gw.http().sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.url("/v1/chat/completions")))
+                .header("authorization", "Bearer " + key).header("content-type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"cheap\",\"messages\":[{\"role\":\"user\",\"content\":\"[sim latency_ms=1500] hi\"}]}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(Await.until(() -> sim.received().size() == 1, java.time.Duration.ofSeconds(5))).as("the first request is in flight").isTrue();
+        Admin.assertError(chat(key, "cheap", ""), 429, "rate_limit_error", "budget_exceeded");
+        Admin.assertChatOk(slow.get(10, java.util.concurrent.TimeUnit.SECONDS));
     }
 
     @Test
@@ -149,9 +171,9 @@ class LimitsThroughGatewayTest extends SimulatorBackedTest {
         assertThat(sim.received()).isEmpty();
         // the models it may call leave the unpriced one out
         HttpResponse<String> models = gw.get("/v1/models", "authorization", "Bearer " + key);
-        assertThat(Admin.json(models).path("data").findValuesAsText("id")).containsExactly("priced");
+        assertThat(Admin.json(models).path("data").findValuesAsText("id")).containsExactly("cheap", "dear", "priced");
         HttpResponse<String> gemini = gw.get("/v1beta/models", "authorization", "Bearer " + key);
-        assertThat(Admin.json(gemini).path("models").findValuesAsText("name")).containsExactly("models/priced");
+        assertThat(Admin.json(gemini).path("models").findValuesAsText("name")).containsExactly("models/cheap", "models/dear", "models/priced");
         // and so does each model's own page
         assertThat(gw.get("/v1/models/priced", "authorization", "Bearer " + key).statusCode()).isEqualTo(200);
         Admin.assertError(gw.get("/v1/models/plain", "authorization", "Bearer " + key), 404, "invalid_request_error", "model_not_found");
