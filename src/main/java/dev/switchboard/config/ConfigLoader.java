@@ -71,7 +71,7 @@ public final class ConfigLoader {
         try {
             root = YAML.readTree(yaml);
         } catch (JsonProcessingException e) {
-            throw new ConfigException("config file is not valid YAML: " + e.getOriginalMessage());
+            throw new ConfigException("config file is not valid YAML: " + oneLine(e.getOriginalMessage()));
         }
         if (root == null || root.isMissingNode() || root.isNull()) return GatewayConfig.EMPTY;
         if (!root.isObject()) throw new ConfigException("config file must be a mapping of sections");
@@ -89,6 +89,23 @@ public final class ConfigLoader {
         GatewayConfig config = withIds(raw);
         validator.validate(config);
         return config;
+    }
+
+    /**
+     * The YAML parser's message on one line, as every refusal is (docs/cli.md): its quoted source
+     * lines and their {@code ^} markers left out, the rest (what, where) kept.
+     */
+    static String oneLine(String message) {
+        if (message == null) return "";
+        StringBuilder out = new StringBuilder();
+        for (String line : message.split("\\R")) {
+            if (line.startsWith("  ") || line.isBlank() || line.trim().equals("^")) continue;
+            if (!out.isEmpty()) out.append(' ');
+            out.append(line.trim());
+        }
+        int end = out.length();
+        while (end > 0 && out.charAt(end - 1) == ':') end--;
+        return out.substring(0, end);
     }
 
     private JsonNode expand(JsonNode node, String path) {

@@ -260,4 +260,12 @@ class ConfigLoaderTest {
                     - { provider: openai, upstreamModel: gpt-4o-mini, pricing: { outputPerMTokens: 0.5 }, credentials: { apiKey: k } }
                 """).models()).containsKeys("local", "mini");
     }
+
+    @Test
+    void notYaml_isOneLine_sayingWhereAndWhat() {
+        assertThatThrownBy(() -> parse("models:\n  a: [ {provider: x\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").startsWith("config file is not valid YAML: ")
+                        .contains("line 2, column 8").contains("expected ',' or '}'"));
+    }
 }
