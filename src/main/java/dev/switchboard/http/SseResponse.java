@@ -36,7 +36,10 @@ public final class SseResponse<T> implements EventSource.EventSink<T> {
     private final Buffer ping;
     private final Consumer<UpstreamException> onFinish;
     private EventSource<T> source;
-    private String contentType = "text/event-stream; charset=utf-8";
+    /** The content type of an event stream, unless a format names its own. */
+    public static final String EVENT_STREAM = "text/event-stream; charset=utf-8";
+
+    private String contentType = EVENT_STREAM;
     private long pingTimer = -1;
     private long lastWriteNanos;
     private boolean finished;
@@ -61,6 +64,13 @@ public final class SseResponse<T> implements EventSource.EventSink<T> {
         return this;
     }
 
+    /** The headers of an event stream: its content type, no caching, no proxy buffering. */
+    public static void headers(HttpServerResponse response, String contentType) {
+        response.putHeader("content-type", contentType);
+        response.putHeader("cache-control", "no-cache");
+        response.putHeader("x-accel-buffering", "no");
+    }
+
     /**
      * Writes the status line and headers (the commit point) and starts relaying.
      *
@@ -71,9 +81,7 @@ public final class SseResponse<T> implements EventSource.EventSink<T> {
     public void start(EventSource<T> source, Cancellation clientGone) {
         this.source = source;
         response.setStatusCode(200);
-        response.putHeader("content-type", contentType);
-        response.putHeader("cache-control", "no-cache");
-        response.putHeader("x-accel-buffering", "no");
+        headers(response, contentType);
         response.setChunked(true);
         clientGone.onCancel(this::clientGone);
         response.drainHandler(v -> {

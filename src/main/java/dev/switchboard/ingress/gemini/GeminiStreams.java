@@ -28,7 +28,7 @@ import java.util.function.Consumer;
 final class GeminiStreams {
 
     static final Buffer PING = Buffer.buffer("\n");
-    static final String SSE = "text/event-stream; charset=utf-8";
+    static final String SSE = SseResponse.EVENT_STREAM;
     static final String ARRAY = "application/json; charset=utf-8";
 
     private GeminiStreams() {}

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.transport.Json;
 import io.vertx.core.buffer.Buffer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A stored response told again as the events its stream sent ({@code GET /v1/responses/{id}?stream=true}):
@@ -13,10 +12,6 @@ import java.nio.charset.StandardCharsets;
  * {@code starting_after}, only the events after that sequence number.
  */
 final class ResponsesReplay {
-
-    private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] DATA = "\ndata: ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Buffer out = Buffer.buffer(1024);
     private final long startingAfter;
@@ -101,6 +96,6 @@ final class ResponsesReplay {
         long n = sequence++;
         if (n <= startingAfter) return;
         data.put("sequence_number", n);
-        out.appendBytes(EVENT).appendString(data.get("type").textValue()).appendBytes(DATA).appendBytes(Json.bytes(data)).appendBytes(END);
+        ResponsesStreamEncoder.frame(out, data);
     }
 }

@@ -276,6 +276,11 @@ final class ResponsesStreamEncoder implements SseResponse.Framing<StreamEvent> {
     /** Stamps the next sequence number and appends {@code event: type} and {@code data: json}. */
     private void append(Buffer out, ObjectNode data) {
         data.put("sequence_number", sequence++);
+        frame(out, data);
+    }
+
+    /** Appends {@code event: type} and {@code data: json}: one event of the Responses stream, its sequence number already set. */
+    static void frame(Buffer out, ObjectNode data) {
         out.appendBytes(EVENT).appendString(data.get("type").textValue()).appendBytes(DATA).appendBytes(Json.bytes(data)).appendBytes(END);
     }
 }

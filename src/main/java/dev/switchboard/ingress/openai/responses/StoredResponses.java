@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.http.QueryParams;
+import dev.switchboard.http.SseResponse;
 import dev.switchboard.pipeline.Answer;
 import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.pipeline.ResponseStore;
@@ -45,8 +46,7 @@ public final class StoredResponses {
                 Bodies.end(ctx.request(), ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON), r.body());
                 return;
             }
-            ctx.response().putHeader(Headers.CONTENT_TYPE, "text/event-stream; charset=utf-8")
-                    .putHeader("cache-control", "no-cache").putHeader("x-accel-buffering", "no");
+            SseResponse.headers(ctx.response(), SseResponse.EVENT_STREAM);
             Bodies.end(ctx.request(), ctx.response(), ResponsesReplay.of(object(r.body()), startingAfter));
         }));
     }
