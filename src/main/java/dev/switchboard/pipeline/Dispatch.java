@@ -17,6 +17,7 @@ import dev.switchboard.routing.FailureClass;
 import dev.switchboard.routing.ModelPool;
 import dev.switchboard.routing.ModelRouter;
 import dev.switchboard.transport.OutboundConnector;
+import dev.switchboard.usage.TokenEstimator;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -83,7 +84,7 @@ public final class Dispatch {
             return d.provider().chat(call).compose(reply -> primed(reply, ex, lease));
         });
         if (quotas.isEmpty()) return loop.run();
-        return policy.admit(ex, quotas, pool, () -> Policy.inputTokens(request), request.params().maxTokens()).compose(v -> loop.run());
+        return policy.admit(ex, quotas, pool, () -> TokenEstimator.count(vertx, request), request.params().maxTokens()).compose(v -> loop.run());
     }
 
     public Future<EmbeddingReply> embed(Exchange ex, EmbeddingRequest request, ObjectNode nativeBody, WireFormat inbound,
@@ -100,7 +101,7 @@ public final class Dispatch {
         });
         if (quotas.isEmpty()) return loop.run();
         // an embedding's tokens are all input and few: counted when it settles, not reserved
-        return policy.admit(ex, quotas, pool, () -> 0, 0).compose(v -> loop.run());
+        return policy.admit(ex, quotas, pool, () -> Future.succeededFuture(0L), 0).compose(v -> loop.run());
     }
 
     /** An Anthropic body that continues a message thread ({@code thread: {type: "continue", …}}). */

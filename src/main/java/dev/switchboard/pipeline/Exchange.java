@@ -38,6 +38,8 @@ public final class Exchange {
     private long admittedInputTokens;
     /** Whether the answer's usage was settled ({@link #settled}); else {@link #finish} settles. */
     private boolean usageSettled;
+    /** The response is over ({@link #finish}). */
+    private boolean finished;
     private RateHeaders rateHeaders = RateHeaders.NONE;
     private final Cancellation cancellation = new Cancellation();
     // what settling records (Settle): set once each, on the request's event loop
@@ -204,7 +206,16 @@ public final class Exchange {
         this.lease = lease;
     }
 
+    /**
+     * Admission reserved {@code ticket}. Admission may complete after the response is over (a
+     * shared limiter answers late, a long prompt is counted on a worker, and the client left
+     * meanwhile): then nothing will settle it, so it is given back at once.
+     */
     void ticket(Admission.Ticket ticket, long inputTokens) {
+        if (finished) {
+            ticket.settle(0, 0);
+            return;
+        }
         this.ticket = ticket;
         this.admittedInputTokens = inputTokens;
     }
@@ -241,6 +252,7 @@ public final class Exchange {
      * before any output) releases its reservation and is charged nothing.
      */
     void finish() {
+        finished = true;
         if (usageSettled) return;
         if (firstEventNanos >= 0 && deployment != null) {
             settled(new Usage(admittedInputTokens, streamedTokensEstimate(), 0, 0, 0, true));

@@ -18,10 +18,10 @@ import dev.switchboard.provider.WireFormat;
 import dev.switchboard.routing.Deployment;
 import dev.switchboard.routing.ModelPool;
 import dev.switchboard.usage.PriceCatalog;
-import dev.switchboard.usage.TokenEstimator;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.TreeSet;
 
 /**
@@ -169,10 +169,10 @@ public final class Policy {
     /**
      * Admits the request by every quota, reserving its estimate; fails with 429
      * {@code rate_limit_exceeded} or {@code budget_exceeded}, or 503 {@code service_unavailable}
-     * when shared limits cannot be checked and {@code redisFailure} is {@code closed}. {@code inputTokens} is computed only
-     * when a quota needs it.
+     * when shared limits cannot be checked and {@code redisFailure} is {@code closed}. {@code inputTokens} is counted only
+     * when a quota needs it (a {@code tpm} or a budget), off the event loop when the prompt is long.
      */
-    Future<Void> admit(Exchange ex, List<Quota> quotas, ModelPool pool, java.util.function.LongSupplier inputTokens, Integer maxTokens) {
+    Future<Void> admit(Exchange ex, List<Quota> quotas, ModelPool pool, Supplier<Future<Long>> inputTokens, Integer maxTokens) {
         if (quotas.isEmpty()) return Future.succeededFuture();
         boolean tokens = false;
         boolean budget = false;
@@ -181,7 +181,12 @@ public final class Policy {
             budget |= q.hasBudget();
         }
         long output = maxTokens != null ? maxTokens : ex.snapshot().router().defaultOutputReservationTokens();
-        long input = tokens || budget ? inputTokens.getAsLong() : 0;
+        if (!tokens && !budget) return admit(ex, quotas, 0, output, false, pool);
+        boolean priced = budget;
+        return inputTokens.get().compose(input -> admit(ex, quotas, input, output, priced, pool));
+    }
+
+    private Future<Void> admit(Exchange ex, List<Quota> quotas, long input, long output, boolean budget, ModelPool pool) {
         double usd = budget ? dearest(ex.snapshot(), pool, input, output) : 0;
         return limiter.admit(quotas, new Demand(input + output, usd)).compose(a -> {
             ex.rateHeaders(a.headers());
@@ -200,10 +205,6 @@ public final class Policy {
                         "Limits cannot be checked while Redis is unreachable (redisFailure: closed); try again shortly.").withRetryAfter(1000, false));
             };
         });
-    }
-
-    static long inputTokens(ChatRequest request) {
-        return TokenEstimator.inputTokens(request);
     }
 
     /**

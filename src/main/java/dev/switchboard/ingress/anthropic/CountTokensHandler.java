@@ -52,7 +52,7 @@ public final class CountTokensHandler implements Handler<RoutingContext> {
             count = d.provider().countTokens(new ChatCall(d, request, root, UpstreamHeaders.forwardable(ctx.request().headers()),
                     ex.requestId(), false, ex.cancellation(), connector, vertx));
         } else {
-            count = vertx.executeBlocking(() -> (long) TokenEstimator.inputTokens(request), false);
+            count = TokenEstimator.count(vertx, request);
         }
         count.onComplete(Answer.then(ctx, n -> {
                     if (ctx.response().closed()) return;
