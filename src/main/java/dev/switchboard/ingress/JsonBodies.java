@@ -30,7 +30,7 @@ public final class JsonBodies {
         JsonNode root = null;
         if (Utf8.validJsonText(bytes)) {
             try {
-                root = Json.parse(bytes);
+                root = Json.parseBody(bytes);
             } catch (IOException e) {
                 // below
             }

@@ -33,6 +33,23 @@ public final class Json {
         return node;
     }
 
+    /**
+     * A client's body: as {@link #parse}, and an object with large members comes back as a
+     * {@link SplicedObject}, which writes the members still as they were read by copying their
+     * bytes.
+     */
+    public static JsonNode parseBody(byte[] bytes) throws IOException {
+        return SplicedObject.read(bytes);
+    }
+
+    /** A shallow copy of {@code object}: its members in a new object, which splices as {@code object} does. */
+    public static ObjectNode shallowCopy(ObjectNode object) {
+        if (object instanceof SplicedObject spliced) return spliced.shallowCopy();
+        ObjectNode copy = object.objectNode();
+        copy.setAll(object);
+        return copy;
+    }
+
     public static JsonNode parse(String text) throws IOException {
         return parse(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }

@@ -177,8 +177,7 @@ public final class AnthropicProvider implements Provider {
 
     /** A shallow copy of the client's body with {@code model} set to the upstream model, and nothing else changed. */
     static ObjectNode nativeBody(ObjectNode client, String upstreamModel) {
-        ObjectNode body = client.objectNode();
-        body.setAll(client);
+        ObjectNode body = Json.shallowCopy(client);
         body.put("model", upstreamModel);
         return body;
     }

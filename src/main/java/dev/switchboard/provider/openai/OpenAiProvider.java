@@ -178,8 +178,7 @@ public final class OpenAiProvider implements Provider {
 
     /** A shallow copy of the client's body with the managed fields set for this deployment. */
     ObjectNode rewrite(ObjectNode client, Deployment d, boolean stream, boolean rejectUnsupported) {
-        ObjectNode body = client.objectNode();
-        body.setAll(client);
+        ObjectNode body = Json.shallowCopy(client);
         return managed(body, d.upstreamModel(), stream, rejectUnsupported);
     }
 
