@@ -96,12 +96,26 @@ final class AdminHttp {
 
     /**
      * A write transaction off the event loop; once it commits, this instance's snapshot is rebuilt,
-     * so the change is in force before the client hears of it.
+     * so the change is in force before the client hears of it. An instance that cannot build what
+     * the store holds refuses the write beforehand (503); should it become unable in between (a
+     * rotation just then), the write stands, is answered as made, and the poll logs the rest.
      */
     <T> void write(RoutingContext ctx, int status, Function<StoreTx, T> work, Function<T, JsonNode> answer) {
         run(ctx, status, () -> {
+            try {
+                sync.catchUp();
+            } catch (SecretException e) {
+                LOG.error("admin write refused: this instance cannot open a stored credential: {}", e.getMessage());
+                throw GatewayError.of(ErrorKind.SERVICE_UNAVAILABLE, "This instance cannot open a stored credential ("
+                        + e.getMessage() + "), so it could not put a change in force; make it through an instance whose "
+                        + "ENCRYPTION_KEYS holds that key, or give this one the key.").withRetryAfter(5_000, true);
+            }
             T result = store.write(work);
-            sync.reload();
+            try {
+                sync.reload();
+            } catch (SecretException e) {
+                LOG.error("admin write saved, but this instance cannot load the config now: {}", e.getMessage());
+            }
             return answer.apply(result);
         });
     }

@@ -78,6 +78,16 @@ public final class ConfigSync implements AutoCloseable {
         snapshots.set(load());
     }
 
+    /**
+     * Before an admin write: loads what the store holds when it is ahead of this instance's
+     * snapshot, and throws what that load throws. An instance that cannot build the store's config
+     * (a credential sealed with a key its ENCRYPTION_KEYS lacks) thus refuses a write before making
+     * it, instead of saving a change it could not put in force here.
+     */
+    public synchronized void catchUp() {
+        if (store.version() != snapshots.get().version()) reload();
+    }
+
     private void poll() {
         long version;
         try {

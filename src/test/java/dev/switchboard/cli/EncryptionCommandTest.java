@@ -91,6 +91,33 @@ class EncryptionCommandTest {
     }
 
     @Test
+    void anInstanceWithoutTheNewKey_refusesAdminWrites_beforeMakingThem_andKeepsServing() throws Exception {
+        String oldKey = Cli.keyringEntry("old");
+        String newKey = Cli.keyringEntry("new");
+        SimulatorServer upstream = SimulatorServer.start("127.0.0.1", 0, UPSTREAM_KEY);
+        try {
+            Cli.run(Cli.sqlite(dataDir, "ENCRYPTION_KEYS", oldKey), "deployments", "add", "--model", "secured", "--provider", "openai",
+                    "--upstream-model", "gpt-4o-mini", "--base-url", upstream.baseUrl(), "--api-key", UPSTREAM_KEY);
+            // this instance never got the new key
+            try (GatewayFixture gw = GatewayFixture.builder().dataDir(dataDir).env("ENCRYPTION_KEYS", oldKey).start()) {
+                Map<String, String> ring = Cli.sqlite(dataDir, "ENCRYPTION_KEYS", newKey + "," + oldKey);
+                assertThat(Cli.run(ring, "encryption", "rotate").exit()).isZero();
+
+                var refused = gw.post("/admin/keys", "{\"name\":\"made-after-rotation\"}");
+                assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+                assertThat(Json.parse(refused.body()).at("/error/message").asText()).contains("envelope key 'new'").contains("ENCRYPTION_KEYS");
+                assertThat(refused.headers().firstValue("x-should-retry")).hasValue("false");
+                Cli.Result keys = Cli.run(ring, "keys", "list");
+                assertThat(keys.exit()).as(keys.err()).isZero();
+                assertThat(keys.out()).as("nothing was saved").doesNotContain("made-after-rotation");
+                assertThat(chat(gw).statusCode()).as("it still serves its last snapshot").isEqualTo(200);
+            }
+        } finally {
+            upstream.close();
+        }
+    }
+
+    @Test
     void keyringWithoutTheSealingKey_exits2_namingTheMissingKid() {
         String oldKey = Cli.keyringEntry("old");
         Cli.run(Cli.sqlite(dataDir, "ENCRYPTION_KEYS", oldKey), "deployments", "add", "--model", "m", "--provider", "openai",
