@@ -11,7 +11,17 @@ public sealed interface StreamEvent {
 
     record TextDelta(int choice, String text) implements StreamEvent {}
 
-    record ReasoningDelta(int choice, String text, String signature) implements StreamEvent {}
+    /**
+     * Reasoning text, or a signature. A signature ends the reasoning block it follows (Anthropic's
+     * {@code signature_delta}), unless {@code ownPart}: then it is a text-less reasoning part of its
+     * own, standing for the part that follows it (Gemini's {@code thoughtSignature} on a function
+     * call or a text part), as {@code ContentPart.Reasoning(null, signature)} is in an answer.
+     */
+    record ReasoningDelta(int choice, String text, String signature, boolean ownPart) implements StreamEvent {
+        public ReasoningDelta(int choice, String text, String signature) {
+            this(choice, text, signature, false);
+        }
+    }
 
     /** A tool call opens: {@code index} is its position among the choice's tool calls. */
     record ToolCallStart(int choice, int index, String id, String name) implements StreamEvent {}

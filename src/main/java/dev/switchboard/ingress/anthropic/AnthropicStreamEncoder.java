@@ -97,6 +97,15 @@ final class AnthropicStreamEncoder implements SseResponse.Framing<StreamEvent> {
                 ObjectNode delta = Json.object().put("type", "text_delta").put("text", t.text());
                 AnthropicStreams.append(out, "content_block_delta", blockEvent("content_block_delta", openIndex).set("delta", delta));
             }
+            case StreamEvent.ReasoningDelta r when r.ownPart() -> {
+                // a signature standing for the part after it: an empty thinking block of its own, as in a JSON answer
+                release(out);
+                close(out);
+                open(out, Kind.THINKING, -1, null, null);
+                ObjectNode delta = Json.object().put("type", "signature_delta").put("signature", r.signature());
+                AnthropicStreams.append(out, "content_block_delta", blockEvent("content_block_delta", openIndex).set("delta", delta));
+                close(out);
+            }
             case StreamEvent.ReasoningDelta r -> {
                 release(out);
                 open(out, Kind.THINKING, -1, null, null);

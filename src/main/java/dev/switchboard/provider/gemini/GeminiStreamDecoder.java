@@ -88,7 +88,8 @@ public final class GeminiStreamDecoder {
             case ContentPart.Text t -> {
                 if (!t.text().isEmpty()) out.accept(new StreamEvent.TextDelta(choice, t.text()));
             }
-            case ContentPart.Reasoning r -> out.accept(new StreamEvent.ReasoningDelta(choice, r.text(), r.signature()));
+            // a text-less one is the signature of the part after it (GeminiParts), not of the thought before
+            case ContentPart.Reasoning r -> out.accept(new StreamEvent.ReasoningDelta(choice, r.text(), r.signature(), r.text() == null));
             case ContentPart.ToolCall call -> {
                 int k = state.calls++;
                 out.accept(new StreamEvent.ToolCallStart(choice, k, call.id(), call.name()));

@@ -15,6 +15,7 @@ import dev.switchboard.model.Role;
 import dev.switchboard.model.StreamEvent;
 import dev.switchboard.model.Usage;
 import dev.switchboard.provider.UpstreamException;
+import dev.switchboard.provider.gemini.GeminiStreamDecoder;
 import dev.switchboard.routing.FailureClass;
 import dev.switchboard.testing.StreamScripts;
 import dev.switchboard.transport.Json;
@@ -102,6 +103,44 @@ class AnthropicEncodersTest {
                 "{\"input_tokens\":5,\"cache_read_input_tokens\":7,\"cache_creation_input_tokens\":3,\"output_tokens\":9}"));
         assertThat(u).isEqualTo(new Usage(15, 9, 7, 3, 0, false));
         assertThat(AnthropicMessagesEncoder.usage(u).get("input_tokens").asLong()).isEqualTo(5);
+    }
+
+    /**
+     * Gemini signs a function call, not the thought before it: streamed to an Anthropic client the
+     * signature is an empty thinking block of its own before the tool_use, as in a JSON answer,
+     * so the client's next turn gives it back where it came from (GeminiSignaturesTest).
+     */
+    @Test
+    void stream_aGeminiFunctionCallsSignature_isAThinkingBlockOfItsOwn() throws Exception {
+        GeminiStreamDecoder decoder = new GeminiStreamDecoder("gem", java.time.Clock.systemUTC());
+        List<StreamEvent> events = new ArrayList<>();
+        decoder.chunk(Json.parse("""
+                {"responseId":"r1","candidates":[{"content":{"role":"model","parts":[
+                  {"text":"Let me think.","thought":true},
+                  {"functionCall":{"name":"get_weather","args":{"city":"Paris"}},"thoughtSignature":"R0VNU0lH"}]},
+                  "finishReason":"STOP"}],
+                 "usageMetadata":{"promptTokenCount":5,"candidatesTokenCount":7,"totalTokenCount":12}}"""), events::add);
+        decoder.end(events::add);
+        List<Sse> out = run(new AnthropicStreamEncoder("gem", "req_1", u -> { }), events);
+        List<String> blocks = new ArrayList<>();
+        for (Sse e : out) {
+            if (e.name().equals("content_block_start")) blocks.add(e.data().at("/content_block/type").asText());
+            if (e.name().equals("content_block_delta")) blocks.add(e.data().get("index").asInt() + ":" + e.data().at("/delta/type").asText()
+                    + "=" + e.data().path("delta").path(e.data().at("/delta/type").asText().equals("signature_delta") ? "signature" : "thinking").asText());
+        }
+        assertThat(blocks.subList(0, 5)).containsExactly("thinking", "0:thinking_delta=Let me think.", "thinking", "1:signature_delta=R0VNU0lH", "tool_use");
+    }
+
+    @Test
+    void stream_aSignatureAfterThinking_endsThatBlock() throws Exception {
+        List<Sse> out = run(new AnthropicStreamEncoder("claude-x", "req_1", u -> { }), List.of(
+                new StreamEvent.ReasoningDelta(0, "hmm", null),
+                new StreamEvent.ReasoningDelta(0, null, "sig=="),
+                new StreamEvent.TextDelta(0, "Done."),
+                new StreamEvent.Finish(0, FinishReason.STOP)));
+        assertThat(out).extracting(Sse::name).containsExactly("message_start",
+                "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop",
+                "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop");
     }
 
     @Test

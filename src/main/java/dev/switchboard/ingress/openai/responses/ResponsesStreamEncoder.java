@@ -110,6 +110,14 @@ final class ResponsesStreamEncoder implements SseResponse.Framing<StreamEvent> {
                 item.text.append(t.text());
                 append(out, delta("response.output_text.delta", item).put("content_index", 0).put("delta", t.text()).set("logprobs", Json.NODES.arrayNode()));
             }
+            case StreamEvent.ReasoningDelta r when r.ownPart() -> {
+                // a signature standing for the part after it: a reasoning item of its own, as in a JSON answer
+                if (r.choice() != 0) return null;
+                release(out);
+                close(out);
+                open(out, Kind.REASONING, -1).signature = r.signature();
+                close(out);
+            }
             case StreamEvent.ReasoningDelta r -> {
                 if (r.choice() != 0) return null;
                 release(out);
