@@ -166,7 +166,8 @@ public final class GeminiParts {
                 }
                 case ContentPart.Reasoning r -> {
                     p = out.addObject().put("text", r.text()).put("thought", true);
-                    if (r.signature() != null) p.put("thoughtSignature", r.signature());
+                    // an unsigned thought (an Anthropic client's thinking block with signature "") goes without one
+                    if (r.signature() != null && !r.signature().isEmpty()) p.put("thoughtSignature", r.signature());
                     continue;
                 }
                 case ContentPart.Text t -> p = Json.object().put("text", t.text());

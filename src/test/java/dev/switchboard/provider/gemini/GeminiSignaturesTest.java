@@ -29,4 +29,18 @@ class GeminiSignaturesTest {
         assertThat(modelParts.get(0).at("/functionCall/name").asText()).isEqualTo("get_weather");
         assertThat(modelParts.get(0).get("thoughtSignature").asText()).isEqualTo("RkNTSUc=");
     }
+
+    @Test
+    void anUnsignedThought_goesToGeminiWithoutASignature() throws Exception {
+        var request = AnthropicMessagesDecoder.decode(Json.parse("""
+                {"model":"gem","max_tokens":100,"messages":[
+                  {"role":"user","content":"Hi"},
+                  {"role":"assistant","content":[{"type":"thinking","thinking":"Greet back.","signature":""},{"type":"text","text":"Hello!"}]},
+                  {"role":"user","content":"Again"}]}"""));
+        JsonNode contents = GeminiRequestEncoder.encode(request, false).get("contents");
+        JsonNode thought = contents.get(1).get("parts").get(0);
+        assertThat(thought.get("thought").asBoolean()).isTrue();
+        assertThat(thought.get("text").asText()).isEqualTo("Greet back.");
+        assertThat(thought.has("thoughtSignature")).as(thought.toString()).isFalse();
+    }
 }
