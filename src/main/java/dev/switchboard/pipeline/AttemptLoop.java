@@ -257,8 +257,10 @@ final class AttemptLoop<R> {
         // When the gateway has retried (or fallen back), or the operation's deadline is spent, tell
         // SDKs not to retry again. After a single attempt — a pool of one that throttled, or
         // maxAttempts 1 — the SDK's own retry, after the Retry-After, is the only one there is.
+        // A deployment that refused the gateway itself (its credentials, its model, its URL) stays
+        // refused until an operator acts, and is quarantined meanwhile: the SDK's retry cannot help.
         // Shedding load under a full upstream queue is never final: a retry soon may pass.
-        boolean spent = attempts > 1 || error.kind() == ErrorKind.TIMEOUT;
+        boolean spent = attempts > 1 || error.kind() == ErrorKind.TIMEOUT || last.failureClass() == FailureClass.CONFIGURATION;
         if (spent && last.failureClass() != FailureClass.REQUEST && error.kind() != ErrorKind.SERVICE_UNAVAILABLE) {
             error = error.withRetryAfter(error.retryAfterMs(), true);
         }

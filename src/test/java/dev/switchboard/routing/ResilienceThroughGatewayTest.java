@@ -167,6 +167,16 @@ class ResilienceThroughGatewayTest extends SimulatorBackedTest {
     }
 
     @Test
+    void aDeploymentThatRefusesTheGateway_isAFinalAnswer_evenAfterOneAttempt() {
+        // the upstream refuses the deployment's own credentials: no retry of the client's can help
+        deployment("refused", "k-refused", "{\"x-sim-status\":\"401\"}");
+        HttpResponse<String> r = chat("refused");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(502);
+        assertThat(header(r, "x-switchboard-attempts")).isEqualTo("1");
+        assertThat(header(r, "x-should-retry")).isEqualTo("false");
+    }
+
+    @Test
     void everyDeploymentCooling_is503DeploymentsInCooldown_withAnAccurateRetryAfter() {
         deployment("cooling", "k-cooling", "{\"x-sim-status\":\"429\",\"x-sim-retry-after\":\"30\"}");
         Admin.assertError(chat("cooling"), 429, "rate_limit_error", "rate_limit_exceeded");
