@@ -88,8 +88,11 @@ public final class Exchange {
         if (this.model == null) this.model = model;
     }
 
-    /** The chat request, kept to estimate its tokens when the provider reports none. */
-    dev.switchboard.model.ChatRequest chatRequest() {
+    /**
+     * The chat request as dispatched (a key's {@code maxTokensPerRequest} applied), kept to
+     * estimate its tokens when the provider reports none; null before dispatch.
+     */
+    public dev.switchboard.model.ChatRequest chatRequest() {
         return chatRequest;
     }
 

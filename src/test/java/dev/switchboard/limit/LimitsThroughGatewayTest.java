@@ -137,6 +137,11 @@ class LimitsThroughGatewayTest extends SimulatorBackedTest {
         HttpResponse<String> responses = gw.post("/v1/responses", "{\"model\":\"plain\",\"input\":\"hi\",\"max_output_tokens\":100}",
                 "authorization", "Bearer " + key);
         assertThat(Admin.json(responses).at("/error/param").asText()).isEqualTo("max_output_tokens");
+        // the limit the key set is the one the response shows
+        HttpResponse<String> capped = gw.post("/v1/responses", "{\"model\":\"plain\",\"input\":\"hi\"}", "authorization", "Bearer " + key);
+        assertThat(capped.statusCode()).as(capped.body()).isEqualTo(200);
+        assertThat(Admin.json(capped).get("max_output_tokens").asInt()).isEqualTo(64);
+        assertThat(sim.last().json().path("max_completion_tokens").asInt()).as("the OpenAI deployment gets it as Chat Completions").isEqualTo(64);
     }
 
     @Test

@@ -93,6 +93,9 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
             ex.cancellation().cancel();
             return;
         }
+        // the limit a key's maxTokensPerRequest set, where the client set none, is the response's, as OpenAI shows its own
+        Integer limit = ex.chatRequest() == null ? null : ex.chatRequest().params().maxTokens();
+        if (limit != null && !req.echo().hasNonNull("max_output_tokens")) req.echo().put("max_output_tokens", limit);
         String id = ResponsesItems.id("resp");
         String keyId = keyId(ex.principal());
         switch (reply) {
