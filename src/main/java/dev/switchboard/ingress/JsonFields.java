@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.model.Tool;
 import dev.switchboard.transport.Json;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Typed reads of optional request fields for every ingress decoder: absent or null is null (or
@@ -49,5 +53,23 @@ public final class JsonFields {
         JsonNode strict = def.get("strict");
         return new Tool(name, Json.str(def, "description"), params == null || params.isNull() ? null : params,
                 strict != null && strict.isBoolean() ? strict.booleanValue() : null);
+    }
+
+    /**
+     * The tools an {@code allowed_tools} tool choice lets the model call, in their order in
+     * {@code tools}: each entry of {@code allowed} names a function ({@code function.name} in Chat
+     * Completions, {@code name} in the Responses API). A format without the restriction gets only
+     * those tools, which is what the restriction means; an entry naming no tool is passed over,
+     * and when none is left the tools stay as they were, for the provider to judge.
+     */
+    public static List<Tool> allowedTools(List<Tool> tools, JsonNode allowed) {
+        Set<String> names = new HashSet<>();
+        for (JsonNode t : allowed) {
+            String name = t.path("function").path("name").asText(t.path("name").asText(null));
+            if (name != null) names.add(name);
+        }
+        List<Tool> out = new ArrayList<>(tools.size());
+        for (Tool t : tools) if (names.contains(t.name())) out.add(t);
+        return out.isEmpty() ? tools : List.copyOf(out);
     }
 }

@@ -42,7 +42,8 @@ public final class OpenAiChatDecoder {
         if (root.hasNonNull("web_search_options")) return "web_search_options";
         for (JsonNode t : root.path("tools")) if (!"function".equals(t.path("type").asText("function"))) return "tools";
         JsonNode choice = root.path("tool_choice");
-        if (choice.isObject() && !"function".equals(choice.path("type").asText("function"))) return "tool_choice";
+        String choiceType = choice.path("type").asText("function");
+        if (choice.isObject() && !"function".equals(choiceType) && !"allowed_tools".equals(choiceType)) return "tool_choice";
         return null;
     }
 
@@ -57,7 +58,11 @@ public final class OpenAiChatDecoder {
         for (int i = 0; i < msgs.size(); i++) messages.add(message(msgs.get(i), "messages[" + i + "]"));
 
         List<Tool> tools = tools(root.get("tools"));
-        ToolChoice toolChoice = toolChoice(root.get("tool_choice"));
+        JsonNode choice = root.get("tool_choice");
+        ToolChoice toolChoice = toolChoice(choice);
+        if (choice != null && "allowed_tools".equals(choice.path("type").asText())) {
+            tools = JsonFields.allowedTools(tools, choice.path("allowed_tools").path("tools"));
+        }
         if (toolChoice instanceof ToolChoice.Named named && tools.stream().noneMatch(t -> t.name().equals(named.name()))) {
             throw GatewayError.invalid("tool_choice", "'tool_choice' names the function '" + named.name() + "', which is not among 'tools'.");
         }
@@ -234,9 +239,9 @@ public final class OpenAiChatDecoder {
             if (fn != null && fn.isObject() && Json.str(fn, "name") != null) return new ToolChoice.Named(Json.str(fn, "name"));
             throw GatewayError.invalid("tool_choice", "'tool_choice' must be auto, none, required or a named function.");
         }
-        // forms with no canonical equivalent (allowed_tools, a custom tool): passed natively, or by the
-        // unsupportedParameters policy; dropped, allowed_tools keeps its mode
+        // allowed_tools: its mode, over only the tools it allows (decode filters them); passed natively as it is
         if (type.equals("allowed_tools")) return "required".equals(c.path("allowed_tools").path("mode").asText()) ? ToolChoice.REQUIRED : ToolChoice.AUTO;
+        // a custom tool has no canonical form: passed natively, or by the unsupportedParameters policy
         return null;
     }
 

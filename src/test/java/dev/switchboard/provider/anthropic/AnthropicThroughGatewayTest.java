@@ -276,6 +276,24 @@ class AnthropicThroughGatewayTest {
     }
 
     @Test
+    void chat_allowedTools_reachAnthropicAsOnlyTheToolsAllowed_withTheirMode() throws Exception {
+        String tools = "[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{\"type\":\"object\"}}},"
+                + "{\"type\":\"function\",\"function\":{\"name\":\"g\",\"parameters\":{\"type\":\"object\"}}},"
+                + "{\"type\":\"function\",\"function\":{\"name\":\"h\",\"parameters\":{\"type\":\"object\"}}}]";
+        String choice = "{\"type\":\"allowed_tools\",\"allowed_tools\":{\"mode\":\"required\",\"tools\":["
+                + "{\"type\":\"function\",\"function\":{\"name\":\"h\"}},{\"type\":\"function\",\"function\":{\"name\":\"g\"}}]}}";
+        HttpResponse<String> r = gw.post("/v1/chat/completions", "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                + "\"tools\":" + tools + ",\"tool_choice\":" + choice + "}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode up = sim.last().json();
+        List<String> names = new java.util.ArrayList<>();
+        up.get("tools").forEach(t -> names.add(t.get("name").asText()));
+        assertThat(names).containsExactly("g", "h");
+        assertThat(up.at("/tool_choice/type").asText()).isEqualTo("any");
+        assertThat(Json.parse(r.body()).at("/choices/0/message/tool_calls/0/function/name").asText()).isIn("g", "h");
+    }
+
+    @Test
     void chat_underReject_parametersWithNoCanonicalForm_are400_beforeAnyCall() throws Exception {
         try (GatewayFixture strict = GatewayFixture.builder().env("SIM_KEY", UPSTREAM_KEY).config("""
                 models:
@@ -286,7 +304,7 @@ class AnthropicThroughGatewayTest {
             for (String extra : List.of("\"logprobs\":true", "\"top_logprobs\":2", "\"logit_bias\":{\"50256\":-100}",
                     "\"modalities\":[\"text\",\"audio\"]", "\"prediction\":{\"type\":\"content\",\"content\":\"x\"}",
                     "\"tools\":[{\"type\":\"custom\",\"custom\":{\"name\":\"g\"}}]",
-                    "\"tool_choice\":{\"type\":\"allowed_tools\",\"allowed_tools\":{\"mode\":\"auto\",\"tools\":[]}}")) {
+                    "\"tool_choice\":{\"type\":\"custom\",\"custom\":{\"name\":\"g\"}}")) {
                 String param = extra.substring(1, extra.indexOf('"', 1));
                 HttpResponse<String> r = strict.post("/v1/chat/completions",
                         "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]," + extra + "}");

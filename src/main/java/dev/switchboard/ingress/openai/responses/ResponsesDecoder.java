@@ -45,8 +45,11 @@ final class ResponsesDecoder {
         if (metadata != null && !metadata.isNull() && !metadata.isObject()) throw GatewayError.invalid("metadata", "'metadata' must be an object.");
         ObjectNode echo = Json.object();
         for (String field : ECHOED) if (root.has(field)) echo.set(field, root.get(field));
+        List<Tool> tools = tools(root.get("tools"));
+        JsonNode choice = root.get("tool_choice");
+        if (choice != null && "allowed_tools".equals(choice.path("type").asText())) tools = JsonFields.allowedTools(tools, choice.path("tools"));
         return new ResponsesRequest(model, ResponsesItems.normalise(root.get("input")), string(root, "instructions"),
-                tools(root.get("tools")), toolChoice(root.get("tool_choice")),
+                tools, toolChoice(choice),
                 parallel == null || parallel.isNull() ? null : parallel.booleanValue(), params, format(root.get("text")),
                 bool(root, "stream", false), bool(root, "store", true), string(root, "previous_response_id"), string(root, "user"), echo);
     }
@@ -81,7 +84,9 @@ final class ResponsesDecoder {
             };
         }
         if (c.isObject() && "function".equals(Json.str(c, "type")) && Json.str(c, "name") != null) return new ToolChoice.Named(Json.str(c, "name"));
-        throw GatewayError.invalid("tool_choice", "'tool_choice' must be auto, none, required or {\"type\":\"function\",\"name\":…}.");
+        // its mode, over only the tools it allows (decode filters them)
+        if (c.isObject() && "allowed_tools".equals(Json.str(c, "type"))) return "required".equals(Json.str(c, "mode")) ? ToolChoice.REQUIRED : ToolChoice.AUTO;
+        throw GatewayError.invalid("tool_choice", "'tool_choice' must be auto, none, required, {\"type\":\"function\",\"name\":…} or allowed_tools.");
     }
 
     private static ResponseFormat format(JsonNode text) {
