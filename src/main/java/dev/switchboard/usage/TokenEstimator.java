@@ -76,28 +76,12 @@ public final class TokenEstimator {
         if (!loaded) return false;
         long chars = 0;
         for (Message m : request.messages()) {
-            for (ContentPart p : m.content()) chars += chars(p);
+            for (ContentPart p : m.content()) chars += measure(p, TokenEstimator::length, 0);
         }
         for (Tool t : request.tools()) {
             chars += length(t.name()) + length(t.description()) + (t.parameters() != null ? SCHEMA_CHARS : 0);
         }
         return chars <= INLINE_CHARS;
-    }
-
-    private static long chars(ContentPart p) {
-        return switch (p) {
-            case ContentPart.Text t -> length(t.text());
-            case ContentPart.Reasoning r -> length(r.text());
-            case ContentPart.ToolCall c -> length(c.name()) + length(c.arguments());
-            case ContentPart.ToolResult r -> {
-                long n = 0;
-                for (ContentPart inner : r.content()) n += chars(inner);
-                yield n;
-            }
-            case ContentPart.Image i -> 0;
-            case ContentPart.Audio a -> 0;
-            case ContentPart.File f -> 0;
-        };
     }
 
     private static int length(String s) {
@@ -114,7 +98,7 @@ public final class TokenEstimator {
         long n = PRIMING;
         for (Message m : request.messages()) {
             n += PER_MESSAGE;
-            for (ContentPart p : m.content()) n += part(p);
+            for (ContentPart p : m.content()) n += measure(p, TokenEstimator::tokens, PER_MEDIA);
         }
         for (Tool t : request.tools()) {
             n += PER_TOOL + tokens(t.name()) + tokens(t.description());
@@ -123,19 +107,20 @@ public final class TokenEstimator {
         return n;
     }
 
-    private static long part(ContentPart p) {
+    /** A part's weight: {@code text} of each text it holds, {@code media} for an image, audio or file. */
+    private static long measure(ContentPart p, ToLongFunction<String> text, long media) {
         return switch (p) {
-            case ContentPart.Text t -> tokens(t.text());
-            case ContentPart.Reasoning r -> tokens(r.text());
-            case ContentPart.ToolCall c -> tokens(c.name()) + tokens(c.arguments());
+            case ContentPart.Text t -> text.applyAsLong(t.text());
+            case ContentPart.Reasoning r -> text.applyAsLong(r.text());
+            case ContentPart.ToolCall c -> text.applyAsLong(c.name()) + text.applyAsLong(c.arguments());
             case ContentPart.ToolResult r -> {
                 long n = 0;
-                for (ContentPart inner : r.content()) n += part(inner);
+                for (ContentPart inner : r.content()) n += measure(inner, text, media);
                 yield n;
             }
-            case ContentPart.Image i -> PER_MEDIA;
-            case ContentPart.Audio a -> PER_MEDIA;
-            case ContentPart.File f -> PER_MEDIA;
+            case ContentPart.Image i -> media;
+            case ContentPart.Audio a -> media;
+            case ContentPart.File f -> media;
         };
     }
 }
