@@ -21,8 +21,8 @@ import dev.switchboard.usage.PriceCatalog;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * The policy step before any attempt: the key's {@code maxTokensPerRequest}, then admission by the

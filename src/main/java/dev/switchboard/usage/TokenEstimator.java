@@ -15,9 +15,9 @@ import java.util.function.ToLongFunction;
 /**
  * The gateway's own token count of a chat request's input, for when it must count without a
  * provider: {@code count_tokens}, the input a limit or budget reserves at admission, and usage a
- * provider leaves out. Text is
- * counted with the {@code cl100k_base} encoding; no provider publishes its tokenizer, so the
- * result is an estimate, as Anthropic calls its own count. The formula:
+ * provider leaves out. Text is counted with the {@code cl100k_base} encoding; no provider
+ * publishes its tokenizer, so the result is an estimate, as Anthropic calls its own count. The
+ * formula:
  * <pre>
  *   input = 3
  *         + Σ messages (3 + Σ parts)
