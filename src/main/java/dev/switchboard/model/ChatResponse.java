@@ -9,5 +9,10 @@ public record ChatResponse(String id, String model, long created, List<Choice> c
         choices = List.copyOf(choices);
     }
 
-    public record Choice(int index, Message message, FinishReason finishReason) {}
+    /** @param stopSequence the stop sequence that ended the text, when the provider says which; null otherwise */
+    public record Choice(int index, Message message, FinishReason finishReason, String stopSequence) {
+        public Choice(int index, Message message, FinishReason finishReason) {
+            this(index, message, finishReason, null);
+        }
+    }
 }

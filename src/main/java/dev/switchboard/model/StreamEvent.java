@@ -28,7 +28,15 @@ public sealed interface StreamEvent {
 
     record ToolCallDelta(int choice, int index, String argumentsFragment) implements StreamEvent {}
 
-    record Finish(int choice, FinishReason reason) implements StreamEvent {}
+    /**
+     * A choice ends. {@code stopSequence}: the stop sequence that ended its text, when the provider
+     * says which (Anthropic's {@code stop_sequence}, the simulator); null otherwise.
+     */
+    record Finish(int choice, FinishReason reason, String stopSequence) implements StreamEvent {
+        public Finish(int choice, FinishReason reason) {
+            this(choice, reason, null);
+        }
+    }
 
     record UsageReport(Usage usage) implements StreamEvent {}
 }

@@ -19,8 +19,10 @@ import java.io.IOException;
  * and {@code cache_creation_input_tokens}.
  *
  * <p>Stop reasons: stop → {@code end_turn}, length → {@code max_tokens}, tool calls →
- * {@code tool_use}, content filter → {@code refusal}, error → {@code end_turn}. Canonical stop
- * does not tell a stop sequence from a natural end, so {@code stop_sequence} stays null.
+ * {@code tool_use}, content filter → {@code refusal}, error → {@code end_turn}; a stop whose
+ * provider said which stop sequence ended it (Anthropic's own, the simulator) →
+ * {@code stop_sequence} with that sequence. OpenAI and Gemini do not say, so their stops are
+ * {@code end_turn} with {@code stop_sequence} null.
  */
 public final class AnthropicMessagesEncoder {
 
@@ -35,16 +37,17 @@ public final class AnthropicMessagesEncoder {
         out.put("model", model);
         ArrayNode content = out.putArray("content");
         FinishReason finish = null;
+        String stopSequence = null;
         if (!r.choices().isEmpty()) {
             ChatResponse.Choice choice = r.choices().getFirst();
             finish = choice.finishReason();
+            stopSequence = choice.stopSequence();
             for (ContentPart p : choice.message().content()) {
                 ObjectNode block = block(p);
                 if (block != null) content.add(block);
             }
         }
-        out.put("stop_reason", stopReason(finish));
-        out.putNull("stop_sequence");
+        stop(out, finish, stopSequence);
         out.set("usage", usage(r.usage()));
         return out;
     }
@@ -84,6 +87,15 @@ public final class AnthropicMessagesEncoder {
     static String messageId(String id) {
         if (id == null || id.isEmpty()) return "msg_switchboard";
         return id.startsWith("msg_") ? id : "msg_" + id;
+    }
+
+    /** {@code stop_reason} and {@code stop_sequence} into {@code out}, for a choice that ended so. */
+    static void stop(ObjectNode out, FinishReason finish, String stopSequence) {
+        if (finish == FinishReason.STOP && stopSequence != null) {
+            out.put("stop_reason", "stop_sequence").put("stop_sequence", stopSequence);
+        } else {
+            out.put("stop_reason", stopReason(finish)).putNull("stop_sequence");
+        }
     }
 
     public static String stopReason(FinishReason r) {

@@ -65,6 +65,7 @@ final class AnthropicStreamEncoder implements SseResponse.Framing<StreamEvent> {
 
     private record Waiting(String id, String name, StringBuilder arguments) {}
     private FinishReason finish;
+    private String stopSequence;
     private Usage usage;
 
     /**
@@ -146,6 +147,7 @@ final class AnthropicStreamEncoder implements SseResponse.Framing<StreamEvent> {
                 release(out);
                 close(out);
                 finish = f.reason();
+                stopSequence = f.stopSequence();
             }
             case StreamEvent.UsageReport u -> throw new IllegalStateException("handled above");
         }
@@ -160,8 +162,7 @@ final class AnthropicStreamEncoder implements SseResponse.Framing<StreamEvent> {
         close(out);
         ObjectNode delta = Json.object();
         delta.put("type", "message_delta");
-        delta.putObject("delta").put("stop_reason", AnthropicMessagesEncoder.stopReason(finish == null ? FinishReason.STOP : finish))
-                .putNull("stop_sequence");
+        AnthropicMessagesEncoder.stop(delta.putObject("delta"), finish == null ? FinishReason.STOP : finish, stopSequence);
         delta.set("usage", AnthropicMessagesEncoder.usage(usage));
         AnthropicStreams.append(out, "message_delta", delta);
         AnthropicStreams.append(out, "message_stop", Json.object().put("type", "message_stop"));

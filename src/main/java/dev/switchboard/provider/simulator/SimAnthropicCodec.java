@@ -130,6 +130,12 @@ final class SimAnthropicCodec {
         return engineId.startsWith("call_") ? "toolu_" + engineId.substring("call_".length()) : engineId;
     }
 
+    /** {@code stop_reason} and {@code stop_sequence}: Anthropic names the stop sequence that ended the text. */
+    static void stop(ObjectNode out, FinishReason finish, String stopSequence) {
+        if (finish == FinishReason.STOP && stopSequence != null) out.put("stop_reason", "stop_sequence").put("stop_sequence", stopSequence);
+        else out.put("stop_reason", stopReason(finish)).putNull("stop_sequence");
+    }
+
     static String stopReason(FinishReason r) {
         return switch (r) {
             case LENGTH -> "max_tokens";
@@ -172,8 +178,7 @@ final class SimAnthropicCodec {
                 default -> { }
             }
         }
-        out.put("stop_reason", stopReason(choice.finishReason()));
-        out.putNull("stop_sequence");
+        stop(out, choice.finishReason(), choice.stopSequence());
         Usage u = r.usage();
         out.set("usage", usage(u.inputTokens(), u.outputTokens()));
         return out;

@@ -23,6 +23,7 @@ final class SimAnthropicStream {
     private boolean open;
     private String openType;
     private FinishReason finish = FinishReason.STOP;
+    private String stopSequence;
 
     /** @param inputTokens the prompt's tokens, which Anthropic reports up front in {@code message_start} */
     SimAnthropicStream(String model, long inputTokens) {
@@ -67,10 +68,11 @@ final class SimAnthropicStream {
             case StreamEvent.Finish f when f.choice() == 0 -> {
                 closeBlock(out);
                 finish = f.reason();
+                stopSequence = f.stopSequence();
             }
             case StreamEvent.UsageReport u -> {
                 ObjectNode delta = Json.object().put("type", "message_delta");
-                delta.putObject("delta").put("stop_reason", SimAnthropicCodec.stopReason(finish)).putNull("stop_sequence");
+                SimAnthropicCodec.stop(delta.putObject("delta"), finish, stopSequence);
                 delta.putObject("usage").put("output_tokens", u.usage().outputTokens());
                 frame(out, delta);
                 frame(out, Json.object().put("type", "message_stop"));

@@ -76,7 +76,7 @@ public final class SimulatorEngine {
                     for (String piece : pieces(call.arguments())) out.add(new StreamEvent.ToolCallDelta(c, i, piece));
                 }
             }
-            out.add(new StreamEvent.Finish(c, a.finish));
+            out.add(new StreamEvent.Finish(c, a.finish, a.stopSequence));
         }
         out.add(new StreamEvent.UsageReport(a.usage));
         return out;
@@ -89,7 +89,7 @@ public final class SimulatorEngine {
         else content.addAll(a.calls);
         Message message = new Message(Role.ASSISTANT, content, null);
         List<ChatResponse.Choice> choices = new ArrayList<>();
-        for (int c = 0; c < a.choices; c++) choices.add(new ChatResponse.Choice(c, message, a.finish));
+        for (int c = 0; c < a.choices; c++) choices.add(new ChatResponse.Choice(c, message, a.finish, a.stopSequence));
         return new ChatResponse(a.id, request.model(), a.created, choices, a.usage);
     }
 
@@ -115,7 +115,7 @@ public final class SimulatorEngine {
     }
 
     private record Answer(String id, long created, int choices, List<String> pieces, List<ContentPart.ToolCall> calls,
-                          FinishReason finish, Usage usage) {}
+                          FinishReason finish, String stopSequence, Usage usage) {}
 
     private Answer answer(ChatRequest request) {
         Message last = request.lastMessage();
@@ -126,6 +126,7 @@ public final class SimulatorEngine {
         List<Tool> called = toolsToCall(request);
         List<ContentPart.ToolCall> calls = new ArrayList<>();
         List<String> pieces = List.of();
+        String stopSequence = null;
         FinishReason finish;
         long completion;
         if (!called.isEmpty()) {
@@ -147,24 +148,36 @@ public final class SimulatorEngine {
                 case null, default -> wordPieces(beforeStop(text, request.params().stop()));
             };
             finish = FinishReason.STOP;
+            if (!json) stopSequence = stopMet(text, request.params().stop());
             if (maxTokens != null && pieces.size() > maxTokens && !json) {
                 pieces = pieces.subList(0, maxTokens);
                 finish = FinishReason.LENGTH;
+                stopSequence = null;
             }
             completion = pieces.size();
         }
         Usage usage = Usage.of(promptTokens(request), completion * choices);
-        return new Answer(id, clock.instant().getEpochSecond(), choices, pieces, calls, finish, usage);
+        return new Answer(id, clock.instant().getEpochSecond(), choices, pieces, calls, finish, stopSequence, usage);
     }
 
     /** The text up to the earliest of the stop sequences, which is left out (as providers do); the whole text when none occurs. */
     static String beforeStop(String text, List<String> stop) {
+        String met = stopMet(text, stop);
+        return met == null ? text : text.substring(0, text.indexOf(met));
+    }
+
+    /** The stop sequence that occurs earliest in {@code text} (the first listed of those at one place), or null. */
+    static String stopMet(String text, List<String> stop) {
+        String met = null;
         int cut = text.length();
         for (String s : stop) {
             int at = s.isEmpty() ? -1 : text.indexOf(s);
-            if (at >= 0 && at < cut) cut = at;
+            if (at >= 0 && at < cut) {
+                cut = at;
+                met = s;
+            }
         }
-        return text.substring(0, cut);
+        return met;
     }
 
     private static List<Tool> toolsToCall(ChatRequest r) {

@@ -205,6 +205,25 @@ class AnthropicSdkTest {
     }
 
     @Test
+    void messages_stopSequences_stopWithTheSequenceMet_inJsonAndInStreams() {
+        MessageCreateParams params = MessageCreateParams.builder().model("claude-sim").maxTokens(256)
+                .stopSequences(List.of("zzz", "three")).addUserMessage("one two three four").build();
+        Message m = client.messages().create(params);
+        assertThat(text(m)).isEqualTo("one two ");
+        assertThat(m.stopReason()).contains(StopReason.STOP_SEQUENCE);
+        assertThat(m.stopSequence()).contains("three");
+        Message streamed = accumulate(params, new ArrayList<>());
+        assertThat(text(streamed)).isEqualTo("one two ");
+        assertThat(streamed.stopReason()).contains(StopReason.STOP_SEQUENCE);
+        assertThat(streamed.stopSequence()).contains("three");
+        // a stop sequence that never occurs: a natural end
+        Message natural = client.messages().create(MessageCreateParams.builder().model("claude-sim").maxTokens(256)
+                .stopSequences(List.of("zzz")).addUserMessage("one two").build());
+        assertThat(natural.stopReason()).contains(StopReason.END_TURN);
+        assertThat(natural.stopSequence()).isEmpty();
+    }
+
+    @Test
     void stream_maxTokens_stopsWithMaxTokens() {
         Message m = accumulate(MessageCreateParams.builder().model("claude-sim").maxTokens(3)
                 .addUserMessage("one two three four five").build(), new ArrayList<>());

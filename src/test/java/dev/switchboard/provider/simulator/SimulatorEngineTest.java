@@ -75,9 +75,21 @@ class SimulatorEngineTest {
                 {"model":"sim","messages":[{"role":"user","content":"one two three four"}],"stop":["four","thr"]}"""));
         assertThat(text(r, 0)).isEqualTo("one two ");
         assertThat(r.choices().getFirst().finishReason()).isEqualTo(FinishReason.STOP);
+        assertThat(r.choices().getFirst().stopSequence()).as("the one met first").isEqualTo("thr");
         assertThat(r.usage().outputTokens()).isEqualTo(2);
-        assertThat(text(ENGINE.response(request("""
-                {"model":"sim","messages":[{"role":"user","content":"one two"}],"stop":"zzz"}""")), 0)).isEqualTo("one two");
+        assertThat(ENGINE.events(request("""
+                {"model":"sim","messages":[{"role":"user","content":"one two three four"}],"stop":["four","thr"]}""")))
+                .filteredOn(e -> e instanceof dev.switchboard.model.StreamEvent.Finish)
+                .containsExactly(new dev.switchboard.model.StreamEvent.Finish(0, FinishReason.STOP, "thr"));
+        // cut by max_tokens before the stop sequence: a length stop, no sequence
+        ChatResponse cut = ENGINE.response(request("""
+                {"model":"sim","messages":[{"role":"user","content":"one two three four"}],"stop":["four"],"max_tokens":1}"""));
+        assertThat(cut.choices().getFirst().finishReason()).isEqualTo(FinishReason.LENGTH);
+        assertThat(cut.choices().getFirst().stopSequence()).isNull();
+        ChatResponse none = ENGINE.response(request("""
+                {"model":"sim","messages":[{"role":"user","content":"one two"}],"stop":"zzz"}"""));
+        assertThat(text(none, 0)).isEqualTo("one two");
+        assertThat(none.choices().getFirst().stopSequence()).isNull();
     }
 
     @Test

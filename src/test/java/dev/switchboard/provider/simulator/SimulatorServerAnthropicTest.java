@@ -71,6 +71,18 @@ class SimulatorServerAnthropicTest {
               "properties":{"city":{"type":"string"},"unit":{"type":"string","enum":["celsius","fahrenheit"]}},"required":["city"]}}]""";
 
     @Test
+    void stopSequences_areNamedWhenMet_inJsonAndInTheStream() throws Exception {
+        String body = """
+                {"model":"claude-x","max_tokens":100,"stop_sequences":["three"],%s"messages":[{"role":"user","content":"one two three four"}]}""";
+        JsonNode m = Json.parse(messages(body.formatted("")).body());
+        assertThat(m.get("content")).isEqualTo(Json.parse("[{\"type\":\"text\",\"text\":\"one two \"}]"));
+        assertThat(m.get("stop_reason").asText()).isEqualTo("stop_sequence");
+        assertThat(m.get("stop_sequence").asText()).isEqualTo("three");
+        String stream = messages(body.formatted("\"stream\":true,")).body();
+        assertThat(stream).contains("\"delta\":{\"stop_reason\":\"stop_sequence\",\"stop_sequence\":\"three\"}");
+    }
+
+    @Test
     void json_text_isAnAnthropicMessageWithTheFormulaUsage() throws Exception {
         HttpResponse<String> r = messages("""
                 {"model":"claude-x","max_tokens":100,"system":"Be brief","messages":[{"role":"user","content":"Hello there, simulator"}]}""");
