@@ -90,7 +90,7 @@ public final class AnthropicMessagesEncoder {
     }
 
     /** {@code stop_reason} and {@code stop_sequence} into {@code out}, for a choice that ended so. */
-    static void stop(ObjectNode out, FinishReason finish, String stopSequence) {
+    public static void stop(ObjectNode out, FinishReason finish, String stopSequence) {
         if (finish == FinishReason.STOP && stopSequence != null) {
             out.put("stop_reason", "stop_sequence").put("stop_sequence", stopSequence);
         } else {

@@ -3,10 +3,10 @@ package dev.switchboard.provider.simulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.ingress.anthropic.AnthropicMessagesEncoder;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.ContentPart;
-import dev.switchboard.model.FinishReason;
 import dev.switchboard.model.GenerationParams;
 import dev.switchboard.model.Message;
 import dev.switchboard.model.ResponseFormat;
@@ -130,21 +130,6 @@ final class SimAnthropicCodec {
         return engineId.startsWith("call_") ? "toolu_" + engineId.substring("call_".length()) : engineId;
     }
 
-    /** {@code stop_reason} and {@code stop_sequence}: Anthropic names the stop sequence that ended the text. */
-    static void stop(ObjectNode out, FinishReason finish, String stopSequence) {
-        if (finish == FinishReason.STOP && stopSequence != null) out.put("stop_reason", "stop_sequence").put("stop_sequence", stopSequence);
-        else out.put("stop_reason", stopReason(finish)).putNull("stop_sequence");
-    }
-
-    static String stopReason(FinishReason r) {
-        return switch (r) {
-            case LENGTH -> "max_tokens";
-            case TOOL_CALLS -> "tool_use";
-            case CONTENT_FILTER -> "refusal";
-            case STOP, ERROR -> "end_turn";
-        };
-    }
-
     /** Anthropic's usage object for the engine's usage (the simulator has no prompt cache). */
     static ObjectNode usage(long input, long output) {
         ObjectNode u = Json.object();
@@ -178,7 +163,7 @@ final class SimAnthropicCodec {
                 default -> { }
             }
         }
-        stop(out, choice.finishReason(), choice.stopSequence());
+        AnthropicMessagesEncoder.stop(out, choice.finishReason(), choice.stopSequence());
         Usage u = r.usage();
         out.set("usage", usage(u.inputTokens(), u.outputTokens()));
         return out;

@@ -1,6 +1,7 @@
 package dev.switchboard.provider.simulator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.ingress.anthropic.AnthropicMessagesEncoder;
 import dev.switchboard.model.FinishReason;
 import dev.switchboard.model.StreamEvent;
 import dev.switchboard.transport.Json;
@@ -72,7 +73,7 @@ final class SimAnthropicStream {
             }
             case StreamEvent.UsageReport u -> {
                 ObjectNode delta = Json.object().put("type", "message_delta");
-                SimAnthropicCodec.stop(delta.putObject("delta"), finish, stopSequence);
+                AnthropicMessagesEncoder.stop(delta.putObject("delta"), finish, stopSequence);
                 delta.putObject("usage").put("output_tokens", u.usage().outputTokens());
                 frame(out, delta);
                 frame(out, Json.object().put("type", "message_stop"));

@@ -145,10 +145,13 @@ public final class SimulatorEngine {
             pieces = switch (request.responseFormat()) {
                 case ResponseFormat.JsonSchema s -> pieces(Json.text(SchemaSampler.sample(s.schema())));
                 case ResponseFormat.JsonObject o -> pieces(Json.text(Json.object().put("echo", text)));
-                case null, default -> wordPieces(beforeStop(text, request.params().stop()));
+                // the text up to the stop sequence met first, which is left out (as providers do)
+                case null, default -> {
+                    stopSequence = stopMet(text, request.params().stop());
+                    yield wordPieces(stopSequence == null ? text : text.substring(0, text.indexOf(stopSequence)));
+                }
             };
             finish = FinishReason.STOP;
-            if (!json) stopSequence = stopMet(text, request.params().stop());
             if (maxTokens != null && pieces.size() > maxTokens && !json) {
                 pieces = pieces.subList(0, maxTokens);
                 finish = FinishReason.LENGTH;
@@ -158,12 +161,6 @@ public final class SimulatorEngine {
         }
         Usage usage = Usage.of(promptTokens(request), completion * choices);
         return new Answer(id, clock.instant().getEpochSecond(), choices, pieces, calls, finish, stopSequence, usage);
-    }
-
-    /** The text up to the earliest of the stop sequences, which is left out (as providers do); the whole text when none occurs. */
-    static String beforeStop(String text, List<String> stop) {
-        String met = stopMet(text, stop);
-        return met == null ? text : text.substring(0, text.indexOf(met));
     }
 
     /** The stop sequence that occurs earliest in {@code text} (the first listed of those at one place), or null. */
