@@ -173,7 +173,9 @@ public final class Gateway implements AutoCloseable {
         Store store = Stores.open(settings, options.clock());
         ConfigSync sync;
         try {
-            new FileReconciler(store, options.stdout()).reconcile(file);
+            // No file, nothing to reconcile: an instance started without SWITCHBOARD_CONFIG beside
+            // others that load one must not remove their entries (an empty file removes them)
+            if (settings.configFile().isPresent()) new FileReconciler(store, options.stdout()).reconcile(file);
             byte[] master = MasterKey.establish(settings.masterKey(), store, settings.dataDir(), options.stdout());
             sync = new ConfigSync(store, builder, options.configPoll(), settings.masterKey().isPresent() ? master : null);
         } catch (RuntimeException e) {

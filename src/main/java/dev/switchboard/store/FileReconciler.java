@@ -19,10 +19,10 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Makes the store agree with the config file, at every start: the file's entries (stable,
- * content-derived ids, {@code source: file}) are inserted or updated, the file entries gone from
- * the file are removed, and what the API created is left alone. Reconciling the same file twice
- * changes nothing, so several instances loading one file agree.
+ * Makes the store agree with the config file, at every start that names one: the file's entries
+ * (stable ids from what identifies them, {@code source: file}) are inserted or updated, the file
+ * entries gone from the file are removed, and what the API created is left alone. Reconciling the
+ * same file twice changes nothing, so several instances loading one file agree.
  *
  * <p>A file key without a fixed {@code key} value gets a generated one the first time, printed
  * once on stdout as {@code Key <name>: <key>} after the write commits; later starts keep it.

@@ -70,7 +70,7 @@ class FileReconcileTest {
             """.formatted(KEY_A, ROTATED_2);
 
     @Test
-    void restartsWithAChangedFile_thenWithNone_reconcileFileEntries_andLeaveApiEntriesAlone() {
+    void restartsWithAChangedFile_thenWithNone_thenAnEmptyOne_reconcileFileEntries_andLeaveApiEntriesAlone() {
         try (TestStore store = TestStore.sqlite()) {
             Map<String, JsonNode> firstDeployments;
             Map<String, JsonNode> apiEntries;
@@ -137,11 +137,18 @@ class FileReconcileTest {
             }
 
             try (GatewayFixture gw = store.gateway().start()) {
+                assertThat(Admin.get(gw, "/admin/keys").findValuesAsText("name")).as("no file, nothing reconciled: the file's entries stay")
+                        .containsExactlyInAnyOrder("k-alpha", "k-rotated", "k-generated", "api-key");
+                assertThat(Admin.get(gw, "/admin/router-settings").get("source").asText()).isEqualTo("file");
+                Admin.assertChatOk(gw.chat(generated, "alpha"));
+            }
+
+            try (GatewayFixture gw = store.gateway().config("").start()) {
                 assertThat(Admin.get(gw, "/admin/deployments").findValuesAsText("source")).containsOnly("api");
                 assertThat(Admin.get(gw, "/admin/keys").findValuesAsText("name")).containsExactly("api-key");
                 assertThat(Admin.get(gw, "/admin/teams").findValuesAsText("name")).containsExactly("api-team");
                 assertThat(Admin.get(gw, "/admin/fallbacks").findValuesAsText("source")).containsExactly("api");
-                assertThat(Admin.get(gw, "/admin/router-settings").get("source").asText()).as("no file, no stored settings").isEqualTo("default");
+                assertThat(Admin.get(gw, "/admin/router-settings").get("source").asText()).as("an empty file, no stored settings").isEqualTo("default");
                 assertThat(apiViews(gw)).isEqualTo(apiEntries);
                 for (String gone : List.of(KEY_A, ROTATED_2, generated)) {
                     Admin.assertError(gw.chat(gone, "alpha"), 401, "authentication_error", "invalid_api_key");

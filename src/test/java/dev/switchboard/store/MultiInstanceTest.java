@@ -72,6 +72,20 @@ class MultiInstanceTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestStore.Kind.class)
+    void aGatewayStartedWithoutTheConfigFile_leavesTheFileEntriesAlone(TestStore.Kind kind) {
+        try (TestStore store = kind.open(); GatewayFixture withFile = store.gateway().config(CONFIG).start()) {
+            List<String> keyIds = ids(Admin.get(withFile, "/admin/keys"));
+            try (GatewayFixture without = store.gateway().start()) {
+                Admin.assertChatOk(without.chat(FILE_KEY, "filed"));
+                assertThat(ids(Admin.get(without, "/admin/keys"))).isEqualTo(keyIds);
+                assertThat(Admin.get(without, "/admin/router-settings").get("source").asText()).isEqualTo("file");
+            }
+            Admin.assertChatOk(withFile.chat(FILE_KEY, "filed"));
+        }
+    }
+
     /**
      * Started at the same moment, so their reconciliations and master-key generations race
      * (no {@code MASTER_KEY}: the store's is generated). With SQLite the keyring is given
