@@ -165,7 +165,11 @@ final class AttemptLoop<R> {
     }
 
     private void failed(Deployment d, DeploymentHealth.Lease lease, UpstreamException e, long ms) {
-        lease.failed(e.failureClass(), e.error().retryAfterMs());
+        long cooling = lease.failed(e.failureClass(), e.error().retryAfterMs());
+        if (e.failureClass() == FailureClass.THROTTLE && e.error().retryAfterMs() < 0) {
+            // the provider said not when: the client waits out the cooldown its account now has
+            e = new UpstreamException(e.failureClass(), e.error().withRetryAfter(Math.max(1_000, cooling), false), e.upstreamStatus(), e.getMessage());
+        }
         ex.record(d, e.failureClass(), e.upstreamStatus(), ms);
         if (e.failureClass() == FailureClass.REQUEST && e.upstreamStatus() == 0) {
             LOG.debug("request refused before the upstream request_id={} deployment={} detail={}", ex.requestId(), d.id(), e.getMessage());

@@ -25,8 +25,10 @@ public final class UpstreamErrors {
     public static UpstreamException classify(int status, long retryAfterMs, JsonNode body, String detail) {
         JsonNode err = body == null ? null : body.has("error") ? body.get("error") : body;
         if (status == 429) {
+            // without the provider's Retry-After, the attempt loop fills in the cooldown it applies;
+            // final or not, it decides too
             GatewayError e = GatewayError.of(ErrorKind.RATE_LIMIT_EXCEEDED, "The provider is rate limiting this deployment.")
-                    .withRetryAfter(retryAfterMs >= 0 ? retryAfterMs : 1000, false); // final or not: the attempt loop decides
+                    .withRetryAfter(retryAfterMs, false);
             return new UpstreamException(FailureClass.THROTTLE, e, status, detail);
         }
         if (status == 401 || status == 403 || status == 404) {

@@ -13,6 +13,12 @@ package dev.switchboard.routing;
 public record CircuitState(int fails, long windowStartMs, long openUntilMs, int level, long probeUntilMs) {
 
     public static final CircuitState CLOSED = new CircuitState(0, 0, 0, 0, 0);
+    /**
+     * How soon to ask again while a probe is out. Its lease is only the bound for a probe whose
+     * instance died; a live probe's verdict comes within a request's time, so a client told to
+     * wait the whole lease (a minute) would sleep through the circuit closing.
+     */
+    static final long PROBE_RECHECK_MS = 1_000;
 
     /** Closed with no failure counted: the common case, which needs no bookkeeping at all. */
     public boolean clean() {
@@ -34,9 +40,13 @@ public record CircuitState(int fails, long windowStartMs, long openUntilMs, int 
         return openUntilMs != 0 && nowMs >= openUntilMs && probeUntilMs <= nowMs;
     }
 
-    /** When this circuit will next admit a request: now when closed, else the end of its cooldown or probe lease. */
+    /**
+     * When to try this circuit again: now when closed, else the end of its cooldown, or while a
+     * probe is out, {@link #PROBE_RECHECK_MS} from now (at most the probe's lease).
+     */
     public long availableAtMs(long nowMs) {
         if (openUntilMs == 0) return nowMs;
-        return Math.max(nowMs, Math.max(openUntilMs, probeUntilMs));
+        if (nowMs < openUntilMs) return openUntilMs;
+        return probeUntilMs > nowMs ? Math.min(probeUntilMs, nowMs + PROBE_RECHECK_MS) : nowMs;
     }
 }

@@ -151,12 +151,22 @@ public final class DeploymentHealth {
             verdict = true;
         }
 
-        /** The attempt failed: the circuit learns by the failure's class, and the lease is released. */
-        public void failed(FailureClass failure, long retryAfterMs) {
+        /**
+         * The attempt failed: the circuit learns by the failure's class, and the lease is released.
+         *
+         * @param retryAfterMs the provider's Retry-After, or -1 when it gave none
+         * @return for a throttle, how long the provider account now cools (its Retry-After, else
+         *         the circuit's cooldown, as this instance sees it); else 0
+         */
+        public long failed(FailureClass failure, long retryAfterMs) {
             long now = clock.millis();
+            long cooling = 0;
             switch (failure) {
                 case TRANSIENT -> circuits.failure(deployment.circuitKey(), policy, now);
-                case THROTTLE -> circuits.throttle(deployment.domainKey(), policy, now, retryAfterMs); // the account's, not the circuit's
+                case THROTTLE -> { // the account's circuit, not the deployment's
+                    cooling = Math.max(0, policy.throttle(circuits.state(deployment.domainKey()), now, retryAfterMs).openUntilMs() - now);
+                    circuits.throttle(deployment.domainKey(), policy, now, retryAfterMs);
+                }
                 case CONFIGURATION -> circuits.quarantine(deployment.circuitKey(), policy, now);
                 case REQUEST, GATEWAY -> { } // the deployment is not to blame
             }
@@ -165,6 +175,7 @@ public final class DeploymentHealth {
                 load.successRate.add(0.0);
             }
             release();
+            return cooling;
         }
 
         /** Tokens the attempt used, for the deployment's {@code tpmLimit}. */

@@ -54,7 +54,9 @@ class CircuitPolicyTest {
         CircuitState probing = policy.claimProbe(open, 5_000);
         assertThat(probing).isNotNull();
         assertThat(policy.claimProbe(probing, 5_001)).as("a second probe while the first is out").isNull();
-        assertThat(probing.availableAtMs(5_001)).isEqualTo(65_000);
+        assertThat(probing.availableAtMs(5_001)).as("asked again soon, not after the probe's whole lease").isEqualTo(6_001);
+        assertThat(probing.availableAtMs(64_500)).as("never past the lease").isEqualTo(65_000);
+        assertThat(open.availableAtMs(1_000)).as("cooling: the end of the cooldown").isEqualTo(5_000);
     }
 
     @Test

@@ -115,7 +115,8 @@ abstract class CircuitStoreContract {
         assertThat(await(store.claimProbe(KEY, POLICY, end + 1))).isFalse();
         assertThat(await(store.claimProbe(KEY, POLICY, end + 1_999))).isFalse();
         assertThat(store.state(KEY).probeUntilMs()).isEqualTo(end + 2_000);
-        assertThat(store.state(KEY).availableAtMs(end + 1)).isEqualTo(end + 2_000);
+        assertThat(store.state(KEY).availableAtMs(end + 1)).isEqualTo(end + 1_001);
+        assertThat(store.state(KEY).availableAtMs(end + 1_500)).isEqualTo(end + 2_000);
 
         // the probe never reported (its instance died): once its lease is over, another may go
         assertThat(await(store.claimProbe(KEY, POLICY, end + 2_000))).isTrue();

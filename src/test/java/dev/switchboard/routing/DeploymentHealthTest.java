@@ -135,7 +135,7 @@ class DeploymentHealthTest {
         Deployment sibling = deployment("sibling", 1, "shared-key", null, null, null, null);
         Deployment other = deployment("other", 1, "other-key", null, null, null, null);
         ModelPool pool = new ModelPool("m", List.of(first, sibling, other));
-        health.begin(first, POLICY, false).failed(FailureClass.THROTTLE, 20_000);
+        assertThat(health.begin(first, POLICY, false).failed(FailureClass.THROTTLE, 20_000)).as("the provider's Retry-After").isEqualTo(20_000);
         assertThat(shares(pool, Strategy.SIMPLE_SHUFFLE, 300)).containsOnlyKeys("other");
         clock.advanceMillis(20_000);
         assertThat(shares(pool, Strategy.SIMPLE_SHUFFLE, 600)).containsOnlyKeys("first", "sibling", "other");

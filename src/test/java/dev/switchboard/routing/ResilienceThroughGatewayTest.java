@@ -167,6 +167,24 @@ class ResilienceThroughGatewayTest extends SimulatorBackedTest {
     }
 
     @Test
+    void aThrottleWithoutRetryAfter_coolsTheAccountLikeACircuitOpening_andTellsTheClientHowLong() {
+        deployment("thr-bare", "k-thr-bare", "{\"x-sim-status\":\"429\"}");
+        HttpResponse<String> first = chat("thr-bare");
+        Admin.assertError(first, 429, "rate_limit_error", "rate_limit_exceeded");
+        assertThat(header(first, "retry-after")).as("the first cooldown of the router settings").isEqualTo("5");
+
+        HttpResponse<String> cooling = chat("thr-bare");
+        Admin.assertError(cooling, 503, "server_error", "deployments_in_cooldown");
+        assertThat(header(cooling, "retry-after-ms")).isEqualTo("5000");
+
+        clock.advance(Duration.ofSeconds(5));
+        HttpResponse<String> again = chat("thr-bare");
+        Admin.assertError(again, 429, "rate_limit_error", "rate_limit_exceeded");
+        assertThat(header(again, "retry-after")).as("throttled again at once: the cooldown doubles").isEqualTo("10");
+        assertThat(byKey()).containsEntry("k-thr-bare", 2);
+    }
+
+    @Test
     void aDeploymentThatRefusesTheGateway_isAFinalAnswer_evenAfterOneAttempt() {
         // the upstream refuses the deployment's own credentials: no retry of the client's can help
         deployment("refused", "k-refused", "{\"x-sim-status\":\"401\"}");
