@@ -235,11 +235,11 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void load_missingFile_isConfigExceptionNamingIt(@TempDir Path dir) {
+    void load_missingFile_isConfigExceptionNamingItsFullPathAndWhy(@TempDir Path dir) {
         Path missing = dir.resolve("nope.yaml");
         assertThatThrownBy(() -> new ConfigLoader(ENV::get, PROVIDERS).load(missing))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("nope.yaml");
+                .hasMessage("config file " + missing.toAbsolutePath() + " does not exist");
     }
 
     @Test
