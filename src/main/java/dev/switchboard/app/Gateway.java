@@ -112,6 +112,8 @@ public final class Gateway implements AutoCloseable {
     private final CircuitStore circuits;
     private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
     private final Drain drain = new Drain();
+    /** How long streams ended at the end of the grace get to write their error event before the connections close. */
+    private static final Duration STREAM_END_WAIT = Duration.ofSeconds(2);
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Gateway(Settings settings, Vertx vertx, Store store, ConfigSync sync, int port, Metrics metrics, RedisLink redis,
@@ -347,7 +349,13 @@ public final class Gateway implements AutoCloseable {
         long start = System.nanoTime();
         try {
             drain.stopAccepting();
-            drain.awaitIdle(grace);
+            if (!drain.awaitIdle(grace)) {
+                int ended = drain.endOpenStreams();
+                if (ended > 0) {
+                    LOG.warn("shutdown grace is over: {} open streams end with an error event", ended);
+                    drain.awaitIdle(STREAM_END_WAIT);
+                }
+            }
             Duration left = grace.minusNanos(System.nanoTime() - start);
             Duration rest = left.isNegative() ? Duration.ZERO : left;
             Future.all(servers.stream().map(s -> s.shutdown(rest)).toList())
@@ -361,6 +369,8 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
+        // records still being counted on Vert.x's workers (a stream ended at the grace's end), before those stop
+        if (!usage.awaitPromised(Duration.ofSeconds(5))) LOG.warn("usage records still being counted at close are lost");
         circuits.close();
         limiter.close();
         if (redis != null) redis.close();

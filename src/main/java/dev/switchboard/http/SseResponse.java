@@ -1,8 +1,12 @@
 package dev.switchboard.http;
 
+import dev.switchboard.error.ErrorKind;
+import dev.switchboard.error.GatewayError;
 import dev.switchboard.provider.Cancellation;
 import dev.switchboard.provider.EventSource;
 import dev.switchboard.provider.UpstreamException;
+import dev.switchboard.routing.FailureClass;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -36,6 +40,9 @@ public final class SseResponse<T> implements EventSource.EventSink<T> {
     private final Buffer ping;
     private final Consumer<UpstreamException> onFinish;
     private EventSource<T> source;
+    private static final UpstreamException SHUTTING_DOWN = new UpstreamException(FailureClass.GATEWAY,
+            GatewayError.of(ErrorKind.SERVICE_UNAVAILABLE, "This instance is shutting down and the stream outlasted its grace period; send the request again."),
+            0, "the shutdown grace period is over");
     /** The content type of an event stream, unless a format names its own. */
     public static final String EVENT_STREAM = "text/event-stream; charset=utf-8";
 
@@ -77,9 +84,13 @@ public final class SseResponse<T> implements EventSource.EventSink<T> {
      * @param clientGone cancelled when the client goes away before the end (the request's end
      *                   handler does it; the response's own close and exception handlers stay
      *                   with the router, which runs the request's end handlers from them)
+     * @param onGraceOver   takes what ends the stream if the instance's shutdown grace is over
+     *                      first ({@code Exchange::onGraceOver})
      */
-    public void start(EventSource<T> source, Cancellation clientGone) {
+    public void start(EventSource<T> source, Cancellation clientGone, Consumer<Runnable> onGraceOver) {
         this.source = source;
+        Context context = vertx.getOrCreateContext();
+        onGraceOver.accept(() -> context.runOnContext(v -> shutDown()));
         response.setStatusCode(200);
         headers(response, contentType);
         response.setChunked(true);
@@ -141,6 +152,13 @@ public final class SseResponse<T> implements EventSource.EventSink<T> {
         onFinish.accept(error);
         if (last != null && !response.ended() && !response.closed()) response.end(last);
         else if (!response.ended() && !response.closed()) response.end();
+    }
+
+    /** The instance's shutdown grace is over: the upstream is let go and the client gets an error event. */
+    private void shutDown() {
+        if (finished) return;
+        source.cancel();
+        onError(SHUTTING_DOWN);
     }
 
     private void clientGone() {

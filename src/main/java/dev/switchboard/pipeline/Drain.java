@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +30,8 @@ public final class Drain {
 
     private final Set<Channel> listeners = ConcurrentHashMap.newKeySet();
     private final AtomicInteger inProgress = new AtomicInteger();
+    /** Requests (committed streams) with what ends each one when the grace is over. */
+    private final Map<Object, Runnable> atGraceOver = new ConcurrentHashMap<>();
     private volatile boolean draining;
 
     /** For {@code HttpServer.connectionHandler}: notes the listening socket and makes closes wait for writes. */
@@ -78,15 +81,40 @@ public final class Drain {
         for (Channel listener : listeners) listener.close();
     }
 
+    /** {@code end} runs if {@code owner} is still going when the grace is over ({@link #endOpenStreams}). */
+    void atGraceOver(Object owner, Runnable end) {
+        atGraceOver.put(owner, end);
+    }
+
+    /** {@code owner} has ended: nothing to end for it any more. */
+    void forget(Object owner) {
+        atGraceOver.remove(owner);
+    }
+
     /**
-     * Returns when no request is in progress, or after {@code grace}, checking every 20 ms. Blocks:
+     * The grace is over: every request that registered an ending (a committed stream) is ended
+     * by it — the stream's error event in its client's format, its usage settled — rather than cut
+     * when the connections close. Returns how many there were.
+     */
+    public int endOpenStreams() {
+        int n = 0;
+        for (Runnable end : atGraceOver.values()) {
+            end.run();
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Returns true when no request is in progress, or false after {@code grace}, checking every 20 ms. Blocks:
      * for the thread that drains (the SIGTERM hook), never an event loop. A Vert.x periodic timer
      * did this before, and cancelling it from its own first run, before {@code setPeriodic} had
      * returned on the draining thread, threw inside Vert.x now and then: the drain then waited out
      * the whole grace with nothing in flight.
      */
-    public void awaitIdle(Duration grace) throws InterruptedException {
+    public boolean awaitIdle(Duration grace) throws InterruptedException {
         long deadline = System.nanoTime() + grace.toNanos();
         while (inProgress.get() > 0 && System.nanoTime() - deadline < 0) Thread.sleep(20);
+        return inProgress.get() <= 0;
     }
 }

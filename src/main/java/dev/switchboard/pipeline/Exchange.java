@@ -42,6 +42,9 @@ public final class Exchange {
     private boolean finished;
     private RateHeaders rateHeaders = RateHeaders.NONE;
     private final Cancellation cancellation = new Cancellation();
+    /** The instance's drain, which ends what this request left running when the shutdown grace is over. */
+    private Drain drain;
+    private boolean endsAtGraceOver;
     // what settling records (Settle): set once each, on the request's event loop
     private Accounting accounting;
     private long startMillis;
@@ -57,6 +60,20 @@ public final class Exchange {
         this.requestId = requestId;
         this.startNanos = startNanos;
         this.traceRequested = traceRequested;
+    }
+
+    void drain(Drain drain) {
+        this.drain = drain;
+    }
+
+    /**
+     * {@code end} runs, on the draining thread, if the instance's shutdown grace is over before
+     * this request has ended: a committed stream ends with an error event instead of a cut.
+     */
+    public void onGraceOver(Runnable end) {
+        if (drain == null) return;
+        drain.atGraceOver(this, end);
+        endsAtGraceOver = true;
     }
 
     void accounting(Accounting accounting, long startMillis, String tags) {
@@ -256,6 +273,7 @@ public final class Exchange {
      */
     void finish() {
         finished = true;
+        if (endsAtGraceOver) drain.forget(this);
         if (usageSettled) return;
         if (firstEventNanos >= 0 && deployment != null) {
             settled(new Usage(admittedInputTokens, streamedTokensEstimate(), 0, 0, 0, true));

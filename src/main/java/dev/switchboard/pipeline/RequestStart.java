@@ -35,6 +35,7 @@ public final class RequestStart implements Handler<RoutingContext> {
         String id = ctx.request().getHeader(Headers.X_REQUEST_ID);
         if (!valid(id)) id = newId();
         Exchange ex = new Exchange(id, start, "1".equals(ctx.request().getHeader(Headers.X_SWITCHBOARD_TRACE)));
+        ex.drain(drain);
         ex.accounting(accounting, accounting.clock().millis(), ctx.request().getHeader(Headers.X_SWITCHBOARD_TAGS));
         Exchange.attach(ctx, ex);
         ctx.response().putHeader(Headers.X_REQUEST_ID, id);

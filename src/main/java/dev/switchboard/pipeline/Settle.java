@@ -7,6 +7,7 @@ import dev.switchboard.provider.UpstreamException;
 import dev.switchboard.routing.Deployment;
 import dev.switchboard.usage.TokenEstimator;
 import dev.switchboard.usage.UsageRecord;
+import dev.switchboard.usage.UsageSink;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -53,7 +54,20 @@ public final class Settle {
             LOG.warn("stream failed after commit request_id={} deployment={} provider={} class={} detail={}", ex.requestId(),
                     ex.deployment().id(), ex.deployment().provider().id(), failure.failureClass(), failure.getMessage());
         }
-        usage(ex, usage);
+        boolean cutShort = failure != null || ex.cancellation().cancelled();
+        usage(ex, cutShort ? atLeastStreamed(ex, usage) : usage);
+    }
+
+    /**
+     * The usage of a stream that did not reach its end: what the provider reported so far can be
+     * a start figure (Anthropic's {@code message_start} says 1 output token), so the output is at
+     * least the estimate of the text that reached the client, and then marked estimated.
+     */
+    private static Usage atLeastStreamed(Exchange ex, Usage usage) {
+        if (usage == null) return null; // estimated whole when it is recorded
+        long streamed = ex.streamedTokensEstimate();
+        if (usage.outputTokens() >= streamed) return usage;
+        return new Usage(usage.inputTokens(), streamed, usage.cachedInputTokens(), usage.cacheWriteTokens(), usage.reasoningTokens(), true);
     }
 
     /**
@@ -75,10 +89,14 @@ public final class Settle {
             long output = ex.streamedTokensEstimate();
             Context context = Vertx.currentContext();
             if (context != null) {
+                UsageSink.Promise promise = a.sink().promise();
                 context.owner().executeBlocking(() -> {
-                    a.sink().offer(build(ex, a, status, estimated(request, output), latency));
+                    promise.offer(build(ex, a, status, estimated(request, output), latency));
                     return null;
-                }, false).onFailure(t -> LOG.warn("usage estimate failed request_id={}: {}", ex.requestId(), t.toString()));
+                }, false).onFailure(t -> {
+                    promise.abandon();
+                    LOG.warn("usage estimate failed request_id={}: {}", ex.requestId(), t.toString());
+                });
                 return;
             }
             usage = estimated(request, output);

@@ -13,6 +13,29 @@ public interface UsageSink {
     /** Records dropped so far: a full queue, a writer closed, a record that could be neither stored nor spooled. */
     long dropped();
 
+    /**
+     * A record on its way, made off the event loop (its tokens counted first): the sink knows it
+     * is coming, so a shutdown can wait for it ({@link UsageWriter#awaitPromised}). Exactly one of
+     * {@code offer} and {@code abandon} must follow.
+     */
+    interface Promise {
+        void offer(UsageRecord record);
+
+        void abandon();
+    }
+
+    default Promise promise() {
+        return new Promise() {
+            @Override
+            public void offer(UsageRecord record) {
+                UsageSink.this.offer(record);
+            }
+
+            @Override
+            public void abandon() {}
+        };
+    }
+
     /** A sink that keeps nothing: for tests and tools that run routes without a store. */
     UsageSink NONE = new UsageSink() {
         @Override

@@ -15,6 +15,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +68,8 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
     private final long retryNanos;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong stored = new AtomicLong();
+    /** Records promised ({@link #promise}) and not yet offered or abandoned. */
+    private final AtomicInteger promised = new AtomicInteger();
     private final Thread writer;
     private volatile boolean closed;
     /** Whether the spool file may hold records; read and written by the writer thread only. */
@@ -97,9 +101,41 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
         if (closed || !queue.offer(record)) {
             long n = dropped.incrementAndGet();
             if (n == 1 || n % 1000 == 0) {
-                LOG.warn("usage record dropped: the usage queue is full request_id={} dropped_total={}", record.requestId(), n);
+                LOG.warn("usage record dropped: {} request_id={} dropped_total={}", closed ? "the usage writer is closed" : "the usage queue is full",
+                        record.requestId(), n);
             }
         }
+    }
+
+    @Override
+    public Promise promise() {
+        promised.incrementAndGet();
+        return new Promise() {
+            private final AtomicBoolean kept = new AtomicBoolean();
+
+            @Override
+            public void offer(UsageRecord record) {
+                if (!kept.compareAndSet(false, true)) return;
+                UsageWriter.this.offer(record);
+                promised.decrementAndGet();
+            }
+
+            @Override
+            public void abandon() {
+                if (kept.compareAndSet(false, true)) promised.decrementAndGet();
+            }
+        };
+    }
+
+    /**
+     * Waits, at most {@code limit}, until every promised record has been offered: call before the
+     * threads that make them stop (a drain's streams ended at its last moment are still being
+     * counted). True when none is left.
+     */
+    public boolean awaitPromised(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (promised.get() > 0 && System.nanoTime() - deadline < 0) LockSupport.parkNanos(5_000_000);
+        return promised.get() <= 0;
     }
 
     @Override

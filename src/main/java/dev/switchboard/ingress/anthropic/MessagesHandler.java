@@ -69,13 +69,13 @@ public final class MessagesHandler implements Handler<RoutingContext> {
                 RoutingHeaders.write(resp, ex, ex.deployment().upstreamModel(), s.headers());
                 Settle.LastUsage usage = new Settle.LastUsage();
                 new SseResponse<>(vertx, resp, AnthropicStreams.nativeFraming(request.model(), ex.requestId(), usage::set),
-                        pingMs, AnthropicStreams.PING, failure -> Settle.stream(ex, usage.get(), failure)).start(s.chunks(), ex.cancellation());
+                        pingMs, AnthropicStreams.PING, failure -> Settle.stream(ex, usage.get(), failure)).start(s.chunks(), ex.cancellation(), ex::onGraceOver);
             }
             case ChatReply.CanonicalStream s -> {
                 RoutingHeaders.write(resp, ex, ex.deployment().upstreamModel(), s.headers());
                 Settle.LastUsage usage = new Settle.LastUsage();
                 new SseResponse<>(vertx, resp, new AnthropicStreamEncoder(request.model(), ex.requestId(), usage::set),
-                        pingMs, AnthropicStreams.PING, failure -> Settle.stream(ex, usage.get(), failure)).start(s.events(), ex.cancellation());
+                        pingMs, AnthropicStreams.PING, failure -> Settle.stream(ex, usage.get(), failure)).start(s.events(), ex.cancellation(), ex::onGraceOver);
             }
         }
     }

@@ -92,14 +92,14 @@ public final class GenerateContentHandler {
                 Settle.LastUsage usage = new Settle.LastUsage();
                 new SseResponse<>(vertx, resp, GeminiStreams.nativeFraming(sse, usage::set), pingMs, GeminiStreams.PING,
                         failure -> Settle.stream(ex, usage.get(), failure)).contentType(sse ? GeminiStreams.SSE : GeminiStreams.ARRAY)
-                        .start(s.chunks(), ex.cancellation());
+                        .start(s.chunks(), ex.cancellation(), ex::onGraceOver);
             }
             case ChatReply.CanonicalStream s -> {
                 RoutingHeaders.write(resp, ex, ex.deployment().upstreamModel(), s.headers());
                 Settle.LastUsage usage = new Settle.LastUsage();
                 new SseResponse<>(vertx, resp, GeminiStreams.canonicalFraming(model, includeThoughts, sse, usage::set), pingMs,
                         GeminiStreams.PING, failure -> Settle.stream(ex, usage.get(), failure))
-                        .contentType(sse ? GeminiStreams.SSE : GeminiStreams.ARRAY).start(s.events(), ex.cancellation());
+                        .contentType(sse ? GeminiStreams.SSE : GeminiStreams.ARRAY).start(s.events(), ex.cancellation(), ex::onGraceOver);
             }
         }
     }

@@ -68,13 +68,13 @@ public final class ChatCompletionsHandler implements Handler<RoutingContext> {
                 OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), s.headers());
                 Settle.LastUsage usage = new Settle.LastUsage();
                 new SseResponse<>(vertx, resp, OpenAiStreams.nativeFraming(request.model(), request.includeUsage(), usage::set),
-                        pingMs, OpenAiStreams.PING, failure -> Settle.stream(ex, usage.get(), failure)).start(s.chunks(), ex.cancellation());
+                        pingMs, OpenAiStreams.PING, failure -> Settle.stream(ex, usage.get(), failure)).start(s.chunks(), ex.cancellation(), ex::onGraceOver);
             }
             case ChatReply.CanonicalStream s -> {
                 OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), s.headers());
                 Settle.LastUsage usage = new Settle.LastUsage();
                 new SseResponse<>(vertx, resp, OpenAiStreams.canonicalFraming(request.model(), request.includeUsage(), usage::set),
-                        pingMs, OpenAiStreams.PING, failure -> Settle.stream(ex, usage.get(), failure)).start(s.events(), ex.cancellation());
+                        pingMs, OpenAiStreams.PING, failure -> Settle.stream(ex, usage.get(), failure)).start(s.events(), ex.cancellation(), ex::onGraceOver);
             }
         }
     }

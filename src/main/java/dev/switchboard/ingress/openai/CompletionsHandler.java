@@ -77,7 +77,7 @@ public final class CompletionsHandler implements Handler<RoutingContext> {
                     return chunk == null ? null : OpenAiStreams.frame(chunk);
                 }, OpenAiStreams.DONE, OpenAiStreams::error);
                 new SseResponse<>(vertx, resp, framing, pingMs, OpenAiStreams.PING, failure -> Settle.stream(ex, usage[0], failure))
-                        .start(s.events(), ex.cancellation());
+                        .start(s.events(), ex.cancellation(), ex::onGraceOver);
             }
             case ChatReply.NativeJson j -> ctx.fail(nativeReply());
             case ChatReply.NativeStream s -> {

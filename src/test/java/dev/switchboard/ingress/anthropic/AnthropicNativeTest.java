@@ -11,8 +11,14 @@ import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.StopReason;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.testing.Await;
 import dev.switchboard.testing.GatewayFixture;
 import dev.switchboard.testing.SimulatorBackedTest;
+import dev.switchboard.usage.UsageGroup;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +39,9 @@ class AnthropicNativeTest extends SimulatorBackedTest {
                 models:
                   claude-native:
                     - { provider: anthropic, upstreamModel: claude-sim-1, baseUrl: "%s", credentials: { apiKey: sk-ant-upstream-1 } }
-                """.formatted(sim.rootUrl())).start();
+                  claude-cut:
+                    - { provider: anthropic, upstreamModel: claude-sim-1, baseUrl: "%s", credentials: { apiKey: sk-ant-upstream-1 } }
+                """.formatted(sim.rootUrl(), sim.rootUrl())).start();
         client = Anthropic.client(gw, GatewayFixture.MASTER_KEY);
     }
 
@@ -62,6 +70,25 @@ class AnthropicNativeTest extends SimulatorBackedTest {
         assertThat(body.get("model").asText()).isEqualTo("claude-sim-1");
         assertThat(body.get("x_unknown_field").asInt()).isEqualTo(42);
         assertThat(body.get("max_tokens").asInt()).isEqualTo(256);
+    }
+
+    @Test
+    void aStreamCutMidway_isRecordedWithAtLeastTheTextItCarried_notTheStartFigure() {
+        // message_start says 0 output tokens; the cut comes after three words went to the client
+        HttpResponse<String> r = gw.post("/v1/messages", """
+                {"model":"claude-cut","max_tokens":100,"stream":true,
+                 "messages":[{"role":"user","content":"[sim cut_after=6] alpha bravo charlie delta echo foxtrot golf hotel"}]}""",
+                "anthropic-version", "2023-06-01");
+        assertThat(r.body()).contains("alpha").contains("event: error");
+        assertThat(Await.until(() -> !usage("claude-cut").isEmpty(), Duration.ofSeconds(5))).isTrue();
+        UsageGroup g = usage("claude-cut").getFirst();
+        assertThat(g.inputTokens()).as("the provider's input figure is kept").isPositive();
+        assertThat(g.outputTokens()).as("about four characters a token of what was streamed").isGreaterThanOrEqualTo(3);
+    }
+
+    static List<UsageGroup> usage(String model) {
+        return gw.gateway().store().usage().summarize(UsageGroup.By.MODEL, Instant.EPOCH, Instant.now().plusSeconds(86_400)).stream()
+                .filter(g -> model.equals(g.group())).toList();
     }
 
     @Test

@@ -114,7 +114,7 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
                     if (req.store()) save(id, keyId, req, items, done);
                 });
                 new SseResponse<>(vertx, resp, encoder, pingMs, ResponsesStreamEncoder.PING, failure -> Settle.stream(ex, usage[0], failure))
-                        .start(s.events(), ex.cancellation());
+                        .start(s.events(), ex.cancellation(), ex::onGraceOver);
             }
             // no provider speaks the Responses format natively yet, so a native reply is a wiring bug
             case ChatReply.NativeJson j -> ctx.fail(GatewayError.of(ErrorKind.INTERNAL, "The provider answered in an unexpected format."));
