@@ -183,6 +183,8 @@ final class ResponsesStreamEncoder implements SseResponse.Framing<StreamEvent> {
     public Buffer error(UpstreamException error) {
         Buffer out = Buffer.buffer(256);
         start(out);
+        // the open item is shown as it stands (it was a placeholder): what reached the client, incomplete
+        if (open != null) output.set(open.outputIndex, asItem(open, "incomplete"));
         response.put("status", "failed");
         response.putObject("error").put("code", error.error().kind().code()).put("message", error.error().getMessage());
         if (usage != null) response.set("usage", ResponsesEncoder.usage(usage));
@@ -254,23 +256,28 @@ final class ResponsesStreamEncoder implements SseResponse.Framing<StreamEvent> {
         if (item == null) return;
         open = null;
         String text = item.text.toString();
-        ObjectNode done = switch (item.kind) {
+        switch (item.kind) {
             case TEXT -> {
                 append(out, delta("response.output_text.done", item).put("content_index", 0).put("text", text).set("logprobs", Json.NODES.arrayNode()));
                 append(out, delta("response.content_part.done", item).put("content_index", 0).set("part", ResponsesEncoder.outputText(text)));
-                yield ResponsesEncoder.messageItem(item.id, text, ResponsesEncoder.isIncomplete(finish) ? "incomplete" : "completed");
             }
-            case REASONING -> {
-                append(out, delta("response.reasoning_text.done", item).put("content_index", 0).put("text", text));
-                yield ResponsesEncoder.reasoningItem(item.id, text, item.signature);
-            }
-            case TOOL -> {
-                append(out, delta("response.function_call_arguments.done", item).put("name", item.name).put("arguments", text));
-                yield ResponsesEncoder.functionCallItem(item.id, item.callId, item.name, text, "completed");
-            }
-        };
+            case REASONING -> append(out, delta("response.reasoning_text.done", item).put("content_index", 0).put("text", text));
+            case TOOL -> append(out, delta("response.function_call_arguments.done", item).put("name", item.name).put("arguments", text));
+        }
+        boolean cut = item.kind == Kind.TEXT && ResponsesEncoder.isIncomplete(finish);
+        ObjectNode done = asItem(item, cut ? "incomplete" : "completed");
         output.set(item.outputIndex, done);
         append(out, event("response.output_item.done").put("output_index", item.outputIndex).set("item", done));
+    }
+
+    /** The item as it stands, with what it carried so far. */
+    private static ObjectNode asItem(Item item, String status) {
+        String text = item.text.toString();
+        return switch (item.kind) {
+            case TEXT -> ResponsesEncoder.messageItem(item.id, text, status);
+            case REASONING -> ResponsesEncoder.reasoningItem(item.id, text, item.signature);
+            case TOOL -> ResponsesEncoder.functionCallItem(item.id, item.callId, item.name, text, status);
+        };
     }
 
     private ObjectNode event(String type) {

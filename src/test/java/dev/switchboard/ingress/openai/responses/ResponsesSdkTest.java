@@ -391,6 +391,14 @@ class ResponsesSdkTest extends SimulatorBackedTest {
         assertThat(last.at("/response/status").asText()).isEqualTo("failed");
         assertThat(last.at("/response/error/code").asText()).isNotBlank();
         assertThat(last.at("/response/error/message").asText()).isNotBlank();
+        StringBuilder deltas = new StringBuilder();
+        for (String block : resp.body().split("\n\n")) {
+            if (block.startsWith("event: response.output_text.delta")) deltas.append(Json.parse(block.split("\n")[1].substring(6)).get("delta").asText());
+        }
+        JsonNode item = last.at("/response/output/0");
+        assertThat(item.get("id").asText()).isEqualTo(added.get("id").asText());
+        assertThat(item.get("status").asText()).as("the message as far as it got").isEqualTo("incomplete");
+        assertThat(item.at("/content/0/text").asText()).isEqualTo(deltas.toString()).isNotEmpty();
         String id = last.at("/response/id").asText();
         assertThat(gw.get("/v1/responses/" + id).statusCode()).isEqualTo(404);
     }
