@@ -60,11 +60,11 @@ public final class Main implements Callable<Integer> {
     /**
      * The command line of {@code main}: an option value that does not convert ({@code --rpm abc})
      * is a refusal, one line and exit 1 as docs/cli.md says; other usage errors (an unknown or
-     * missing option) print the usage and exit 2, picocli's way.
+     * missing option or subcommand) are one line too, naming the command's {@code --help}, and
+     * exit 2.
      */
     public static CommandLine commandLine(Main main) {
         CommandLine cli = new CommandLine(main);
-        CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
         cli.setParameterExceptionHandler((e, args) -> {
             if (e.getArgSpec() instanceof CommandLine.Model.OptionSpec option && e.getValue() != null) {
                 String wanted = typeName(option.type());
@@ -74,7 +74,13 @@ public final class Main implements Callable<Integer> {
                 e.getCommandLine().getErr().println("switchboard: " + option.longestName() + ": " + problem);
                 return 1;
             }
-            return usage.handleParseException(e, args);
+            CommandLine at = e.getCommandLine();
+            String problem = e.getMessage().lines().findFirst().orElse("usage error");
+            if (problem.startsWith("Missing required subcommand")) {
+                problem += ": one of " + String.join(", ", at.getSubcommands().keySet());
+            }
+            at.getErr().println("switchboard: " + problem + " (see '" + at.getCommandSpec().qualifiedName() + " --help')");
+            return 2;
         });
         return cli;
     }

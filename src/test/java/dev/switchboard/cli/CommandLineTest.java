@@ -45,7 +45,18 @@ class CommandLineTest {
         Cli.Result r = Cli.run(Map.of(), "keys");
 
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).startsWith("Missing required subcommand").contains("create", "list", "revoke");
+        assertThat(r.err()).isEqualTo("switchboard: Missing required subcommand: one of create, list, revoke (see 'switchboard keys --help')\n");
+    }
+
+    @Test
+    void usageErrors_areOneLine_namingTheHelpToRead_exit2() {
+        Cli.Result missing = Cli.run(Map.of(), "keys", "create");
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).isEqualTo("switchboard: Missing required option: '--name=NAME' (see 'switchboard keys create --help')\n");
+
+        Cli.Result unknown = Cli.run(Map.of(), "wat");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).startsWith("switchboard: Unmatched argument").hasLineCount(1);
     }
 
     @Test
