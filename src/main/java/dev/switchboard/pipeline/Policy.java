@@ -45,15 +45,21 @@ public final class Policy {
      * since what it spends must be counted; 400 {@code model_unpriced} when none is left.
      */
     ModelPool priced(List<Quota> quotas, ModelPool pool) {
-        boolean budget = false;
-        for (Quota q : quotas) budget |= q.hasBudget();
-        if (!budget) return pool;
+        boolean keyBudget = false;
+        boolean teamBudget = false;
+        for (Quota q : quotas) {
+            if (!q.hasBudget()) continue;
+            if (q.scope().startsWith("key:")) keyBudget = true;
+            else teamBudget = true;
+        }
+        if (!keyBudget && !teamBudget) return pool;
         List<Deployment> priced = new ArrayList<>(pool.deployments().size());
         for (Deployment d : pool.deployments()) if (prices.price(d).isPresent()) priced.add(d);
         if (priced.size() == pool.deployments().size()) return pool;
         if (priced.isEmpty()) {
             throw new GatewayError(ErrorKind.MODEL_UNPRICED, "The model '" + pool.publicModel()
-                    + "' has no price, and this API key has a budget: its spend could not be counted.", "model", -1, false);
+                    + "' has no price, and " + (keyBudget ? "this API key" : "this API key's team")
+                    + " has a budget: its spend could not be counted.", "model", -1, false);
         }
         return new ModelPool(pool.publicModel(), priced);
     }

@@ -173,7 +173,14 @@ class LimitsThroughGatewayTest extends SimulatorBackedTest {
         HttpResponse<String> r = chat(key, "plain", "");
         Admin.assertError(r, 400, "invalid_request_error", "model_unpriced");
         assertThat(Admin.json(r).at("/error/param").asText()).isEqualTo("model");
+        assertThat(Admin.json(r).at("/error/message").asText()).contains("this API key has a budget");
         assertThat(sim.received()).isEmpty();
+
+        String team = Admin.create(gw, "/admin/teams", "{\"name\":\"" + unique("unpriced-team") + "\",\"budget\":{\"maxUsd\":5}}").get("id").asText();
+        String member = key("{\"name\":\"" + unique("unpriced-member") + "\",\"teamId\":\"" + team + "\"}");
+        HttpResponse<String> byTeam = chat(member, "plain", "");
+        Admin.assertError(byTeam, 400, "invalid_request_error", "model_unpriced");
+        assertThat(Admin.json(byTeam).at("/error/message").asText()).as("whose budget it is").contains("this API key's team has a budget");
         // the models it may call leave the unpriced one out
         HttpResponse<String> models = gw.get("/v1/models", "authorization", "Bearer " + key);
         assertThat(Admin.json(models).path("data").findValuesAsText("id")).containsExactly("cheap", "dear", "priced");

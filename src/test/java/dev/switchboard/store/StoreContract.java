@@ -135,7 +135,8 @@ abstract class StoreContract {
             tx.teams().insert(new TeamSpec("team_2", "two", null, null, Map.of(), "api"));
             tx.teams().insert(new TeamSpec("team_3", "one", null, null, Map.of(), "api")); // name taken: the whole write rolls back
             return null;
-        })).isInstanceOf(StoreConflictException.class);
+        })).isInstanceOf(StoreConflictException.class)
+                .hasMessageEndingWith(": another entry already has that name or id").hasMessageNotContaining("constraint");
         var r10 = store.version();
         assertThat(r10).isEqualTo(v1);
         var r11 = store.read(tx -> tx.teams().find("team_2"));
@@ -170,7 +171,7 @@ abstract class StoreContract {
         assertThatThrownBy(() -> store.write(tx -> {
             tx.keys().insert(key("key_4", "ghost-team", "team_missing"));
             return null;
-        })).isInstanceOf(StoreConflictException.class);
+        })).isInstanceOf(StoreConflictException.class).hasMessageNotContaining("constraint");
         Page<VirtualKey> page = store.read(tx -> tx.keys().page(10, 0));
         assertThat(page.total()).isEqualTo(1);
         assertThat(page.items()).containsExactly(k);

@@ -13,9 +13,13 @@ final class SqlErrors {
         String state = e.getSQLState();
         String msg = e.getMessage() == null ? "" : e.getMessage();
         // PostgreSQL: 23505 unique, 23503 foreign key; SQLite: result code 19 (SQLITE_CONSTRAINT) and its extended codes
-        boolean constraint = "23505".equals(state) || "23503".equals(state) || (e.getErrorCode() & 0xff) == 19
-                || msg.contains("UNIQUE constraint failed") || msg.contains("FOREIGN KEY constraint failed");
-        if (constraint) return new StoreConflictException("cannot " + doing + ": " + firstLine(msg), e);
+        boolean unique = "23505".equals(state) || msg.contains("UNIQUE constraint failed");
+        boolean reference = "23503".equals(state) || msg.contains("FOREIGN KEY constraint failed");
+        // the database's own words (table and constraint names) stay in the cause, for the log
+        if (unique) return new StoreConflictException("cannot " + doing + ": another entry already has that name or id", e);
+        if (reference || (e.getErrorCode() & 0xff) == 19) {
+            return new StoreConflictException("cannot " + doing + ": it refers to an entry that does not exist, or one that is still in use", e);
+        }
         return new StoreException("cannot " + doing + ": " + firstLine(msg), e);
     }
 
