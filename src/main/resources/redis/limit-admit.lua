@@ -13,8 +13,9 @@
 --   b   budget    hash: period, start, spent, reserved; field 'r:<id>' = a request's reservation
 -- ARGV[1] now ms   ARGV[2] reservation id   ARGV[3] tokens reserved   ARGV[4] usd reserved
 -- ARGV[5] concurrency lease ms   ARGV[6] TTL slack ms
--- then nine per scope: rpm, rpd, tpm, maxConcurrent (-1 = not set), hasBudget (1/0),
---   maxUsd, period name, period start ms, budget TTL ms (0 = no TTL: a total budget)
+-- then ten per scope: rpm, rpd, tpm, maxConcurrent (-1 = not set), hasBudget (1/0),
+--   maxUsd, period name, period start ms, budget TTL ms (0 = no TTL: a total budget),
+--   the period's spend as the store's usage records say (a floor: the ledger never counts less)
 --
 -- Returns {admitted (1/0), denied scope (1-based, 0 when admitted), reason (1 rpm, 2 rpd, 3 tpm,
 -- 4 maxConcurrent, 5 budget), then per scope: minute count, oldest minute entry ms (-1 if none),
@@ -74,7 +75,7 @@ end
 local reserved = {}
 for i = 1, scopes do
   local k = (i - 1) * 6
-  local a = 6 + (i - 1) * 9
+  local a = 6 + (i - 1) * 10
   local rpm, rpd, tpm, maxConcurrent = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4])
   redis.call('ZREMRANGEBYSCORE', KEYS[k + 1], '-inf', int(now - MINUTE))
   redis.call('ZREMRANGEBYSCORE', KEYS[k + 2], '-inf', int(now - DAY))
@@ -98,6 +99,14 @@ for i = 1, scopes do
       spent = 0
       redis.call('HSET', b, 'period', ARGV[a + 7], 'start', ARGV[a + 8], 'spent', '0', 'reserved', amount(reserved[i]))
     end
+    local floor = tonumber(ARGV[a + 10]) or 0
+    if floor > spent then
+      -- the ledger started over (a lost key, a changed period) below what the store has counted
+      spent = floor
+      redis.call('HSET', b, 'spent', amount(spent))
+      local ttl = tonumber(ARGV[a + 9])
+      if ttl > 0 then redis.call('PEXPIRE', b, ttl) end
+    end
     if spent + reserved[i] >= tonumber(ARGV[a + 6]) then reason = 5 end
   end
   if reason ~= 0 then
@@ -111,7 +120,7 @@ end
 local out = {1, 0, 0}
 for i = 1, scopes do
   local k = (i - 1) * 6
-  local a = 6 + (i - 1) * 9
+  local a = 6 + (i - 1) * 10
   if tonumber(ARGV[a + 1]) >= 0 then
     redis.call('ZADD', KEYS[k + 1], int(now), id)
     redis.call('PEXPIRE', KEYS[k + 1], MINUTE + slack)

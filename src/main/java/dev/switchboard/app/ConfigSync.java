@@ -10,6 +10,7 @@ import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -39,6 +40,7 @@ public final class ConfigSync implements AutoCloseable {
     private volatile boolean storeUp = true;
     /** A version that failed to load, not retried until the store moves on (written by the poller only). */
     private volatile long failedVersion = -1;
+    private volatile Consumer<ConfigSnapshot> beforePublish = next -> { };
 
     /**
      * Reads the store once and builds the first snapshot; throws when the store cannot be read.
@@ -73,9 +75,19 @@ public final class ConfigSync implements AutoCloseable {
         poller.scheduleWithFixedDelay(this::poll, ms, ms, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Runs with each new snapshot before it is put in force (on the thread that loaded it), so
+     * that what is derived from it is ready when the first request sees it. It must not throw.
+     */
+    void beforePublish(Consumer<ConfigSnapshot> action) {
+        this.beforePublish = action;
+    }
+
     /** Rebuilds the snapshot from the store now (the caller just wrote to it). */
     public synchronized void reload() {
-        snapshots.set(load());
+        ConfigSnapshot next = load();
+        beforePublish.accept(next);
+        snapshots.set(next);
     }
 
     /**

@@ -11,7 +11,6 @@ import dev.switchboard.config.SnapshotBuilder;
 import dev.switchboard.config.SnapshotHolder;
 import dev.switchboard.http.GatewayVerticle;
 import dev.switchboard.http.Routes;
-import dev.switchboard.limit.BudgetSeeds;
 import dev.switchboard.limit.Limiter;
 import dev.switchboard.limit.LocalLimiter;
 import dev.switchboard.limit.RedisLimiter;
@@ -105,6 +104,8 @@ public final class Gateway implements AutoCloseable {
     private final DeploymentHealth health;
     /** Limits and budgets of keys and teams: a {@link RedisLimiter} shared by every instance when {@code REDIS_URL} is set. */
     private final Limiter limiter;
+    /** Gives the limiter what the store's usage records say budgets have spent. */
+    private final StoredSpendRefresh storedSpend;
     private final int port;
     private final Metrics metrics;
     /** Null without {@code REDIS_URL}. */
@@ -117,9 +118,10 @@ public final class Gateway implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Gateway(Settings settings, Vertx vertx, Store store, ConfigSync sync, int port, Metrics metrics, RedisLink redis,
-                    CircuitStore circuits, DeploymentHealth health, Limiter limiter) {
+                    CircuitStore circuits, DeploymentHealth health, Limiter limiter, StoredSpendRefresh storedSpend) {
         this.health = health;
         this.limiter = limiter;
+        this.storedSpend = storedSpend;
         this.settings = settings;
         this.vertx = vertx;
         this.store = store;
@@ -198,10 +200,7 @@ public final class Gateway implements AutoCloseable {
         // limits and budgets follow the router's redisFailure as it is when Redis is found unreachable
         Limiter limiter;
         if (redis == null) {
-            LocalLimiter local = new LocalLimiter(options.clock());
-            int seeded = BudgetSeeds.seed(local, snapshot, store.usage(), options.clock().millis());
-            if (seeded > 0) LOG.info("budgets: spend of the current period restored for {} keys and teams from usage records", seeded);
-            limiter = local;
+            limiter = new LocalLimiter(options.clock());
         } else {
             limiter = new RedisLimiter(redis, RedisLimiter.Names.DEFAULT, options.clock(), metrics,
                     () -> !"closed".equals(snapshots.get().router().redisFailure()));
@@ -215,7 +214,26 @@ public final class Gateway implements AutoCloseable {
         }
         RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
         Gateway gateway = new Gateway(settings, vertx, store, sync, port, metrics, redis, circuits,
-                new DeploymentHealth(circuits, options.clock(), random), limiter);
+                new DeploymentHealth(circuits, options.clock(), random), limiter,
+                new StoredSpendRefresh(snapshots, store.usage(), limiter, options.clock()));
+        try {
+            gateway.storedSpend.start(); // before serving: a restart does not hand a budget out again
+            sync.beforePublish(gateway.storedSpend::onSnapshot);
+            if (redis != null) {
+                redis.addListener(new RedisLink.Listener() {
+                    @Override
+                    public void up() {
+                        gateway.storedSpend.refreshSoon();
+                    }
+
+                    @Override
+                    public void down(Throwable cause) {}
+                });
+            }
+        } catch (RuntimeException e) {
+            gateway.close();
+            throw e;
+        }
         HttpServerOptions serverOptions = ClientDeadlines.serverOptions(new HttpServerOptions(), options.clientIdle())
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
@@ -371,6 +389,7 @@ public final class Gateway implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) return;
         // records still being counted on Vert.x's workers (a stream ended at the grace's end), before those stop
         if (!usage.awaitPromised(Duration.ofSeconds(5))) LOG.warn("usage records still being counted at close are lost");
+        storedSpend.close();
         circuits.close();
         limiter.close();
         if (redis != null) redis.close();

@@ -2,6 +2,7 @@ package dev.switchboard.limit;
 
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Admission by limits and budgets, all or nothing over a request's scopes (its key, its team):
@@ -11,6 +12,12 @@ import java.util.List;
 public interface Limiter extends AutoCloseable {
 
     Future<Admission> admit(List<Quota> quotas, Demand demand);
+
+    /**
+     * What the store says each budgeted scope has spent in its current period ({@link StoredSpend}),
+     * replacing what was given before; a budget never counts less than it. Any thread.
+     */
+    void storedSpend(Map<String, StoredSpend> spend);
 
     @Override
     default void close() {}

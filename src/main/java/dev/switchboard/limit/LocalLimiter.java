@@ -5,6 +5,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -30,6 +31,7 @@ public final class LocalLimiter implements Limiter {
 
     private final InstantSource clock;
     private final ConcurrentHashMap<String, ScopeState> states = new ConcurrentHashMap<>();
+    private volatile Map<String, StoredSpend> stored = Map.of();
 
     public LocalLimiter(InstantSource clock) {
         this.clock = clock;
@@ -40,22 +42,9 @@ public final class LocalLimiter implements Limiter {
         return Future.succeededFuture(admitNow(quotas, demand));
     }
 
-    /**
-     * What a scope has already spent in the budget period that contains now, as the usage records
-     * of the store say: a restarted gateway does not hand a budget out a second time. Call before
-     * serving (it replaces the scope's spend for that period).
-     */
-    public void seedSpend(String scope, BudgetPeriod period, double spentUsd) {
-        ScopeState s = states.computeIfAbsent(scope, k -> new ScopeState());
-        long now = clock.millis();
-        s.lock.lock();
-        try {
-            s.period = period;
-            s.periodStartMs = period.startMs(now);
-            s.spentUsd = spentUsd;
-        } finally {
-            s.lock.unlock();
-        }
+    @Override
+    public void storedSpend(Map<String, StoredSpend> spend) {
+        stored = Map.copyOf(spend);
     }
 
     Admission admitNow(List<Quota> quotas, Demand demand) {
@@ -72,7 +61,7 @@ public final class LocalLimiter implements Limiter {
             for (int i = 0; i < counted.size(); i++) {
                 Quota q = counted.get(i);
                 ScopeState s = locked.get(i);
-                s.roll(q, now);
+                s.roll(q, now, stored.get(q.scope()));
                 headers = headers.tighter(s.headers(q, now));
                 Admission.Denied denied = s.check(q, now);
                 if (denied != null) return new Admission.Denied(denied.budget(), denied.retryAfterMs(), q.scope(), headers);
@@ -103,7 +92,8 @@ public final class LocalLimiter implements Limiter {
         double spentUsd;
         double reservedUsd;
 
-        void roll(Quota q, long now) {
+        /** Evicts what left the windows; a budget moves to the current period, and counts at least what the store says. */
+        void roll(Quota q, long now, StoredSpend storedSpend) {
             minute.evict(now);
             day.evict(now);
             tokens.evict(now);
@@ -111,11 +101,12 @@ public final class LocalLimiter implements Limiter {
                 BudgetPeriod p = BudgetPeriod.of(q.budget().period());
                 long start = p.startMs(now);
                 if (p != period || start != periodStartMs) {
-                    // a new period (or a new kind of period): spending starts again; reservations carry
+                    // a new period (or a new kind of period): counting starts again; reservations carry
                     period = p;
                     periodStartMs = start;
                     spentUsd = 0;
                 }
+                if (storedSpend != null) spentUsd = Math.max(spentUsd, storedSpend.floorFor(p, start));
             }
         }
 

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -28,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * running {@code sum}; {@code c}, the requests in flight (a sorted set, leased for
  * {@value #CONCURRENCY_LEASE_MS} ms so that an instance that died holding slots gives them back);
  * and {@code b}, the budget (period, start, spent, reserved, one {@code r:<id>} field per open
- * reservation). An admission is one EVALSHA of {@code redis/limit-admit.lua} over every scope of
+ * reservation), whose spend is never below the store's for the period ({@link StoredSpend}: a
+ * ledger lost with Redis's memory, or started over by a changed period, does not hand the budget
+ * out again). An admission is one EVALSHA of {@code redis/limit-admit.lua} over every scope of
  * the request; a settlement one of {@code redis/limit-settle.lua}, and none when the request holds
  * nothing to settle (rpm and rpd only). Times come from this instance's clock as arguments, never
  * from Redis, and the budget's UTC period is computed here ({@link BudgetPeriod}). Logs expire a
@@ -78,6 +81,7 @@ public final class RedisLimiter implements Limiter {
     private final AtomicLong ids = new AtomicLong();
     /** In an outage since the last successful call: logs and counts once per outage. */
     private final AtomicBoolean inFallback = new AtomicBoolean();
+    private volatile Map<String, StoredSpend> stored = Map.of();
 
     /**
      * @param failOpen read at each outage decision: true for {@code redisFailure: open} (local
@@ -112,6 +116,12 @@ public final class RedisLimiter implements Limiter {
                 "Times the limiter found Redis unreachable and applied redisFailure (open: in-process limits, closed: 503)");
     }
 
+    @Override
+    public void storedSpend(Map<String, StoredSpend> spend) {
+        stored = Map.copyOf(spend);
+        local.storedSpend(stored); // an outage's in-process counting starts from it too
+    }
+
     /** {@code redis} while admissions go to Redis, else {@code local-fallback}. */
     public String mode() {
         return inFallback.get() || !link.up() ? "local-fallback" : "redis";
@@ -127,19 +137,22 @@ public final class RedisLimiter implements Limiter {
         long now = clock.millis();
         String id = idPrefix + Long.toString(ids.incrementAndGet(), 36);
         List<String> keys = new ArrayList<>(counted.size() * 6);
-        List<String> args = new ArrayList<>(6 + counted.size() * 9);
+        List<String> args = new ArrayList<>(6 + counted.size() * 10);
         args.addAll(List.of(Long.toString(now), id, Long.toString(demand.tokens()), Double.toString(demand.usd()),
                 Long.toString(CONCURRENCY_LEASE_MS), Long.toString(TTL_SLACK_MS)));
         for (Quota q : counted) {
             String p = names.prefix() + q.scope() + ":";
             keys.addAll(List.of(p + "m", p + "d", p + "t", p + "tw", p + "c", p + "b"));
             BudgetPeriod period = q.hasBudget() ? BudgetPeriod.of(q.budget().period()) : BudgetPeriod.TOTAL;
+            long start = period.startMs(now);
             long end = period.endMs(now);
+            StoredSpend floor = q.hasBudget() ? stored.get(q.scope()) : null;
             args.addAll(List.of(orNone(q.rpm()), orNone(q.rpd()), orNone(q.tpm()),
                     orNone(q.maxConcurrent() == null ? null : (long) q.maxConcurrent()),
                     q.hasBudget() ? "1" : "0", q.hasBudget() ? Double.toString(q.budget().maxUsd()) : "0",
-                    period.name(), Long.toString(period.startMs(now)),
-                    Long.toString(end == Long.MAX_VALUE ? 0 : end - now + BUDGET_TTL_SLACK_MS)));
+                    period.name(), Long.toString(start),
+                    Long.toString(end == Long.MAX_VALUE ? 0 : end - now + BUDGET_TTL_SLACK_MS),
+                    floor == null ? "0" : Double.toString(floor.floorFor(period, start))));
         }
         return ADMIT.run(link, keys, args)
                 .map(r -> {

@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -151,6 +152,34 @@ abstract class LimiterContract {
         assertThat(admit(new Demand(0, 0.60), q)).isInstanceOf(Admission.Admitted.class);
         assertThat(admit(new Demand(0, 0.60), q)).as("0.30 spent + 0.60 reserved < 1.00").isInstanceOf(Admission.Admitted.class);
         assertThat(admit(new Demand(0, 0.60), q)).isInstanceOf(Admission.Denied.class);
+    }
+
+    @Test
+    void aBudget_neverCountsLessThanTheStoredSpendOfItsPeriod() {
+        long now = clock.millis();
+        Quota total = budget("key:a", 1.00, "total");
+        limiter.storedSpend(Map.of("key:a", new StoredSpend(BudgetPeriod.TOTAL, 0, 0.95)));
+        assertThat(admit(new Demand(0, 0.10), total)).as("0.95 < 1.00").isInstanceOf(Admission.Admitted.class);
+        assertThat(admit(new Demand(0, 0.01), total)).as("0.95 stored + 0.10 reserved").isInstanceOf(Admission.Denied.class);
+
+        // the period changed (daily → weekly): counting starts again, from what the store says the week has spent
+        Quota daily = budget("key:b", 1.00, "daily");
+        settle(admit(new Demand(0, 0.10), daily), 0, 0.40);
+        Quota weekly = budget("key:b", 1.00, "weekly");
+        limiter.storedSpend(Map.of("key:b", new StoredSpend(BudgetPeriod.WEEKLY, BudgetPeriod.WEEKLY.startMs(now), 1.20)));
+        assertThat(admit(new Demand(0, 0.01), weekly)).isInstanceOf(Admission.Denied.class);
+
+        // a stored figure of another period (yesterday's) is not this one's
+        Quota other = budget("key:c", 1.00, "daily");
+        limiter.storedSpend(Map.of("key:c", new StoredSpend(BudgetPeriod.DAILY, BudgetPeriod.DAILY.startMs(now) - 86_400_000L, 5.0)));
+        assertThat(admit(new Demand(0, 0.01), other)).isInstanceOf(Admission.Admitted.class);
+
+        // and the limiter's own count wins when it is ahead of the store's (which trails it)
+        Quota ahead = budget("key:d", 1.00, "total");
+        settle(admit(new Demand(0, 0.10), ahead), 0, 0.99);
+        limiter.storedSpend(Map.of("key:d", new StoredSpend(BudgetPeriod.TOTAL, 0, 0.10)));
+        assertThat(admit(new Demand(0, 0.02), ahead)).as("0.99 spent + 0.02").isInstanceOf(Admission.Admitted.class);
+        assertThat(admit(new Demand(0, 0.01), ahead)).isInstanceOf(Admission.Denied.class);
     }
 
     @Test
