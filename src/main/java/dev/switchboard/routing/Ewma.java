@@ -16,6 +16,11 @@ final class Ewma {
         this.bits = new AtomicLong(Double.doubleToRawLongBits(initial));
     }
 
+    /**
+     * Moves the average toward {@code sample}. A sample that leaves it where it is (a success
+     * rate at 1.0 hearing another success) writes nothing: every event loop updates the same
+     * deployment's averages, and a write takes the cache line away from the other cores.
+     */
     void add(double sample) {
         long prev;
         long next;
@@ -23,7 +28,7 @@ final class Ewma {
             prev = bits.get();
             double p = Double.longBitsToDouble(prev);
             next = Double.doubleToRawLongBits(Double.isNaN(p) ? sample : p + alpha * (sample - p));
-        } while (!bits.compareAndSet(prev, next));
+        } while (next != prev && !bits.compareAndSet(prev, next));
     }
 
     double value() {
