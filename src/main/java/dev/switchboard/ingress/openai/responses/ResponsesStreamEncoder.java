@@ -2,6 +2,7 @@ package dev.switchboard.ingress.openai.responses;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.error.ErrorKind;
 import dev.switchboard.http.SseResponse;
 import dev.switchboard.model.FinishReason;
 import dev.switchboard.model.StreamEvent;
@@ -186,10 +187,22 @@ final class ResponsesStreamEncoder implements SseResponse.Framing<StreamEvent> {
         // the open item is shown as it stands (it was a placeholder): what reached the client, incomplete
         if (open != null) output.set(open.outputIndex, asItem(open, "incomplete"));
         response.put("status", "failed");
-        response.putObject("error").put("code", error.error().kind().code()).put("message", error.error().getMessage());
+        response.putObject("error").put("code", failedCode(error.error().kind())).put("message", error.error().getMessage());
         if (usage != null) response.set("usage", ResponsesEncoder.usage(usage));
         append(out, event("response.failed").set("response", response));
         return out;
+    }
+
+    /**
+     * A failed response's {@code error.code} is one of OpenAI's own set for it (the SDKs reject
+     * others): a throttle or spent budget is {@code rate_limit_exceeded}, a request the provider
+     * refused {@code invalid_prompt}, anything else {@code server_error}. The message says which.
+     */
+    static String failedCode(ErrorKind kind) {
+        return switch (kind) {
+            case RATE_LIMIT_EXCEEDED, BUDGET_EXCEEDED -> "rate_limit_exceeded";
+            default -> kind.status() < 500 ? "invalid_prompt" : "server_error";
+        };
     }
 
     private void start(Buffer out) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
@@ -13,9 +14,11 @@ import com.openai.helpers.ResponseAccumulator;
 import com.openai.models.responses.FunctionTool;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseError;
 import com.openai.models.responses.ResponseFunctionToolCall;
 import com.openai.models.responses.ResponseInputItem;
 import com.openai.models.responses.ResponseOutputItem;
+import com.openai.models.responses.ResponseOutputMessage;
 import com.openai.models.responses.ResponseStatus;
 import com.openai.models.responses.ResponseStreamEvent;
 import com.openai.models.responses.inputitems.InputItemListPage;
@@ -144,6 +147,20 @@ class ResponsesSdkTest extends SimulatorBackedTest {
         assertThat(r.usage().orElseThrow().outputTokens()).isEqualTo(3);
         // a streamed response is stored as well
         assertThat(text(master.responses().retrieve(r.id()))).isEqualTo("one two three");
+    }
+
+    @Test
+    void stream_cutAfterCommit_reachesAValidatingSdk_asAFailedResponseItCanRead() {
+        OpenAIClient strict = OpenAIOkHttpClient.builder().apiKey(GatewayFixture.MASTER_KEY).baseUrl(gw.url("/v1"))
+                .maxRetries(0).responseValidation(true).build();
+        List<ResponseStreamEvent> events = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> s = strict.responses().createStreaming(params("sim", "[sim cut_after=4] a b c d e f").build())) {
+            s.stream().forEach(events::add);
+        }
+        Response failed = events.getLast().failed().orElseThrow().response();
+        assertThat(failed.status()).contains(ResponseStatus.FAILED);
+        assertThat(failed.error().orElseThrow().code()).isEqualTo(ResponseError.Code.SERVER_ERROR);
+        assertThat(failed.output().getFirst().message().orElseThrow().status()).isEqualTo(ResponseOutputMessage.Status.INCOMPLETE);
     }
 
     @Test
@@ -389,7 +406,7 @@ class ResponsesSdkTest extends SimulatorBackedTest {
         assertThat(names).doesNotContain("response.completed");
         assertThat(last.get("sequence_number").asLong()).isEqualTo(names.size() - 1);
         assertThat(last.at("/response/status").asText()).isEqualTo("failed");
-        assertThat(last.at("/response/error/code").asText()).isNotBlank();
+        assertThat(last.at("/response/error/code").asText()).as("one of OpenAI's codes for a failed response").isEqualTo("server_error");
         assertThat(last.at("/response/error/message").asText()).isNotBlank();
         StringBuilder deltas = new StringBuilder();
         for (String block : resp.body().split("\n\n")) {
