@@ -7,6 +7,7 @@ import dev.switchboard.transport.Json;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.Map;
 
 /**
  * Writes errors in the shape of the client's format, as CONTRACT.md fixes them, with the retry
@@ -105,8 +106,43 @@ public final class ErrorRenderer {
         };
     }
 
+    /**
+     * Canonical parameters (named as OpenAI names them) under the names an Anthropic request gives
+     * them, for an {@code unsupported_parameter} refusal, which must name the client's own field.
+     */
+    private static final Map<String, String> ANTHROPIC_FIELDS = Map.of(
+            "user", "metadata.user_id",
+            "parallel_tool_calls", "tool_choice.disable_parallel_tool_use",
+            "stop", "stop_sequences",
+            "reasoning_effort", "thinking",
+            "response_format", "output_config.format");
+
+    /** The same for a Gemini request: most of its parameters live in {@code generationConfig}. */
+    private static final Map<String, String> GEMINI_FIELDS = Map.ofEntries(
+            Map.entry("max_tokens", "generationConfig.maxOutputTokens"),
+            Map.entry("temperature", "generationConfig.temperature"),
+            Map.entry("top_p", "generationConfig.topP"),
+            Map.entry("stop", "generationConfig.stopSequences"),
+            Map.entry("n", "generationConfig.candidateCount"),
+            Map.entry("seed", "generationConfig.seed"),
+            Map.entry("presence_penalty", "generationConfig.presencePenalty"),
+            Map.entry("frequency_penalty", "generationConfig.frequencyPenalty"),
+            Map.entry("response_format", "generationConfig.responseSchema"),
+            Map.entry("reasoning_effort", "generationConfig.thinkingConfig"),
+            Map.entry("tool_choice", "toolConfig.functionCallingConfig"),
+            Map.entry("tools", "tools"));
+
+    /** An {@code unsupported_parameter} refusal naming the client's field instead of the canonical one. */
+    static GatewayError inClientTerms(GatewayError e, Map<String, String> fields) {
+        String theirs = e.kind() == ErrorKind.UNSUPPORTED_PARAMETER && e.param() != null ? fields.get(e.param()) : null;
+        if (theirs == null) return e;
+        return new GatewayError(e.kind(), e.getMessage().replace("'" + e.param() + "'", "'" + theirs + "'"), theirs,
+                e.retryAfterMs(), e.finalAnswer());
+    }
+
     /** @param requestId the request's id, shown as Anthropic shows its own, or null */
     public static ObjectNode anthropicBody(GatewayError e, String requestId) {
+        e = inClientTerms(e, ANTHROPIC_FIELDS);
         ObjectNode root = Json.object();
         root.put("type", "error");
         ObjectNode err = root.putObject("error");
@@ -147,6 +183,7 @@ public final class ErrorRenderer {
      * offending field as {@code metadata.param}), and a {@code RetryInfo} when there is a wait.
      */
     public static ObjectNode geminiBody(GatewayError e) {
+        e = inClientTerms(e, GEMINI_FIELDS);
         ObjectNode root = Json.object();
         ObjectNode err = root.putObject("error");
         err.put("code", e.status());

@@ -19,6 +19,26 @@ class ErrorRendererTest {
     }
 
     @Test
+    void anUnsupportedParameter_isNamedAsTheClientsFormatNamesIt() {
+        GatewayError user = new GatewayError(ErrorKind.UNSUPPORTED_PARAMETER, "Parameter 'user' is not supported by provider gemini.",
+                "user", -1, false);
+        assertThat(ErrorRenderer.anthropicBody(user, null).at("/error/message").asText())
+                .isEqualTo("Parameter 'metadata.user_id' is not supported by provider gemini.");
+        GatewayError parallel = new GatewayError(ErrorKind.UNSUPPORTED_PARAMETER, "Parameter 'parallel_tool_calls' is not supported.",
+                "parallel_tool_calls", -1, false);
+        assertThat(ErrorRenderer.anthropicBody(parallel, null).at("/error/message").asText()).contains("'tool_choice.disable_parallel_tool_use'");
+
+        GatewayError stop = new GatewayError(ErrorKind.UNSUPPORTED_PARAMETER, "Parameter 'stop' is not supported by provider x.", "stop", -1, false);
+        var gemini = ErrorRenderer.geminiBody(stop);
+        assertThat(gemini.at("/error/message").asText()).isEqualTo("Parameter 'generationConfig.stopSequences' is not supported by provider x.");
+        assertThat(gemini.at("/error/details/0/metadata/param").asText()).isEqualTo("generationConfig.stopSequences");
+
+        assertThat(ErrorRenderer.openAiBody(stop).at("/error/param").asText()).as("OpenAI's own names stay").isEqualTo("stop");
+        GatewayError other = new GatewayError(ErrorKind.INVALID_REQUEST, "'stop' must be a string.", "stop", -1, false);
+        assertThat(ErrorRenderer.geminiBody(other).at("/error/message").asText()).as("only refusals of a parameter").isEqualTo("'stop' must be a string.");
+    }
+
+    @Test
     void anthropicType_ofEveryKind_followsAnthropicsStatusTable() {
         Map<ErrorKind, String> expected = new EnumMap<>(ErrorKind.class);
         for (ErrorKind k : ErrorKind.values()) {
