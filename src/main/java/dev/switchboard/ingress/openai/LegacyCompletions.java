@@ -9,7 +9,9 @@ import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.ContentPart;
 import dev.switchboard.model.FinishReason;
 import dev.switchboard.model.StreamEvent;
+import dev.switchboard.model.Usage;
 import dev.switchboard.transport.Json;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -138,14 +140,19 @@ final class LegacyCompletions {
     }
 
     /**
-     * Canonical stream events to {@code text_completion} chunks: a chunk per text delta, one with
-     * empty text and the finish reason per choice, and — only when the client asked for it — a
-     * last chunk with no choices and the usage. Nothing for the Start event (the legacy API sends
-     * no opening chunk), reasoning or tool calls. Created per stream and not thread-safe.
+     * Canonical stream events to {@code text_completion} chunks: a chunk per text delta, then at
+     * the end ({@link #end}) one with empty text and the finish reason per choice, in the order
+     * the choices finished, and — only when the client asked for it — a last chunk with no
+     * choices and the usage. Finishes wait for the end so that with {@code n > 1} no choice's
+     * finish comes before another's text, whatever order the provider sends them in. Nothing for
+     * the Start event (the legacy API sends no opening chunk), reasoning or tool calls. Created
+     * per stream and not thread-safe.
      */
     static final class ChunkEncoder {
         private final String model;
         private final boolean includeUsage;
+        private final List<StreamEvent.Finish> finishes = new ArrayList<>(1);
+        private Usage usage;
         private String id;
         private long created;
 
@@ -154,7 +161,7 @@ final class LegacyCompletions {
             this.includeUsage = includeUsage;
         }
 
-        /** The chunk for this event, or null when the event shows nothing to the client. */
+        /** The chunk for this event, or null when the event shows nothing now. */
         ObjectNode encode(StreamEvent event) {
             return switch (event) {
                 case StreamEvent.Start s -> {
@@ -163,16 +170,31 @@ final class LegacyCompletions {
                     yield null;
                 }
                 case StreamEvent.TextDelta t -> chunk(t.choice(), t.text(), null);
-                case StreamEvent.Finish f -> chunk(f.choice(), "", finishReason(f.reason()));
+                case StreamEvent.Finish f -> {
+                    finishes.add(f);
+                    yield null;
+                }
                 case StreamEvent.UsageReport u -> {
-                    if (!includeUsage) yield null;
-                    ObjectNode out = head(streamId(), created, model);
-                    out.putArray("choices");
-                    out.set("usage", OpenAiChatEncoder.usage(u.usage()));
-                    yield out;
+                    usage = u.usage();
+                    yield null;
                 }
                 default -> null;
             };
+        }
+
+        /** The chunks kept for the end of the stream: each choice's finish, then the usage when the client asked for it. */
+        List<ObjectNode> end() {
+            List<ObjectNode> out = new ArrayList<>(finishes.size() + 1);
+            for (StreamEvent.Finish f : finishes) out.add(chunk(f.choice(), "", finishReason(f.reason())));
+            if (includeUsage && usage != null) {
+                ObjectNode last = head(streamId(), created, model);
+                last.putArray("choices");
+                last.set("usage", OpenAiChatEncoder.usage(usage));
+                out.add(last);
+            }
+            finishes.clear();
+            usage = null;
+            return out;
         }
 
         private ObjectNode chunk(int index, String text, String finishReason) {

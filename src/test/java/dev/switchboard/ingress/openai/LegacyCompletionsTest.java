@@ -16,6 +16,7 @@ import dev.switchboard.model.StreamEvent;
 import dev.switchboard.model.Usage;
 import dev.switchboard.transport.Json;
 import java.util.List;
+import java.util.ArrayList;
 import org.junit.jupiter.api.Test;
 
 class LegacyCompletionsTest {
@@ -84,14 +85,31 @@ class LegacyCompletionsTest {
         assertThat(delta.at("/choices/0/text").asText()).isEqualTo("Hi");
         assertThat(delta.at("/choices/0/finish_reason").isNull()).isTrue();
         assertThat(e.encode(new StreamEvent.ToolCallStart(0, 0, "c", "f"))).isNull();
-        ObjectNode finish = e.encode(new StreamEvent.Finish(0, FinishReason.CONTENT_FILTER));
-        assertThat(finish.at("/choices/0/text").asText()).isEmpty();
-        assertThat(finish.at("/choices/0/finish_reason").asText()).isEqualTo("content_filter");
-        ObjectNode usage = e.encode(new StreamEvent.UsageReport(new Usage(1, 2, 0, 0, 0, false)));
-        assertThat(usage.get("choices").isEmpty()).isTrue();
-        assertThat(usage.at("/usage/completion_tokens").asInt()).isEqualTo(2);
+        assertThat(e.encode(new StreamEvent.Finish(0, FinishReason.CONTENT_FILTER))).as("kept for the end").isNull();
+        assertThat(e.encode(new StreamEvent.UsageReport(new Usage(1, 2, 0, 0, 0, false)))).isNull();
+        List<ObjectNode> end = e.end();
+        assertThat(end).hasSize(2);
+        assertThat(end.get(0).at("/choices/0/text").asText()).isEmpty();
+        assertThat(end.get(0).at("/choices/0/finish_reason").asText()).isEqualTo("content_filter");
+        assertThat(end.get(1).get("choices").isEmpty()).isTrue();
+        assertThat(end.get(1).at("/usage/completion_tokens").asInt()).isEqualTo(2);
 
         LegacyCompletions.ChunkEncoder quiet = new LegacyCompletions.ChunkEncoder("public", false);
-        assertThat(quiet.encode(new StreamEvent.UsageReport(new Usage(1, 2, 0, 0, 0, false)))).isNull();
+        quiet.encode(new StreamEvent.UsageReport(new Usage(1, 2, 0, 0, 0, false)));
+        assertThat(quiet.end()).as("no usage unless asked").isEmpty();
+    }
+
+    @Test
+    void chunkEncoder_withTwoChoices_sendsEveryFinishAfterEveryText_whateverOrderTheProviderFinishedIn() {
+        LegacyCompletions.ChunkEncoder e = new LegacyCompletions.ChunkEncoder("public", false);
+        List<ObjectNode> sent = new ArrayList<>();
+        for (StreamEvent ev : List.of(new StreamEvent.TextDelta(0, "a"), new StreamEvent.Finish(0, FinishReason.STOP),
+                new StreamEvent.TextDelta(1, "b"), new StreamEvent.Finish(1, FinishReason.LENGTH))) {
+            ObjectNode c = e.encode(ev);
+            if (c != null) sent.add(c);
+        }
+        sent.addAll(e.end());
+        assertThat(sent).extracting(c -> c.at("/choices/0/index").asInt() + ":" + c.at("/choices/0/text").asText() + ":"
+                + c.at("/choices/0/finish_reason").asText("-")).containsExactly("0:a:-", "1:b:-", "0::stop", "1::length");
     }
 }
