@@ -227,9 +227,15 @@ public final class SimulatorEngine {
         return out;
     }
 
+    /** {@code s} in pieces of {@link #PIECE} characters, one more where a piece would end between the halves of a surrogate pair. */
     static List<String> pieces(String s) {
         List<String> out = new ArrayList<>();
-        for (int i = 0; i < s.length(); i += PIECE) out.add(s.substring(i, Math.min(s.length(), i + PIECE)));
+        for (int i = 0; i < s.length(); ) {
+            int end = Math.min(s.length(), i + PIECE);
+            if (end < s.length() && Character.isHighSurrogate(s.charAt(end - 1))) end++;
+            out.add(s.substring(i, end));
+            i = end;
+        }
         return out;
     }
 

@@ -54,6 +54,18 @@ class SimulatorEngineTest {
     }
 
     @Test
+    void pieces_neverSplitASurrogatePair() {
+        String emoji = "ab" + "\uD83D\uDE00".repeat(16); // 2 + 32 UTF-16 units
+        List<String> pieces = SimulatorEngine.pieces(emoji);
+        assertThat(String.join("", pieces)).isEqualTo(emoji);
+        for (String p : pieces) {
+            assertThat(Character.isHighSurrogate(p.charAt(p.length() - 1))).as(p).isFalse();
+            assertThat(Character.isLowSurrogate(p.charAt(0))).as(p).isFalse();
+        }
+        assertThat(SimulatorEngine.pieces("x".repeat(40))).extracting(String::length).containsExactly(16, 16, 8);
+    }
+
+    @Test
     void response_echoesLastMessageText() {
         ChatRequest req = request("""
                 {"model":"my-sim","messages":[{"role":"system","content":"You are terse."},
