@@ -4,8 +4,7 @@ import dev.switchboard.provider.Capabilities;
 import dev.switchboard.provider.openai.OpenAiPaths;
 import dev.switchboard.provider.openai.OpenAiPreset;
 import dev.switchboard.routing.Deployment;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import dev.switchboard.transport.UriEncoding;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,15 +61,11 @@ public final class AzureOpenAi {
     static String path(Deployment d, String operation) {
         String version = apiVersion(d);
         if (version == null) return "/openai/v1/" + operation;
-        return "/openai/deployments/" + encode(d.upstreamModel()) + "/" + operation + "?api-version=" + encode(version);
+        return "/openai/deployments/" + UriEncoding.segment(d.upstreamModel()) + "/" + operation + "?api-version=" + UriEncoding.encode(version);
     }
 
     private static String apiVersion(Deployment d) {
         String v = d.spec().apiVersion();
         return v == null || v.isBlank() ? null : v.trim();
-    }
-
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

@@ -27,6 +27,7 @@ import dev.switchboard.routing.FailureClass;
 import dev.switchboard.transport.CallDeadlines;
 import dev.switchboard.transport.Headers;
 import dev.switchboard.transport.Json;
+import dev.switchboard.transport.UriEncoding;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientResponse;
@@ -146,7 +147,7 @@ public final class BedrockProvider implements Provider {
 
     /** The path of a Converse call: the model id as one URI-encoded segment. */
     static String path(String modelId, boolean stream) {
-        return "/model/" + SigV4.encode(modelId) + (stream ? "/converse-stream" : "/converse");
+        return "/model/" + UriEncoding.segment(modelId) + (stream ? "/converse-stream" : "/converse");
     }
 
     @Override

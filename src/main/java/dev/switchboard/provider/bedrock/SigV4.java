@@ -1,5 +1,6 @@
 package dev.switchboard.provider.bedrock;
 
+import dev.switchboard.transport.UriEncoding;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -89,7 +90,7 @@ public final class SigV4 {
         while (from <= rawPath.length()) {
             int slash = rawPath.indexOf('/', from);
             int end = slash < 0 ? rawPath.length() : slash;
-            out.append(encode(rawPath.substring(from, end)));
+            out.append(UriEncoding.encode(rawPath.substring(from, end))); // SigV4's URI encoding is RFC 3986's
             if (slash < 0) break;
             out.append('/');
             from = slash + 1;
@@ -106,7 +107,7 @@ public final class SigV4 {
             int eq = pair.indexOf('=');
             String k = eq < 0 ? pair : pair.substring(0, eq);
             String v = eq < 0 ? "" : pair.substring(eq + 1);
-            params.computeIfAbsent(encode(decode(k)), x -> new java.util.ArrayList<>()).add(encode(decode(v)));
+            params.computeIfAbsent(UriEncoding.encode(decode(k)), x -> new java.util.ArrayList<>()).add(UriEncoding.encode(decode(v)));
         }
         StringBuilder out = new StringBuilder();
         params.forEach((k, vs) -> {
@@ -116,21 +117,6 @@ public final class SigV4 {
                 out.append(k).append('=').append(v);
             }
         });
-        return out.toString();
-    }
-
-    /** URI-encodes per SigV4: every byte but the unreserved {@code A-Z a-z 0-9 - . _ ~} as {@code %XY}, upper-case hex. */
-    public static String encode(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 8);
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~') {
-                out.append((char) c);
-            } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-            }
-        }
         return out.toString();
     }
 

@@ -15,9 +15,9 @@ import dev.switchboard.provider.EmbeddingReply;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.ProviderEndpoint;
 import dev.switchboard.provider.SseJsonSource;
+import dev.switchboard.provider.UpstreamCall;
 import dev.switchboard.provider.UpstreamErrors;
 import dev.switchboard.provider.UpstreamException;
-import dev.switchboard.provider.UpstreamCall;
 import dev.switchboard.provider.UpstreamHeaders;
 import dev.switchboard.provider.WireFormat;
 import dev.switchboard.routing.Deployment;
@@ -26,6 +26,7 @@ import dev.switchboard.transport.CallDeadlines;
 import dev.switchboard.transport.Headers;
 import dev.switchboard.transport.Json;
 import dev.switchboard.transport.OutboundConnector;
+import dev.switchboard.transport.UriEncoding;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientResponse;
@@ -113,10 +114,24 @@ public final class GeminiProvider implements Provider {
         return ENDPOINT;
     }
 
-    /** The path of a model method: {@code /v1beta/models/gemini-2.0-flash:generateContent}. */
+    /**
+     * The path of a model method: {@code /v1beta/models/gemini-2.0-flash:generateContent}. A model
+     * written {@code models/…} or {@code tunedModels/…} keeps its collection; the id itself is one
+     * encoded path segment, so a client's model name (direct routing) cannot reach another path.
+     */
     static String path(String upstreamModel, String method) {
-        return (upstreamModel.contains("/") ? "/v1beta/" : "/v1beta/models/") + upstreamModel + ":" + method;
+        String collection = "models/";
+        String id = upstreamModel;
+        for (String c : COLLECTIONS) {
+            if (upstreamModel.startsWith(c)) {
+                collection = c;
+                id = upstreamModel.substring(c.length());
+            }
+        }
+        return "/v1beta/" + collection + UriEncoding.segment(id) + ":" + method;
     }
+
+    private static final List<String> COLLECTIONS = List.of("models/", "tunedModels/");
 
     @Override
     public Future<ChatReply> chat(ChatCall call) {

@@ -21,6 +21,7 @@ import dev.switchboard.provider.gemini.GeminiProvider;
 import dev.switchboard.routing.Deployment;
 import dev.switchboard.routing.FailureClass;
 import dev.switchboard.transport.Headers;
+import dev.switchboard.transport.UriEncoding;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -140,8 +141,9 @@ public final class VertexProvider implements Provider {
 
     /** {@code /v1/projects/{p}/locations/{l}/publishers/{publisher}/models/{model}:{method}}. */
     static String path(Deployment d, String publisher, String method) {
-        return "/v1/projects/" + d.spec().credential("project") + "/locations/" + d.spec().credential("location") + "/publishers/"
-                + publisher + "/models/" + d.upstreamModel() + ":" + method;
+        return "/v1/projects/" + UriEncoding.segment(d.spec().credential("project")) + "/locations/"
+                + UriEncoding.segment(d.spec().credential("location")) + "/publishers/" + publisher + "/models/"
+                + UriEncoding.segment(d.upstreamModel()) + ":" + method;
     }
 
     @Override

@@ -216,6 +216,21 @@ class GeminiNativeTest {
     }
 
     @Test
+    void aClientsModelName_isOneSegmentOfTheUpstreamPath_whateverItHolds() {
+        for (String model : List.of("gemini/x:countTokens?alt=json#", "gemini/x?key=attacker", "gemini/../../v1beta/files",
+                "gemini-2.0-flash/../../../evil", "gemini/a/b/c", "gemini/..")) {
+            sim.clear();
+            gw.post("/v1/chat/completions", "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+            SimulatorServer.Received got = sim.last();
+            assertThat(got).as(model).isNotNull();
+            assertThat(got.path()).as(model).startsWith("/v1beta/models/").endsWith(":generateContent");
+            String segment = got.path().substring("/v1beta/models/".length(), got.path().length() - ":generateContent".length());
+            assertThat(segment).as(model).doesNotContain("/", "?", "#").isNotIn(".", "..");
+            assertThat(got.query()).as(model).isNull();
+        }
+    }
+
+    @Test
     void keySystemPrompt_isPrependedToTheForwardedBody() throws Exception {
         String key = gw.post("/admin/keys", "{\"name\":\"gem-prompted\",\"systemPrompt\":\"Answer in French.\"}").body();
         String secret = Json.parse(key).at("/data/key").asText();

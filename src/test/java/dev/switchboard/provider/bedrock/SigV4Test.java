@@ -48,7 +48,7 @@ class SigV4Test {
         assertThat(sent).isEqualTo("/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse");
         assertThat(SigV4.canonicalUri(sent)).isEqualTo("/model/anthropic.claude-3-haiku-20240307-v1%253A0/converse");
         assertThat(SigV4.canonicalUri("")).isEqualTo("/");
-        assertThat(SigV4.encode("a b/é~")).isEqualTo("a%20b%2F%C3%A9~");
+        assertThat(dev.switchboard.transport.UriEncoding.encode("a b/é~")).isEqualTo("a%20b%2F%C3%A9~");
     }
 
     @Test
