@@ -42,6 +42,15 @@ public final class JsonBodies {
         return object;
     }
 
+    /** Where the body route keeps a form's content type, which it hides from the body handler. */
+    public static final String FORM_TYPE = "switchboard.formContentType";
+
+    /** Whether a content type is a form's ({@code multipart/…} or {@code application/x-www-form-urlencoded}), which Vert.x decodes as it arrives. */
+    public static boolean isForm(String contentType) {
+        return contentType != null && (contentType.regionMatches(true, 0, "multipart/", 0, 10)
+                || contentType.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33));
+    }
+
     /**
      * Why a body that could not be read is no JSON at all, when its headers say: it is compressed
      * (no content coding is taken) or a form. Asked only once reading failed, so a good request
@@ -54,8 +63,8 @@ public final class JsonBodies {
             return Optional.of(GatewayError.of(ErrorKind.UNSUPPORTED_MEDIA_TYPE,
                     "Content-Encoding '" + coding.trim() + "' is not accepted: send the body uncompressed."));
         }
-        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-        if (type != null && (type.regionMatches(true, 0, "multipart/", 0, 10) || type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33))) {
+        String type = ctx.get(FORM_TYPE, ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
+        if (isForm(type)) {
             return Optional.of(GatewayError.of(ErrorKind.UNSUPPORTED_MEDIA_TYPE,
                     "This endpoint takes a JSON body (content-type: application/json), not " + type.split(";", 2)[0].trim() + "."));
         }
