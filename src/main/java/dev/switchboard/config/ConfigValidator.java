@@ -107,10 +107,15 @@ public final class ConfigValidator {
         }
         require(at + ".upstreamModel", d.upstreamModel());
         List<String> fields = CREDENTIALS.getOrDefault(d.provider(), API_KEY);
-        for (String field : d.credentials().keySet()) {
+        for (Map.Entry<String, String> c : d.credentials().entrySet()) {
+            String field = c.getKey();
             if (!fields.contains(field)) {
                 fail(at + ".credentials." + field, "is not a credential of provider '" + d.provider() + "' (it reads "
                         + String.join(", ", fields) + ")");
+            }
+            // what goes into a header must be one line; a service account's JSON is read, not sent
+            if (!field.equals("serviceAccountJson") && c.getValue() != null && hasControl(c.getValue().strip())) {
+                fail(at + ".credentials." + field, "must not contain a line break or other control character");
             }
         }
         if (d.weight() < 0) fail(at + ".weight", "must not be negative");
@@ -123,6 +128,8 @@ public final class ConfigValidator {
                 if (u.getHost() == null || !("http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme()))) {
                     fail(at + ".baseUrl", "must be an http(s) URL");
                 }
+                // the URL is shown by the admin API and stored in the clear; secrets go in credentials
+                if (u.getRawUserInfo() != null) fail(at + ".baseUrl", "must not carry a user or password (put secrets in credentials)");
             } catch (IllegalArgumentException e) {
                 fail(at + ".baseUrl", "is not a valid URL");
             }
@@ -141,7 +148,19 @@ public final class ConfigValidator {
         timeouts(at + ".timeouts", d.timeouts());
         for (Map.Entry<String, String> h : d.extraHeaders().entrySet()) {
             if (!h.getKey().matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) fail(at + ".extraHeaders", "'" + h.getKey() + "' is not a header name");
+            if (h.getValue() != null && hasControl(h.getValue().replace('\t', ' '))) {
+                fail(at + ".extraHeaders." + h.getKey(), "must not contain a line break or other control character");
+            }
         }
+    }
+
+    /** Whether {@code s} holds a C0 control character or DEL, which no header value may carry. */
+    private static boolean hasControl(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) return true;
+        }
+        return false;
     }
 
     public static void router(String at, RouterSettings r) {
