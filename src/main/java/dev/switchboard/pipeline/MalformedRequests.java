@@ -24,9 +24,21 @@ public final class MalformedRequests {
                 ? GatewayError.of(ErrorKind.URI_TOO_LONG, "The request line is longer than this gateway accepts.")
                 : cause instanceof TooLongHttpHeaderException
                 ? GatewayError.of(ErrorKind.HEADERS_TOO_LARGE, "The request headers are larger than this gateway accepts.")
-                : GatewayError.invalid(null, "The request is not valid HTTP" + (cause == null || cause.getMessage() == null ? "." : ": " + cause.getMessage()));
+                : GatewayError.invalid(null, "The request is not valid HTTP" + why(cause));
         request.response().putHeader(Headers.X_REQUEST_ID, RequestStart.newId()).putHeader("connection", "close");
         ErrorRenderer.render(request, request.response(), e);
         request.connection().close();
+    }
+
+    /**
+     * What the decoder found wrong, without the text it found it in: Netty's messages end with the
+     * offending header value ({@code only '\n' is allowed after '\r': Bearer sk-…}), and a
+     * header may be a credential, which an answer (or an intermediary logging it) must not carry.
+     */
+    static String why(Throwable cause) {
+        if (cause == null || cause.getMessage() == null) return ".";
+        String m = cause.getMessage();
+        int value = m.indexOf(": ");
+        return ": " + (value < 0 ? m : m.substring(0, value)) + ".";
     }
 }

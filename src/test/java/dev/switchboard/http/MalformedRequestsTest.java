@@ -61,6 +61,14 @@ class MalformedRequestsTest {
     }
 
     @Test
+    void aMalformedHeader_is400_withoutEchoingItsValue() throws Exception {
+        String key = "sk-sb-secretValue0123456789abcdefghijklmnopqrstu";
+        String answer = exchange("GET /v1/models HTTP/1.1\r\nhost: x\r\nauthorization: Bearer " + key + "\rX\r\n\r\n");
+        assertError(answer, 400, "invalid_request");
+        assertThat(answer).doesNotContain("secretValue").doesNotContain("Bearer");
+    }
+
+    @Test
     void brokenFraming_is400_andTheServerGoesOn() throws Exception {
         assertError(exchange("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-length: abc\r\n\r\n"), 400, "invalid_request");
         assertThat(gw.get("/health/live").statusCode()).isEqualTo(200);
