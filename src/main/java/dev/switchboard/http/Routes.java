@@ -112,7 +112,9 @@ public final class Routes {
                             "anthropic-version", "anthropic-beta", "anthropic-dangerous-direct-browser-access", "openai-beta", "openai-organization", "openai-project",
                             "x-switchboard-cache", "x-switchboard-cache-ttl", "x-switchboard-tags", "x-switchboard-trace",
                             "x-stainless-os", "x-stainless-lang", "x-stainless-package-version", "x-stainless-runtime",
-                            "x-stainless-runtime-version", "x-stainless-arch", "x-stainless-retry-count", "x-stainless-timeout"))
+                            "x-stainless-runtime-version", "x-stainless-arch", "x-stainless-retry-count", "x-stainless-timeout",
+                            // the SDKs' streaming and polling helpers add these
+                            "x-stainless-helper-method", "x-stainless-helper", "x-stainless-poll-helper", "x-stainless-custom-poll-interval"))
                     .exposedHeaders(Set.of("x-request-id", "x-switchboard-provider", "x-switchboard-deployment",
                             "x-switchboard-upstream-model", "x-switchboard-attempts", "x-switchboard-overhead-ms",
                             "x-switchboard-trace", "x-switchboard-cache", "retry-after", "retry-after-ms", "x-should-retry",
@@ -276,8 +278,10 @@ public final class Routes {
     private static void metrics(RoutingContext ctx, Operations ops) {
         if (ops.metricsToken() != null) {
             String auth = ctx.request().getHeader("authorization");
-            byte[] expected = ("Bearer " + ops.metricsToken()).getBytes(StandardCharsets.UTF_8);
-            if (auth == null || !MessageDigest.isEqual(expected, auth.getBytes(StandardCharsets.UTF_8))) {
+            byte[] expected = ops.metricsToken().getBytes(StandardCharsets.UTF_8);
+            // the scheme's case is the client's to choose (RFC 9110); the token is compared in constant time
+            boolean bearer = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7);
+            if (!bearer || !MessageDigest.isEqual(expected, auth.substring(7).getBytes(StandardCharsets.UTF_8))) {
                 ErrorRenderer.render(ctx.request(), ctx.response(),
                         GatewayError.of(ErrorKind.INVALID_API_KEY, "GET /metrics needs Authorization: Bearer <METRICS_TOKEN>."));
                 return;

@@ -4,6 +4,7 @@ import dev.switchboard.transport.Headers;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -36,7 +37,7 @@ public final class RequestStart implements Handler<RoutingContext> {
         if (!valid(id)) id = newId();
         Exchange ex = new Exchange(id, start, "1".equals(ctx.request().getHeader(Headers.X_SWITCHBOARD_TRACE)));
         ex.drain(drain);
-        ex.accounting(accounting, accounting.clock().millis(), ctx.request().getHeader(Headers.X_SWITCHBOARD_TAGS));
+        ex.accounting(accounting, accounting.clock().millis(), utf8(ctx.request().getHeader(Headers.X_SWITCHBOARD_TAGS)));
         Exchange.attach(ctx, ex);
         ctx.response().putHeader(Headers.X_REQUEST_ID, id);
         // Anthropic's SDKs read the id from request-id (message._request_id, APIError.requestID)
@@ -62,6 +63,15 @@ public final class RequestStart implements Handler<RoutingContext> {
     private static boolean anthropic(HttpServerRequest request) {
         String path = request.path();
         return path.startsWith("/v1/messages") || path.startsWith("/v1/models") && request.headers().contains("anthropic-version");
+    }
+
+    /** A header value as the UTF-8 the client sent: HTTP/1.1 headers arrive as Latin-1 characters, one per byte. */
+    static String utf8(String header) {
+        if (header == null) return null;
+        for (int i = 0; i < header.length(); i++) {
+            if (header.charAt(i) > 0x7f) return new String(header.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        }
+        return header;
     }
 
     static boolean valid(String id) {

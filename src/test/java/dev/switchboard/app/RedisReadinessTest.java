@@ -105,6 +105,8 @@ class RedisReadinessTest {
             assertThat(gw.get("/metrics", "authorization", "Bearer " + GatewayFixture.MASTER_KEY).statusCode()).isEqualTo(401);
             HttpResponse<String> ok = gw.get("/metrics", "authorization", "Bearer " + token);
             assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(gw.get("/metrics", "authorization", "bearer " + token).statusCode()).as("the scheme in any case").isEqualTo(200);
+            assertThat(gw.get("/metrics", "authorization", token).statusCode()).as("no scheme").isEqualTo(401);
             assertThat(ok.body()).contains("switchboard_circuit_store_fallback_total");
         }
     }

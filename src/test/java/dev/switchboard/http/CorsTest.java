@@ -17,8 +17,11 @@ class CorsTest {
                     .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
                     .header("Origin", "https://app.example.com")
                     .header("Access-Control-Request-Method", "POST")
-                    .header("Access-Control-Request-Headers", "authorization,content-type").build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Access-Control-Request-Headers", "authorization,content-type,x-stainless-helper-method").build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(preflight.statusCode()).isBetween(200, 204);
+            assertThat(preflight.headers().firstValue("access-control-allow-headers").orElse(""))
+                    .as("what the SDKs' stream helpers send").contains("x-stainless-helper-method");
             assertThat(preflight.headers().firstValue("access-control-allow-origin")).hasValue("https://app.example.com");
             HttpResponse<String> get = gw.get("/v1/models", "Origin", "https://app.example.com");
             assertThat(get.headers().firstValue("access-control-allow-origin")).hasValue("https://app.example.com");

@@ -2,6 +2,7 @@ package dev.switchboard.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,14 @@ class RequestStartTest {
     @ValueSource(strings = {"has space", "semi;colon", "new\nline", "slash/y", "colon:x", "é", "tab\t", "quote\"", "ünï"})
     void valid_missingOrOtherCharacters_isReplaced(String id) {
         assertThat(RequestStart.valid(id)).isFalse();
+    }
+
+    @Test
+    void utf8_readsAHeadersBytesAsTheUtf8TheClientSent() {
+        String wire = new String("ñandú,日本語".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1); // as HTTP/1.1 hands it over
+        assertThat(RequestStart.utf8(wire)).isEqualTo("ñandú,日本語");
+        assertThat(RequestStart.utf8("web, beta")).isEqualTo("web, beta");
+        assertThat(RequestStart.utf8(null)).isNull();
     }
 
     @Test
