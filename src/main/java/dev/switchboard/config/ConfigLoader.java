@@ -204,8 +204,24 @@ public final class ConfigLoader {
             path.setLength(Math.max(0, path.length() - u.getPropertyName().length() - 1));
             return (path.isEmpty() ? "" : path + ": ") + msg;
         }
-        int cut = msg.indexOf(" (");
-        if (cut > 0 && msg.startsWith("Cannot")) msg = msg.substring(0, cut);
+        if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m && m.getTargetType() != null) {
+            // Jackson quotes the value it could not take, and after ${VAR} expansion that may be a secret
+            msg = "must be " + expected(m.getTargetType());
+        } else {
+            int cut = msg.indexOf(" (");
+            if (cut > 0 && msg.startsWith("Cannot")) msg = msg.substring(0, cut);
+        }
         return (path.isEmpty() ? "config file" : path.toString()) + ": " + msg;
+    }
+
+    /** What a field of this type takes, in words. */
+    private static String expected(Class<?> type) {
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) return "a whole number";
+        if (type == Double.class || type == double.class) return "a number";
+        if (type == Boolean.class || type == boolean.class) return "true or false";
+        if (type == String.class) return "a string";
+        if (java.util.Collection.class.isAssignableFrom(type)) return "a list";
+        if (java.util.Map.class.isAssignableFrom(type) || type.isRecord()) return "a mapping";
+        return "a " + type.getSimpleName();
     }
 }

@@ -229,6 +229,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aValueOfTheWrongType_isNamedByItsField_withoutQuotingTheValue() {
+        var loader = new ConfigLoader(Map.of("SECRET", "sk-secret-value-0123456789")::get, PROVIDERS);
+        assertThatThrownBy(() -> loader.parse("models:\n  m: [ { provider: simulator, upstreamModel: x, weight: \"${SECRET}\" } ]\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("models.m[0].weight: must be a whole number")
+                .hasMessageNotContaining("secret");
+    }
+
+    @Test
     void load_readsFile(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("switchboard.yaml"), SAMPLE);
         assertThat(new ConfigLoader(ENV::get, PROVIDERS).load(file)).isEqualTo(parse(SAMPLE));
