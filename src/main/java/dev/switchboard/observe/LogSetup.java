@@ -61,6 +61,10 @@ public final class LogSetup {
         async.setDiscardingThreshold(0);
         async.setNeverBlock(true);
         async.addAppender(console);
+        ClientProtocolNoise noise = new ClientProtocolNoise();
+        noise.setContext(ctx);
+        noise.start();
+        async.addFilter(noise);
         async.start();
         Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(level, Level.INFO));
