@@ -7,20 +7,17 @@ import dev.switchboard.error.GatewayError;
 import dev.switchboard.http.SseResponse;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.StreamEvent;
-import dev.switchboard.model.Usage;
 import dev.switchboard.pipeline.Answer;
 import dev.switchboard.pipeline.Dispatch;
 import dev.switchboard.pipeline.Exchange;
 import dev.switchboard.pipeline.Settle;
 import dev.switchboard.provider.ChatReply;
-import dev.switchboard.provider.UpstreamException;
 import dev.switchboard.provider.UpstreamHeaders;
 import dev.switchboard.provider.WireFormat;
 import dev.switchboard.transport.Headers;
 import dev.switchboard.transport.Json;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
@@ -71,29 +68,10 @@ public final class CompletionsHandler implements Handler<RoutingContext> {
             }
             case ChatReply.CanonicalStream s -> {
                 OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), s.headers());
-                Usage[] usage = new Usage[1];
-                LegacyCompletions.ChunkEncoder encoder = new LegacyCompletions.ChunkEncoder(request.model(), request.includeUsage());
-                SseResponse.Framing<StreamEvent> framing = new SseResponse.Framing<>() {
-                    @Override
-                    public Buffer event(StreamEvent event) {
-                        if (event instanceof StreamEvent.UsageReport r) usage[0] = r.usage();
-                        ObjectNode chunk = encoder.encode(event);
-                        return chunk == null ? null : OpenAiStreams.frame(chunk);
-                    }
-
-                    @Override
-                    public Buffer end() {
-                        Buffer out = Buffer.buffer(512);
-                        for (ObjectNode chunk : encoder.end()) out.appendBuffer(OpenAiStreams.frame(chunk));
-                        return out.appendBuffer(OpenAiStreams.DONE);
-                    }
-
-                    @Override
-                    public Buffer error(UpstreamException e) {
-                        return OpenAiStreams.error(e);
-                    }
-                };
-                new SseResponse<>(vertx, resp, framing, pingMs, OpenAiStreams.PING, failure -> Settle.stream(ex, usage[0], failure))
+                Settle.LastUsage usage = new Settle.LastUsage();
+                SseResponse.Framing<StreamEvent> framing = OpenAiStreams.framing(
+                        new LegacyCompletions.ChunkEncoder(request.model(), request.includeUsage()), usage::set);
+                new SseResponse<>(vertx, resp, framing, pingMs, OpenAiStreams.PING, failure -> Settle.stream(ex, usage.get(), failure))
                         .start(s.events(), ex.cancellation(), ex::onGraceOver);
             }
             case ChatReply.NativeJson j -> ctx.fail(nativeReply());

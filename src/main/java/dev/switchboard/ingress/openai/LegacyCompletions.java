@@ -148,7 +148,7 @@ final class LegacyCompletions {
      * the Start event (the legacy API sends no opening chunk), reasoning or tool calls. Created
      * per stream and not thread-safe.
      */
-    static final class ChunkEncoder {
+    static final class ChunkEncoder implements OpenAiStreams.ChunkEncoding {
         private final String model;
         private final boolean includeUsage;
         private final List<StreamEvent.Finish> finishes = new ArrayList<>(1);
@@ -161,8 +161,8 @@ final class LegacyCompletions {
             this.includeUsage = includeUsage;
         }
 
-        /** The chunk for this event, or null when the event shows nothing now. */
-        ObjectNode encode(StreamEvent event) {
+        @Override
+        public ObjectNode encode(StreamEvent event) {
             return switch (event) {
                 case StreamEvent.Start s -> {
                     id = LegacyCompletions.id(s.id());
@@ -182,8 +182,9 @@ final class LegacyCompletions {
             };
         }
 
-        /** The chunks kept for the end of the stream: each choice's finish, then the usage when the client asked for it. */
-        List<ObjectNode> end() {
+        /** Each choice's finish, then the usage when the client asked for it. */
+        @Override
+        public List<ObjectNode> end() {
             List<ObjectNode> out = new ArrayList<>(finishes.size() + 1);
             for (StreamEvent.Finish f : finishes) out.add(chunk(f.choice(), "", finishReason(f.reason())));
             if (includeUsage && usage != null) {

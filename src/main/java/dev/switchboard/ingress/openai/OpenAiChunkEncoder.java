@@ -19,7 +19,7 @@ import java.util.List;
  * would cut the others off. At the end come one chunk with every choice's finish reason, then the
  * usage chunk (the last usage reported), as OpenAI orders them.
  */
-public final class OpenAiChunkEncoder {
+public final class OpenAiChunkEncoder implements OpenAiStreams.ChunkEncoding {
 
     private final String model;
     private final boolean includeUsage;
@@ -41,6 +41,7 @@ public final class OpenAiChunkEncoder {
     }
 
     /** The chunk for one event, or null when the event has none now (a finish or the usage, kept for {@link #end}; a reasoning signature). */
+    @Override
     public ObjectNode encode(StreamEvent event) {
         return switch (event) {
             case StreamEvent.Start s -> {
@@ -94,6 +95,7 @@ public final class OpenAiChunkEncoder {
     }
 
     /** The chunks kept for the end of the stream: the finish reasons, then the usage when the client asked for it. */
+    @Override
     public List<ObjectNode> end() {
         List<ObjectNode> out = new ArrayList<>(2);
         if (finishes != null) out.add(finishes);

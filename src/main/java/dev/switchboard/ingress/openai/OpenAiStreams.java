@@ -10,6 +10,7 @@ import dev.switchboard.provider.UpstreamException;
 import dev.switchboard.provider.openai.OpenAiProvider;
 import dev.switchboard.transport.Json;
 import io.vertx.core.buffer.Buffer;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -53,8 +54,22 @@ final class OpenAiStreams {
         }, DONE, OpenAiStreams::error);
     }
 
+    /** A chunk per canonical event (or none), and what the encoder kept for the end; usage reported on the way. */
     static SseResponse.Framing<StreamEvent> canonicalFraming(String clientModel, boolean includeUsage, Consumer<Usage> usage) {
-        OpenAiChunkEncoder encoder = new OpenAiChunkEncoder(clientModel, includeUsage);
+        return framing(new OpenAiChunkEncoder(clientModel, includeUsage), usage);
+    }
+
+    /** How canonical events become OpenAI-shaped chunks: chat's {@link OpenAiChunkEncoder}, legacy completions' own. */
+    interface ChunkEncoding {
+        /** The chunk for this event, or null when it shows nothing now. */
+        ObjectNode encode(StreamEvent event);
+
+        /** The chunks kept for the end of the stream (finish reasons, the usage). */
+        List<ObjectNode> end();
+    }
+
+    /** Frames what {@code encoder} makes: its chunks as they come, then the kept ones and {@code [DONE]}, or an error event. */
+    static SseResponse.Framing<StreamEvent> framing(ChunkEncoding encoder, Consumer<Usage> usage) {
         return new SseResponse.Framing<>() {
             @Override
             public Buffer event(StreamEvent event) {
