@@ -90,7 +90,8 @@ public final class DeploymentsCommand {
         Map<String, String> optionsByField() {
             return Map.of("publicModel", "--model", "provider", "--provider", "upstreamModel", "--upstream-model", "baseUrl", "--base-url",
                     "credentials.apiKey", apiKey != null && apiKey.variable != null ? "--api-key-env" : "--api-key",
-                    "apiVersion", "--api-version", "weight", "--weight", "pricing", "--input-price/--output-price");
+                    "apiVersion", "--api-version", "weight", "--weight", "pricing", "--input-price/--output-price",
+                    "pricing.inputPerMTokens", "--input-price", "pricing.outputPerMTokens", "--output-price");
         }
 
         /** The options as a {@code POST /admin/deployments} body. */

@@ -136,9 +136,10 @@ public final class ConfigValidator {
         }
         if (d.pricing() != null) {
             Pricing p = d.pricing();
-            for (Double v : new Double[] {p.inputPerMTokens(), p.outputPerMTokens(), p.cachedInputPerMTokens(), p.cacheWritePerMTokens()}) {
-                if (v != null && (v < 0 || v.isNaN())) fail(at + ".pricing", "prices must not be negative");
-            }
+            price(at + ".pricing.inputPerMTokens", p.inputPerMTokens());
+            price(at + ".pricing.outputPerMTokens", p.outputPerMTokens());
+            price(at + ".pricing.cachedInputPerMTokens", p.cachedInputPerMTokens());
+            price(at + ".pricing.cacheWritePerMTokens", p.cacheWritePerMTokens());
             // a pricing that prices nothing would leave the deployment unpriced without a word
             if ((p.inputPerMTokens() == null || p.outputPerMTokens() == null) && !catalogPrices.test(d)) {
                 fail(at + ".pricing", "the price catalog does not know '" + d.upstreamModel()
@@ -206,9 +207,15 @@ public final class ConfigValidator {
         positive(at + ".totalMs", t.totalMs());
     }
 
+    /** A price in USD per million tokens: absent, or a finite number not below zero (1e400 reads as Infinity). */
+    private static void price(String at, Double v) {
+        if (v != null && (v < 0 || !Double.isFinite(v))) fail(at, "must be a non-negative number of USD per million tokens");
+    }
+
     public static void budget(String at, Budget b) {
         if (b == null) return;
-        if (b.maxUsd() == null || b.maxUsd() < 0 || b.maxUsd().isNaN()) fail(at + ".maxUsd", "must be a non-negative amount in USD");
+        // a number too large for a double (1e400) reads as Infinity: refused like a negative one
+        if (b.maxUsd() == null || b.maxUsd() < 0 || !Double.isFinite(b.maxUsd())) fail(at + ".maxUsd", "must be a non-negative amount in USD");
         if (!PERIODS.contains(b.period())) fail(at + ".period", "must be one of " + PERIODS);
     }
 

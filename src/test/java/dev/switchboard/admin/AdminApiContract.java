@@ -142,6 +142,16 @@ abstract class AdminApiContract {
                 400, "invalid_request").path("param").asText()).isEqualTo("weight");
         assertThat(error(gw.request("POST", "/admin/deployments", "{\"publicModel\":\"%s\",\"provider\":\"simulator\",\"upstreamModel\":\"x\",\"weight\":\"2\"}".formatted(m)),
                 400, "invalid_request").path("param").asText()).isEqualTo("weight");
+        // a number beyond a double (1e400) reads as Infinity: priced at it, every answer failed to settle
+        assertThat(error(gw.request("POST", "/admin/deployments",
+                        "{\"publicModel\":\"%s\",\"provider\":\"simulator\",\"upstreamModel\":\"x\",\"pricing\":{\"inputPerMTokens\":1e400,\"outputPerMTokens\":1}}".formatted(m)),
+                400, "invalid_request").path("param").asText()).isEqualTo("pricing.inputPerMTokens");
+        assertThat(error(gw.request("POST", "/admin/deployments",
+                        "{\"publicModel\":\"%s\",\"provider\":\"simulator\",\"upstreamModel\":\"x\",\"pricing\":{\"inputPerMTokens\":1,\"outputPerMTokens\":-1}}".formatted(m)),
+                400, "invalid_request").path("param").asText()).isEqualTo("pricing.outputPerMTokens");
+        assertThat(error(gw.request("POST", "/admin/deployments",
+                        "{\"publicModel\":\"%s\",\"provider\":\"simulator\",\"upstreamModel\":\"x\",\"pricing\":{\"inputPerMTokens\":\"Infinity\",\"outputPerMTokens\":1}}".formatted(m)),
+                400, "invalid_request").path("param").asText()).isEqualTo("pricing.inputPerMTokens");
         assertThat(error(gw.request("POST", "/admin/deployments", "{\"publicModel\":\"%s\",\"provider\":\"simulator\",\"upstreamModel\":\"x\",\"colour\":1}".formatted(m)),
                 400, "invalid_request").path("param").asText()).isEqualTo("colour");
         assertThat(error(gw.request("POST", "/admin/deployments", "{\"publicModel\":\"%s\",\"provider\":\"simulator\",\"upstreamModel\":\"x\"}".formatted("n".repeat(10_000))),
@@ -329,6 +339,10 @@ abstract class AdminApiContract {
                 .path("param").asText()).isEqualTo("name");
         assertThat(error(gw.request("POST", "/admin/keys", "{\"name\":\"%s\",\"limits\":{\"rpm\":0}}".formatted(unique("k"))), 400, "invalid_request")
                 .path("param").asText()).isEqualTo("limits.rpm");
+        assertThat(error(gw.request("POST", "/admin/keys", "{\"name\":\"%s\",\"budget\":{\"maxUsd\":1e400}}".formatted(unique("k"))), 400, "invalid_request")
+                .path("param").asText()).isEqualTo("budget.maxUsd");
+        assertThat(error(gw.request("POST", "/admin/teams", "{\"name\":\"%s\",\"budget\":{\"maxUsd\":\"Infinity\"}}".formatted(unique("t"))), 400, "invalid_request")
+                .path("param").asText()).isEqualTo("budget.maxUsd");
         assertThat(error(gw.request("POST", "/admin/keys", "{\"name\":\"%s\",\"expiresAt\":\"tomorrow\"}".formatted(unique("k"))), 400, "invalid_request")
                 .path("param").asText()).isEqualTo("expiresAt");
         assertThat(error(gw.request("POST", "/admin/keys", "{\"name\":\"%s\",\"key\":\"sk-mine\"}".formatted(unique("k"))), 400, "invalid_request")

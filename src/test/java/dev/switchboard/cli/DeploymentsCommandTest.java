@@ -83,7 +83,7 @@ class DeploymentsCommandTest {
         assertThat(Cli.run(env, concat(base, "--model", "bad name")).err()).startsWith("switchboard: --model: a public model name is");
         assertThat(Cli.run(env, concat(base, "--model", "m", "--weight", "-1")).err()).isEqualTo("switchboard: --weight: must not be negative\n");
         assertThat(Cli.run(env, concat(base, "--model", "m", "--input-price", "-2")).err())
-                .isEqualTo("switchboard: --input-price/--output-price: prices must not be negative\n");
+                .isEqualTo("switchboard: --input-price: must be a non-negative number of USD per million tokens\n");
         Cli.Result both = Cli.run(env, concat(base, "--model", "m", "--api-key", "a", "--api-key-env", "B"));
         assertThat(both.exit()).isEqualTo(2);
         assertThat(both.err()).contains("mutually exclusive");
