@@ -113,13 +113,14 @@ public final class Policy {
         return out;
     }
 
-    /** Where the inbound format asks for output tokens, for the {@code param} of a refusal. */
-    /** The field the client set its output limit in. */
+    /** The field the client set its output limit in, for the {@code param} of a refusal. */
     private static String maxTokensField(WireFormat inbound, ObjectNode body) {
         return switch (inbound) {
             case OPENAI_RESPONSES -> "max_output_tokens";
             case GEMINI -> "generationConfig.maxOutputTokens";
-            case OPENAI_CHAT -> body != null && body.hasNonNull("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
+            // the field that asks for more when a chat sends both
+            case OPENAI_CHAT -> body != null && body.hasNonNull("max_completion_tokens")
+                    && body.path("max_completion_tokens").asLong() >= body.path("max_tokens").asLong() ? "max_completion_tokens" : "max_tokens";
             default -> "max_tokens";
         };
     }
@@ -140,6 +141,12 @@ public final class Policy {
         Integer cap = byTeam ? teamCap : keyCap;
         if (cap == null) return request;
         Integer asked = request.params().maxTokens();
+        // a chat passed through keeps both fields when it sends both (max_completion_tokens is the
+        // canonical one), and the provider may read either: the larger is what it may generate
+        if (nativeBody != null && inbound == WireFormat.OPENAI_CHAT && nativeBody.hasNonNull("max_tokens")) {
+            int legacy = nativeBody.get("max_tokens").asInt();
+            if (asked == null || legacy > asked) asked = legacy;
+        }
         if (asked != null) {
             if (asked > cap) {
                 throw new GatewayError(ErrorKind.MAX_TOKENS_EXCEEDED, (byTeam ? "This API key's team allows at most " : "This API key allows at most ")

@@ -123,6 +123,13 @@ class LimitsThroughGatewayTest extends SimulatorBackedTest {
         assertThat(Admin.json(over).at("/error/param").asText()).isEqualTo("max_tokens");
         assertThat(sim.received()).isEmpty();
 
+        // both fields sent: the larger is what a provider reading either may generate
+        HttpResponse<String> split = chat(key, "plain", ",\"max_tokens\":4000,\"max_completion_tokens\":10");
+        Admin.assertError(split, 400, "invalid_request_error", "max_tokens_exceeded");
+        assertThat(Admin.json(split).at("/error/param").asText()).isEqualTo("max_tokens");
+        assertThat(Admin.json(split).at("/error/message").asText()).contains("4000");
+        assertThat(sim.received()).isEmpty();
+
         Admin.assertChatOk(chat(key, "plain", ""));
         JsonNode sent = sim.last().json();
         assertThat(sent.path("max_completion_tokens").asInt()).isEqualTo(64);
