@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.http.SseResponse;
 import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.Usage;
 import dev.switchboard.pipeline.Answer;
 import dev.switchboard.pipeline.Dispatch;
 import dev.switchboard.pipeline.Exchange;
@@ -17,6 +18,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Supplier;
 
 /**
  * {@code POST /v1/chat/completions}: decode, dispatch, and write the answer as JSON or SSE. With an
@@ -67,15 +69,24 @@ public final class ChatCompletionsHandler implements Handler<RoutingContext> {
             case ChatReply.NativeStream s -> {
                 OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), s.headers());
                 Settle.LastUsage usage = new Settle.LastUsage();
-                new SseResponse<>(vertx, resp, OpenAiStreams.nativeFraming(request.model(), request.includeUsage(), usage::set),
+                new SseResponse<>(vertx, resp, OpenAiStreams.nativeFraming(request.model(), estimate(ex, request), usage::set),
                         pingMs, OpenAiStreams.PING, failure -> Settle.stream(ex, usage.get(), failure)).start(s.chunks(), ex.cancellation(), ex::onGraceOver);
             }
             case ChatReply.CanonicalStream s -> {
                 OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), s.headers());
                 Settle.LastUsage usage = new Settle.LastUsage();
-                new SseResponse<>(vertx, resp, OpenAiStreams.canonicalFraming(request.model(), request.includeUsage(), usage::set),
+                new SseResponse<>(vertx, resp, OpenAiStreams.canonicalFraming(request.model(), estimate(ex, request), usage::set),
                         pingMs, OpenAiStreams.PING, failure -> Settle.stream(ex, usage.get(), failure)).start(s.events(), ex.cancellation(), ex::onGraceOver);
             }
         }
+    }
+
+    /**
+     * The usage a stream shows a client that asked for it ({@code stream_options.include_usage})
+     * when the provider reports none: the gateway's estimate, counted at the end of the stream and
+     * then recorded as the request's usage. Null when the client did not ask.
+     */
+    static Supplier<Usage> estimate(Exchange ex, ChatRequest request) {
+        return request.includeUsage() ? () -> Settle.estimate(ex) : null;
     }
 }

@@ -12,11 +12,13 @@ import dev.switchboard.transport.Json;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * How an OpenAI Chat Completions stream is framed for the client, from a native upstream (chunks
  * already in OpenAI's shape) or from canonical events. Either way the client sees the model name
- * it asked for, the usage chunk only when it asked for it, and {@code data: [DONE]} at the end or
+ * it asked for, the usage chunk only when it asked for it (the gateway's estimate when the
+ * provider reports none), and {@code data: [DONE]} at the end or
  * an error event then {@code [DONE]} after a failure.
  */
 final class OpenAiStreams {
@@ -38,25 +40,59 @@ final class OpenAiStreams {
     /**
      * Native chunks: {@code model} rewritten to the client's name; usage captured for accounting;
      * when the client did not ask for usage, the usage-only chunk is dropped and the
-     * {@code "usage": null} fields the gateway's own request caused are removed.
+     * {@code "usage": null} fields the gateway's own request caused are removed. When it asked and
+     * the provider sent none, the stream ends with a usage chunk of the gateway's estimate.
+     *
+     * @param estimate the usage to show when the provider reports none; null when the client did not ask for usage
      */
-    static SseResponse.Framing<ObjectNode> nativeFraming(String clientModel, boolean includeUsage, Consumer<Usage> usage) {
-        return SseResponse.framing(chunk -> {
-            chunk.put("model", clientModel);
-            JsonNode u = chunk.get("usage");
-            if (u != null && u.isObject()) usage.accept(OpenAiProvider.usage(u));
-            if (!includeUsage && u != null) {
-                JsonNode choices = chunk.get("choices");
-                if (u.isObject() && (choices == null || choices.isEmpty())) return null;
-                chunk.remove("usage");
+    static SseResponse.Framing<ObjectNode> nativeFraming(String clientModel, Supplier<Usage> estimate, Consumer<Usage> usage) {
+        boolean includeUsage = estimate != null;
+        return new SseResponse.Framing<>() {
+            /** The last chunk sent, whose id and times an estimated usage chunk repeats; null once usage was seen. */
+            private ObjectNode last;
+            private boolean usageSeen;
+
+            @Override
+            public Buffer event(ObjectNode chunk) {
+                chunk.put("model", clientModel);
+                JsonNode u = chunk.get("usage");
+                if (u != null && u.isObject()) {
+                    usage.accept(OpenAiProvider.usage(u));
+                    usageSeen = true;
+                }
+                if (!includeUsage && u != null) {
+                    JsonNode choices = chunk.get("choices");
+                    if (u.isObject() && (choices == null || choices.isEmpty())) return null;
+                    chunk.remove("usage");
+                }
+                last = chunk;
+                return frame(chunk);
             }
-            return frame(chunk);
-        }, DONE, OpenAiStreams::error);
+
+            @Override
+            public Buffer end() {
+                if (!includeUsage || usageSeen || last == null) return DONE;
+                Usage u = estimate.get();
+                usage.accept(u);
+                ObjectNode c = Json.object();
+                for (String field : List.of("id", "object", "created", "model", "system_fingerprint")) {
+                    if (last.has(field)) c.set(field, last.get(field));
+                }
+                c.putArray("choices");
+                c.set("usage", OpenAiChatEncoder.usage(u));
+                return Buffer.buffer(512).appendBuffer(frame(c)).appendBuffer(DONE);
+            }
+
+            @Override
+            public Buffer error(UpstreamException e) {
+                return OpenAiStreams.error(e);
+            }
+        };
     }
 
     /** A chunk per canonical event (or none), and what the encoder kept for the end; usage reported on the way. */
-    static SseResponse.Framing<StreamEvent> canonicalFraming(String clientModel, boolean includeUsage, Consumer<Usage> usage) {
-        return framing(new OpenAiChunkEncoder(clientModel, includeUsage), usage);
+    static SseResponse.Framing<StreamEvent> canonicalFraming(String clientModel, Supplier<Usage> estimate, Consumer<Usage> usage) {
+        return framing(new OpenAiChunkEncoder(clientModel, estimate != null), estimate, usage);
     }
 
     /** How canonical events become OpenAI-shaped chunks: chat's {@link OpenAiChunkEncoder}, legacy completions' own. */
@@ -68,18 +104,30 @@ final class OpenAiStreams {
         List<ObjectNode> end();
     }
 
-    /** Frames what {@code encoder} makes: its chunks as they come, then the kept ones and {@code [DONE]}, or an error event. */
-    static SseResponse.Framing<StreamEvent> framing(ChunkEncoding encoder, Consumer<Usage> usage) {
+    /**
+     * Frames what {@code encoder} makes: its chunks as they come, then the kept ones and
+     * {@code [DONE]}, or an error event.
+     *
+     * @param estimate the usage to report when the provider reports none (the client asked for
+     *                 usage); null when the client did not ask for it
+     */
+    static SseResponse.Framing<StreamEvent> framing(ChunkEncoding encoder, Supplier<Usage> estimate, Consumer<Usage> usage) {
         return new SseResponse.Framing<>() {
+            private boolean usageSeen;
+
             @Override
             public Buffer event(StreamEvent event) {
-                if (event instanceof StreamEvent.UsageReport r) usage.accept(r.usage());
+                if (event instanceof StreamEvent.UsageReport r) {
+                    usage.accept(r.usage());
+                    usageSeen = true;
+                }
                 ObjectNode chunk = encoder.encode(event);
                 return chunk == null ? null : frame(chunk);
             }
 
             @Override
             public Buffer end() {
+                if (estimate != null && !usageSeen) event(new StreamEvent.UsageReport(estimate.get()));
                 Buffer out = Buffer.buffer(512);
                 for (ObjectNode chunk : encoder.end()) out.appendBuffer(frame(chunk));
                 return out.appendBuffer(DONE);

@@ -1,0 +1,108 @@
+package dev.switchboard.ingress.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.http.SseResponse;
+import dev.switchboard.model.FinishReason;
+import dev.switchboard.model.StreamEvent;
+import dev.switchboard.model.Usage;
+import dev.switchboard.transport.Json;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/** The framings of a chat stream when the provider reports no usage and the client asked for it. */
+class OpenAiStreamsTest {
+
+    private static final Usage ESTIMATE = new Usage(11, 3, 0, 0, 0, true);
+
+    /** The {@code data:} payloads of what a framing wrote, {@code [DONE]} included. */
+    private static List<String> events(List<Buffer> written) {
+        List<String> out = new ArrayList<>();
+        for (Buffer b : written) {
+            if (b == null) continue;
+            for (String block : b.toString().split("\n\n")) {
+                if (block.startsWith("data: ")) out.add(block.substring(6));
+            }
+        }
+        return out;
+    }
+
+    private static ObjectNode chunk(String json) throws IOException {
+        return (ObjectNode) Json.parse(json);
+    }
+
+    private static List<Buffer> nativeStream(SseResponse.Framing<ObjectNode> framing, boolean withUsage) throws IOException {
+        List<Buffer> out = new ArrayList<>();
+        out.add(framing.event(chunk("""
+                {"id":"chatcmpl-1","object":"chat.completion.chunk","created":7,"model":"up","system_fingerprint":"fp",
+                 "choices":[{"index":0,"delta":{"role":"assistant","content":"Hi"},"finish_reason":null}]}""")));
+        out.add(framing.event(chunk("""
+                {"id":"chatcmpl-1","object":"chat.completion.chunk","created":7,"model":"up","system_fingerprint":"fp",
+                 "choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}""")));
+        if (withUsage) {
+            out.add(framing.event(chunk("""
+                    {"id":"chatcmpl-1","object":"chat.completion.chunk","created":7,"model":"up","choices":[],
+                     "usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}}""")));
+        }
+        out.add(framing.end());
+        return out;
+    }
+
+    @Test
+    void nativeStream_withoutProviderUsage_endsWithTheEstimate_whenTheClientAskedForUsage() throws IOException {
+        List<Usage> recorded = new ArrayList<>();
+        List<String> events = events(nativeStream(OpenAiStreams.nativeFraming("general", () -> ESTIMATE, recorded::add), false));
+
+        assertThat(events).hasSize(4).last().isEqualTo("[DONE]");
+        JsonNode usageChunk = Json.parse(events.get(2));
+        assertThat(usageChunk.get("choices")).isEmpty();
+        assertThat(usageChunk.at("/usage/prompt_tokens").asInt()).isEqualTo(11);
+        assertThat(usageChunk.at("/usage/completion_tokens").asInt()).isEqualTo(3);
+        assertThat(usageChunk.at("/usage/total_tokens").asInt()).isEqualTo(14);
+        assertThat(usageChunk.get("id").asText()).as("the stream's own id and times").isEqualTo("chatcmpl-1");
+        assertThat(usageChunk.get("created").asLong()).isEqualTo(7);
+        assertThat(usageChunk.get("model").asText()).isEqualTo("general");
+        assertThat(recorded).as("what the client was shown is what is recorded").containsExactly(ESTIMATE);
+    }
+
+    @Test
+    void nativeStream_providerUsage_isNeverReplacedByTheEstimate_andNotAskedForUsage_noneIsEstimated() throws IOException {
+        List<Usage> recorded = new ArrayList<>();
+        Supplier<Usage> never = () -> {
+            throw new AssertionError("no estimate when the provider reported usage");
+        };
+        List<String> asked = events(nativeStream(OpenAiStreams.nativeFraming("general", never, recorded::add), true));
+        assertThat(asked).hasSize(4);
+        assertThat(Json.parse(asked.get(2)).at("/usage/prompt_tokens").asInt()).isEqualTo(5);
+        assertThat(recorded).hasSize(1).first().extracting(Usage::inputTokens).isEqualTo(5L);
+
+        List<String> notAsked = events(nativeStream(OpenAiStreams.nativeFraming("general", null, u -> { }), false));
+        assertThat(notAsked).hasSize(3).last().isEqualTo("[DONE]");
+        assertThat(notAsked).noneMatch(e -> e.contains("\"usage\""));
+    }
+
+    @Test
+    void canonicalStream_withoutUsageReport_endsWithTheEstimate_whenTheClientAskedForUsage() throws IOException {
+        List<Usage> recorded = new ArrayList<>();
+        SseResponse.Framing<StreamEvent> framing = OpenAiStreams.canonicalFraming("general", () -> ESTIMATE, recorded::add);
+        List<Buffer> out = new ArrayList<>();
+        out.add(framing.event(new StreamEvent.Start("chatcmpl-9", "up", 9)));
+        out.add(framing.event(new StreamEvent.TextDelta(0, "Hi")));
+        out.add(framing.event(new StreamEvent.Finish(0, FinishReason.STOP)));
+        out.add(framing.end());
+        List<String> events = events(out);
+
+        assertThat(events).last().isEqualTo("[DONE]");
+        JsonNode usageChunk = Json.parse(events.get(events.size() - 2));
+        assertThat(usageChunk.at("/usage/prompt_tokens").asInt()).isEqualTo(11);
+        assertThat(usageChunk.get("id").asText()).isEqualTo("chatcmpl-9");
+        assertThat(Json.parse(events.get(events.size() - 3)).at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+        assertThat(recorded).containsExactly(ESTIMATE);
+    }
+}
