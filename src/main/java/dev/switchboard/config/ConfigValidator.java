@@ -174,19 +174,26 @@ public final class ConfigValidator {
         if (r.maxAttempts() != null && (r.maxAttempts() < 1 || r.maxAttempts() > 10)) fail(at + ".maxAttempts", "must be between 1 and 10");
         if (r.allowedFails() != null && r.allowedFails() < 1) fail(at + ".allowedFails", "must be at least 1");
         if (r.failureWindowSeconds() != null && r.failureWindowSeconds() < 1) fail(at + ".failureWindowSeconds", "must be at least 1");
+        // the bounds are compared as they will hold, a default standing in for the one not set
+        RouterSettings effective = r.withDefaults();
         if (r.backoff() != null) {
             positive(at + ".backoff.baseMs", r.backoff().baseMs());
             positive(at + ".backoff.maxMs", r.backoff().maxMs());
-            if (r.backoff().baseMs() != null && r.backoff().maxMs() != null && r.backoff().baseMs() > r.backoff().maxMs()) {
-                fail(at + ".backoff.baseMs", "must not exceed backoff.maxMs");
+            if (effective.backoff().baseMs() > effective.backoff().maxMs()) {
+                if (r.backoff().baseMs() != null) {
+                    fail(at + ".backoff.baseMs", "must not exceed backoff.maxMs (" + effective.backoff().maxMs() + ")");
+                }
+                fail(at + ".backoff.maxMs", "must not be below backoff.baseMs (" + effective.backoff().baseMs() + ")");
             }
         }
         if (r.cooldown() != null) {
             positive(at + ".cooldown.initialSeconds", r.cooldown().initialSeconds());
             positive(at + ".cooldown.maxSeconds", r.cooldown().maxSeconds());
-            if (r.cooldown().initialSeconds() != null && r.cooldown().maxSeconds() != null
-                    && r.cooldown().initialSeconds() > r.cooldown().maxSeconds()) {
-                fail(at + ".cooldown.initialSeconds", "must not exceed cooldown.maxSeconds");
+            if (effective.cooldown().initialSeconds() > effective.cooldown().maxSeconds()) {
+                if (r.cooldown().initialSeconds() != null) {
+                    fail(at + ".cooldown.initialSeconds", "must not exceed cooldown.maxSeconds (" + effective.cooldown().maxSeconds() + ")");
+                }
+                fail(at + ".cooldown.maxSeconds", "must not be below cooldown.initialSeconds (" + effective.cooldown().initialSeconds() + ")");
             }
         }
         timeouts(at + ".timeouts", r.timeouts());

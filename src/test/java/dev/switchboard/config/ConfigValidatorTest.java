@@ -48,6 +48,10 @@ class ConfigValidatorTest {
                 Arguments.of("models:\n  m: [ { provider: simulator, upstreamModel: x, pricing: { inputPerMTokens: 1, outputPerMTokens: 1e400 } } ]\n",
                         "models.m[0].pricing.outputPerMTokens"),
                 Arguments.of("keys:\n  - { name: k, budget: { maxUsd: 1e400 } }\n", "keys[0].budget.maxUsd"),
+                // a bound left out is its default (backoff.maxMs 2000, cooldown.initialSeconds 5)
+                Arguments.of("router: { backoff: { baseMs: 5000 } }\n", "router.backoff.baseMs"),
+                Arguments.of("router: { backoff: { maxMs: 50 } }\n", "router.backoff.maxMs"),
+                Arguments.of("router: { cooldown: { maxSeconds: 2 } }\n", "router.cooldown.maxSeconds"),
                 Arguments.of("models:\n  m: [ { provider: simulator, upstreamModel: x, extraHeaders: { \"bad header\": v } } ]\n",
                         "models.m[0].extraHeaders"),
                 Arguments.of("models:\n  m: [ { provider: openai, upstreamModel: x, credentials: { api_key: k } } ]\n",
