@@ -150,7 +150,7 @@ public final class KeysAdmin {
         if (in.allowedModels() != null) {
             for (int i = 0; i < in.allowedModels().size(); i++) {
                 String m = in.allowedModels().get(i);
-                if (m == null || m.isBlank() || m.length() > 256) {
+                if (!ConfigValidator.allowedModel(m)) {
                     throw GatewayError.invalid("allowedModels[" + i + "]", "Entries must be public model names or provider/* patterns.");
                 }
             }

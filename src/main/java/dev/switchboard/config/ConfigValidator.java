@@ -24,6 +24,7 @@ public final class ConfigValidator {
             "vertex", List.of("serviceAccountJson", "project", "location"));
     private static final List<String> API_KEY = List.of("apiKey");
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}");
+    private static final Pattern PROVIDER_PATTERN = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}/\\*");
 
     private final Set<String> availableProviders;
     /** Whether the price catalog alone prices a deployment (with no pricing of its own). */
@@ -73,7 +74,7 @@ public final class ConfigValidator {
             }
             if (k.team() != null && !teamNames.contains(k.team())) fail(at + ".team", "unknown team '" + k.team() + "'");
             for (String m : k.allowedModels()) {
-                if (m == null || m.isBlank()) fail(at + ".allowedModels", "entries must be model names or provider/* patterns");
+                if (!allowedModel(m)) fail(at + ".allowedModels", "entries must be model names or provider/* patterns ('" + m + "' is neither)");
             }
             budget(at + ".budget", k.budget());
             limits(at + ".limits", k.limits());
@@ -93,6 +94,11 @@ public final class ConfigValidator {
         if (f.targets().stream().anyMatch(t -> t == null || t.isBlank())) fail(at + ".targets", "entries must be public model names");
         if (new HashSet<>(f.targets()).size() != f.targets().size()) fail(at + ".targets", "has duplicates");
         if (f.targets().contains(f.primaryModel())) fail(at + ".targets", "must not contain the primary model itself");
+    }
+
+    /** An entry of a key's {@code allowedModels}: a model name (public, or {@code provider/model}), or {@code provider/*}. */
+    public static boolean allowedModel(String entry) {
+        return entry != null && (MODEL_NAME.matcher(entry).matches() || PROVIDER_PATTERN.matcher(entry).matches());
     }
 
     public static void publicModel(String at, String name) {

@@ -339,6 +339,11 @@ abstract class AdminApiContract {
                 .path("param").asText()).isEqualTo("name");
         assertThat(error(gw.request("POST", "/admin/keys", "{\"name\":\"%s\",\"limits\":{\"rpm\":0}}".formatted(unique("k"))), 400, "invalid_request")
                 .path("param").asText()).isEqualTo("limits.rpm");
+        for (String entry : new String[] {"*", "bad model", ""}) {
+            assertThat(error(gw.request("POST", "/admin/keys", "{\"name\":\"%s\",\"allowedModels\":[\"demo\",\"%s\"]}".formatted(unique("k"), entry)),
+                    400, "invalid_request").path("param").asText()).as(entry).isEqualTo("allowedModels[1]");
+        }
+        created("/admin/keys", "{\"name\":\"%s\",\"allowedModels\":[\"demo\",\"openai/*\",\"openai/gpt-4o-mini\"]}".formatted(unique("k")));
         assertThat(error(gw.request("POST", "/admin/keys", "{\"name\":\"%s\",\"budget\":{\"maxUsd\":1e400}}".formatted(unique("k"))), 400, "invalid_request")
                 .path("param").asText()).isEqualTo("budget.maxUsd");
         assertThat(error(gw.request("POST", "/admin/teams", "{\"name\":\"%s\",\"budget\":{\"maxUsd\":\"Infinity\"}}".formatted(unique("t"))), 400, "invalid_request")
