@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.switchboard.config.IsoInstants;
 import dev.switchboard.app.ConfigSync;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.error.ErrorKind;
@@ -62,6 +63,7 @@ final class AdminHttp {
     private static ObjectMapper strict() {
         JsonMapper m = JsonMapper.builder()
                 .addModule(new JavaTimeModule())
+                .addModule(IsoInstants.MODULE) // after JavaTimeModule: a date alone is an instant too
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

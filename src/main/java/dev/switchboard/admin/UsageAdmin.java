@@ -2,6 +2,7 @@ package dev.switchboard.admin;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.config.IsoInstants;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.store.Store;
 import dev.switchboard.usage.UsageGroup;
@@ -10,9 +11,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
@@ -82,8 +80,7 @@ final class UsageAdmin {
         String v = param(ctx, name);
         if (v == null) return dflt;
         try {
-            if (v.length() == 10) return LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant();
-            return OffsetDateTime.parse(v).toInstant();
+            return IsoInstants.parse(v);
         } catch (DateTimeParseException e) {
             throw GatewayError.invalid(name, "'" + name + "' must be an ISO-8601 instant (2026-11-01T00:00:00Z) or date (2026-11-01).");
         }

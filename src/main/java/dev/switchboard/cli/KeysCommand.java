@@ -6,6 +6,7 @@ import dev.switchboard.admin.KeysAdmin;
 import dev.switchboard.app.Settings;
 import dev.switchboard.auth.KeyHash;
 import dev.switchboard.auth.VirtualKey;
+import dev.switchboard.config.IsoInstants;
 import dev.switchboard.config.TeamSpec;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.store.Store;
@@ -212,9 +213,9 @@ public final class KeysCommand {
         @Override
         public Instant convert(String value) {
             try {
-                return Instant.parse(value);
+                return IsoInstants.parse(value);
             } catch (DateTimeParseException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not an ISO-8601 instant such as 2027-01-31T00:00:00Z");
+                throw new CommandLine.TypeConversionException("'" + value + "' is not an ISO-8601 instant or date such as 2027-01-31T00:00:00Z or 2027-01-31");
             }
         }
     }

@@ -348,6 +348,10 @@ abstract class AdminApiContract {
                 .path("param").asText()).isEqualTo("budget.maxUsd");
         assertThat(error(gw.request("POST", "/admin/teams", "{\"name\":\"%s\",\"budget\":{\"maxUsd\":\"Infinity\"}}".formatted(unique("t"))), 400, "invalid_request")
                 .path("param").asText()).isEqualTo("budget.maxUsd");
+        assertThat(created("/admin/keys", "{\"name\":\"%s\",\"expiresAt\":\"2030-01-01\"}".formatted(unique("k"))).path("expiresAt").asText())
+                .as("a date alone is its start in UTC").isEqualTo("2030-01-01T00:00:00Z");
+        assertThat(created("/admin/keys", "{\"name\":\"%s\",\"expiresAt\":\"2030-01-01T02:00:00+02:00\"}".formatted(unique("k"))).path("expiresAt").asText())
+                .isEqualTo("2030-01-01T00:00:00Z");
         assertThat(error(gw.request("POST", "/admin/keys", "{\"name\":\"%s\",\"expiresAt\":\"tomorrow\"}".formatted(unique("k"))), 400, "invalid_request")
                 .path("param").asText()).isEqualTo("expiresAt");
         assertThat(error(gw.request("POST", "/admin/keys", "{\"name\":\"%s\",\"key\":\"sk-mine\"}".formatted(unique("k"))), 400, "invalid_request")

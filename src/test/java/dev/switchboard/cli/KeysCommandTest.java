@@ -128,7 +128,7 @@ class KeysCommandTest {
         assertThat(team.err()).isEqualTo("switchboard: --team: no team with id or name 'research'\n");
         Cli.Result expires = Cli.run(env, "keys", "create", "--name", "a", "--expires", "tomorrow");
         assertThat(expires.exit()).as("a value that does not convert is a refusal too").isEqualTo(1);
-        assertThat(expires.err()).isEqualTo("switchboard: --expires: 'tomorrow' is not an ISO-8601 instant such as 2027-01-31T00:00:00Z\n");
+        assertThat(expires.err()).isEqualTo("switchboard: --expires: 'tomorrow' is not an ISO-8601 instant or date such as 2027-01-31T00:00:00Z or 2027-01-31\n");
         assertThat(Cli.run(env, "keys", "list").out()).startsWith("No virtual keys");
     }
 
