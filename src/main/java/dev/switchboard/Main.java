@@ -7,6 +7,7 @@ import dev.switchboard.cli.DeploymentsCommand;
 import dev.switchboard.cli.EncryptionCommand;
 import dev.switchboard.cli.KeysCommand;
 import dev.switchboard.cli.MigrateCommand;
+import dev.switchboard.cli.PrimeCommand;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.ConfigValidator;
@@ -39,7 +40,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "switchboard", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, scope = CommandLine.ScopeType.INHERIT,
         description = "An AI gateway: one endpoint in front of every model provider.",
         subcommands = {Main.Serve.class, MigrateCommand.class, KeysCommand.class, DeploymentsCommand.class, EncryptionCommand.class,
-                Main.ConfigCmd.class, Main.Simulate.class, Main.VersionCmd.class})
+                Main.ConfigCmd.class, Main.Simulate.class, Main.VersionCmd.class, PrimeCommand.class})
 public final class Main implements Callable<Integer> {
 
     private final Map<String, String> env;

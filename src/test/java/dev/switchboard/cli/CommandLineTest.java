@@ -28,6 +28,23 @@ class CommandLineTest {
         assertThat(Cli.run(Map.of(), "encryption", "--help").out()).contains("  rotate ");
     }
 
+    @Test
+    void prime_servesEveryKindOfRequestOnce_thenLeavesNothingBehind_andIsNotInTheHelp() throws Exception {
+        java.util.function.Supplier<java.util.Set<Path>> leftovers = () -> {
+            try (var dirs = java.nio.file.Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+                return dirs.filter(d -> d.getFileName().toString().startsWith("switchboard-prime")).collect(java.util.stream.Collectors.toSet());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        var before = leftovers.get();
+
+        assertThat(new PrimeCommand().call()).as("the gateway answered the first chat completion").isZero();
+
+        assertThat(leftovers.get()).as("its temporary store is removed").isEqualTo(before);
+        assertThat(Cli.run(Map.of(), "--help").out()).doesNotContain("prime");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"migrate", "keys create", "keys list", "keys revoke", "deployments add", "deployments list",
             "deployments remove", "encryption rotate"})
