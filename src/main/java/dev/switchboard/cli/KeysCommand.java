@@ -54,7 +54,7 @@ public final class KeysCommand {
         String team;
 
         @Option(names = "--expires", paramLabel = "INSTANT", converter = IsoInstant.class,
-                description = "When the key stops working, ISO-8601 such as 2027-01-31T00:00:00Z.")
+                description = "When the key stops working, ISO-8601 such as 2027-01-31T00:00:00Z (a date alone: its start in UTC).")
         Instant expires;
 
         @Option(names = "--system-prompt", paramLabel = "TEXT", description = "Sent as the first system message of every request made with the key.")
@@ -97,7 +97,11 @@ public final class KeysCommand {
         private ObjectNode body(String teamId) {
             ObjectNode b = Json.object();
             b.put("name", name);
-            if (models != null) models.forEach(b.putArray("allowedModels")::add);
+            if (models != null) {
+                // "--models ," splits into nothing, which the store would read as every model
+                if (models.isEmpty()) throw new Refused("--models: names no model (leave the option out to allow every model)");
+                models.forEach(b.putArray("allowedModels")::add);
+            }
             if (teamId != null) b.put("teamId", teamId);
             if (expires != null) b.put("expiresAt", expires.toString());
             if (systemPrompt != null) b.put("systemPrompt", systemPrompt);

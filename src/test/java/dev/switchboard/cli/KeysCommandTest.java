@@ -126,6 +126,10 @@ class KeysCommandTest {
         Cli.Result team = Cli.run(env, "keys", "create", "--name", "a", "--team", "research");
         assertThat(team.exit()).isEqualTo(1);
         assertThat(team.err()).isEqualTo("switchboard: --team: no team with id or name 'research'\n");
+        Cli.Result noModel = Cli.run(env, "keys", "create", "--name", "a", "--models", ",");
+        assertThat(noModel.exit()).as("no model named is not every model").isEqualTo(1);
+        assertThat(noModel.err()).isEqualTo("switchboard: --models: names no model (leave the option out to allow every model)\n");
+        assertThat(Cli.run(env, "keys", "create", "--name", "a", "--models", "*").err()).startsWith("switchboard: --models: ");
         Cli.Result expires = Cli.run(env, "keys", "create", "--name", "a", "--expires", "tomorrow");
         assertThat(expires.exit()).as("a value that does not convert is a refusal too").isEqualTo(1);
         assertThat(expires.err()).isEqualTo("switchboard: --expires: 'tomorrow' is not an ISO-8601 instant or date such as 2027-01-31T00:00:00Z or 2027-01-31\n");
