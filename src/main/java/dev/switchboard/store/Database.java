@@ -3,6 +3,7 @@ package dev.switchboard.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -162,14 +163,18 @@ public final class Database implements AutoCloseable {
         }
         if (url.startsWith("sqlite:") || url.startsWith("jdbc:sqlite:")) {
             String path = url.substring(url.indexOf("sqlite:") + "sqlite:".length());
+            // no file, or one per connection: a store that is gone at the next start, shared with no command
+            if (path.isBlank() || path.contains(":memory:") || path.contains("mode=memory")) {
+                throw new StoreException("DATABASE_URL: sqlite: needs the path of a file, as in sqlite:./data/switchboard.db");
+            }
             return new Target(Kind.SQLITE, "jdbc:sqlite:" + path, null, null, "sqlite:" + path);
         }
         if (url.startsWith("jdbc:postgresql://")) {
-            URI u = URI.create(url.substring("jdbc:".length()));
+            URI u = postgresUri(url.substring("jdbc:".length()));
             return new Target(Kind.POSTGRES, url, null, null, "postgresql://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "") + u.getPath());
         }
         if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
-            URI u = URI.create(url);
+            URI u = postgresUri(url);
             String user = null;
             String password = null;
             if (u.getRawUserInfo() != null) {
@@ -183,6 +188,20 @@ public final class Database implements AutoCloseable {
             return new Target(Kind.POSTGRES, jdbc, user, password, "postgresql://" + hostPort + u.getRawPath());
         }
         throw new StoreException("DATABASE_URL must start with postgres://, postgresql://, jdbc:postgresql:// or sqlite:");
+    }
+
+    /** The URL parsed, with a host; the refusal never quotes it (it may hold a password). */
+    private static URI postgresUri(String url) {
+        URI u;
+        try {
+            u = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new StoreException("DATABASE_URL is not a valid URL (" + e.getReason() + "); the form is postgres://user:password@host:5432/db");
+        }
+        if (u.getHost() == null) {
+            throw new StoreException("DATABASE_URL names no host (or a port that is not a number); the form is postgres://user:password@host:5432/db");
+        }
+        return u;
     }
 
     private static String decode(String s) {

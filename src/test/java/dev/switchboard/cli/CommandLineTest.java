@@ -107,6 +107,16 @@ class CommandLineTest {
         assertThat(r.err()).isEqualTo("switchboard: DATABASE_URL must start with postgres://, postgresql://, jdbc:postgresql:// or sqlite:\n");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite:", "sqlite::memory:", "postgres://", "postgres://u:hunter2@127.0.0.1:notaport/db", "postgres://u:hunter2@ho st/db"})
+    void aDatabaseUrlWithoutAStore_exits2_withOneLineThatNeverQuotesIt(String url) {
+        Cli.Result r = Cli.run(Map.of("DATABASE_URL", url, "SWITCHBOARD_DATA_DIR", dataDir.toString()), "migrate");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("switchboard: DATABASE_URL").doesNotContain("hunter2").doesNotContain("Exception");
+        assertThat(r.err().lines()).hasSize(1);
+    }
+
     @Test
     void unreachableStore_exits2_namingIt() {
         Cli.Result r = Cli.run(Map.of("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none", "ENCRYPTION_KEYS", Cli.keyringEntry("k")),
