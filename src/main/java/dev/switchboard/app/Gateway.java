@@ -246,9 +246,16 @@ public final class Gateway implements AutoCloseable {
         // No automatic 100 Continue (Vert.x's default): vertx-web's BodyHandler sends it, once, after
         // checking the declared length against MAX_BODY_BYTES, so a body too large gets its 413 uninvited.
         if (settings.tlsCertFile().isPresent()) {
-            serverOptions.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()
+            PemKeyCertOptions pem = new PemKeyCertOptions()
                     .setCertPath(settings.tlsCertFile().get().toString())
-                    .setKeyPath(settings.tlsKeyFile().orElseThrow().toString()));
+                    .setKeyPath(settings.tlsKeyFile().orElseThrow().toString());
+            try {
+                TlsFiles.check(vertx, pem);
+            } catch (SettingsException e) {
+                gateway.close();
+                throw e;
+            }
+            serverOptions.setSsl(true).setUseAlpn(true).setKeyCertOptions(pem);
         }
         UpstreamOptions upstream = new UpstreamOptions(256, 8, 4096, settings.httpsProxy(), settings.noProxy(),
                 settings.upstreamCaFile(), options.guard());

@@ -1,9 +1,11 @@
 package dev.switchboard.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.app.Gateway;
 import dev.switchboard.app.Settings;
+import dev.switchboard.app.SettingsException;
 import dev.switchboard.testing.GatewayFixture;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -123,5 +125,27 @@ class TlsTest {
             assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
             assertThat(r.body()).contains("\"content\":\"hi\"");
         }
+    }
+
+    @Test
+    void serverHttps_aKeyThatIsNotTheCertificates_orNoPem_stopsTheStart_namingTheVariable() throws Exception {
+        Path dir = Files.createTempDirectory("switchboard-tls");
+        SelfSignedCertificate other = SelfSignedCertificate.create("localhost");
+        Path notPem = Files.writeString(dir.resolve("key.txt"), "not a key");
+        Map<String, String> env = new HashMap<>();
+        env.put("PORT", "0");
+        env.put("HOST", "127.0.0.1");
+        env.put("MASTER_KEY", GatewayFixture.MASTER_KEY);
+        env.put("SWITCHBOARD_DATA_DIR", dir.toString());
+        env.put("TLS_CERT_FILE", cert.certificatePath());
+        env.put("TLS_KEY_FILE", other.privateKeyPath());
+        Gateway.Options options = new Gateway.Options(15_000, new PrintStream(new ByteArrayOutputStream()), Clock.systemUTC(), 1,
+                new LoopbackGuard(true), java.time.Duration.ofSeconds(1), dev.switchboard.transport.ClientDeadlines.DEFAULT);
+
+        assertThatThrownBy(() -> Gateway.start(Settings.fromEnv(env), options)).isInstanceOf(SettingsException.class)
+                .hasMessageStartingWith("TLS_KEY_FILE is not the private key of the certificate in TLS_CERT_FILE");
+        env.put("TLS_KEY_FILE", notPem.toString());
+        assertThatThrownBy(() -> Gateway.start(Settings.fromEnv(env), options)).isInstanceOf(SettingsException.class)
+                .hasMessageStartingWith("TLS_CERT_FILE and TLS_KEY_FILE must be a PEM certificate and its PEM private key");
     }
 }
