@@ -19,6 +19,7 @@ import dev.switchboard.pipeline.Accounting;
 import dev.switchboard.pipeline.Authenticate;
 import dev.switchboard.pipeline.Drain;
 import dev.switchboard.pipeline.Policy;
+import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.ProviderRegistry;
 import dev.switchboard.redis.RedisLink;
 import dev.switchboard.routing.CircuitStore;
@@ -156,6 +157,13 @@ public final class Gateway implements AutoCloseable {
 
     public static Gateway start(Settings settings, Options options) {
         ProviderRegistry registry = ProviderRegistry.standard(options.clock());
+        for (Provider provider : registry.all()) {
+            // <PROVIDER>_BASE_URL follows the rule of a deployment's baseUrl
+            String variable = provider.endpoint() == null ? null : provider.endpoint().baseUrlEnv();
+            String url = variable == null ? null : settings.env().get(variable);
+            String problem = url == null || url.isBlank() ? null : ConfigValidator.baseUrlProblem(url.strip());
+            if (problem != null) throw new SettingsException(variable + " " + problem);
+        }
         SnapshotBuilder builder = new SnapshotBuilder(registry, settings.env()::get, options.clock());
         GatewayConfig file = settings.configFile()
                 .map(new ConfigLoader(settings.env()::get, new ConfigValidator(registry.ids(), PriceCatalog.standard()::pricesAlone))::load)

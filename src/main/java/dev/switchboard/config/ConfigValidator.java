@@ -96,6 +96,25 @@ public final class ConfigValidator {
         if (f.targets().contains(f.primaryModel())) fail(at + ".targets", "must not contain the primary model itself");
     }
 
+    /**
+     * What is wrong with a provider's base URL (a deployment's {@code baseUrl}, a
+     * {@code <PROVIDER>_BASE_URL}), or null: it must be an http(s) URL with a host, and carry no
+     * user or password (it is shown by the admin API and stored in the clear; secrets go in
+     * credentials).
+     */
+    public static String baseUrlProblem(String url) {
+        try {
+            URI u = URI.create(url);
+            if (u.getHost() == null || !("http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme()))) {
+                return "must be an http(s) URL";
+            }
+            if (u.getRawUserInfo() != null) return "must not carry a user or password (put secrets in credentials)";
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "is not a valid URL";
+        }
+    }
+
     /** An entry of a key's {@code allowedModels}: a model name (public, or {@code provider/model}), or {@code provider/*}. */
     public static boolean allowedModel(String entry) {
         return entry != null && (MODEL_NAME.matcher(entry).matches() || PROVIDER_PATTERN.matcher(entry).matches());
@@ -129,16 +148,8 @@ public final class ConfigValidator {
         positive(at + ".tpmLimit", d.tpmLimit());
         positive(at + ".maxConcurrency", d.maxConcurrency() == null ? null : d.maxConcurrency().longValue());
         if (d.baseUrl() != null) {
-            try {
-                URI u = URI.create(d.baseUrl());
-                if (u.getHost() == null || !("http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme()))) {
-                    fail(at + ".baseUrl", "must be an http(s) URL");
-                }
-                // the URL is shown by the admin API and stored in the clear; secrets go in credentials
-                if (u.getRawUserInfo() != null) fail(at + ".baseUrl", "must not carry a user or password (put secrets in credentials)");
-            } catch (IllegalArgumentException e) {
-                fail(at + ".baseUrl", "is not a valid URL");
-            }
+            String problem = baseUrlProblem(d.baseUrl());
+            if (problem != null) fail(at + ".baseUrl", problem);
         }
         if (d.pricing() != null) {
             Pricing p = d.pricing();
