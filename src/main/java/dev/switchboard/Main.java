@@ -19,6 +19,7 @@ import dev.switchboard.provider.simulator.SimulatorServer;
 import dev.switchboard.usage.PriceCatalog;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -186,14 +187,9 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /** A group: without its subcommand it is a usage error, as {@code keys} and {@code deployments} are. */
     @Command(name = "config", description = "Work with config files.", subcommands = {ConfigCheck.class})
-    static final class ConfigCmd implements Callable<Integer> {
-        @Override
-        public Integer call() {
-            new CommandLine(this).usage(System.out);
-            return 0;
-        }
-    }
+    static final class ConfigCmd {}
 
     @Command(name = "check", description = "Validate a config file as the server would at start, without starting.")
     static final class ConfigCheck implements Callable<Integer> {
@@ -209,13 +205,16 @@ public final class Main implements Callable<Integer> {
                 Map<String, String> env = env(spec);
                 ProviderRegistry registry = ProviderRegistry.standard(Clock.systemUTC());
                 GatewayConfig config = new ConfigLoader(env::get, new ConfigValidator(registry.ids(), PriceCatalog.standard()::pricesAlone)).load(file);
-                var snapshot = new SnapshotBuilder(registry, env::get, Clock.systemUTC()).build(config, 0);
-                System.out.println(file + ": OK (" + config.models().size() + " public models, "
-                        + snapshot.models().values().stream().mapToInt(p -> p.deployments().size()).sum() + " deployments, "
+                new SnapshotBuilder(registry, env::get, Clock.systemUTC()).build(config, 0); // refuses what cannot be served
+                // what the file holds (the built-in demo model a server adds without models is not the file's)
+                spec.commandLine().getOut().println(file + ": OK (" + config.models().size() + " public models, "
+                        + config.models().values().stream().mapToInt(List::size).sum() + " deployments, "
                         + config.keys().size() + " keys, " + config.teams().size() + " teams)");
+                spec.commandLine().getOut().flush();
                 return 0;
             } catch (ConfigException e) {
-                System.err.println(file + ": " + e.getMessage());
+                spec.commandLine().getErr().println(file + ": " + e.getMessage());
+                spec.commandLine().getErr().flush();
                 return 1;
             }
         }

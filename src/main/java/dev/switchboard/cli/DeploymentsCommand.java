@@ -160,7 +160,9 @@ public final class DeploymentsCommand {
                     all.forEach(d -> items.add(DeploymentsAdmin.view(d)));
                     printJson(out, data(items));
                 } else if (all.isEmpty()) {
-                    out.println("No deployments in the store at " + store.display() + " (a server serves the built-in demo model meanwhile).");
+                    // a note, not a result: stdout stays empty for a pipe
+                    err().println("No deployments in the store at " + store.display() + " (a server serves the built-in demo model meanwhile).");
+                    err().flush();
                 } else {
                     Table t = new Table("ID", "MODEL", "PROVIDER", "UPSTREAM", "WEIGHT", "ENABLED", "CREDENTIALS", "SOURCE");
                     for (DeploymentSpec d : all) {

@@ -166,7 +166,9 @@ public final class KeysCommand {
                     l.keys().forEach(k -> items.add(KeysAdmin.view(k)));
                     printJson(out, data(items));
                 } else if (l.keys().isEmpty()) {
-                    out.println("No virtual keys in the store at " + store.display() + ".");
+                    // a note, not a result: stdout stays empty for a pipe
+                    err().println("No virtual keys in the store at " + store.display() + ".");
+                    err().flush();
                 } else {
                     Instant now = clock.instant();
                     Table t = new Table("ID", "NAME", "PREFIX", "STATUS", "TEAM", "MODELS", "SOURCE");

@@ -74,6 +74,23 @@ class CommandLineTest {
         Cli.Result unknown = Cli.run(Map.of(), "wat");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).startsWith("switchboard: Unmatched argument").hasLineCount(1);
+
+        Cli.Result group = Cli.run(Map.of(), "config");
+        assertThat(group.exit()).as("a group without its subcommand, as keys and deployments").isEqualTo(2);
+        assertThat(group.out()).isEmpty();
+        assertThat(group.err()).isEqualTo("switchboard: Missing required subcommand: one of check (see 'switchboard config --help')\n");
+    }
+
+    @Test
+    void configCheck_countsWhatTheFileHolds() throws Exception {
+        Path empty = java.nio.file.Files.writeString(dataDir.resolve("empty.yaml"), "{}\n");
+        Path two = java.nio.file.Files.writeString(dataDir.resolve("two.yaml"), """
+                models:
+                  a: [ { provider: simulator, upstreamModel: x }, { provider: simulator, upstreamModel: y } ]
+                """);
+
+        assertThat(Cli.run(Map.of(), "config", "check", empty.toString()).out()).endsWith(": OK (0 public models, 0 deployments, 0 keys, 0 teams)\n");
+        assertThat(Cli.run(Map.of(), "config", "check", two.toString()).out()).endsWith(": OK (1 public models, 2 deployments, 0 keys, 0 teams)\n");
     }
 
     @Test
