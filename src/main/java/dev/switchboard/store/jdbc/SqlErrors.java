@@ -2,6 +2,7 @@ package dev.switchboard.store.jdbc;
 
 import dev.switchboard.store.StoreConflictException;
 import dev.switchboard.store.StoreException;
+import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 
 /** SQLite's and PostgreSQL's ways of saying "constraint violated", as one exception. */
@@ -10,6 +11,11 @@ final class SqlErrors {
     private SqlErrors() {}
 
     static StoreException translate(SQLException e, String doing) {
+        // PostgreSQL's driver words a failed batch as "Batch entry 0 INSERT INTO … VALUES (…) was
+        // aborted", the statement with its values: the next exception says what went wrong without them
+        if (e instanceof BatchUpdateException && e.getNextException() != null && e.getNextException() != e) {
+            return translate(e.getNextException(), doing);
+        }
         String state = e.getSQLState();
         String msg = e.getMessage() == null ? "" : e.getMessage();
         // PostgreSQL: 23505 unique, 23503 foreign key; SQLite: result code 19 (SQLITE_CONSTRAINT) and its extended codes
