@@ -31,7 +31,7 @@ import picocli.CommandLine.Command;
         description = "Exercise a throwaway gateway once, so that the launcher can record a class cache for faster starts.")
 public final class PrimeCommand implements Callable<Integer> {
 
-    /** How often each request is sent: enough for the JIT's profiles to say which paths are hot. */
+    /** How often each request is sent: every path more than once, while the training stays a few seconds of a build. */
     private static final int ROUNDS = 3;
     private static final String KEY = "sk-sb-prime-00000000000000000000000000000000";
 
@@ -104,8 +104,8 @@ public final class PrimeCommand implements Callable<Integer> {
     private static int send(HttpClient http, String base, Call call) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + call.path())).timeout(Duration.ofSeconds(10))
                 .header("authorization", "Bearer " + KEY);
-        if (call.body() == null) request.GET();
-        else request.header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(call.body()));
+        if (call.body() != null) request.header("content-type", "application/json");
+        request.method(call.method(), call.body() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(call.body()));
         return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray()).statusCode();
     }
 }

@@ -48,7 +48,7 @@ final class OpenAiStreams {
     static SseResponse.Framing<ObjectNode> nativeFraming(String clientModel, Supplier<Usage> estimate, Consumer<Usage> usage) {
         boolean includeUsage = estimate != null;
         return new SseResponse.Framing<>() {
-            /** The last chunk sent, whose id and times an estimated usage chunk repeats; null once usage was seen. */
+            /** The last chunk sent, whose id and times an estimated usage chunk repeats. */
             private ObjectNode last;
             private boolean usageSeen;
 
