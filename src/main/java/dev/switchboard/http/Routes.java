@@ -173,7 +173,10 @@ public final class Routes {
         regex(router, HttpMethod.POST, "/v1beta/models/(?<model>.+):batchEmbedContents", "/v1beta/models/{model}:batchEmbedContents")
                 .handler(embed::batch);
         router.get("/v1beta/models").handler(GeminiModelsHandler::list);
-        regex(router, HttpMethod.GET, "/v1beta/models/(?<model>[^:]+)", "/v1beta/models/{model}").handler(GeminiModelsHandler::get);
+        // a colon in a GET is the model's own (gem:v2), as a slash is, unless it names one of the
+        // methods above (a GET on model:generateContent is answered 405, allow POST)
+        regex(router, HttpMethod.GET, "/v1beta/models/(?<model>.+)(?<!:(?:generateContent|streamGenerateContent|countTokens|embedContent|batchEmbedContents))",
+                "/v1beta/models/{model}").handler(GeminiModelsHandler::get);
 
         // after the client API: a request tries the routes in order, and the admin API's dozens of
         // path-parameter routes (regular expressions) cost the chat path 2% of its CPU when they came first
@@ -188,6 +191,13 @@ public final class Routes {
                 GatewayError.of(ErrorKind.NOT_FOUND, "No route for " + ctx.request().method() + " " + ctx.request().path() + ".")));
         List<Endpoint> endpoints = endpoints(router);
         router.errorHandler(405, ctx -> {
+            // every POST under /v1beta/models/ names a method (model:generateContent): one that
+            // reached here names a method this gateway does not have, as Google answers, 404
+            if (ctx.request().method() == HttpMethod.POST && ctx.request().path().startsWith("/v1beta/models/")) {
+                ErrorRenderer.render(ctx.request(), ctx.response(),
+                        GatewayError.of(ErrorKind.NOT_FOUND, "No route for " + ctx.request().method() + " " + ctx.request().path() + "."));
+                return;
+            }
             ctx.response().putHeader("allow", allow(endpoints, ctx.request().path()));
             ErrorRenderer.render(ctx.request(), ctx.response(),
                     GatewayError.of(ErrorKind.METHOD_NOT_ALLOWED, "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path() + "."));

@@ -16,8 +16,10 @@ import dev.switchboard.provider.gemini.GeminiWire;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Decodes a Gemini {@code GenerateContentRequest} body into the canonical {@link ChatRequest},
@@ -39,7 +41,8 @@ import java.util.Map;
  *   <li>{@code tools[].functionDeclarations} → tools, the schema from {@code parametersJsonSchema}
  *       as is, or from {@code parameters} with Gemini's upper-case types lowered;
  *       {@code functionCallingConfig}: AUTO and VALIDATED → auto, NONE → none, ANY → required, or
- *       the named function when {@code allowedFunctionNames} holds exactly one.</li>
+ *       the named function when {@code allowedFunctionNames} holds exactly one; under ANY and
+ *       VALIDATED the tools are cut down to the allowed names.</li>
  *   <li>{@code generationConfig}: temperature, topP, maxOutputTokens, stopSequences, seed,
  *       candidateCount (n), presence and frequency penalties; {@code responseMimeType:
  *       application/json} → JSON mode, with {@code responseJsonSchema} or {@code responseSchema} →
@@ -81,13 +84,15 @@ public final class GeminiRequestDecoder {
             if (parts == null) throw GatewayError.invalid(at + ".parts", "Missing required parameter: '" + at + ".parts'.");
             ids.turn(i);
             List<ContentPart> decoded = GeminiParts.decode(parts, at + ".parts", ids);
+            // Gemini refuses an empty content; sent on, it became an empty conversation upstream
+            if (decoded.isEmpty()) throw GatewayError.invalid(at + ".parts", "'" + at + ".parts' must hold at least one part.");
             if (role == null || role.equals("user") || role.equals("function")) {
                 List<ContentPart> rest = new ArrayList<>(decoded.size());
                 for (ContentPart p : decoded) {
                     if (p instanceof ContentPart.ToolResult r) messages.add(new Message(Role.TOOL, List.of(r), ids.name(r.toolCallId())));
                     else rest.add(p);
                 }
-                if (!rest.isEmpty() || decoded.isEmpty()) messages.add(new Message(Role.USER, rest, null));
+                if (!rest.isEmpty()) messages.add(new Message(Role.USER, rest, null));
             } else if (role.equals("model")) {
                 messages.add(new Message(Role.ASSISTANT, decoded, null));
             } else {
@@ -97,8 +102,9 @@ public final class GeminiRequestDecoder {
 
         JsonNode config = GeminiWire.field(root, "generationConfig");
         if (config != null && !config.isObject()) throw GatewayError.invalid("generationConfig", "'generationConfig' must be an object.");
-        return new ChatRequest(model, messages, tools(GeminiWire.field(root, "tools")),
-                toolChoice(GeminiWire.field(root, "toolConfig")), null, params(config), responseFormat(config), stream, true, null);
+        JsonNode toolConfig = GeminiWire.field(root, "toolConfig");
+        return new ChatRequest(model, messages, allowed(tools(GeminiWire.field(root, "tools")), toolConfig),
+                toolChoice(toolConfig), null, params(config), responseFormat(config), stream, true, null);
     }
 
     /** The ids of one conversation's calls; see the class comment. Not thread-safe: one per decoding. */
@@ -159,6 +165,29 @@ public final class GeminiRequestDecoder {
             }
         }
         return out;
+    }
+
+    /**
+     * The tools a call may use: under ANY or VALIDATED with several {@code allowedFunctionNames},
+     * only those (a provider told only "call a tool" could call any it was shown). One name alone
+     * is a named tool choice, which holds by itself.
+     */
+    private static List<Tool> allowed(List<Tool> tools, JsonNode toolConfig) {
+        JsonNode fc = GeminiWire.field(toolConfig, "functionCallingConfig");
+        String mode = GeminiWire.text(fc, "mode");
+        if (!"ANY".equals(mode) && !"VALIDATED".equals(mode)) return tools;
+        Set<String> names = new HashSet<>();
+        for (JsonNode n : GeminiWire.items(GeminiWire.field(fc, "allowedFunctionNames"))) {
+            if (n.isTextual()) names.add(n.textValue());
+        }
+        if (names.size() < 2) return tools;
+        List<Tool> out = new ArrayList<>(names.size());
+        for (Tool t : tools) if (names.contains(t.name())) out.add(t);
+        if (out.isEmpty()) {
+            throw GatewayError.invalid("toolConfig.functionCallingConfig.allowedFunctionNames",
+                    "'allowedFunctionNames' names no function among 'tools'.");
+        }
+        return List.copyOf(out);
     }
 
     private static ToolChoice toolChoice(JsonNode toolConfig) {

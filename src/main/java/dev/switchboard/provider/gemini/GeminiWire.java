@@ -218,6 +218,12 @@ public final class GeminiWire {
             JsonNode type = out.get("type");
             if (type != null && type.isTextual() && !type.textValue().equals("null")) {
                 out.putArray("type").add(type.textValue()).add("null");
+                // an enum lists every value the schema takes: null too, or it is never valid
+                if (out.get("enum") instanceof ArrayNode values) {
+                    boolean hasNull = false;
+                    for (JsonNode v : values) hasNull |= v.isNull();
+                    if (!hasNull) values.addNull();
+                }
             } else if (out.get("anyOf") instanceof ArrayNode any) {
                 any.addObject().put("type", "null");
             }

@@ -190,6 +190,33 @@ class GeminiApiTest {
     }
 
     @Test
+    void toolConfigAny_withAllowedFunctionNames_offersOnlyThose() {
+        String tools = """
+                "tools":[{"functionDeclarations":[{"name":"a_fn","description":"A"},{"name":"b_fn","description":"B"},{"name":"c_fn","description":"C"}]}]""";
+        for (String mode : new String[] {"ANY", "VALIDATED"}) {
+            JsonNode r = json(master.post("/v1beta/models/sim:generateContent", """
+                    {"contents":[{"role":"user","parts":[{"text":"go"}]}],%s,
+                     "toolConfig":{"functionCallingConfig":{"mode":"%s","allowedFunctionNames":["b_fn","c_fn"]}}}""".formatted(tools, mode)));
+            // the simulator calls the first tool it is offered when a call is required
+            if (mode.equals("ANY")) assertThat(r.at("/candidates/0/content/parts/0/functionCall/name").asText()).isEqualTo("b_fn");
+            assertThat(r.toString()).as(mode).doesNotContain("a_fn");
+        }
+        assertThat(error(master.post("/v1beta/models/sim:generateContent", """
+                {"contents":[{"role":"user","parts":[{"text":"go"}]}],%s,
+                 "toolConfig":{"functionCallingConfig":{"mode":"ANY","allowedFunctionNames":["zzz","yyy"]}}}""".formatted(tools))))
+                .isEqualTo("toolConfig.functionCallingConfig.allowedFunctionNames");
+    }
+
+    @Test
+    void aContentWithoutParts_is400NamingIt_andReachesNoProvider() {
+        assertThat(error(master.post("/v1beta/models/sim:generateContent", "{\"contents\":[{\"role\":\"user\",\"parts\":[]}]}")))
+                .isEqualTo("contents[0].parts");
+        assertThat(error(master.post("/v1beta/models/sim:generateContent",
+                "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]},{\"role\":\"model\",\"parts\":[{}]}]}")))
+                .isEqualTo("contents[1].parts");
+    }
+
+    @Test
     void stream_functionCall_arrivesWhole() throws Exception {
         List<JsonNode> chunks = events(master.post("/v1beta/models/sim:streamGenerateContent?alt=sse", """
                 {"contents":[{"role":"user","parts":[{"text":"Weather in Paris?"}]}],%s}""".formatted(WEATHER_TOOL)).body());

@@ -23,7 +23,7 @@ class GeminiSchemaTest {
                 {"type":"object","required":["tags"],
                  "properties":{
                    "tags":{"type":"array","minItems":1,"maxItems":3,"items":{"type":"string","maxLength":20}},
-                   "kind":{"type":["string","null"],"enum":["a","b"]},
+                   "kind":{"type":["string","null"],"enum":["a","b",null]},
                    "type":{"type":"string","description":"a property named like a keyword"},
                    "when":{"type":"string","format":"date-time"},
                    "either":{"anyOf":[{"type":"integer"},{"type":"boolean"},{"type":"null"}]}}}"""));
