@@ -191,9 +191,12 @@ public final class Routes {
                 GatewayError.of(ErrorKind.NOT_FOUND, "No route for " + ctx.request().method() + " " + ctx.request().path() + ".")));
         List<Endpoint> endpoints = endpoints(router);
         router.errorHandler(405, ctx -> {
-            // every POST under /v1beta/models/ names a method (model:generateContent): one that
-            // reached here names a method this gateway does not have, as Google answers, 404
-            if (ctx.request().method() == HttpMethod.POST && ctx.request().path().startsWith("/v1beta/models/")) {
+            // a POST under /v1beta/models/ names a method (model:generateContent), one under
+            // /v1/responses/ that names no response (resp_…) an operation (OpenAI's compact,
+            // input_tokens): what this gateway does not have, 404 as their APIs answer, not a 405
+            String path = ctx.request().path();
+            if (ctx.request().method() == HttpMethod.POST
+                    && (path.startsWith("/v1beta/models/") || path.startsWith("/v1/responses/") && !path.startsWith("/v1/responses/resp_"))) {
                 ErrorRenderer.render(ctx.request(), ctx.response(),
                         GatewayError.of(ErrorKind.NOT_FOUND, "No route for " + ctx.request().method() + " " + ctx.request().path() + "."));
                 return;

@@ -40,6 +40,34 @@ public final class JsonFields {
         return v.booleanValue();
     }
 
+    /** The reasoning efforts OpenAI's formats take ({@code reasoning_effort}, {@code reasoning.effort}). */
+    private static final Set<String> EFFORTS = Set.of("none", "minimal", "low", "medium", "high", "xhigh", "max");
+
+    /** A reasoning effort: absent or null is null; another string than OpenAI's values is a 400 naming {@code param}. */
+    public static String reasoningEffort(JsonNode node, String field, String param) {
+        String effort = optionalString(node, field, param);
+        if (effort != null && !EFFORTS.contains(effort)) {
+            throw GatewayError.invalid(param, "Invalid '" + param + "': '" + effort + "'; use none, minimal, low, medium, high, xhigh or max.");
+        }
+        return effort;
+    }
+
+    /**
+     * OpenAI's {@code metadata}: absent, null, or an object of at most 16 string values, keys of at
+     * most 64 characters and values of at most 512; else a 400 naming the member.
+     */
+    public static void metadata(JsonNode metadata) {
+        if (metadata == null || metadata.isNull()) return;
+        if (!metadata.isObject()) throw GatewayError.invalid("metadata", "'metadata' must be an object.");
+        if (metadata.size() > 16) throw GatewayError.invalid("metadata", "'metadata' may hold at most 16 pairs.");
+        for (var e : metadata.properties()) {
+            String at = "metadata." + e.getKey();
+            if (e.getKey().length() > 64) throw GatewayError.invalid(at, "A 'metadata' key may be at most 64 characters.");
+            if (!e.getValue().isTextual()) throw GatewayError.invalid(at, "'" + at + "' must be a string.");
+            if (e.getValue().textValue().length() > 512) throw GatewayError.invalid(at, "A 'metadata' value may be at most 512 characters.");
+        }
+    }
+
     /**
      * A function definition as OpenAI's formats spell it — {@code description}, {@code parameters}
      * (a JSON schema object) and {@code strict} — found at {@code at} (for error params), with its

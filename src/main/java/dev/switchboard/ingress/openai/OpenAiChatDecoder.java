@@ -78,7 +78,7 @@ public final class OpenAiChatDecoder {
                 choices(positiveInt(root, "n"), "n", MAX_CHOICES),
                 JsonFields.number(root, "presence_penalty", -2, 2),
                 JsonFields.number(root, "frequency_penalty", -2, 2),
-                optionalString(root, "reasoning_effort"));
+                JsonFields.reasoningEffort(root, "reasoning_effort", "reasoning_effort"));
         boolean stream = bool(root, "stream");
         JsonNode streamOptions = root.get("stream_options");
         boolean includeUsage = false;

@@ -1,6 +1,7 @@
 package dev.switchboard.ingress.openai.responses;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.ingress.JsonFields;
@@ -36,20 +37,34 @@ final class ResponsesDecoder {
         }
         GenerationParams params = new GenerationParams(JsonFields.number(root, "temperature", 0, 2), JsonFields.number(root, "top_p", 0, 1),
                 positiveInt(root, "max_output_tokens"), List.of(), null, null, null, null,
-                reasoning == null || reasoning.isNull() ? null : string(reasoning, "effort"));
+                reasoning == null || reasoning.isNull() ? null : JsonFields.reasoningEffort(reasoning, "effort", "reasoning.effort"));
         JsonNode parallel = root.get("parallel_tool_calls");
         if (parallel != null && !parallel.isNull() && !parallel.isBoolean()) {
             throw GatewayError.invalid("parallel_tool_calls", "'parallel_tool_calls' must be a boolean.");
         }
         JsonNode metadata = root.get("metadata");
-        if (metadata != null && !metadata.isNull() && !metadata.isObject()) throw GatewayError.invalid("metadata", "'metadata' must be an object.");
+        JsonFields.metadata(metadata);
         ObjectNode echo = Json.object();
         for (String field : ECHOED) if (root.has(field)) echo.set(field, root.get(field));
         List<Tool> tools = tools(root.get("tools"));
+        if (!tools.isEmpty()) {
+            // as OpenAI shows a function tool: parameters and strict always there, null when not given
+            ArrayNode shown = echo.putArray("tools");
+            for (JsonNode t : root.get("tools")) {
+                ObjectNode copy = ((ObjectNode) t).deepCopy();
+                if (!copy.has("parameters")) copy.putNull("parameters");
+                if (!copy.has("strict")) copy.putNull("strict");
+                shown.add(copy);
+            }
+        }
         JsonNode choice = root.get("tool_choice");
         if (choice != null && "allowed_tools".equals(choice.path("type").asText())) tools = JsonFields.allowedTools(tools, choice.path("tools"));
+        ToolChoice toolChoice = toolChoice(choice);
+        if (toolChoice instanceof ToolChoice.Named named && tools.stream().noneMatch(t -> t.name().equals(named.name()))) {
+            throw GatewayError.invalid("tool_choice", "'tool_choice' names the function '" + named.name() + "', which is not among 'tools'.");
+        }
         return new ResponsesRequest(model, ResponsesItems.normalise(root.get("input")), string(root, "instructions"),
-                tools, toolChoice(choice),
+                tools, toolChoice,
                 parallel == null || parallel.isNull() ? null : parallel.booleanValue(), params, format(root.get("text")),
                 bool(root, "stream", false), bool(root, "store", true), string(root, "previous_response_id"), string(root, "user"), echo);
     }

@@ -73,6 +73,11 @@ final class ResponsesItems {
                     ObjectNode part = Json.object().put("type", partType).put("text", content.textValue());
                     if (partType.equals("output_text")) part.putArray("annotations");
                     copy.putArray("content").add(part);
+                } else if (content != null && content.isArray()) {
+                    // an image's detail is part of the item as OpenAI keeps it: auto when not given
+                    for (JsonNode part : content) {
+                        if (part instanceof ObjectNode o && "input_image".equals(Json.str(o, "type")) && !o.hasNonNull("detail")) o.put("detail", "auto");
+                    }
                 }
             }
             if (!copy.hasNonNull("id")) {
@@ -186,8 +191,11 @@ final class ResponsesItems {
                 yield data != null ? new ContentPart.Image(null, data.mediaType, data.data, detail) : new ContentPart.Image(url, null, null, detail);
             }
             case "input_file" -> {
-                DataUrl data = DataUrl.parse(Json.str(p, "file_data"));
                 String raw = Json.str(p, "file_data");
+                if (raw == null && Json.str(p, "file_id") == null) {
+                    throw GatewayError.invalid(at + ".file_data", "An input_file needs 'file_data' or 'file_id' (this gateway does not fetch a 'file_url').");
+                }
+                DataUrl data = DataUrl.parse(raw);
                 yield new ContentPart.File(Json.str(p, "file_id"), Json.str(p, "filename"), data == null ? null : data.mediaType,
                         data == null ? raw : data.data);
             }

@@ -384,6 +384,39 @@ class ResponsesSdkTest extends SimulatorBackedTest {
         Admin.assertError(missing, 400, "invalid_request_error", "invalid_request");
         HttpResponse<String> unknown = gw.get("/v1/responses/resp_unknown");
         Admin.assertError(unknown, 404, "invalid_request_error", "not_found");
+
+        // each refused before any provider, naming the field
+        Map<String, String> bad = Map.of(
+                "\"metadata\":{\"a\":1}", "metadata.a",
+                "\"metadata\":{\"a\":\"%s\"}".formatted("v".repeat(513)), "metadata.a",
+                "\"reasoning\":{\"effort\":\"extreme\"}", "reasoning.effort",
+                "\"tools\":[{\"type\":\"function\",\"name\":\"a\"}],\"tool_choice\":{\"type\":\"function\",\"name\":\"zzz\"}", "tool_choice");
+        for (Map.Entry<String, String> b : bad.entrySet()) {
+            HttpResponse<String> refused = gw.post("/v1/responses", "{\"model\":\"demo\",\"input\":\"x\"," + b.getKey() + "}");
+            Admin.assertError(refused, 400, "invalid_request_error", "invalid_request");
+            assertThat(Admin.json(refused).at("/error/param").asText()).as(b.getKey()).isEqualTo(b.getValue());
+        }
+        HttpResponse<String> noFile = gw.post("/v1/responses", """
+                {"model":"demo","input":[{"role":"user","content":[{"type":"input_text","text":"what is it"},{"type":"input_file","filename":"x.pdf"}]}]}""");
+        Admin.assertError(noFile, 400, "invalid_request_error", "invalid_request");
+        assertThat(Admin.json(noFile).at("/error/param").asText()).isEqualTo("input[0].content[1].file_data");
+
+        // operations of OpenAI's this gateway lacks are unknown routes, not a response id's methods
+        for (String op : new String[] {"/v1/responses/compact", "/v1/responses/input_tokens"}) {
+            Admin.assertError(gw.post(op, "{\"model\":\"demo\",\"input\":\"x\"}"), 404, "invalid_request_error", "not_found");
+        }
+    }
+
+    @Test
+    void echoedTools_andStoredImages_haveTheFieldsOpenAisTypesRequire() throws Exception {
+        JsonNode r = Admin.json(gw.post("/v1/responses", """
+                {"model":"demo","input":[{"role":"user","content":[{"type":"input_text","text":"look"},
+                  {"type":"input_image","image_url":"data:image/png;base64,iVBORw0KGgo="}]}],
+                 "tools":[{"type":"function","name":"noparams"}]}"""));
+        assertThat(r.at("/tools/0/parameters").isNull()).isTrue();
+        assertThat(r.at("/tools/0/strict").isNull()).isTrue();
+        JsonNode items = Admin.json(gw.get("/v1/responses/" + r.path("id").asText() + "/input_items"));
+        assertThat(items.at("/data/0/content/1/detail").asText()).isEqualTo("auto");
     }
 
     @Test
