@@ -5,6 +5,7 @@ import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.EmbeddingRequest;
+import dev.switchboard.model.StreamEvent;
 import dev.switchboard.provider.ChatCall;
 import dev.switchboard.provider.ChatReply;
 import dev.switchboard.provider.EmbeddingCall;
@@ -117,10 +118,15 @@ public final class Dispatch {
 
     private static Future<ChatReply> primed(ChatReply reply, Exchange ex, DeploymentHealth.Lease lease) {
         return switch (reply) {
-            case ChatReply.NativeStream s -> PrimedSource.prime(s.chunks(), lease, ex.cancellation(), ex::streamed, ex::outputSeen)
+            case ChatReply.NativeStream s -> PrimedSource.prime(s.chunks(), lease, ex.cancellation(), ex::streamed, ex::outputSeen, null)
                     .map(src -> new ChatReply.NativeStream(src, s.headers()));
-            case ChatReply.CanonicalStream s -> PrimedSource.prime(s.events(), lease, ex.cancellation(), ex::streamed, ex::outputSeen)
+            // a provider that reports no usage (an OpenAI-compatible server ignoring include_usage):
+            // every format is shown the gateway's estimate, and it is what the usage record holds
+            case ChatReply.CanonicalStream s -> PrimedSource.prime(s.events(), lease, ex.cancellation(), ex::streamed, ex::outputSeen,
+                            () -> ex.usageReported() ? null : new StreamEvent.UsageReport(Settle.estimate(ex)))
                     .map(src -> new ChatReply.CanonicalStream(src, s.headers()));
+            case ChatReply.CanonicalJson j when j.response().usage() == null ->
+                    Future.succeededFuture(new ChatReply.CanonicalJson(Settle.withEstimate(ex, j.response()), j.headers()));
             default -> Future.succeededFuture(reply);
         };
     }

@@ -55,6 +55,8 @@ public final class Exchange {
     private boolean accounted;
     /** Characters of text, reasoning and tool arguments streamed so far: an output estimate when no usage comes. */
     private long streamedChars;
+    /** Whether a canonical stream's usage report has gone by; see {@link #usageReported}. */
+    private boolean usageReported;
 
     Exchange(String requestId, long startNanos, boolean traceRequested) {
         this.requestId = requestId;
@@ -137,6 +139,7 @@ public final class Exchange {
             case dev.switchboard.model.StreamEvent.TextDelta t -> streamedChars += t.text().length();
             case dev.switchboard.model.StreamEvent.ReasoningDelta r when r.text() != null -> streamedChars += r.text().length();
             case dev.switchboard.model.StreamEvent.ToolCallDelta c -> streamedChars += c.argumentsFragment().length();
+            case dev.switchboard.model.StreamEvent.UsageReport u -> usageReported = true;
             case com.fasterxml.jackson.databind.JsonNode n -> streamedChars += nativeChars(n);
             default -> { }
         }
@@ -156,6 +159,11 @@ public final class Exchange {
             for (com.fasterxml.jackson.databind.JsonNode p : c.path("content").path("parts")) chars += p.path("text").asText("").length();
         }
         return chars;
+    }
+
+    /** Whether a canonical stream reported its usage yet. */
+    boolean usageReported() {
+        return usageReported;
     }
 
     /** Whether the stream carried output yet: text, reasoning or tool-call arguments. */

@@ -40,25 +40,30 @@ final class PrimedSource<T> implements EventSource<T>, EventSource.EventSink<T> 
 
     private final java.util.function.Consumer<Object> seen;
     private final java.util.function.BooleanSupplier output;
+    private final java.util.function.Supplier<T> closing;
 
     private PrimedSource(EventSource<T> upstream, DeploymentHealth.Lease lease, java.util.function.Consumer<Object> seen,
-                         java.util.function.BooleanSupplier output) {
+                         java.util.function.BooleanSupplier output, java.util.function.Supplier<T> closing) {
         this.upstream = upstream;
         this.lease = lease;
         this.seen = seen;
         this.output = output;
+        this.closing = closing;
     }
 
     /**
      * Completes with a source whose first output is in hand, or fails if the stream fails before
      * one (or ends with no event at all). A client that goes away cancels the stream, primed or not.
      *
-     * @param seen   counts each event as it arrives
-     * @param output whether the events counted so far carried output
+     * @param seen    counts each event as it arrives
+     * @param output  whether the events counted so far carried output
+     * @param closing an event to deliver when the stream ends, or null for none (a usage report the
+     *                provider left out); null itself when there is none to add
      */
     static <T> Future<EventSource<T>> prime(EventSource<T> upstream, DeploymentHealth.Lease lease, Cancellation cancellation,
-                                            java.util.function.Consumer<Object> seen, java.util.function.BooleanSupplier output) {
-        PrimedSource<T> p = new PrimedSource<>(upstream, lease, seen, output);
+                                            java.util.function.Consumer<Object> seen, java.util.function.BooleanSupplier output,
+                                            java.util.function.Supplier<T> closing) {
+        PrimedSource<T> p = new PrimedSource<>(upstream, lease, seen, output, closing);
         cancellation.onCancel(p::cancel);
         upstream.start(p);
         return p.primed.future();
@@ -81,6 +86,8 @@ final class PrimedSource<T> implements EventSource<T>, EventSource.EventSink<T> 
     @Override
     public void onEnd() {
         if (cancelled) return;
+        T last = closing == null || sink == null && queued.isEmpty() ? null : closing.get();
+        if (last != null) onEvent(last);
         if (!primed.future().isComplete()) {
             if (queued.isEmpty()) {
                 primed.fail(UpstreamErrors.transport(new IOException("the provider's stream was empty")));

@@ -2,6 +2,7 @@ package dev.switchboard.pipeline;
 
 import dev.switchboard.auth.Principal;
 import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.Usage;
 import dev.switchboard.provider.UpstreamException;
 import dev.switchboard.routing.Deployment;
@@ -112,6 +113,13 @@ public final class Settle {
         ChatRequest request = ex.chatRequest();
         long output = ex.streamedTokensEstimate();
         return request == null ? new Usage(0, output, 0, 0, 0, true) : estimated(request, output);
+    }
+
+    /** {@code response} with the gateway's estimate for the usage its provider left out: the prompt and its answer counted. */
+    public static ChatResponse withEstimate(Exchange ex, ChatResponse response) {
+        ChatRequest request = ex.chatRequest();
+        Usage u = new Usage(request == null ? 0 : TokenEstimator.inputTokens(request), TokenEstimator.outputTokens(response), 0, 0, 0, true);
+        return new ChatResponse(response.id(), response.model(), response.created(), response.choices(), u);
     }
 
     private static Usage estimated(ChatRequest request, long outputTokens) {

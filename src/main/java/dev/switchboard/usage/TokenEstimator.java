@@ -4,6 +4,7 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.ContentPart;
 import dev.switchboard.model.Message;
 import dev.switchboard.model.Tool;
@@ -103,6 +104,16 @@ public final class TokenEstimator {
         for (Tool t : request.tools()) {
             n += PER_TOOL + tokens(t.name()) + tokens(t.description());
             if (t.parameters() != null) n += tokens(Json.text(t.parameters()));
+        }
+        return n;
+    }
+
+    /** The tokens of an answer's choices: their text, reasoning and tool calls (media count as in the input). */
+    public static long outputTokens(ChatResponse response) {
+        long n = 0;
+        for (ChatResponse.Choice c : response.choices()) {
+            if (c.message() == null) continue;
+            for (ContentPart p : c.message().content()) n += measure(p, TokenEstimator::tokens, PER_MEDIA);
         }
         return n;
     }

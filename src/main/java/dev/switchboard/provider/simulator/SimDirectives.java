@@ -19,21 +19,24 @@ import java.util.regex.Pattern;
  * @param tokenMs    wait between stream events
  * @param usageAlways 1: a stream reports usage whether or not the request asked for it, as some
  *                    OpenAI-compatible servers (Mistral's, for one) do
+ * @param noUsage     1: an OpenAI-format answer carries no usage at all, asked or not, as some
+ *                    OpenAI-compatible servers ignoring {@code stream_options} do
  */
-public record SimDirectives(int status, int retryAfter, int cutAfter, int stallAfter, int latencyMs, int tokenMs, int usageAlways) {
+public record SimDirectives(int status, int retryAfter, int cutAfter, int stallAfter, int latencyMs, int tokenMs, int usageAlways,
+                            int noUsage) {
 
-    public static final SimDirectives NONE = new SimDirectives(0, 0, 0, 0, 0, 0, 0);
+    public static final SimDirectives NONE = new SimDirectives(0, 0, 0, 0, 0, 0, 0, 0);
 
     public SimDirectives(int status, int retryAfter, int cutAfter, int stallAfter, int latencyMs, int tokenMs) {
-        this(status, retryAfter, cutAfter, stallAfter, latencyMs, tokenMs, 0);
+        this(status, retryAfter, cutAfter, stallAfter, latencyMs, tokenMs, 0, 0);
     }
     static final Pattern IN_TEXT = Pattern.compile("\\[sim((?:\\s+[a-z_]+=\\d+)*)\\s*]");
     private static final Pattern PAIR = Pattern.compile("([a-z_]+)=(\\d+)");
 
     /** Reads {@code x-sim-*} headers through {@code header} (null when absent), then the text directive. */
     public static SimDirectives read(Function<String, String> header, String lastMessageText) {
-        int[] v = new int[7];
-        String[] names = {"status", "retry_after", "cut_after", "stall_after", "latency_ms", "token_ms", "usage_always"};
+        String[] names = {"status", "retry_after", "cut_after", "stall_after", "latency_ms", "token_ms", "usage_always", "no_usage"};
+        int[] v = new int[names.length];
         for (int i = 0; i < names.length; i++) {
             String h = header.apply("x-sim-" + names[i].replace('_', '-'));
             if (h != null) v[i] = parse(h.trim());
@@ -49,7 +52,7 @@ public record SimDirectives(int status, int retryAfter, int cutAfter, int stallA
                 }
             }
         }
-        return new SimDirectives(v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+        return new SimDirectives(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
     }
 
     /** The text with any directive removed, so the echo shows only what the user wrote. */

@@ -335,11 +335,12 @@ public final class SimulatorServer implements AutoCloseable {
             return;
         }
         if (!request.stream()) {
-            PacedEventSource.delayed(vertx, d.latencyMs(), () -> resp.putHeader("content-type", "application/json")
-                    .end(Json.buffer(OpenAiChatEncoder.response(engine.response(request), request.model()))));
+            ObjectNode answer = OpenAiChatEncoder.response(engine.response(request), request.model());
+            if (d.noUsage() == 1) answer.remove("usage");
+            PacedEventSource.delayed(vertx, d.latencyMs(), () -> resp.putHeader("content-type", "application/json").end(Json.buffer(answer)));
             return;
         }
-        OpenAiChunkEncoder encoder = new OpenAiChunkEncoder(request.model(), request.includeUsage() || d.usageAlways() == 1);
+        OpenAiChunkEncoder encoder = new OpenAiChunkEncoder(request.model(), (request.includeUsage() || d.usageAlways() == 1) && d.noUsage() != 1);
         PacedEventSource<StreamEvent> events = new PacedEventSource<>(vertx, engine.events(request), d, null);
         resp.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
         resp.closeHandler(v -> {

@@ -93,6 +93,23 @@ class AnthropicOverOpenAiProviderTest extends SimulatorBackedTest {
     }
 
     @Test
+    void aProviderReportingNoUsage_isShownTheGatewaysEstimate_jsonAndStream() {
+        // the simulator's no_usage: no usage in its answer, none in its stream though asked
+        Message m = client.messages().create(message("[sim no_usage=1] Hello there, gateway").build());
+        assertThat(text(m)).isEqualTo("Hello there, gateway");
+        assertThat(m.usage().inputTokens()).as("the prompt counted").isPositive();
+        assertThat(m.usage().outputTokens()).as("the answer counted").isPositive();
+
+        MessageAccumulator acc = MessageAccumulator.create();
+        try (StreamResponse<RawMessageStreamEvent> s = client.messages().createStreaming(message("[sim no_usage=1] one two three four").build())) {
+            s.stream().forEach(acc::accumulate);
+        }
+        assertThat(sim.last().json().at("/stream_options/include_usage").asBoolean()).as("asked, and not given").isTrue();
+        assertThat(acc.message().usage().inputTokens()).isPositive();
+        assertThat(acc.message().usage().outputTokens()).as("what was streamed, estimated").isPositive();
+    }
+
+    @Test
     void stream_text_crossFormats_deltasInOrder() {
         List<String> deltas = new ArrayList<>();
         MessageAccumulator acc = MessageAccumulator.create();
