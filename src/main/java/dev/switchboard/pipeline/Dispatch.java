@@ -5,11 +5,13 @@ import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.EmbeddingRequest;
+import dev.switchboard.model.FinishReason;
 import dev.switchboard.model.StreamEvent;
 import dev.switchboard.provider.ChatCall;
 import dev.switchboard.provider.ChatReply;
 import dev.switchboard.provider.EmbeddingCall;
 import dev.switchboard.provider.EmbeddingReply;
+import dev.switchboard.provider.UpstreamErrors;
 import dev.switchboard.provider.UpstreamException;
 import dev.switchboard.provider.WireFormat;
 import dev.switchboard.limit.Quota;
@@ -125,6 +127,10 @@ public final class Dispatch {
             case ChatReply.CanonicalStream s -> PrimedSource.prime(s.events(), lease, ex.cancellation(), ex::streamed, ex::outputSeen,
                             () -> ex.usageReported() ? null : new StreamEvent.UsageReport(Settle.estimate(ex)))
                     .map(src -> new ChatReply.CanonicalStream(src, s.headers()));
+            // an answer the provider ended in failure is a failed attempt (the attempt loop marks the lease)
+            case ChatReply.CanonicalJson j when !j.response().choices().isEmpty()
+                    && j.response().choices().stream().allMatch(c -> c.finishReason() == FinishReason.ERROR) ->
+                    Future.failedFuture(UpstreamErrors.failedGeneration());
             case ChatReply.CanonicalJson j when j.response().usage() == null ->
                     Future.succeededFuture(new ChatReply.CanonicalJson(Settle.withEstimate(ex, j.response()), j.headers()));
             default -> Future.succeededFuture(reply);

@@ -1,5 +1,7 @@
 package dev.switchboard.pipeline;
 
+import dev.switchboard.model.FinishReason;
+import dev.switchboard.model.StreamEvent;
 import dev.switchboard.provider.Cancellation;
 import dev.switchboard.provider.EventSource;
 import dev.switchboard.provider.UpstreamErrors;
@@ -33,6 +35,8 @@ final class PrimedSource<T> implements EventSource<T>, EventSource.EventSink<T> 
     private boolean ended;
     private boolean paused;
     private boolean cancelled;
+    /** The provider's answer was taken as failed here ({@link FinishReason#ERROR}); what it sends after is not heard. */
+    private boolean abandoned;
     private UpstreamException failed;
 
     /** Events held before output at most: a stream of that many is under way, output or not. */
@@ -71,6 +75,15 @@ final class PrimedSource<T> implements EventSource<T>, EventSource.EventSink<T> 
 
     @Override
     public void onEvent(T event) {
+        if (abandoned) return;
+        if (event instanceof StreamEvent.Finish f && f.reason() == FinishReason.ERROR) {
+            // the provider ended the answer in failure: a failed attempt (retried while nothing is
+            // out, an error event after), never a stream that looks finished
+            abandoned = true;
+            upstream.cancel();
+            failWith(UpstreamErrors.failedGeneration());
+            return;
+        }
         seen.accept(event); // counted as it arrives: the usage estimate of a stream cut before its usage report
         if (sink != null) {
             sink.onEvent(event);
@@ -85,7 +98,7 @@ final class PrimedSource<T> implements EventSource<T>, EventSource.EventSink<T> 
 
     @Override
     public void onEnd() {
-        if (cancelled) return;
+        if (cancelled || abandoned) return;
         T last = closing == null || sink == null && queued.isEmpty() ? null : closing.get();
         if (last != null) onEvent(last);
         if (!primed.future().isComplete()) {
@@ -102,7 +115,11 @@ final class PrimedSource<T> implements EventSource<T>, EventSource.EventSink<T> 
 
     @Override
     public void onError(UpstreamException error) {
-        if (cancelled) return; // the reset our own cancel caused: not the provider's failure
+        if (cancelled || abandoned) return; // the reset our own cancel caused: not the provider's failure
+        failWith(error);
+    }
+
+    private void failWith(UpstreamException error) {
         if (!primed.future().isComplete()) {
             primed.fail(error);
             return;

@@ -77,7 +77,11 @@ public final class SseJsonSource extends UpstreamEventSource<ObjectNode> {
             return;
         }
         if (node.has("error") || "error".equals(event)) {
-            fail(UpstreamErrors.classify(500, -1, node, "error event in the provider's stream: " + data));
+            // a throttle keeps its class (retried elsewhere, its wait kept), anything else is a 5xx
+            JsonNode err = node.path("error");
+            String kind = (err.path("type").asText("") + " " + err.path("code").asText("")).toLowerCase(java.util.Locale.ROOT);
+            int status = kind.contains("rate_limit") || kind.contains("insufficient_quota") ? 429 : 500;
+            fail(UpstreamErrors.classify(status, -1, node, "error event in the provider's stream: " + data));
             return;
         }
         if (!sawFinish && finishes.test(node)) sawFinish = true;

@@ -81,6 +81,16 @@ public final class UpstreamErrors {
                 "The connection to the provider failed."), 0, cause == null ? "unknown" : cause.toString());
     }
 
+    /**
+     * An answer the provider ended in failure rather than finished (finish reason {@code error}:
+     * Gemini's OTHER or MALFORMED_FUNCTION_CALL, OpenAI's {@code error}): a failed attempt, tried
+     * again like a 5xx, never delivered as a complete answer.
+     */
+    public static UpstreamException failedGeneration() {
+        return new UpstreamException(FailureClass.TRANSIENT, GatewayError.of(ErrorKind.UPSTREAM_ERROR,
+                "The provider ended its answer with an error instead of finishing it."), 0, "finish reason: error");
+    }
+
     public static UpstreamException timeout(String which, String detail) {
         return new UpstreamException(FailureClass.TRANSIENT, GatewayError.of(ErrorKind.TIMEOUT,
                 "The provider did not answer within the " + which + " deadline."), 0, detail);
