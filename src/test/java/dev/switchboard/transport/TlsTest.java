@@ -97,16 +97,7 @@ class TlsTest {
     @Test
     void serverHttps_servesHttp2ByAlpn() throws Exception {
         Path dir = Files.createTempDirectory("switchboard-tls");
-        Map<String, String> env = new HashMap<>();
-        env.put("PORT", "0");
-        env.put("HOST", "127.0.0.1");
-        env.put("MASTER_KEY", GatewayFixture.MASTER_KEY);
-        env.put("SWITCHBOARD_DATA_DIR", dir.toString());
-        env.put("TLS_CERT_FILE", cert.certificatePath());
-        env.put("TLS_KEY_FILE", cert.privateKeyPath());
-        try (Gateway gw = Gateway.start(Settings.fromEnv(env), new Gateway.Options(15_000,
-                new PrintStream(new ByteArrayOutputStream()), Clock.systemUTC(), 1, new LoopbackGuard(true), java.time.Duration.ofSeconds(1),
-                dev.switchboard.transport.ClientDeadlines.DEFAULT))) {
+        try (Gateway gw = Gateway.start(Settings.fromEnv(httpsEnv(dir, cert.privateKeyPath())), quietOptions())) {
             SSLContext ssl = SSLContext.getInstance("TLS");
             ssl.init(null, new TrustManager[] {new X509TrustManager() {
                 public void checkClientTrusted(X509Certificate[] c, String a) {}
@@ -132,20 +123,30 @@ class TlsTest {
         Path dir = Files.createTempDirectory("switchboard-tls");
         SelfSignedCertificate other = SelfSignedCertificate.create("localhost");
         Path notPem = Files.writeString(dir.resolve("key.txt"), "not a key");
-        Map<String, String> env = new HashMap<>();
-        env.put("PORT", "0");
-        env.put("HOST", "127.0.0.1");
-        env.put("MASTER_KEY", GatewayFixture.MASTER_KEY);
-        env.put("SWITCHBOARD_DATA_DIR", dir.toString());
-        env.put("TLS_CERT_FILE", cert.certificatePath());
-        env.put("TLS_KEY_FILE", other.privateKeyPath());
-        Gateway.Options options = new Gateway.Options(15_000, new PrintStream(new ByteArrayOutputStream()), Clock.systemUTC(), 1,
-                new LoopbackGuard(true), java.time.Duration.ofSeconds(1), dev.switchboard.transport.ClientDeadlines.DEFAULT);
+        Map<String, String> env = httpsEnv(dir, other.privateKeyPath());
+        Gateway.Options options = quietOptions();
 
         assertThatThrownBy(() -> Gateway.start(Settings.fromEnv(env), options)).isInstanceOf(SettingsException.class)
                 .hasMessageStartingWith("TLS_KEY_FILE is not the private key of the certificate in TLS_CERT_FILE");
         env.put("TLS_KEY_FILE", notPem.toString());
         assertThatThrownBy(() -> Gateway.start(Settings.fromEnv(env), options)).isInstanceOf(SettingsException.class)
                 .hasMessageStartingWith("TLS_CERT_FILE and TLS_KEY_FILE must be a PEM certificate and its PEM private key");
+    }
+
+    /** The settings of a gateway serving HTTPS with this test's certificate and the key at {@code keyPath}. */
+    private static Map<String, String> httpsEnv(Path dataDir, String keyPath) {
+        Map<String, String> env = new HashMap<>();
+        env.put("PORT", "0");
+        env.put("HOST", "127.0.0.1");
+        env.put("MASTER_KEY", GatewayFixture.MASTER_KEY);
+        env.put("SWITCHBOARD_DATA_DIR", dataDir.toString());
+        env.put("TLS_CERT_FILE", cert.certificatePath());
+        env.put("TLS_KEY_FILE", keyPath);
+        return env;
+    }
+
+    private static Gateway.Options quietOptions() {
+        return new Gateway.Options(15_000, new PrintStream(new ByteArrayOutputStream()), Clock.systemUTC(), 1, new LoopbackGuard(true),
+                java.time.Duration.ofSeconds(1), dev.switchboard.transport.ClientDeadlines.DEFAULT);
     }
 }
