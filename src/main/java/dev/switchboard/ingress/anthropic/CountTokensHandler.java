@@ -18,6 +18,8 @@ import dev.switchboard.usage.TokenEstimator;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v1/messages/count_tokens}: the input tokens of a Messages request (system,
@@ -31,6 +33,8 @@ import io.vertx.ext.web.RoutingContext;
  * takes milliseconds, and the first count loads the encoding.
  */
 public final class CountTokensHandler implements Handler<RoutingContext> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CountTokensHandler.class);
 
     private final Vertx vertx;
     private final OutboundConnector connector;
@@ -50,7 +54,16 @@ public final class CountTokensHandler implements Handler<RoutingContext> {
         Future<Long> count;
         if (d.wireFormat() == WireFormat.ANTHROPIC_MESSAGES) {
             count = d.provider().countTokens(new ChatCall(d, request, root, UpstreamHeaders.forwardable(ctx.request().headers()),
-                    ex.requestId(), false, ex.cancellation(), connector, vertx));
+                    ex.requestId(), false, ex.cancellation(), connector, vertx)).onComplete(ar -> {
+                        // the client is told the gateway's words; the provider's are logged, tied by the request id
+                        if (ar.failed() && ar.cause() instanceof UpstreamException u) {
+                            LOG.warn("count_tokens failed request_id={} deployment={} provider={} class={} status={} detail={}", ex.requestId(),
+                                    d.id(), d.provider().id(), u.failureClass(), u.upstreamStatus(), u.getMessage());
+                        } else if (ar.succeeded()) {
+                            ctx.response().putHeader("x-switchboard-provider", d.provider().id()).putHeader("x-switchboard-deployment", d.id())
+                                    .putHeader("x-switchboard-upstream-model", d.upstreamModel());
+                        }
+                    });
         } else {
             count = TokenEstimator.count(vertx, request);
         }

@@ -55,6 +55,8 @@ class CountTokensForwardingTest extends SimulatorBackedTest {
         assertThat(up.headers().get("x-api-key")).isEqualTo("anthropic-key");
         assertThat(up.headers().get("anthropic-version")).isEqualTo("2023-06-01");
         assertThat(up.headers().get("anthropic-beta")).isEqualTo("token-counting-2024-11-01");
+        assertThat(resp.headers().firstValue("x-switchboard-provider")).as("an answer from a provider says which").contains("anthropic");
+        assertThat(resp.headers().firstValue("x-switchboard-upstream-model")).contains("claude-up");
     }
 
     @Test
