@@ -107,6 +107,31 @@ public final class GeminiRequestDecoder {
                 toolChoice(toolConfig), null, params(config), responseFormat(config), stream, true, null);
     }
 
+    /**
+     * The first field of a generateContent body that another format has no place for — log
+     * probabilities, output other than text, an enum answer, built-in tools (Google Search, code
+     * execution), cached content, safety settings, {@code topK} — so that a deployment of another
+     * format could only drop it: under the router's {@code reject} policy such a deployment answers
+     * 400 {@code unsupported_parameter} naming it. Null when there is none.
+     */
+    public static String untranslatable(JsonNode root) {
+        JsonNode config = GeminiWire.field(root, "generationConfig");
+        JsonNode logprobs = GeminiWire.field(config, "responseLogprobs");
+        if (logprobs != null && logprobs.asBoolean(false)) return "generationConfig.responseLogprobs";
+        if (GeminiWire.field(config, "logprobs") != null) return "generationConfig.logprobs";
+        for (JsonNode m : GeminiWire.items(GeminiWire.field(config, "responseModalities"))) {
+            if (!"TEXT".equalsIgnoreCase(m.asText())) return "generationConfig.responseModalities";
+        }
+        if ("text/x.enum".equals(GeminiWire.text(config, "responseMimeType"))) return "generationConfig.responseMimeType";
+        if (GeminiWire.field(config, "topK") != null) return "generationConfig.topK";
+        for (JsonNode t : GeminiWire.items(GeminiWire.field(root, "tools"))) {
+            for (var e : t.properties()) if (!e.getKey().equals("functionDeclarations") && !e.getKey().equals("function_declarations")) return "tools";
+        }
+        if (GeminiWire.field(root, "cachedContent") != null) return "cachedContent";
+        if (!GeminiWire.items(GeminiWire.field(root, "safetySettings")).isEmpty()) return "safetySettings";
+        return null;
+    }
+
     /** The ids of one conversation's calls; see the class comment. Not thread-safe: one per decoding. */
     private static final class Conversation implements GeminiParts.CallIds {
         private int turn;

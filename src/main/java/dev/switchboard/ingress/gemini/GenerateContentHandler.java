@@ -60,7 +60,8 @@ public final class GenerateContentHandler {
         GeminiBodies.prependSystemPrompt(root, ex.principal());
         ChatRequest request = GeminiRequestDecoder.decode(root, model, stream);
         boolean includeThoughts = includeThoughts(root);
-        dispatch.chat(ex, request, root, WireFormat.GEMINI, UpstreamHeaders.forwardable(ctx.request().headers()))
+        dispatch.chat(ex, request, root, WireFormat.GEMINI, UpstreamHeaders.forwardable(ctx.request().headers()),
+                        () -> GeminiRequestDecoder.untranslatable(root))
                 .onComplete(Answer.then(ctx, reply -> write(ctx, ex, model, includeThoughts, sse, reply)));
     }
 

@@ -10,6 +10,7 @@ import dev.switchboard.testing.GatewayFixture;
 import dev.switchboard.transport.Json;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -205,6 +206,38 @@ class GeminiApiTest {
                 {"contents":[{"role":"user","parts":[{"text":"go"}]}],%s,
                  "toolConfig":{"functionCallingConfig":{"mode":"ANY","allowedFunctionNames":["zzz","yyy"]}}}""".formatted(tools))))
                 .isEqualTo("toolConfig.functionCallingConfig.allowedFunctionNames");
+    }
+
+    @Test
+    void underReject_geminiFieldsWithNoCanonicalForm_are400_forAnotherFormat() {
+        try (GatewayFixture strict = GatewayFixture.builder().config("""
+                models:
+                  sim:
+                    - { provider: simulator, upstreamModel: echo }
+                router: { unsupportedParameters: reject }
+                """).start()) {
+            GeminiClient client = new GeminiClient(strict, GatewayFixture.MASTER_KEY);
+            Map<String, String> cases = Map.of(
+                    "\"generationConfig\":{\"responseLogprobs\":true}", "generationConfig.responseLogprobs",
+                    "\"generationConfig\":{\"responseModalities\":[\"AUDIO\"]}", "generationConfig.responseModalities",
+                    "\"generationConfig\":{\"responseMimeType\":\"text/x.enum\",\"responseSchema\":{\"type\":\"STRING\",\"enum\":[\"a\"]}}",
+                    "generationConfig.responseMimeType",
+                    "\"generationConfig\":{\"topK\":3}", "generationConfig.topK",
+                    "\"tools\":[{\"googleSearch\":{}}]", "tools",
+                    "\"cachedContent\":\"cachedContents/x\"", "cachedContent",
+                    "\"safetySettings\":[{\"category\":\"HARM_CATEGORY_HATE_SPEECH\",\"threshold\":\"BLOCK_NONE\"}]", "safetySettings");
+            for (Map.Entry<String, String> c : cases.entrySet()) {
+                HttpResponse<String> r = client.post("/v1beta/models/sim:generateContent",
+                        "{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]," + c.getKey() + "}");
+                assertThat(r.statusCode()).as(c.getValue()).isEqualTo(400);
+                assertThat(json(r).at("/error/details/0/metadata/param").asText()).isEqualTo(c.getValue());
+            }
+            assertThat(client.post("/v1beta/models/sim:generateContent", "{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}],"
+                    + "\"generationConfig\":{\"responseModalities\":[\"TEXT\"]}}").statusCode()).as("text only is nothing lost").isEqualTo(200);
+        }
+        // the default policy drops them, as documented
+        assertThat(master.post("/v1beta/models/sim:generateContent", "{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}],"
+                + "\"generationConfig\":{\"topK\":3}}").statusCode()).isEqualTo(200);
     }
 
     @Test
