@@ -110,9 +110,10 @@ public final class GeminiRequestDecoder {
     /**
      * The first field of a generateContent body that another format has no place for — log
      * probabilities, output other than text, an enum answer, built-in tools (Google Search, code
-     * execution), cached content, safety settings, {@code topK} — so that a deployment of another
-     * format could only drop it: under the router's {@code reject} policy such a deployment answers
-     * 400 {@code unsupported_parameter} naming it. Null when there is none.
+     * execution), cached content, a file by URI that is no image, safety settings, {@code topK} —
+     * so that a deployment of another format could only drop it: under the router's {@code reject}
+     * policy such a deployment answers 400 {@code unsupported_parameter} naming it. Null when there
+     * is none.
      */
     public static String untranslatable(JsonNode root) {
         JsonNode config = GeminiWire.field(root, "generationConfig");
@@ -128,6 +129,16 @@ public final class GeminiRequestDecoder {
             for (var e : t.properties()) if (!e.getKey().equals("functionDeclarations") && !e.getKey().equals("function_declarations")) return "tools";
         }
         if (GeminiWire.field(root, "cachedContent") != null) return "cachedContent";
+        List<JsonNode> contents = GeminiWire.items(GeminiWire.field(root, "contents"));
+        for (int i = 0; i < contents.size(); i++) {
+            List<JsonNode> parts = GeminiWire.items(GeminiWire.field(contents.get(i), "parts"));
+            for (int j = 0; j < parts.size(); j++) {
+                // a file by URI other than an image: another format can fetch none
+                JsonNode file = GeminiWire.field(parts.get(j), "fileData");
+                String mime = GeminiWire.text(file, "mimeType");
+                if (file != null && (mime == null || !mime.startsWith("image/"))) return "contents[" + i + "].parts[" + j + "].fileData";
+            }
+        }
         if (!GeminiWire.items(GeminiWire.field(root, "safetySettings")).isEmpty()) return "safetySettings";
         return null;
     }

@@ -115,6 +115,8 @@ public final class OpenAiMessages {
                     audio.put("data", a.data());
                     if (a.format() != null) audio.put("format", a.format());
                 }
+                // a URL (Gemini's fileData.fileUri) is no OpenAI file id, and OpenAI fetches no file: dropped
+                case ContentPart.File f when f.data() == null && f.fileId() != null && f.fileId().contains("://") -> { }
                 case ContentPart.File f -> {
                     ObjectNode file = out.addObject().put("type", "file").putObject("file");
                     if (f.fileId() != null) file.put("file_id", f.fileId());

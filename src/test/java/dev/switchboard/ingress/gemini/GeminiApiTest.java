@@ -234,6 +234,10 @@ class GeminiApiTest {
             }
             assertThat(client.post("/v1beta/models/sim:generateContent", "{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}],"
                     + "\"generationConfig\":{\"responseModalities\":[\"TEXT\"]}}").statusCode()).as("text only is nothing lost").isEqualTo(200);
+            HttpResponse<String> file = client.post("/v1beta/models/sim:generateContent", "{\"contents\":[{\"parts\":[{\"text\":\"hi\"},"
+                    + "{\"fileData\":{\"mimeType\":\"application/pdf\",\"fileUri\":\"https://example.invalid/f\"}}]}]}");
+            assertThat(file.statusCode()).isEqualTo(400);
+            assertThat(json(file).at("/error/details/0/metadata/param").asText()).isEqualTo("contents[0].parts[1].fileData");
         }
         // the default policy drops them, as documented
         assertThat(master.post("/v1beta/models/sim:generateContent", "{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}],"
