@@ -75,18 +75,19 @@ public final class ChatCompletionsHandler implements Handler<RoutingContext> {
             case ChatReply.CanonicalStream s -> {
                 OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), s.headers());
                 Settle.LastUsage usage = new Settle.LastUsage();
-                new SseResponse<>(vertx, resp, OpenAiStreams.canonicalFraming(request.model(), estimate(ex, request), usage::set),
+                new SseResponse<>(vertx, resp, OpenAiStreams.canonicalFraming(request.model(), request.includeUsage(), usage::set),
                         pingMs, OpenAiStreams.PING, failure -> Settle.stream(ex, usage.get(), failure)).start(s.events(), ex.cancellation(), ex::onGraceOver);
             }
         }
     }
 
     /**
-     * The usage a stream shows a client that asked for it ({@code stream_options.include_usage})
+     * The usage a native stream shows a client that asked for it ({@code stream_options.include_usage})
      * when the provider reports none: the gateway's estimate, counted at the end of the stream and
-     * then recorded as the request's usage. Null when the client did not ask.
+     * then recorded as the request's usage. Null when the client did not ask. (A canonical stream
+     * gets its estimate before it reaches the framing: see {@code Dispatch}.)
      */
-    static Supplier<Usage> estimate(Exchange ex, ChatRequest request) {
+    private static Supplier<Usage> estimate(Exchange ex, ChatRequest request) {
         return request.includeUsage() ? () -> Settle.estimate(ex) : null;
     }
 }

@@ -70,7 +70,7 @@ public final class CompletionsHandler implements Handler<RoutingContext> {
                 OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), s.headers());
                 Settle.LastUsage usage = new Settle.LastUsage();
                 SseResponse.Framing<StreamEvent> framing = OpenAiStreams.framing(
-                        new LegacyCompletions.ChunkEncoder(request.model(), request.includeUsage()), ChatCompletionsHandler.estimate(ex, request), usage::set);
+                        new LegacyCompletions.ChunkEncoder(request.model(), request.includeUsage()), usage::set);
                 new SseResponse<>(vertx, resp, framing, pingMs, OpenAiStreams.PING, failure -> Settle.stream(ex, usage.get(), failure))
                         .start(s.events(), ex.cancellation(), ex::onGraceOver);
             }

@@ -90,9 +90,13 @@ final class OpenAiStreams {
         };
     }
 
-    /** A chunk per canonical event (or none), and what the encoder kept for the end; usage reported on the way. */
-    static SseResponse.Framing<StreamEvent> canonicalFraming(String clientModel, Supplier<Usage> estimate, Consumer<Usage> usage) {
-        return framing(new OpenAiChunkEncoder(clientModel, estimate != null), estimate, usage);
+    /**
+     * A chunk per canonical event (or none), and what the encoder kept for the end; usage reported
+     * on the way (a canonical stream always reports it: the gateway's estimate when its provider
+     * did not, see {@code Dispatch}).
+     */
+    static SseResponse.Framing<StreamEvent> canonicalFraming(String clientModel, boolean includeUsage, Consumer<Usage> usage) {
+        return framing(new OpenAiChunkEncoder(clientModel, includeUsage), usage);
     }
 
     /** How canonical events become OpenAI-shaped chunks: chat's {@link OpenAiChunkEncoder}, legacy completions' own. */
@@ -104,30 +108,18 @@ final class OpenAiStreams {
         List<ObjectNode> end();
     }
 
-    /**
-     * Frames what {@code encoder} makes: its chunks as they come, then the kept ones and
-     * {@code [DONE]}, or an error event.
-     *
-     * @param estimate the usage to report when the provider reports none (the client asked for
-     *                 usage); null when the client did not ask for it
-     */
-    static SseResponse.Framing<StreamEvent> framing(ChunkEncoding encoder, Supplier<Usage> estimate, Consumer<Usage> usage) {
+    /** Frames what {@code encoder} makes: its chunks as they come, then the kept ones and {@code [DONE]}, or an error event. */
+    static SseResponse.Framing<StreamEvent> framing(ChunkEncoding encoder, Consumer<Usage> usage) {
         return new SseResponse.Framing<>() {
-            private boolean usageSeen;
-
             @Override
             public Buffer event(StreamEvent event) {
-                if (event instanceof StreamEvent.UsageReport r) {
-                    usage.accept(r.usage());
-                    usageSeen = true;
-                }
+                if (event instanceof StreamEvent.UsageReport r) usage.accept(r.usage());
                 ObjectNode chunk = encoder.encode(event);
                 return chunk == null ? null : frame(chunk);
             }
 
             @Override
             public Buffer end() {
-                if (estimate != null && !usageSeen) event(new StreamEvent.UsageReport(estimate.get()));
                 Buffer out = Buffer.buffer(512);
                 for (ObjectNode chunk : encoder.end()) out.appendBuffer(frame(chunk));
                 return out.appendBuffer(DONE);

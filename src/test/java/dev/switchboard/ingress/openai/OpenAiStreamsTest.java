@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.http.SseResponse;
-import dev.switchboard.model.FinishReason;
-import dev.switchboard.model.StreamEvent;
 import dev.switchboard.model.Usage;
 import dev.switchboard.transport.Json;
 import io.vertx.core.buffer.Buffer;
@@ -16,7 +14,10 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
-/** The framings of a chat stream when the provider reports no usage and the client asked for it. */
+/**
+ * A native chat stream whose provider reports no usage, and a client that asked for it (a canonical
+ * stream gets its estimate before the framing: {@code AnthropicOverOpenAiProviderTest}).
+ */
 class OpenAiStreamsTest {
 
     private static final Usage ESTIMATE = new Usage(11, 3, 0, 0, 0, true);
@@ -85,24 +86,5 @@ class OpenAiStreamsTest {
         List<String> notAsked = events(nativeStream(OpenAiStreams.nativeFraming("general", null, u -> { }), false));
         assertThat(notAsked).hasSize(3).last().isEqualTo("[DONE]");
         assertThat(notAsked).noneMatch(e -> e.contains("\"usage\""));
-    }
-
-    @Test
-    void canonicalStream_withoutUsageReport_endsWithTheEstimate_whenTheClientAskedForUsage() throws IOException {
-        List<Usage> recorded = new ArrayList<>();
-        SseResponse.Framing<StreamEvent> framing = OpenAiStreams.canonicalFraming("general", () -> ESTIMATE, recorded::add);
-        List<Buffer> out = new ArrayList<>();
-        out.add(framing.event(new StreamEvent.Start("chatcmpl-9", "up", 9)));
-        out.add(framing.event(new StreamEvent.TextDelta(0, "Hi")));
-        out.add(framing.event(new StreamEvent.Finish(0, FinishReason.STOP)));
-        out.add(framing.end());
-        List<String> events = events(out);
-
-        assertThat(events).last().isEqualTo("[DONE]");
-        JsonNode usageChunk = Json.parse(events.get(events.size() - 2));
-        assertThat(usageChunk.at("/usage/prompt_tokens").asInt()).isEqualTo(11);
-        assertThat(usageChunk.get("id").asText()).isEqualTo("chatcmpl-9");
-        assertThat(Json.parse(events.get(events.size() - 3)).at("/choices/0/finish_reason").asText()).isEqualTo("stop");
-        assertThat(recorded).containsExactly(ESTIMATE);
     }
 }
