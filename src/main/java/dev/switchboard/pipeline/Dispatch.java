@@ -103,8 +103,8 @@ public final class Dispatch {
                     clientHeaders, ex.requestId(), ex.cancellation(), connector, vertx));
         });
         if (quotas.isEmpty()) return loop.run();
-        // an embedding's tokens are all input and few: counted when it settles, not reserved
-        return policy.admit(ex, quotas, pool, () -> Future.succeededFuture(0L), 0).compose(v -> loop.run());
+        // all input: its count is reserved at admission (no output), so concurrent requests hold one another back
+        return policy.admit(ex, quotas, pool, () -> TokenEstimator.count(vertx, request), 0).compose(v -> loop.run());
     }
 
     /** An Anthropic body that continues a message thread ({@code thread: {type: "continue", …}}). */

@@ -6,6 +6,7 @@ import com.knuddels.jtokkit.api.EncodingType;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.EmbeddingRequest;
 import dev.switchboard.model.Message;
 import dev.switchboard.model.Tool;
 import dev.switchboard.transport.Json;
@@ -70,6 +71,26 @@ public final class TokenEstimator {
     static Future<Long> count(Vertx vertx, ChatRequest request, ToLongFunction<ChatRequest> counter) {
         if (quick(request)) return Future.succeededFuture(counter.applyAsLong(request));
         return vertx.executeBlocking(() -> counter.applyAsLong(request), false);
+    }
+
+    /**
+     * The input tokens of an embeddings request: its texts counted, or, for token ids, the ids
+     * themselves; on the calling thread when quick, as {@link #count(Vertx, ChatRequest)}.
+     */
+    public static Future<Long> count(Vertx vertx, EmbeddingRequest request) {
+        long chars = 0;
+        for (String s : request.inputs()) chars += s.length();
+        if (request.tokenInput() || loaded && chars <= INLINE_CHARS) return Future.succeededFuture(inputTokens(request));
+        return vertx.executeBlocking(() -> inputTokens(request), false);
+    }
+
+    static long inputTokens(EmbeddingRequest request) {
+        long n = 0;
+        for (String s : request.inputs()) {
+            // token ids are kept joined by spaces: each is one token
+            n += request.tokenInput() ? (s.isBlank() ? 0 : s.strip().split(" +").length) : tokens(s);
+        }
+        return n;
     }
 
     /** Whether counting {@code request} takes no more than some tens of microseconds. */

@@ -38,6 +38,9 @@ class LimitsThroughGatewayTest extends SimulatorBackedTest {
                   dear:
                     - { provider: openai, upstreamModel: sim-dear, baseUrl: "%1$s", credentials: { apiKey: sk-dear },
                         pricing: { inputPerMTokens: 10000, outputPerMTokens: 10000 } }
+                  slow-embed:
+                    - { provider: openai, upstreamModel: sim-embed, baseUrl: "%1$s", credentials: { apiKey: sk-embed },
+                        extraHeaders: { x-sim-latency-ms: "1000" } }
                 fallbacks:
                   - { primaryModel: cheap, reason: general, targets: [dear] }
                 """.formatted(sim.baseUrl())).start();
@@ -62,6 +65,20 @@ class LimitsThroughGatewayTest extends SimulatorBackedTest {
         HttpRequest req = Burst.chat(gw, key, "plain");
         Burst.assertAdmittedExactly(Burst.send(200, i -> req), 50, 50);
         assertThat(sim.received()).hasSize(50);
+    }
+
+    @Test
+    void embeddings_reserveTheirInput_soConcurrentOnesCannotOverrunTpm() throws Exception {
+        // 11 tokens each (the simulator counts words) against tpm 20: the first holds 11, the second
+        // is admitted while 11 < 20, the rest wait out the minute
+        String key = key("{\"name\":\"" + unique("etpm") + "\",\"limits\":{\"tpm\":20}}");
+        HttpRequest embed = HttpRequest.newBuilder(java.net.URI.create(gw.url("/v1/embeddings")))
+                .header("authorization", "Bearer " + key).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"slow-embed\",\"input\":\"a b c d e f g h i j k\"}")).build();
+        List<HttpResponse<String>> answers = Burst.send(5, i -> embed);
+        long ok = answers.stream().filter(r -> r.statusCode() == 200).count();
+        assertThat(ok).as("admitted of 5 in flight together").isBetween(1L, 2L);
+        assertThat(answers.stream().filter(r -> r.statusCode() == 429).count()).isEqualTo(5 - ok);
     }
 
     @Test
