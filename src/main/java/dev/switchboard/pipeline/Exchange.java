@@ -31,6 +31,7 @@ public final class Exchange {
     private Principal principal;
     private Deployment deployment;
     private int attempts;
+    private int refusedBeforeCall;
     private List<String> trace;
     private DeploymentHealth.Lease lease;
     private Admission.Ticket ticket;
@@ -227,6 +228,16 @@ public final class Exchange {
     void attempt(Deployment d, int n) {
         this.deployment = d;
         this.attempts = n;
+    }
+
+    /** An attempt refused before its call (a parameter that deployment cannot take): no provider heard it. */
+    void refusedBeforeCall() {
+        refusedBeforeCall++;
+    }
+
+    /** Whether some attempt reached a provider. */
+    boolean calledAProvider() {
+        return attempts > refusedBeforeCall;
     }
 
     /** The attempt that answers, for what settling tells its deployment (tokens against its tpm limit). */

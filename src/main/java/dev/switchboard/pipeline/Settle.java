@@ -73,11 +73,12 @@ public final class Settle {
 
     /**
      * The request failed after at least one attempt and the client is answered {@code status}
-     * (499 when it went away first): a record with the status and no tokens. A request refused
-     * before any attempt (authentication, an unknown model) is not a provider's usage and has none.
+     * (499 when it went away first): a record with the status and no tokens. A request no provider
+     * heard (refused by authentication, an unknown model, or by every deployment before its call: a
+     * chat-only model asked to embed, a parameter under the reject policy) has none.
      */
     public static void failed(Exchange ex, int status) {
-        if (ex == null || ex.attempts() == 0) return;
+        if (ex == null || !ex.calledAProvider()) return;
         record(ex, status, null, false);
     }
 

@@ -58,11 +58,13 @@ class UsageThroughGatewayTest {
                     - { provider: openai, upstreamModel: not-in-the-catalog, baseUrl: "%2$s", credentials: { apiKey: sk-unpriced } }
                   overridden:
                     - { provider: simulator, upstreamModel: echo, pricing: { outputPerMTokens: 10 } }
+                  chat-only:
+                    - { provider: anthropic, upstreamModel: claude-x, baseUrl: "%3$s", credentials: { apiKey: sk-ant } }
                 teams:
                   - { name: research }
                 keys:
                   - { name: alice, key: "%1$s", team: research }
-                """.formatted(ALICE, sim.baseUrl())).start();
+                """.formatted(ALICE, sim.baseUrl(), sim.rootUrl())).start();
     }
 
     @AfterAll
@@ -157,6 +159,17 @@ class UsageThroughGatewayTest {
         assertThat(u.estimated()).isFalse();
         assertThat(u.costUsd()).isZero();
         assertThat(u.publicModel()).isEqualTo("failing");
+    }
+
+    @Test
+    void requestEveryDeploymentRefusedBeforeItsCall_hasNoRecord() {
+        int before = sim.received().size();
+        HttpResponse<String> r = gw.post("/v1/embeddings", "{\"model\":\"chat-only\",\"input\":\"hello\"}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        HttpResponse<String> after = gw.post("/v1/chat/completions", chatBody("priced", false, "after"));
+        recordOf(after);
+        assertThat(sim.received()).as("no provider heard it").hasSize(before);
+        assertThat(gw.gateway().store().usage().forRequest(r.headers().firstValue("x-request-id").orElseThrow())).isEmpty();
     }
 
     @Test
