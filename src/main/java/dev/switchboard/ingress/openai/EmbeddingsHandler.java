@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.error.GatewayError;
+import dev.switchboard.ingress.JsonFields;
 import dev.switchboard.model.EmbeddingRequest;
 import dev.switchboard.model.EmbeddingResponse;
 import dev.switchboard.pipeline.Answer;
@@ -57,6 +58,9 @@ public final class EmbeddingsHandler implements Handler<RoutingContext> {
                 }));
     }
 
+    /** The most inputs one request may hold, as OpenAI takes them. */
+    static final int MAX_INPUTS = 2048;
+
     public static EmbeddingRequest decode(JsonNode root) {
         String model = OpenAiChatDecoder.requiredString(root, "model");
         JsonNode input = root.get("input");
@@ -70,15 +74,17 @@ public final class EmbeddingsHandler implements Handler<RoutingContext> {
             if (tokens) {
                 inputs.add(tokenText(input, "input"));
             } else {
+                // OpenAI's limit; and one kind throughout: all strings, or all token arrays
+                if (input.size() > MAX_INPUTS) throw GatewayError.invalid("input", "'input' may hold at most " + MAX_INPUTS + " inputs.");
+                tokens = input.get(0).isArray();
                 for (int i = 0; i < input.size(); i++) {
                     JsonNode e = input.get(i);
-                    if (e.isTextual()) {
+                    if (!tokens && e.isTextual()) {
                         inputs.add(e.textValue());
-                    } else if (e.isArray() && !e.isEmpty()) {
+                    } else if (tokens && e.isArray() && !e.isEmpty()) {
                         inputs.add(tokenText(e, "input[" + i + "]"));
-                        tokens = true;
                     } else {
-                        throw GatewayError.invalid("input[" + i + "]", "Each input must be a string or an array of tokens.");
+                        throw GatewayError.invalid("input[" + i + "]", "'input' must be all strings or all arrays of tokens.");
                     }
                 }
             }
@@ -91,9 +97,12 @@ public final class EmbeddingsHandler implements Handler<RoutingContext> {
         Integer dims = null;
         JsonNode d = root.get("dimensions");
         if (d != null && !d.isNull()) {
-            if (!d.isIntegralNumber() || d.asLong() < 1 || d.asLong() > 65536) throw GatewayError.invalid("dimensions", "'dimensions' must be a positive integer.");
+            if (!d.isIntegralNumber() || d.asLong() < 1 || d.asLong() > 65536) {
+                throw GatewayError.invalid("dimensions", "'dimensions' must be a whole number from 1 to 65536.");
+            }
             dims = d.intValue();
         }
+        JsonFields.optionalString(root, "user", "user");
         String format = Json.str(root, "encoding_format");
         JsonNode f = root.get("encoding_format");
         if (f != null && !f.isNull() && (format == null || !(format.equals("float") || format.equals("base64")))) {
@@ -105,7 +114,9 @@ public final class EmbeddingsHandler implements Handler<RoutingContext> {
     private static String tokenText(JsonNode tokens, String at) {
         StringBuilder out = new StringBuilder();
         for (JsonNode t : tokens) {
-            if (!t.isIntegralNumber()) throw GatewayError.invalid(at, "Token arrays must hold integers.");
+            if (!t.isIntegralNumber() || !t.canConvertToInt() || t.intValue() < 0) {
+                throw GatewayError.invalid(at, "Token arrays must hold token ids: whole numbers from 0.");
+            }
             if (!out.isEmpty()) out.append(' ');
             out.append(t.asLong());
         }
