@@ -135,7 +135,16 @@ final class SimulatorGemini {
                 .end(Json.buffer(Json.object().put("totalTokens", SimulatorEngine.promptTokens(request))));
     }
 
+    /** Whether the headers' directives asked for a failure, which is then answered (embeddings carry no text directive). */
+    private boolean failed(RoutingContext ctx) {
+        SimDirectives d = SimDirectives.read(ctx.request()::getHeader, null);
+        if (d.status() < 400) return false;
+        PacedEventSource.delayed(vertx, d.latencyMs(), () -> fail(ctx.response(), d));
+        return true;
+    }
+
     private void embed(RoutingContext ctx) {
+        if (failed(ctx)) return;
         JsonNode root = parse(ctx);
         ObjectNode out = Json.object();
         out.set("embedding", embedding(root, ctx.pathParam("model")));
@@ -143,6 +152,7 @@ final class SimulatorGemini {
     }
 
     private void batchEmbed(RoutingContext ctx) {
+        if (failed(ctx)) return;
         JsonNode root = parse(ctx);
         ObjectNode out = Json.object();
         ArrayNode list = out.putArray("embeddings");
