@@ -121,7 +121,20 @@ public final class BedrockRequestEncoder {
         if (!inference.isEmpty()) body.set("inferenceConfig", inference);
         Integer budget = p.reasoningEffort() == null || p.reasoningEffort().equalsIgnoreCase("none") ? null
                 : ReasoningBudget.budgetFor(p.reasoningEffort());
-        if (!r.tools().isEmpty() || jsonAnswer) {
+        // thinking is Anthropic's field: Converse hands additionalModelRequestFields to the model as
+        // they are, and another model refuses the key
+        if (budget != null && !thinks(modelId)) {
+            if (rejectUnsupported) throw unsupported("reasoning_effort");
+            budget = null;
+        }
+        // tool_choice none has no Converse form: with no tool block in the conversation, the tools
+        // are left out, so none is what the model can do; with one, Converse wants them described
+        boolean noTools = r.toolChoice() instanceof ToolChoice.None && !jsonAnswer;
+        if (noTools && hasToolBlocks(r)) {
+            if (rejectUnsupported) throw unsupported("tool_choice");
+            noTools = false;
+        }
+        if ((!r.tools().isEmpty() && !noTools) || jsonAnswer) {
             ObjectNode config = body.putObject("toolConfig");
             ArrayNode tools = config.putArray("tools");
             for (Tool t : r.tools()) toolSpec(tools, t.name(), t.description(), t.parameters() != null ? t.parameters() : Json.object().put("type", "object"));
@@ -145,6 +158,21 @@ public final class BedrockRequestEncoder {
             body.putObject("additionalModelRequestFields").putObject("thinking").put("type", "enabled").put("budget_tokens", budget);
         }
         return body;
+    }
+
+    /** Whether the model takes Anthropic's {@code thinking} (Claude, by plain id, inference profile or ARN). */
+    static boolean thinks(String modelId) {
+        String id = modelId.toLowerCase(Locale.ROOT);
+        return id.contains("anthropic.") || id.contains("claude");
+    }
+
+    private static boolean hasToolBlocks(ChatRequest r) {
+        for (Message m : r.messages()) {
+            for (ContentPart c : m.content()) {
+                if (c instanceof ContentPart.ToolCall || c instanceof ContentPart.ToolResult) return true;
+            }
+        }
+        return false;
     }
 
     private static void toolSpec(ArrayNode tools, String name, String description, JsonNode schema) {

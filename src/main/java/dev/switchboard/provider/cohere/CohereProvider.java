@@ -123,7 +123,12 @@ public final class CohereProvider implements Provider {
 
     /** Cohere's error answers: {@code {"message": …}} with a status; see the class comment. */
     static UpstreamException classify(int status, long retryAfterMs, JsonNode body, String detail) {
-        if (status == 498 || status == 402) return UpstreamErrors.classify(401, retryAfterMs, body, detail);
+        if (status == 498 || status == 402) {
+            // a configuration failure, as a 401 is, told with the status Cohere gave
+            return new UpstreamException(FailureClass.CONFIGURATION, GatewayError.of(ErrorKind.UPSTREAM_ERROR,
+                    "The provider refused this deployment's " + (status == 402 ? "billing" : "credentials") + " (HTTP " + status + ")."),
+                    status, detail);
+        }
         String message = Json.str(body, "message");
         if (status == 400 && message != null && message.toLowerCase(Locale.ROOT).contains("too many tokens")) {
             return new UpstreamException(FailureClass.REQUEST, new GatewayError(ErrorKind.CONTEXT_LENGTH_EXCEEDED,

@@ -142,7 +142,11 @@ public final class GeminiRequestEncoder {
             p.stop().forEach(stop::add);
         }
         if (p.seed() != null) c.put("seed", p.seed());
-        if (p.n() != null) c.put("candidateCount", p.n());
+        if (p.n() != null) {
+            // Gemini's own ceiling: refused here, naming the client's field, rather than by the provider
+            if (p.n() > 8) throw GatewayError.invalid("n", "'n' must be at most 8 for a Gemini model (its candidateCount).");
+            c.put("candidateCount", p.n());
+        }
         if (p.presencePenalty() != null) c.put("presencePenalty", p.presencePenalty());
         if (p.frequencyPenalty() != null) c.put("frequencyPenalty", p.frequencyPenalty());
         switch (format) {

@@ -3,6 +3,7 @@ package dev.switchboard.provider.bedrock;
 import static dev.switchboard.provider.JsonAnswerTool.NAME;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.error.GatewayError;
@@ -123,5 +124,22 @@ class BedrockJsonAnswerTest {
                 frame("contentBlockStop", "{\"contentBlockIndex\":0}"),
                 frame("messageStop", "{\"stopReason\":\"tool_use\"}"));
         assertThat(out).filteredOn(StreamEvent.TextDelta.class::isInstance).containsExactly(new StreamEvent.TextDelta(0, "{}"));
+    }
+
+    @Test
+    void reasoningEffort_isThinkingForClaudeOnly_droppedOrRefusedElsewhere() {
+        ChatRequest thinking = request(null, List.of(), null, "low");
+        assertThat(BedrockRequestEncoder.encode(thinking, CLAUDE, true).at("/additionalModelRequestFields/thinking/type").asText()).isEqualTo("enabled");
+        assertThat(BedrockRequestEncoder.encode(thinking, LLAMA, false).has("additionalModelRequestFields"))
+                .as("Llama refuses Anthropic's thinking key").isFalse();
+        assertThat(catchThrowableOfType(GatewayError.class, () -> BedrockRequestEncoder.encode(thinking, LLAMA, true)).param())
+                .isEqualTo("reasoning_effort");
+    }
+
+    @Test
+    void toolChoiceNone_leavesTheToolsOut_soNoneIsCalled() {
+        JsonNode body = BedrockRequestEncoder.encode(request(null, List.of(TOOL), ToolChoice.NONE, null), CLAUDE, true);
+        assertThat(body.has("toolConfig")).isFalse();
+        assertThat(BedrockRequestEncoder.encode(request(null, List.of(TOOL), ToolChoice.AUTO, null), CLAUDE, true).has("toolConfig")).isTrue();
     }
 }

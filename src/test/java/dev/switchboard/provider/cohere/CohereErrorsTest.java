@@ -16,6 +16,8 @@ class CohereErrorsTest {
             UpstreamException e = CohereProvider.classify(status, -1, Json.parse("{\"message\":\"invalid api token\"}"), "d");
             assertThat(e.failureClass()).as("status %d", status).isEqualTo(FailureClass.CONFIGURATION);
             assertThat(e.error().kind()).isEqualTo(ErrorKind.UPSTREAM_ERROR);
+            assertThat(e.upstreamStatus()).as("the status Cohere gave, in the trace and the message").isEqualTo(status);
+            assertThat(e.error().getMessage()).contains("(HTTP " + status + ")");
         }
     }
 

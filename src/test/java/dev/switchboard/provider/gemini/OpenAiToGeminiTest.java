@@ -96,6 +96,15 @@ class OpenAiToGeminiTest {
     }
 
     @Test
+    void moreThanEightChoices_areRefusedNamingN_beforeAnyCall() throws Exception {
+        int before = sim.received().size();
+        var r = gw.post("/v1/chat/completions", "{\"model\":\"gem\",\"n\":9,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(Json.parse(r.body()).at("/error/param").asText()).isEqualTo("n");
+        assertThat(sim.received()).hasSize(before);
+    }
+
+    @Test
     void stream_text_reassembles_andShowsUsageWhenAsked() {
         List<ChatCompletionChunk> chunks;
         try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(chat("one two three four")
