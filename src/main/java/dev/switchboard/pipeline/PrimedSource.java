@@ -61,8 +61,8 @@ final class PrimedSource<T> implements EventSource<T>, EventSource.EventSink<T> 
      *
      * @param seen    counts each event as it arrives
      * @param output  whether the events counted so far carried output
-     * @param closing an event to deliver when the stream ends, or null for none (a usage report the
-     *                provider left out); null itself when there is none to add
+     * @param closing gives an event to deliver when the stream ends (the usage report a provider left
+     *                out), or null when there is none to add; itself null for no such event
      */
     static <T> Future<EventSource<T>> prime(EventSource<T> upstream, DeploymentHealth.Lease lease, Cancellation cancellation,
                                             java.util.function.Consumer<Object> seen, java.util.function.BooleanSupplier output,
