@@ -51,8 +51,9 @@ import java.util.List;
  * a Gemini stream has no {@code [DONE]}, so it is complete once a candidate finished.
  *
  * <p>Embeddings: native {@code :embedContent} or {@code :batchEmbedContents}, as the client called; canonical (an OpenAI client) through
- * {@code :batchEmbedContents}, one request per input. Gemini reports no embedding usage, so it is
- * estimated (four characters a token) and marked so.
+ * {@code :batchEmbedContents}, one request per input, at most {@value #MAX_BATCH} a batch (more go as
+ * batches in turn). Gemini reports no embedding usage, so it is estimated (four characters a token)
+ * and marked so.
  */
 public final class GeminiProvider implements Provider {
 
@@ -177,6 +178,9 @@ public final class GeminiProvider implements Provider {
         });
     }
 
+    /** The most requests Google takes in one {@code :batchEmbedContents}. */
+    static final int MAX_BATCH = 100;
+
     @Override
     public Future<EmbeddingReply> embed(EmbeddingCall call) {
         Deployment d = call.deployment();
@@ -195,24 +199,37 @@ public final class GeminiProvider implements Provider {
                     .compose(resp -> json(resp, deadlines).map(reply -> new EmbeddingReply.Native(Json.buffer(reply),
                             embeddingUsage(reply, call.request().inputs()), d.upstreamModel(), UpstreamHeaders.passBack(resp.headers()))));
         }
+        // Google takes at most 100 requests a batch: more are sent as several batches, one after another
+        List<String> inputs = call.request().inputs();
+        return embedBatches(call, model, inputs, 0, new ArrayList<>(inputs.size()), Usage.ZERO, null);
+    }
+
+    /** The batches from input {@code from} on, each answered before the next is sent; the vectors in input order. */
+    private Future<EmbeddingReply> embedBatches(EmbeddingCall call, String model, List<String> inputs, int from, List<float[]> vectors,
+                                                Usage usage, MultiMap passBack) {
+        if (from >= inputs.size()) return Future.succeededFuture(new EmbeddingReply.Canonical(new EmbeddingResponse(vectors, usage), passBack));
+        Deployment d = call.deployment();
+        List<String> batch = inputs.subList(from, Math.min(inputs.size(), from + MAX_BATCH));
         ObjectNode body = Json.object();
         ArrayNode requests = body.putArray("requests");
-        for (String input : call.request().inputs()) {
+        for (String input : batch) {
             ObjectNode r = requests.addObject().put("model", model);
             r.putObject("content").putArray("parts").addObject().put("text", input);
             if (call.request().dimensions() != null) r.put("outputDimensionality", call.request().dimensions());
         }
+        CallDeadlines deadlines = new CallDeadlines(call.vertx(), d.timeouts(), false);
         return send(call.connector(), d, API, path(d.upstreamModel(), "batchEmbedContents"), body, call.requestId(), false, deadlines,
                 call.cancellation())
                 .compose(resp -> json(resp, deadlines).compose(reply -> {
-                    List<float[]> vectors = new ArrayList<>();
+                    int before = vectors.size();
                     for (JsonNode e : GeminiWire.items(GeminiWire.field(reply, "embeddings"))) vectors.add(floats(GeminiWire.field(e, "values")));
-                    if (vectors.size() != call.request().inputs().size()) {
+                    if (vectors.size() - before != batch.size()) {
                         return Future.failedFuture(UpstreamErrors.transport(new IOException(
-                                "the provider answered " + vectors.size() + " embeddings for " + call.request().inputs().size() + " inputs")));
+                                "the provider answered " + (vectors.size() - before) + " embeddings for " + batch.size() + " inputs")));
                     }
-                    return Future.succeededFuture(new EmbeddingReply.Canonical(new EmbeddingResponse(vectors,
-                            embeddingUsage(reply, call.request().inputs())), UpstreamHeaders.passBack(resp.headers())));
+                    Usage u = embeddingUsage(reply, batch);
+                    Usage sum = new Usage(usage.inputTokens() + u.inputTokens(), 0, 0, 0, 0, usage.estimated() || u.estimated());
+                    return embedBatches(call, model, inputs, from + batch.size(), vectors, sum, UpstreamHeaders.passBack(resp.headers()));
                 }));
     }
 

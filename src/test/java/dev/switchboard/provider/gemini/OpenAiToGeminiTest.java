@@ -209,4 +209,22 @@ class OpenAiToGeminiTest {
         assertThat(sim.last().path()).isEqualTo("/v1beta/models/gemini-2.0-flash:batchEmbedContents");
         assertThat(sim.last().json().at("/requests/1/model").asText()).isEqualTo("models/gemini-2.0-flash");
     }
+
+    @Test
+    void embeddings_overAHundredInputs_goAsBatchesOfAHundred_inOrder() {
+        int before = sim.received().size();
+        List<String> inputs = new java.util.ArrayList<>();
+        for (int i = 0; i < 250; i++) inputs.add("word" + i);
+        CreateEmbeddingResponse r = client.embeddings().create(EmbeddingCreateParams.builder().model("gem")
+                .inputOfArrayOfStrings(inputs).dimensions(8).build());
+
+        assertThat(r.data()).hasSize(250);
+        assertThat(r.data().stream().map(e -> e.index())).containsExactlyElementsOf(java.util.stream.LongStream.range(0, 250).boxed().toList());
+        var calls = sim.received().subList(before, sim.received().size());
+        assertThat(calls).extracting(c -> c.json().path("requests").size()).containsExactly(100, 100, 50);
+        // the same input alone gets the same vector: the order survived the batching
+        CreateEmbeddingResponse alone = client.embeddings().create(EmbeddingCreateParams.builder().model("gem")
+                .inputOfArrayOfStrings(List.of("word217")).dimensions(8).build());
+        assertThat(r.data().get(217).embedding()).isEqualTo(alone.data().get(0).embedding());
+    }
 }
