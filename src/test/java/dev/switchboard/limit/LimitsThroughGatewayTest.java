@@ -212,7 +212,9 @@ class LimitsThroughGatewayTest extends SimulatorBackedTest {
         assertThat(Admin.json(gemini).path("models").findValuesAsText("name")).containsExactly("models/cheap", "models/dear", "models/priced");
         // and so does each model's own page
         assertThat(gw.get("/v1/models/priced", "authorization", "Bearer " + key).statusCode()).isEqualTo(200);
-        Admin.assertError(gw.get("/v1/models/plain", "authorization", "Bearer " + key), 404, "invalid_request_error", "model_not_found");
+        HttpResponse<String> page = gw.get("/v1/models/plain", "authorization", "Bearer " + key);
+        Admin.assertError(page, 404, "invalid_request_error", "model_not_found");
+        assertThat(Admin.json(page).at("/error/message").asText()).as("it exists: why it is not the key's").contains("has no price");
         assertThat(gw.get("/v1beta/models/plain", "authorization", "Bearer " + key).statusCode()).isEqualTo(404);
     }
 

@@ -90,6 +90,12 @@ public final class ModelsHandler {
         String id = ctx.pathParam("id");
         Principal p = ex.principal();
         if (id == null || !Policy.servable(ex, id)) {
+            var pool = id == null ? null : ex.snapshot().models().get(id);
+            if (pool != null && !pool.deployments().isEmpty()) {
+                // it exists, unpriced, and the caller has a budget: left out of its models, as the list leaves it, saying why
+                throw new GatewayError(ErrorKind.MODEL_NOT_FOUND, "The model '" + id
+                        + "' has no price, and this API key (or its team) has a budget: it is not among the key's models.", "model", -1, false);
+            }
             throw new GatewayError(ErrorKind.MODEL_NOT_FOUND, "The model '" + id + "' does not exist.", "model", -1, false);
         }
         if (!p.mayUse(id)) {
