@@ -160,6 +160,7 @@ final class ResponsesStreamEncoder implements SseResponse.Framing<StreamEvent> {
                 if (f.choice() != 0) return null;
                 finish = f.reason();
                 release(out);
+                emptyAnswer(out);
                 close(out);
             }
             case StreamEvent.UsageReport u -> throw new IllegalStateException("handled above");
@@ -172,6 +173,7 @@ final class ResponsesStreamEncoder implements SseResponse.Framing<StreamEvent> {
         Buffer out = Buffer.buffer(512);
         start(out);
         release(out);
+        emptyAnswer(out);
         close(out);
         ResponsesEncoder.finish(response, finish, usage);
         String type = ResponsesEncoder.isIncomplete(finish) ? "response.incomplete" : "response.completed";
@@ -213,6 +215,11 @@ final class ResponsesStreamEncoder implements SseResponse.Framing<StreamEvent> {
     }
 
     /** The open item of {@code kind}, opening it (and closing another) when needed. */
+    /** An answer with no output at all is one empty message, as the same answer in JSON is. */
+    private void emptyAnswer(Buffer out) {
+        if (output.isEmpty()) open(out, Kind.TEXT, -1);
+    }
+
     private Item open(Buffer out, Kind kind, int tool) {
         return open(out, kind, tool, null, null);
     }

@@ -164,6 +164,27 @@ class ResponsesSdkTest extends SimulatorBackedTest {
     }
 
     @Test
+    void anEmptyAnswer_isOneEmptyMessage_streamedAsInJson() throws Exception {
+        // the simulator echoes the prompt with its directive taken out: nothing
+        JsonNode json = Admin.json(gw.post("/v1/responses", "{\"model\":\"demo\",\"input\":\"[sim latency_ms=1]\",\"store\":false}"));
+        HttpResponse<String> stream = gw.post("/v1/responses", "{\"model\":\"demo\",\"input\":\"[sim latency_ms=1]\",\"stream\":true,\"store\":false}");
+        List<String> names = new ArrayList<>();
+        JsonNode completed = null;
+        for (String block : stream.body().split("\n\n")) {
+            if (block.isBlank() || block.startsWith(":")) continue;
+            String[] lines = block.split("\n");
+            names.add(lines[0].substring("event: ".length()));
+            if (names.getLast().equals("response.completed")) completed = Json.parse(lines[1].substring("data: ".length())).get("response");
+        }
+        assertThat(names).containsExactly("response.created", "response.in_progress", "response.output_item.added",
+                "response.content_part.added", "response.output_text.done", "response.content_part.done", "response.output_item.done",
+                "response.completed");
+        assertThat(completed.get("output")).hasSize(1);
+        assertThat(completed.at("/output/0/type").asText()).isEqualTo(json.at("/output/0/type").asText()).isEqualTo("message");
+        assertThat(completed.at("/output/0/content/0/text").asText()).isEqualTo(json.at("/output/0/content/0/text").asText()).isEmpty();
+    }
+
+    @Test
     void stream_wire_eventSequence_withIncreasingSequenceNumbers() throws Exception {
         HttpResponse<String> resp = gw.post("/v1/responses", "{\"model\":\"demo\",\"input\":\"one two\",\"stream\":true}");
         assertThat(resp.statusCode()).isEqualTo(200);
