@@ -84,7 +84,7 @@ public final class Dispatch {
             }
             ChatCall call = new ChatCall(d, request, d.wireFormat() == inbound ? nativeBody : null, clientHeaders,
                     ex.requestId(), reject, ex.cancellation(), connector, vertx);
-            return d.provider().chat(call).compose(reply -> primed(reply, ex, lease));
+            return d.provider().chat(call).compose(reply -> primed(reply, ex, lease, request));
         });
         if (quotas.isEmpty()) return loop.run();
         return policy.admit(ex, quotas, pool, () -> TokenEstimator.count(vertx, request), request.params().maxTokens()).compose(v -> loop.run());
@@ -118,21 +118,22 @@ public final class Dispatch {
         return Future.failedFuture(new UpstreamException(FailureClass.REQUEST, e, 0, message));
     }
 
-    private static Future<ChatReply> primed(ChatReply reply, Exchange ex, DeploymentHealth.Lease lease) {
+    private Future<ChatReply> primed(ChatReply reply, Exchange ex, DeploymentHealth.Lease lease, ChatRequest request) {
         return switch (reply) {
             case ChatReply.NativeStream s -> PrimedSource.prime(s.chunks(), lease, ex.cancellation(), ex::streamed, ex::outputSeen, null)
                     .map(src -> new ChatReply.NativeStream(src, s.headers()));
             // a provider that reports no usage (an OpenAI-compatible server ignoring include_usage):
             // every format is shown the gateway's estimate, and it is what the usage record holds
             case ChatReply.CanonicalStream s -> PrimedSource.prime(s.events(), lease, ex.cancellation(), ex::streamed, ex::outputSeen,
-                            () -> ex.usageReported() ? null : new StreamEvent.UsageReport(Settle.estimate(ex)))
+                            () -> ex.usageReported() ? null : TokenEstimator.count(vertx, request)
+                                    .map(input -> new StreamEvent.UsageReport(Settle.estimate(input, ex.streamedTokensEstimate()))))
                     .map(src -> new ChatReply.CanonicalStream(src, s.headers()));
             // an answer the provider ended in failure is a failed attempt (the attempt loop marks the lease)
             case ChatReply.CanonicalJson j when !j.response().choices().isEmpty()
                     && j.response().choices().stream().allMatch(c -> c.finishReason() == FinishReason.ERROR) ->
                     Future.failedFuture(UpstreamErrors.failedGeneration());
-            case ChatReply.CanonicalJson j when j.response().usage() == null ->
-                    Future.succeededFuture(new ChatReply.CanonicalJson(Settle.withEstimate(ex, j.response()), j.headers()));
+            case ChatReply.CanonicalJson j when j.response().usage() == null -> TokenEstimator.count(vertx, request)
+                    .map(input -> new ChatReply.CanonicalJson(Settle.withEstimate(j.response(), input), j.headers()));
             default -> Future.succeededFuture(reply);
         };
     }

@@ -44,10 +44,10 @@ final class PrimedSource<T> implements EventSource<T>, EventSource.EventSink<T> 
 
     private final java.util.function.Consumer<Object> seen;
     private final java.util.function.BooleanSupplier output;
-    private final java.util.function.Supplier<T> closing;
+    private final java.util.function.Supplier<Future<T>> closing;
 
     private PrimedSource(EventSource<T> upstream, DeploymentHealth.Lease lease, java.util.function.Consumer<Object> seen,
-                         java.util.function.BooleanSupplier output, java.util.function.Supplier<T> closing) {
+                         java.util.function.BooleanSupplier output, java.util.function.Supplier<Future<T>> closing) {
         this.upstream = upstream;
         this.lease = lease;
         this.seen = seen;
@@ -61,12 +61,13 @@ final class PrimedSource<T> implements EventSource<T>, EventSource.EventSink<T> 
      *
      * @param seen    counts each event as it arrives
      * @param output  whether the events counted so far carried output
-     * @param closing gives an event to deliver when the stream ends (the usage report a provider left
-     *                out), or null when there is none to add; itself null for no such event
+     * @param closing gives the event to deliver when the stream ends (the usage report a provider
+     *                left out), to come when it is made, or null when there is none to add; itself
+     *                null for no such event
      */
     static <T> Future<EventSource<T>> prime(EventSource<T> upstream, DeploymentHealth.Lease lease, Cancellation cancellation,
                                             java.util.function.Consumer<Object> seen, java.util.function.BooleanSupplier output,
-                                            java.util.function.Supplier<T> closing) {
+                                            java.util.function.Supplier<Future<T>> closing) {
         PrimedSource<T> p = new PrimedSource<>(upstream, lease, seen, output, closing);
         cancellation.onCancel(p::cancel);
         upstream.start(p);
@@ -99,8 +100,20 @@ final class PrimedSource<T> implements EventSource<T>, EventSource.EventSink<T> 
     @Override
     public void onEnd() {
         if (cancelled || abandoned) return;
-        T last = closing == null || sink == null && queued.isEmpty() ? null : closing.get();
-        if (last != null) onEvent(last);
+        Future<T> last = closing == null || sink == null && queued.isEmpty() ? null : closing.get();
+        if (last == null) {
+            ended();
+            return;
+        }
+        // made off the event loop when it takes long (a long prompt counted); the end waits for it
+        last.onComplete(ar -> {
+            if (cancelled || abandoned) return;
+            if (ar.succeeded() && ar.result() != null) onEvent(ar.result());
+            ended();
+        });
+    }
+
+    private void ended() {
         if (!primed.future().isComplete()) {
             if (queued.isEmpty()) {
                 primed.fail(UpstreamErrors.transport(new IOException("the provider's stream was empty")));

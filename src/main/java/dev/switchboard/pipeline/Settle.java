@@ -107,24 +107,28 @@ public final class Settle {
     }
 
     /**
-     * The gateway's estimate of a stream's usage now: the request's input counted, the output from
-     * what was streamed. Counts on the calling thread (about 30 µs a thousand characters of prompt).
+     * The gateway's estimate of a stream's usage, its input counted ({@link TokenEstimator#count},
+     * off the event loop when long) and its output what was streamed. Counts on the calling thread
+     * (about 30 µs a thousand characters of prompt): for the native chat stream's last chunk only.
      */
     public static Usage estimate(Exchange ex) {
         ChatRequest request = ex.chatRequest();
-        long output = ex.streamedTokensEstimate();
-        return request == null ? new Usage(0, output, 0, 0, 0, true) : estimated(request, output);
+        return estimate(request == null ? 0 : TokenEstimator.inputTokens(request), ex.streamedTokensEstimate());
     }
 
-    /** {@code response} with the gateway's estimate for the usage its provider left out: the prompt and its answer counted. */
-    public static ChatResponse withEstimate(Exchange ex, ChatResponse response) {
-        ChatRequest request = ex.chatRequest();
-        Usage u = new Usage(request == null ? 0 : TokenEstimator.inputTokens(request), TokenEstimator.outputTokens(response), 0, 0, 0, true);
-        return new ChatResponse(response.id(), response.model(), response.created(), response.choices(), u);
+    /** The usage of {@code inputTokens} counted and {@code outputTokens} estimated, marked estimated. */
+    public static Usage estimate(long inputTokens, long outputTokens) {
+        return new Usage(inputTokens, outputTokens, 0, 0, 0, true);
+    }
+
+    /** {@code response} with the gateway's estimate for the usage its provider left out: {@code inputTokens} counted, its answer counted. */
+    public static ChatResponse withEstimate(ChatResponse response, long inputTokens) {
+        return new ChatResponse(response.id(), response.model(), response.created(), response.choices(),
+                estimate(inputTokens, TokenEstimator.outputTokens(response)));
     }
 
     private static Usage estimated(ChatRequest request, long outputTokens) {
-        return new Usage(TokenEstimator.inputTokens(request), outputTokens, 0, 0, 0, true);
+        return estimate(TokenEstimator.inputTokens(request), outputTokens);
     }
 
     private static UsageRecord build(Exchange ex, Accounting a, int status, Usage u, long latencyMs) {

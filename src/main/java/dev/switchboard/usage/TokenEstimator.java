@@ -129,14 +129,17 @@ public final class TokenEstimator {
         return n;
     }
 
-    /** The tokens of an answer's choices: their text, reasoning and tool calls (media count as in the input). */
+    /**
+     * The tokens of an answer's choices (text, reasoning, tool calls) at about four characters a
+     * token, as a stream's output is estimated: no tokenizer on the event loop for a long answer.
+     */
     public static long outputTokens(ChatResponse response) {
-        long n = 0;
+        long chars = 0;
         for (ChatResponse.Choice c : response.choices()) {
             if (c.message() == null) continue;
-            for (ContentPart p : c.message().content()) n += measure(p, TokenEstimator::tokens, PER_MEDIA);
+            for (ContentPart p : c.message().content()) chars += measure(p, TokenEstimator::length, 0);
         }
-        return n;
+        return (chars + 3) / 4;
     }
 
     /** A part's weight: {@code text} of each text it holds, {@code media} for an image, audio or file. */
