@@ -7,6 +7,7 @@ import dev.switchboard.provider.EventSource;
 import dev.switchboard.provider.UpstreamException;
 import dev.switchboard.routing.FailureClass;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -27,6 +28,14 @@ public final class SseResponse<T> implements EventSource.EventSink<T> {
     /** How one inbound format frames a stream. {@code event} returns null for an event the client does not see. */
     public interface Framing<T> {
         Buffer event(T event);
+
+        /**
+         * What {@link #end} waits for, off the event loop: the native chat stream's estimated
+         * usage, whose prompt may be long to count. Nothing by default.
+         */
+        default Future<?> beforeEnd() {
+            return Future.succeededFuture();
+        }
 
         Buffer end();
 
@@ -114,7 +123,9 @@ public final class SseResponse<T> implements EventSource.EventSink<T> {
 
     @Override
     public void onEnd() {
-        finish(framing.end(), null);
+        if (finished) return;
+        // the client may go, or the grace end, meanwhile: finish then does nothing more
+        framing.beforeEnd().onComplete(ignored -> finish(framing.end(), null));
     }
 
     @Override

@@ -125,8 +125,7 @@ public final class Dispatch {
             // a provider that reports no usage (an OpenAI-compatible server ignoring include_usage):
             // every format is shown the gateway's estimate, and it is what the usage record holds
             case ChatReply.CanonicalStream s -> PrimedSource.prime(s.events(), lease, ex.cancellation(), ex::streamed, ex::outputSeen,
-                            () -> ex.usageReported() ? null : TokenEstimator.count(vertx, request)
-                                    .map(input -> new StreamEvent.UsageReport(Settle.estimate(input, ex.streamedTokensEstimate()))))
+                            () -> ex.usageReported() ? null : Settle.estimate(vertx, ex, request).map(StreamEvent.UsageReport::new))
                     .map(src -> new ChatReply.CanonicalStream(src, s.headers()));
             // an answer the provider ended in failure is a failed attempt (the attempt loop marks the lease)
             case ChatReply.CanonicalJson j when !j.response().choices().isEmpty()

@@ -10,6 +10,7 @@ import dev.switchboard.usage.TokenEstimator;
 import dev.switchboard.usage.UsageRecord;
 import dev.switchboard.usage.UsageSink;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,13 +108,12 @@ public final class Settle {
     }
 
     /**
-     * The gateway's estimate of a stream's usage, its input counted ({@link TokenEstimator#count},
-     * off the event loop when long) and its output what was streamed. Counts on the calling thread
-     * (about 30 µs a thousand characters of prompt): for the native chat stream's last chunk only.
+     * The gateway's estimate of a stream's usage, for a provider that reported none: its input
+     * counted ({@link TokenEstimator#count}, off the event loop when long) and its output what was
+     * streamed.
      */
-    public static Usage estimate(Exchange ex) {
-        ChatRequest request = ex.chatRequest();
-        return estimate(request == null ? 0 : TokenEstimator.inputTokens(request), ex.streamedTokensEstimate());
+    public static Future<Usage> estimate(Vertx vertx, Exchange ex, ChatRequest request) {
+        return TokenEstimator.count(vertx, request).map(input -> estimate(input, ex.streamedTokensEstimate()));
     }
 
     /** The usage of {@code inputTokens} counted and {@code outputTokens} estimated, marked estimated. */

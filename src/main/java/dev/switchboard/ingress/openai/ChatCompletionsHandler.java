@@ -14,6 +14,7 @@ import dev.switchboard.provider.UpstreamHeaders;
 import dev.switchboard.provider.WireFormat;
 import dev.switchboard.transport.Headers;
 import dev.switchboard.transport.Json;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
@@ -83,11 +84,13 @@ public final class ChatCompletionsHandler implements Handler<RoutingContext> {
 
     /**
      * The usage a native stream shows a client that asked for it ({@code stream_options.include_usage})
-     * when the provider reports none: the gateway's estimate, counted at the end of the stream and
-     * then recorded as the request's usage. Null when the client did not ask. (A canonical stream
-     * gets its estimate before it reaches the framing: see {@code Dispatch}.)
+     * when the provider reports none: the gateway's estimate, counted at the end of the stream (off
+     * the event loop when the prompt is long) and then recorded as the request's usage. Null when
+     * the client did not ask. (A canonical stream gets its estimate before it reaches the framing:
+     * see {@code Dispatch}.)
      */
-    private static Supplier<Usage> estimate(Exchange ex, ChatRequest request) {
-        return request.includeUsage() ? () -> Settle.estimate(ex) : null;
+    private Supplier<Future<Usage>> estimate(Exchange ex, ChatRequest request) {
+        if (!request.includeUsage()) return null;
+        return () -> Settle.estimate(vertx, ex, request);
     }
 }

@@ -9,6 +9,7 @@ import dev.switchboard.model.Usage;
 import dev.switchboard.provider.UpstreamException;
 import dev.switchboard.provider.openai.OpenAiProvider;
 import dev.switchboard.transport.Json;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import java.util.function.Consumer;
@@ -43,14 +44,17 @@ final class OpenAiStreams {
      * {@code "usage": null} fields the gateway's own request caused are removed. When it asked and
      * the provider sent none, the stream ends with a usage chunk of the gateway's estimate.
      *
-     * @param estimate the usage to show when the provider reports none; null when the client did not ask for usage
+     * @param estimate the usage to show when the provider reports none, counted off the event loop
+     *                 when long; null when the client did not ask for usage
      */
-    static SseResponse.Framing<ObjectNode> nativeFraming(String clientModel, Supplier<Usage> estimate, Consumer<Usage> usage) {
+    static SseResponse.Framing<ObjectNode> nativeFraming(String clientModel, Supplier<Future<Usage>> estimate, Consumer<Usage> usage) {
         boolean includeUsage = estimate != null;
         return new SseResponse.Framing<>() {
             /** The last chunk sent, whose id and times an estimated usage chunk repeats. */
             private ObjectNode last;
             private boolean usageSeen;
+            /** The estimate to show at the end, once counted. */
+            private Usage estimated;
 
             @Override
             public Buffer event(ObjectNode chunk) {
@@ -70,16 +74,23 @@ final class OpenAiStreams {
             }
 
             @Override
+            public Future<?> beforeEnd() {
+                if (!includeUsage || usageSeen || last == null) return Future.succeededFuture();
+                return estimate.get().onSuccess(u -> {
+                    estimated = u;
+                    usage.accept(u);
+                });
+            }
+
+            @Override
             public Buffer end() {
-                if (!includeUsage || usageSeen || last == null) return DONE;
-                Usage u = estimate.get();
-                usage.accept(u);
+                if (estimated == null) return DONE;
                 ObjectNode c = Json.object();
                 for (String field : List.of("id", "object", "created", "model", "system_fingerprint")) {
                     if (last.has(field)) c.set(field, last.get(field));
                 }
                 c.putArray("choices");
-                c.set("usage", OpenAiChatEncoder.usage(u));
+                c.set("usage", OpenAiChatEncoder.usage(estimated));
                 return Buffer.buffer(512).appendBuffer(frame(c)).appendBuffer(DONE);
             }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.http.SseResponse;
 import dev.switchboard.model.Usage;
 import dev.switchboard.transport.Json;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -51,14 +52,14 @@ class OpenAiStreamsTest {
                     {"id":"chatcmpl-1","object":"chat.completion.chunk","created":7,"model":"up","choices":[],
                      "usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}}""")));
         }
-        out.add(framing.end());
+        out.add(framing.beforeEnd().map(ready -> framing.end()).result());
         return out;
     }
 
     @Test
     void nativeStream_withoutProviderUsage_endsWithTheEstimate_whenTheClientAskedForUsage() throws IOException {
         List<Usage> recorded = new ArrayList<>();
-        List<String> events = events(nativeStream(OpenAiStreams.nativeFraming("general", () -> ESTIMATE, recorded::add), false));
+        List<String> events = events(nativeStream(OpenAiStreams.nativeFraming("general", () -> Future.succeededFuture(ESTIMATE), recorded::add), false));
 
         assertThat(events).hasSize(4).last().isEqualTo("[DONE]");
         JsonNode usageChunk = Json.parse(events.get(2));
@@ -75,7 +76,7 @@ class OpenAiStreamsTest {
     @Test
     void nativeStream_providerUsage_isNeverReplacedByTheEstimate_andNotAskedForUsage_noneIsEstimated() throws IOException {
         List<Usage> recorded = new ArrayList<>();
-        Supplier<Usage> never = () -> {
+        Supplier<Future<Usage>> never = () -> {
             throw new AssertionError("no estimate when the provider reported usage");
         };
         List<String> asked = events(nativeStream(OpenAiStreams.nativeFraming("general", never, recorded::add), true));

@@ -7,6 +7,7 @@ import dev.switchboard.testing.GatewayFixture;
 import dev.switchboard.testing.Await;
 import dev.switchboard.testing.SimulatorBackedTest;
 import dev.switchboard.transport.Json;
+import dev.switchboard.usage.TokenEstimator;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -137,6 +138,23 @@ class StreamingAndFailuresTest extends SimulatorBackedTest {
         List<String> lines = GatewayFixture.lines(gw.openStream("/v1/chat/completions", chat("sim-deadlines", "[sim stall_after=2] a b c d", true)));
         assertThat(lines.getLast()).isEqualTo("data: [DONE]");
         assertThat(Json.parse(lines.get(lines.size() - 2).substring(6)).at("/error/code").asText()).isEqualTo("timeout");
+    }
+
+    @Test
+    void stream_providerReportingNoUsage_endsWithTheEstimate_aLongPromptCountedOffTheEventLoop() throws Exception {
+        // over TokenEstimator's inline limit: the count runs on a worker, and the stream's end waits for it
+        String text = "[sim no_usage=1] " + "many words of a long prompt ".repeat(120);
+        String body = "{\"model\":\"sim\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
+        long expected = TokenEstimator.inputTokens(OpenAiChatDecoder.decode(Json.parse(body)));
+
+        List<String> lines = GatewayFixture.lines(gw.openStream("/v1/chat/completions", body));
+
+        assertThat(lines.getLast()).isEqualTo("data: [DONE]");
+        JsonNode usageChunk = Json.parse(lines.get(lines.size() - 2).substring("data: ".length()));
+        assertThat(usageChunk.get("choices")).isEmpty();
+        assertThat(usageChunk.at("/usage/prompt_tokens").asLong()).isEqualTo(expected).isGreaterThan(500);
+        assertThat(usageChunk.at("/usage/completion_tokens").asLong()).isPositive();
     }
 
     @Test
