@@ -2,7 +2,8 @@ package dev.switchboard.model;
 
 /**
  * One event of a streamed answer. A well-formed stream is: {@link Start}, any number of deltas,
- * a {@link Finish} per choice, then at most one {@link UsageReport}. A stream that fails after it
+ * a {@link Finish} per choice, then at most one {@link UsageReport}; {@link UsageSoFar} may come
+ * anywhere. A stream that fails after it
  * began says so through its source's {@code onError}, never as an event, so no encoder can drop it. {@code choice} is the index of the choice (for {@code n > 1}).
  */
 public sealed interface StreamEvent {
@@ -39,4 +40,11 @@ public sealed interface StreamEvent {
     }
 
     record UsageReport(Usage usage) implements StreamEvent {}
+
+    /**
+     * What the provider has counted so far (Anthropic's {@code message_start}, a usage chunk before
+     * the stream's end): for accounting only, the usage of a stream that ends before its
+     * {@link UsageReport} (the client went away, the upstream cut it). No client is shown it.
+     */
+    record UsageSoFar(Usage usage) implements StreamEvent {}
 }

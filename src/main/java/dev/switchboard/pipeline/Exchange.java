@@ -58,6 +58,8 @@ public final class Exchange {
     private long streamedChars;
     /** Whether a canonical stream's usage report has gone by; see {@link #usageReported}. */
     private boolean usageReported;
+    /** The last usage a canonical stream's provider reported on the way; see {@link #usageSoFar}. */
+    private dev.switchboard.model.Usage usageSoFar;
 
     Exchange(String requestId, long startNanos, boolean traceRequested) {
         this.requestId = requestId;
@@ -141,6 +143,7 @@ public final class Exchange {
             case dev.switchboard.model.StreamEvent.ReasoningDelta r when r.text() != null -> streamedChars += r.text().length();
             case dev.switchboard.model.StreamEvent.ToolCallDelta c -> streamedChars += c.argumentsFragment().length();
             case dev.switchboard.model.StreamEvent.UsageReport u -> usageReported = true;
+            case dev.switchboard.model.StreamEvent.UsageSoFar u -> usageSoFar = u.usage();
             case com.fasterxml.jackson.databind.JsonNode n -> streamedChars += nativeChars(n);
             default -> { }
         }
@@ -160,6 +163,11 @@ public final class Exchange {
             for (com.fasterxml.jackson.databind.JsonNode p : c.path("content").path("parts")) chars += p.path("text").asText("").length();
         }
         return chars;
+    }
+
+    /** What a canonical stream's provider has counted so far (its input, often), or null: the usage of a stream cut short. */
+    dev.switchboard.model.Usage usageSoFar() {
+        return usageSoFar;
     }
 
     /** Whether a canonical stream reported its usage yet. */
@@ -225,9 +233,13 @@ public final class Exchange {
         return attempts;
     }
 
+    /** Attempt {@code n} begins, on {@code d}: what an earlier attempt streamed is none of its business. */
     void attempt(Deployment d, int n) {
         this.deployment = d;
         this.attempts = n;
+        streamedChars = 0;
+        usageReported = false;
+        usageSoFar = null;
     }
 
     /** An attempt refused before its call (a parameter that deployment cannot take): no provider heard it. */

@@ -49,7 +49,8 @@ public final class Settle {
     /**
      * A stream ended, after the commit point: a failure is logged (the client saw an error event),
      * and the last usage the stream reported is settled. A client that went away ends it too, with
-     * the usage seen so far.
+     * the usage seen so far: a translated stream's final report never came, but its provider may
+     * have counted on the way (Anthropic's {@code message_start}, a usage chunk before the end).
      */
     public static void stream(Exchange ex, Usage usage, UpstreamException failure) {
         if (failure != null) {
@@ -57,7 +58,7 @@ public final class Settle {
                     ex.deployment().id(), ex.deployment().provider().id(), failure.failureClass(), failure.getMessage());
         }
         boolean cutShort = failure != null || ex.cancellation().cancelled();
-        usage(ex, cutShort ? atLeastStreamed(ex, usage) : usage);
+        usage(ex, cutShort ? atLeastStreamed(ex, usage != null ? usage : ex.usageSoFar()) : usage);
     }
 
     /**

@@ -30,7 +30,8 @@ import java.util.Locale;
  *   <li>content parts: {@code text}, {@code image}, {@code audio}, {@code file}, {@code tool_call},
  *       {@code tool_result}, {@code reasoning};</li>
  *   <li>stream events: {@code start}, {@code text_delta}, {@code reasoning_delta},
- *       {@code tool_call_start}, {@code tool_call_delta}, {@code finish}, {@code usage};</li>
+ *       {@code tool_call_start}, {@code tool_call_delta}, {@code finish}, {@code usage},
+ *       {@code usage_so_far};</li>
  *   <li>tool choice: {@code auto}, {@code none}, {@code required}, {@code named};
  *       response format: {@code text}, {@code json_object}, {@code json_schema}.</li>
  * </ul>
@@ -63,7 +64,8 @@ public final class CanonicalJson {
             @JsonSubTypes.Type(value = StreamEvent.ToolCallStart.class, name = "tool_call_start"),
             @JsonSubTypes.Type(value = StreamEvent.ToolCallDelta.class, name = "tool_call_delta"),
             @JsonSubTypes.Type(value = StreamEvent.Finish.class, name = "finish"),
-            @JsonSubTypes.Type(value = StreamEvent.UsageReport.class, name = "usage")})
+            @JsonSubTypes.Type(value = StreamEvent.UsageReport.class, name = "usage"),
+            @JsonSubTypes.Type(value = StreamEvent.UsageSoFar.class, name = "usage_so_far")})
     private interface StreamEventTags {}
 
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")

@@ -60,6 +60,8 @@ class UsageThroughGatewayTest {
                     - { provider: simulator, upstreamModel: echo, pricing: { outputPerMTokens: 10 } }
                   chat-only:
                     - { provider: anthropic, upstreamModel: claude-x, baseUrl: "%3$s", credentials: { apiKey: sk-ant } }
+                  paced-anthropic:
+                    - { provider: anthropic, upstreamModel: claude-x, baseUrl: "%3$s", credentials: { apiKey: sk-ant }, extraHeaders: { x-sim-token-ms: "300" } }
                 teams:
                   - { name: research }
                 keys:
@@ -204,6 +206,28 @@ class UsageThroughGatewayTest {
         assertThat(u.outputTokens()).isBetween(2L, (long) (text.length() + 3) / 4 - 1);
         assertThat(u.costUsd()).isCloseTo((expected * 1.0 + u.outputTokens() * 2.0) / 1e6, within(1e-12));
         assertThat(u.ttftMs()).isNotNull();
+    }
+
+    @Test
+    void clientLeavingATranslatedStream_recordsTheInputItsProviderCounted_notAnEstimate() throws Exception {
+        // Anthropic counts the input in message_start; the OpenAI client's stream never reaches its usage
+        String text = "w0 w1 w2 w3 w4 w5 w6 w7 w8 w9";
+        HttpRequest req = HttpRequest.newBuilder(URI.create(gw.url("/v1/chat/completions"))).timeout(Duration.ofSeconds(20))
+                .header("authorization", "Bearer " + GatewayFixture.MASTER_KEY).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(chatBody("paced-anthropic", true, text))).build();
+        HttpResponse<InputStream> r = gw.http().send(req, HttpResponse.BodyHandlers.ofInputStream());
+        BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
+        for (String line = in.readLine(); !line.contains("w0"); line = in.readLine()) {
+            assertThat(line).doesNotContain("[DONE]");
+        }
+        r.body().close();
+
+        UsageRecord u = recordOf(r);
+        assertThat(u.status()).isEqualTo(200);
+        assertThat(u.inputTokens()).as("the simulator's count, 3 + (3 + 10 words)").isEqualTo(16)
+                .isNotEqualTo(TokenEstimator.PRIMING + TokenEstimator.PER_MESSAGE + TokenEstimator.tokens(text));
+        assertThat(u.outputTokens()).as("what was streamed, at least").isBetween(1L, 9L);
+        assertThat(u.estimated()).isTrue();
     }
 
     @Test

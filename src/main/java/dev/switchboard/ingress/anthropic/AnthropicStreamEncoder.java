@@ -86,7 +86,7 @@ final class AnthropicStreamEncoder implements SseResponse.Framing<StreamEvent> {
             usageSink.accept(usage);
             return null;
         }
-        if (choiceOf(event) != 0) return null;
+        if (event instanceof StreamEvent.UsageSoFar || choiceOf(event) != 0) return null;
         Buffer out = Buffer.buffer(256);
         switch (event) {
             case StreamEvent.Start s -> {
@@ -150,6 +150,7 @@ final class AnthropicStreamEncoder implements SseResponse.Framing<StreamEvent> {
                 stopSequence = f.stopSequence();
             }
             case StreamEvent.UsageReport u -> throw new IllegalStateException("handled above");
+            case StreamEvent.UsageSoFar u -> throw new IllegalStateException("handled above");
         }
         return out.length() == 0 ? null : out;
     }
@@ -265,6 +266,7 @@ final class AnthropicStreamEncoder implements SseResponse.Framing<StreamEvent> {
             case StreamEvent.Finish f -> f.choice();
             case StreamEvent.Start s -> 0;
             case StreamEvent.UsageReport u -> 0;
+            case StreamEvent.UsageSoFar u -> 0;
         };
     }
 }

@@ -79,6 +79,7 @@ public final class GeminiChunkEncoder {
                 last.set("usageMetadata", GeminiWire.usageMetadata(u.usage()));
                 send(last, out);
             }
+            case StreamEvent.UsageSoFar u -> { }
         }
     }
 

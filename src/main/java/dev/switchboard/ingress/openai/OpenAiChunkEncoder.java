@@ -91,6 +91,7 @@ public final class OpenAiChunkEncoder implements OpenAiStreams.ChunkEncoding {
                 usage = u.usage();
                 yield null;
             }
+            case StreamEvent.UsageSoFar u -> null;
         };
     }
 

@@ -94,6 +94,7 @@ public final class AnthropicStreamDecoder implements TranslatedSource.Translator
                 JsonNode m = event.path("message");
                 usage.event(event);
                 out.accept(new StreamEvent.Start(Json.str(m, "id"), Json.str(m, "model"), created));
+                soFar(out);
             }
             case "content_block_start" -> blockStart(event.path("index").asInt(), event.path("content_block"), out);
             case "content_block_delta" -> delta(event.path("index").asInt(), event.path("delta"), out);
@@ -108,6 +109,7 @@ public final class AnthropicStreamDecoder implements TranslatedSource.Translator
                 String reason = Json.str(event.path("delta"), "stop_reason");
                 if (reason != null) stopReason = reason;
                 usage.event(event);
+                soFar(out);
             }
             case "message_stop" -> {
                 out.accept(new StreamEvent.Finish(0, AnthropicResponseDecoder.finishReason(stopReason, nextTool > 0)));
@@ -115,6 +117,10 @@ public final class AnthropicStreamDecoder implements TranslatedSource.Translator
             }
             default -> { }
         }
+    }
+
+    private void soFar(Consumer<StreamEvent> out) {
+        if (usage.usage() != null) out.accept(new StreamEvent.UsageSoFar(usage.usage()));
     }
 
     private void blockStart(int index, JsonNode block, Consumer<StreamEvent> out) {

@@ -109,7 +109,10 @@ final class BedrockStreamDecoder implements TranslatedSource.Translator<EventStr
             }
             case "metadata" -> {
                 Usage u = BedrockResponseDecoder.usage(e.get("usage"));
-                if (u != null) usage = u;
+                if (u != null) {
+                    usage = u;
+                    out.accept(new StreamEvent.UsageSoFar(u));
+                }
             }
             default -> { }
         }

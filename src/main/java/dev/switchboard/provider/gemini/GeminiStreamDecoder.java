@@ -55,7 +55,10 @@ public final class GeminiStreamDecoder {
             out.accept(new StreamEvent.Start(id, model != null ? model : fallbackModel, GeminiResponseDecoder.created(chunk, clock)));
         }
         JsonNode m = GeminiWire.field(chunk, "usageMetadata");
-        if (GeminiWire.hasCounts(m)) usage = GeminiWire.usage(m);
+        if (GeminiWire.hasCounts(m)) {
+            usage = GeminiWire.usage(m);
+            out.accept(new StreamEvent.UsageSoFar(usage));
+        }
         List<JsonNode> list = GeminiWire.items(GeminiWire.field(chunk, "candidates"));
         for (int i = 0; i < list.size(); i++) {
             JsonNode c = list.get(i);

@@ -64,7 +64,10 @@ public final class OpenAiChunkDecoder implements TranslatedSource.Translator<Obj
         }
         for (JsonNode c : chunk.path("choices")) choice(c, out);
         JsonNode u = chunk.get("usage");
-        if (u != null && u.isObject()) usage = OpenAiProvider.usage(u);
+        if (u != null && u.isObject()) {
+            usage = OpenAiProvider.usage(u);
+            out.accept(new StreamEvent.UsageSoFar(usage));
+        }
     }
 
     @Override

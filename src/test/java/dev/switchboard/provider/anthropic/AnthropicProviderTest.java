@@ -10,6 +10,7 @@ import dev.switchboard.error.ErrorKind;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.Message;
 import dev.switchboard.model.Role;
+import dev.switchboard.model.StreamEvent;
 import dev.switchboard.model.Usage;
 import dev.switchboard.provider.Cancellation;
 import dev.switchboard.provider.ChatCall;
@@ -225,7 +226,9 @@ class AnthropicProviderTest {
         List<Object> events = streamed(deployment(KEY, Map.of()), request("[sim cut_after=2] one two three", true), null);
         assertThat(events.getLast()).isInstanceOfSatisfying(UpstreamException.class,
                 e -> assertThat(e.failureClass()).isEqualTo(FailureClass.TRANSIENT));
-        assertThat(events).hasSize(3); // Start, "one", then the failure
+        // Start, message_start's input count (for accounting), "one", then the failure
+        assertThat(events).hasSize(4);
+        assertThat(events.get(1)).isInstanceOf(StreamEvent.UsageSoFar.class);
     }
 
     @Test

@@ -150,6 +150,7 @@ class BedrockCodecTest {
                 new StreamEvent.ToolCallDelta(0, 0, "{\"a\":"),
                 new StreamEvent.ToolCallDelta(0, 0, "1}"),
                 new StreamEvent.Finish(0, FinishReason.TOOL_CALLS),
+                new StreamEvent.UsageSoFar(new Usage(5, 4, 2, 0, 0, false)), // counted as it comes, for a stream cut short
                 new StreamEvent.UsageReport(new Usage(5, 4, 2, 0, 0, false)));
     }
 

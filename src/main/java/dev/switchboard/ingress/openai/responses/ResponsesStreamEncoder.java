@@ -100,6 +100,7 @@ final class ResponsesStreamEncoder implements SseResponse.Framing<StreamEvent> {
             usageSink.accept(usage);
             return null;
         }
+        if (event instanceof StreamEvent.UsageSoFar) return null;
         Buffer out = Buffer.buffer(256);
         start(out);
         switch (event) {
@@ -164,6 +165,7 @@ final class ResponsesStreamEncoder implements SseResponse.Framing<StreamEvent> {
                 close(out);
             }
             case StreamEvent.UsageReport u -> throw new IllegalStateException("handled above");
+            case StreamEvent.UsageSoFar u -> throw new IllegalStateException("handled above");
         }
         return out.length() == 0 ? null : out;
     }
