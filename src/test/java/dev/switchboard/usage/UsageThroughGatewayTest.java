@@ -231,6 +231,24 @@ class UsageThroughGatewayTest {
     }
 
     @Test
+    void nativeJsonAnswer_fromAServerReportingNoUsage_showsAndRecordsTheEstimate_outputIncluded() throws Exception {
+        String text = "[sim no_usage=1] the quick brown fox jumps over the lazy dog";
+        HttpResponse<String> r = gw.post("/v1/chat/completions", chatBody("unpriced", false, text));
+        Admin.assertChatOk(r);
+        JsonNode body = dev.switchboard.transport.Json.parse(r.body());
+        String answer = body.at("/choices/0/message/content").asText();
+        assertThat(answer).isEqualTo("the quick brown fox jumps over the lazy dog");
+
+        UsageRecord u = recordOf(r);
+        assertThat(u.estimated()).isTrue();
+        assertThat(u.inputTokens()).isEqualTo(TokenEstimator.PRIMING + TokenEstimator.PER_MESSAGE + TokenEstimator.tokens(text));
+        assertThat(u.outputTokens()).as("the answer at four characters a token").isEqualTo((answer.length() + 3) / 4);
+        assertThat(body.at("/usage/prompt_tokens").asLong()).as("the client is shown what is recorded").isEqualTo(u.inputTokens());
+        assertThat(body.at("/usage/completion_tokens").asLong()).isEqualTo(u.outputTokens());
+        assertThat(body.at("/usage/total_tokens").asLong()).isEqualTo(u.inputTokens() + u.outputTokens());
+    }
+
+    @Test
     void clientLeavingBeforeTheAnswer_isRecordedAs499() throws Exception {
         var d = gw.gateway().snapshots().get().models().get("slow").deployments().getFirst();
         String body = chatBody("slow", false, "hello");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayError;
+import dev.switchboard.ingress.openai.OpenAiChatEncoder;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.EmbeddingRequest;
 import dev.switchboard.model.EmbeddingResponse;
@@ -28,9 +29,11 @@ import dev.switchboard.routing.FailureClass;
 import dev.switchboard.transport.CallDeadlines;
 import dev.switchboard.transport.Headers;
 import dev.switchboard.transport.Json;
+import dev.switchboard.usage.TokenEstimator;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientResponse;
+import java.io.IOException;
 import java.util.Map;
 
 /**
@@ -106,9 +109,29 @@ public final class OpenAiProvider implements Provider {
                     if (!nativeMode) {
                         return UpstreamCall.read(resp, deadlines, b -> new ChatReply.CanonicalJson(OpenAiResponseDecoder.decode(Json.parse(b)), headers));
                     }
-                    return UpstreamCall.read(resp, deadlines, b -> NativeReply.rewrite(b, request.model())).map(r -> new ChatReply.NativeJson(r.body(),
-                            r.usage(), r.upstreamModel() != null ? r.upstreamModel() : d.upstreamModel(), headers));
+                    return UpstreamCall.read(resp, deadlines, b -> NativeReply.rewrite(b, request.model()))
+                            .compose(r -> r.usage() != null ? Future.succeededFuture(r) : withEstimate(call, r))
+                            .map(r -> new ChatReply.NativeJson(r.body(), r.usage(), r.upstreamModel() != null ? r.upstreamModel() : d.upstreamModel(),
+                                    headers));
                 });
+    }
+
+    /**
+     * The answer of a server that reported no usage, with the gateway's estimate in its place: the
+     * prompt counted (off the event loop when long), the answer at about four characters a token.
+     * It is what the client is shown and what the record holds (marked estimated), as for streams.
+     */
+    private static Future<NativeReply.Rewritten> withEstimate(ChatCall call, NativeReply.Rewritten r) {
+        return TokenEstimator.count(call.vertx(), call.request()).map(input -> {
+            try {
+                if (!(Json.parse(r.body().getBytes()) instanceof ObjectNode answer)) return r;
+                Usage u = new Usage(input, TokenEstimator.outputTokens(OpenAiResponseDecoder.decode(answer)), 0, 0, 0, true);
+                answer.set("usage", OpenAiChatEncoder.usage(u));
+                return new NativeReply.Rewritten(Json.buffer(answer), u, r.upstreamModel());
+            } catch (IOException e) {
+                return r; // not JSON: passed on as it came, and recorded with the prompt alone
+            }
+        });
     }
 
     @Override
