@@ -65,6 +65,19 @@ class DeploymentHealthTest {
     }
 
     @Test
+    void weightZero_isAStandby_inEveryStrategy_drawnOnlyWhenNoWeightedDeploymentCanTakeTheRequest() {
+        // the standby is the cheapest and (unmeasured) the fastest: every scoring strategy would prefer it
+        Deployment standby = deployment("standby", 0, "k1", null, null, null, new Pricing(0.01, 0.01, null, null));
+        Deployment weighted = deployment("weighted", 1, "k2", null, null, null, new Pricing(2.5, 10.0, null, null));
+        ModelPool pool = new ModelPool("m", List.of(standby, weighted));
+        for (Strategy s : Strategy.values()) {
+            assertThat(shares(pool, s, 300)).as(s.wireName()).containsOnlyKeys("weighted");
+        }
+        Choice second = health.choose(pool, Set.of(weighted.circuitKey()), false, Strategy.COST_BASED);
+        assertThat(((Choice.Pick) second).deployment()).as("the weighted one tried: the standby takes the retry").isSameAs(standby);
+    }
+
+    @Test
     void triedDeployments_areExcluded_andWhenAllAreTried_noneIsAvailableWithoutAWait() {
         Deployment a = deployment("a", 1);
         Deployment b = deployment("b", 1);
