@@ -44,6 +44,8 @@ public final class ConfigLoader {
             .addModule(IsoInstants.MODULE) // after JavaTimeModule: a date alone is an instant too
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            // maxAttempts: 2.7 is refused, not cut to 2 (a quoted "3" is still a number: ${VAR} expands to text)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 

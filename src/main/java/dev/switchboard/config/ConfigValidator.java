@@ -15,9 +15,9 @@ import java.util.regex.Pattern;
  */
 public final class ConfigValidator {
 
-    static final Set<String> STRATEGIES = Set.of("simple-shuffle", "least-busy", "latency-based", "usage-based", "cost-based", "health-aware");
-    static final Set<String> FALLBACK_REASONS = Set.of("general", "rate_limit", "context_window", "content_policy");
-    static final Set<String> PERIODS = Set.of("daily", "weekly", "monthly", "total");
+    static final List<String> STRATEGIES = List.of("simple-shuffle", "least-busy", "latency-based", "usage-based", "cost-based", "health-aware");
+    static final List<String> FALLBACK_REASONS = List.of("general", "rate_limit", "context_window", "content_policy");
+    static final List<String> PERIODS = List.of("daily", "weekly", "monthly", "total");
     /** The credential fields each provider reads (CONTRACT.md); every other provider reads {@code apiKey} alone. */
     static final Map<String, List<String>> CREDENTIALS = Map.of(
             "bedrock", List.of("accessKeyId", "secretAccessKey", "sessionToken", "region"),
@@ -79,8 +79,14 @@ public final class ConfigValidator {
             budget(at + ".budget", k.budget());
             limits(at + ".limits", k.limits());
         }
+        Set<String> chains = new HashSet<>();
         for (int i = 0; i < c.fallbacks().size(); i++) {
-            fallback("fallbacks[" + i + "]", c.fallbacks().get(i));
+            FallbackSpec f = c.fallbacks().get(i);
+            fallback("fallbacks[" + i + "]", f);
+            // one chain per model and reason: a second would replace the first without a word
+            if (!chains.add(f.primaryModel() + "\n" + f.reason())) {
+                fail("fallbacks[" + i + "]", "a second chain for '" + f.primaryModel() + "' and reason '" + f.reason() + "'; put its targets in one");
+            }
         }
         if (c.router() != null) router("router", c.router());
     }

@@ -238,6 +238,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aFractionWhereAWholeNumberGoes_isRefused_notCut() {
+        assertThatThrownBy(() -> parse("router: { maxAttempts: 2.7 }\n")).isInstanceOf(ConfigException.class)
+                .hasMessage("router.maxAttempts: must be a whole number");
+        assertThatThrownBy(() -> parse("router: { backoff: { baseMs: 10.9 } }\n")).isInstanceOf(ConfigException.class)
+                .hasMessage("router.backoff.baseMs: must be a whole number");
+        assertThatThrownBy(() -> parse("models:\n  m: [ { provider: simulator, upstreamModel: x, weight: 1.5 } ]\n"))
+                .isInstanceOf(ConfigException.class).hasMessage("models.m[0].weight: must be a whole number");
+        assertThat(parse("router: { maxAttempts: \"3\" }\n").routerSettings().maxAttempts()).as("${VAR} expands to text").isEqualTo(3);
+    }
+
+    @Test
     void load_readsFile(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("switchboard.yaml"), SAMPLE);
         assertThat(new ConfigLoader(ENV::get, PROVIDERS).load(file)).isEqualTo(parse(SAMPLE));

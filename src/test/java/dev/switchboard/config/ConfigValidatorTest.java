@@ -133,6 +133,17 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void twoChainsForOneModelAndReason_areRefused_namingTheSecond() {
+        Throwable e = catchThrowable(() -> parse("""
+                fallbacks:
+                  - { primaryModel: a, reason: general, targets: [b] }
+                  - { primaryModel: a, reason: rate_limit, targets: [b] }
+                  - { primaryModel: a, reason: general, targets: [c] }
+                """));
+        assertThat(e).isInstanceOf(ConfigException.class).hasMessageStartingWith("fallbacks[2]: a second chain for 'a' and reason 'general'");
+    }
+
+    @Test
     void parse_modelOverrideWithoutStrategy_isConfigException() {
         Throwable e = catchThrowable(() -> parse("router: { modelOverrides: { general: {} } }\n"));
         assertThat(e).isInstanceOf(ConfigException.class).hasMessageStartingWith("router.modelOverrides.general.strategy: ");
