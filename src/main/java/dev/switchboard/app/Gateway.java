@@ -265,7 +265,8 @@ public final class Gateway implements AutoCloseable {
             }
             serverOptions.setSsl(true).setUseAlpn(true).setKeyCertOptions(pem);
         }
-        UpstreamOptions upstream = new UpstreamOptions(256, 8, 4096, settings.httpsProxy(), settings.noProxy(),
+        int perLoop = Math.ceilDiv(settings.upstreamMaxConnections(), options.eventLoops());
+        UpstreamOptions upstream = new UpstreamOptions(perLoop, 8, 4096, settings.httpsProxy(), settings.noProxy(),
                 settings.upstreamCaFile(), options.guard());
         GatewayVerticle.Shared shared = new GatewayVerticle.Shared(serverOptions, settings.host(), port, upstream,
                 new Authenticate(snapshots, new Authenticator(options.clock())),

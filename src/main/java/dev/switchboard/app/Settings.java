@@ -32,6 +32,7 @@ public record Settings(
         Optional<URI> httpsProxy,
         List<String> noProxy,
         Optional<Path> upstreamCaFile,
+        int upstreamMaxConnections,
         Optional<String> metricsToken,
         int shutdownGraceSeconds,
         String logFormat,
@@ -39,6 +40,12 @@ public record Settings(
         Map<String, String> env) {
 
     public static final long DEFAULT_MAX_BODY_BYTES = 20L * 1024 * 1024;
+    /**
+     * HTTP/1.1 connections to one upstream host, for the whole instance: a local server (vLLM,
+     * Ollama) holds a connection per stream, and DESIGN's 5,000 concurrent streams must not wait
+     * for one. Shared out among the event loops, each of which has its own pool.
+     */
+    public static final int DEFAULT_UPSTREAM_MAX_CONNECTIONS = 8192;
 
     public static Settings fromEnv(Map<String, String> env) {
         return new Reader(env).read();
@@ -80,6 +87,7 @@ public record Settings(
                     opt("HTTPS_PROXY").or(() -> opt("https_proxy")).map(this::proxyUrl),
                     opt("NO_PROXY").or(() -> opt("no_proxy")).map(v -> splitList(v)).orElse(List.of()),
                     opt("UPSTREAM_CA_FILE").map(v -> readableFile("UPSTREAM_CA_FILE", v)),
+                    intIn("UPSTREAM_MAX_CONNECTIONS", DEFAULT_UPSTREAM_MAX_CONNECTIONS, 1, 1_000_000),
                     opt("METRICS_TOKEN"),
                     intIn("SHUTDOWN_GRACE_SECONDS", 30, 0, 3600),
                     oneOf("LOG_FORMAT", System.console() != null ? "text" : "json", "text", "json"),

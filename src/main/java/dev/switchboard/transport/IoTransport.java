@@ -19,6 +19,18 @@ public final class IoTransport {
 
     public static final String PROPERTY = "switchboard.transport";
 
+    /**
+     * Completions one io_uring ring holds before the kernel queues the rest aside (Netty's default
+     * 4,096): thousands of open streams complete more than that in one turn of a loop, and each
+     * overflow logged a warning. 32,768 entries are 512 KiB a loop. Netty reads it once, when its
+     * io_uring classes load, which the first mention of {@link Transport} below may do: so first.
+     */
+    static final String COMPLETION_QUEUE = "io.netty.iouring.cqSize";
+
+    static {
+        if (System.getProperty(COMPLETION_QUEUE) == null) System.setProperty(COMPLETION_QUEUE, "32768");
+    }
+
     private static final List<Transport> PREFERENCE = List.of(Transport.IO_URING, Transport.EPOLL, Transport.NIO);
 
     private IoTransport() {}

@@ -45,6 +45,7 @@ class SettingsTest {
         assertThat(s.host()).isEqualTo("0.0.0.0");
         assertThat(s.maxBodyBytes()).isEqualTo(20L * 1024 * 1024);
         assertThat(s.shutdownGraceSeconds()).isEqualTo(30);
+        assertThat(s.upstreamMaxConnections()).isEqualTo(8192);
         assertThat(s.dataDir()).isEqualTo(Path.of("./data"));
         assertThat(s.logLevel()).isEqualTo("info");
         assertThat(s.logFormat()).isIn("text", "json");
@@ -83,6 +84,7 @@ class SettingsTest {
         env.put("HTTPS_PROXY", "proxy.corp:3128");
         env.put("NO_PROXY", "localhost, .internal");
         env.put("SHUTDOWN_GRACE_SECONDS", "0");
+        env.put("UPSTREAM_MAX_CONNECTIONS", "100000");
         env.put("LOG_FORMAT", "TEXT");
         env.put("LOG_LEVEL", "Debug");
         env.put("OPENAI_API_KEY", " sk-x ");
@@ -102,6 +104,7 @@ class SettingsTest {
         assertThat(s.httpsProxy()).contains(URI.create("http://proxy.corp:3128"));
         assertThat(s.noProxy()).containsExactly("localhost", ".internal");
         assertThat(s.shutdownGraceSeconds()).isZero();
+        assertThat(s.upstreamMaxConnections()).isEqualTo(100_000);
         assertThat(s.logFormat()).isEqualTo("text");
         assertThat(s.logLevel()).isEqualTo("debug");
         assertThat(s.providerVar("OPENAI_API_KEY")).contains("sk-x");
@@ -119,6 +122,7 @@ class SettingsTest {
                 Arguments.of(Map.of("MAX_BODY_BYTES", "-1"), "MAX_BODY_BYTES"),
                 Arguments.of(Map.of("MAX_BODY_BYTES", "20MB"), "MAX_BODY_BYTES"),
                 Arguments.of(Map.of("SHUTDOWN_GRACE_SECONDS", "3601"), "SHUTDOWN_GRACE_SECONDS"),
+                Arguments.of(Map.of("UPSTREAM_MAX_CONNECTIONS", "0"), "UPSTREAM_MAX_CONNECTIONS"),
                 Arguments.of(Map.of("LOG_LEVEL", "loud"), "LOG_LEVEL"),
                 Arguments.of(Map.of("LOG_FORMAT", "xml"), "LOG_FORMAT"),
                 Arguments.of(Map.of("DATABASE_URL", "mysql://x"), "DATABASE_URL"),
