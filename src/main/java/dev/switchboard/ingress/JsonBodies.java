@@ -1,5 +1,6 @@
 package dev.switchboard.ingress;
 
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.error.ErrorKind;
@@ -31,6 +32,8 @@ public final class JsonBodies {
         if (Utf8.validJsonText(bytes)) {
             try {
                 root = Json.parseBody(bytes);
+            } catch (StreamConstraintsException e) {
+                throw GatewayError.invalid(null, "The request body nests JSON deeper than " + Json.MAX_NESTING + " levels.");
             } catch (IOException e) {
                 // below
             }

@@ -1,6 +1,8 @@
 package dev.switchboard.transport;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -12,7 +14,18 @@ import java.io.IOException;
 /** The one JSON mapper of the gateway, and the few tree helpers every codec uses. */
 public final class Json {
 
-    public static final JsonMapper MAPPER = JsonMapper.builder()
+    /**
+     * Jackson's own bounds on what it reads: strings unbounded (a body is bounded by
+     * {@code MAX_BODY_BYTES}, and a base64 image of 15 MB is one string of 20 M characters,
+     * Jackson's default limit), nesting {@value #MAX_NESTING} deep (its default; every tree walk
+     * here recurses).
+     */
+    public static final int MAX_NESTING = 1000;
+
+    public static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxStringLength(Integer.MAX_VALUE).maxNestingDepth(MAX_NESTING).build())
+                    .build())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             // numbers pass through as written: 0.10 stays 0.10 (an exponent is kept as an exponent)

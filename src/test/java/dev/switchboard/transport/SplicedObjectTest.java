@@ -24,6 +24,16 @@ class SplicedObjectTest {
     }
 
     @Test
+    void aStringLongerThanJacksonsDefaultLimit_isRead_theBodyLimitIsTheGatewaysOwn() throws Exception {
+        // a 15 MB image as base64: 20.1 M characters in one string, over Jackson's default 20 M
+        String image = "A".repeat(20_100_000);
+        byte[] body = ("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\","
+                + "\"image_url\":{\"url\":\"data:image/png;base64," + image + "\"}}]}]}").getBytes(StandardCharsets.US_ASCII);
+        JsonNode root = Json.parseBody(body);
+        assertThat(root.at("/messages/0/content/0/image_url/url").asText()).hasSize(image.length() + 22);
+    }
+
+    @Test
     void anUnchangedLargeMember_isWrittenAsTheClientSentIt_andTheRestFromTheTree() throws Exception {
         String sent = body(MESSAGES);
         ObjectNode body = (ObjectNode) Json.parseBody(utf8(sent));

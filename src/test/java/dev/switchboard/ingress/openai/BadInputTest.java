@@ -202,6 +202,15 @@ class BadInputTest extends SimulatorBackedTest {
     }
 
     @Test
+    void jsonNestedDeeperThanTheParsersLimit_is400_sayingSo() throws Exception {
+        String body = "{\"model\":\"sim\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"metadata\":"
+                + "[".repeat(1200) + "]".repeat(1200) + "}";
+        HttpResponse<String> r = gw.post("/v1/chat/completions", body);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(Json.parse(r.body()).at("/error/message").asText()).isEqualTo("The request body nests JSON deeper than 1000 levels.");
+    }
+
+    @Test
     void unknownRoute_is404InOpenAiShape() throws Exception {
         HttpResponse<String> r = gw.post("/v1/does-not-exist", "{}");
         assertThat(r.statusCode()).isEqualTo(404);
