@@ -164,8 +164,9 @@ final class AdminHttp {
     static GatewayError toGatewayError(Throwable t) {
         return switch (t) {
             case GatewayError g -> g;
-            case ConfigException c -> GatewayError.invalid(param(c.path()), c.path() == null ? c.getMessage()
-                    : c.getMessage().substring(c.path().length() + 2));
+            case ConfigException c -> c.path() == null ? GatewayError.invalid(null, c.getMessage())
+                    // the message names the field, as param does: 'weight' must not be negative
+                    : GatewayError.invalid(param(c.path()), "'" + param(c.path()) + "' " + c.getMessage().substring(c.path().length() + 2));
             case StoreConflictException c -> GatewayError.of(ErrorKind.CONFLICT, "The write conflicts with what is stored (a name already taken, or an entry still in use).");
             case StoreException s when s.unavailable() -> GatewayError.of(ErrorKind.SERVICE_UNAVAILABLE, "The store is unreachable; try again shortly.")
                     .withRetryAfter(5_000, false);

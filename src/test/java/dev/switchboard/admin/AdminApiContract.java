@@ -138,8 +138,10 @@ abstract class AdminApiContract {
         assertThat(error(gw.request("POST", "/admin/deployments",
                         "{\"publicModel\":\"%s\",\"provider\":\"openai\",\"upstreamModel\":\"gpt-4o\",\"credentials\":{\"apiKey\":\"sk-1\",\"apikey\":\"sk-2\"}}".formatted(m)),
                 400, "invalid_request").path("param").asText()).isEqualTo("credentials.apikey");
-        assertThat(error(gw.request("POST", "/admin/deployments", "{\"publicModel\":\"%s\",\"provider\":\"simulator\",\"upstreamModel\":\"x\",\"weight\":-1}".formatted(m)),
-                400, "invalid_request").path("param").asText()).isEqualTo("weight");
+        JsonNode negative = error(gw.request("POST", "/admin/deployments",
+                "{\"publicModel\":\"%s\",\"provider\":\"simulator\",\"upstreamModel\":\"x\",\"weight\":-1}".formatted(m)), 400, "invalid_request");
+        assertThat(negative.path("param").asText()).isEqualTo("weight");
+        assertThat(negative.path("message").asText()).as("the message names the field too").isEqualTo("'weight' must not be negative");
         assertThat(error(gw.request("POST", "/admin/deployments", "{\"publicModel\":\"%s\",\"provider\":\"simulator\",\"upstreamModel\":\"x\",\"weight\":\"2\"}".formatted(m)),
                 400, "invalid_request").path("param").asText()).isEqualTo("weight");
         // a number beyond a double (1e400) reads as Infinity: priced at it, every answer failed to settle
