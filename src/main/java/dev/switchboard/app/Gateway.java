@@ -227,6 +227,7 @@ public final class Gateway implements AutoCloseable {
         try {
             gateway.storedSpend.start(); // before serving: a restart does not hand a budget out again
             sync.beforePublish(gateway.storedSpend::onSnapshot);
+            if (limiter instanceof RedisLimiter shared) shared.rereadStoredSpendOnOutage(gateway.storedSpend::refreshNow);
             if (redis != null) {
                 redis.addListener(new RedisLink.Listener() {
                     @Override

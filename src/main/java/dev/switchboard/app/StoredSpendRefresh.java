@@ -6,8 +6,10 @@ import dev.switchboard.limit.BudgetPeriod;
 import dev.switchboard.limit.Limiter;
 import dev.switchboard.limit.StoredSpend;
 import dev.switchboard.store.UsageRepository;
+import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +28,7 @@ final class StoredSpendRefresh implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoredSpendRefresh.class);
     private static final long REFRESH_MS = 300_000;
+    private static final long SETTLED_MS = 3_000;
 
     private final SnapshotHolder snapshots;
     private final UsageRepository usage;
@@ -62,9 +65,21 @@ final class StoredSpendRefresh implements AutoCloseable {
         thread.execute(() -> refreshQuietly(snapshots.get()));
     }
 
-    /** For {@link ConfigSync#beforePublish}: the spend under {@code next}'s budgets, when they changed; never throws. */
+    /** As {@link #refreshSoon}, done when the figures are in the limiter (or the store did not answer). */
+    Future<?> refreshNow() {
+        return Future.fromCompletionStage(CompletableFuture.runAsync(() -> refreshQuietly(snapshots.get()), thread));
+    }
+
+    /**
+     * For {@link ConfigSync#beforePublish}: the spend under {@code next}'s budgets, when they
+     * changed; never throws. Read again {@value #SETTLED_MS} ms later too: the other instances
+     * served the key without its budget until they saw the change (up to a second), and those
+     * requests' records reach the store a second or so after they end.
+     */
     void onSnapshot(ConfigSnapshot next) {
-        if (!StoredSpend.budgets(next).equals(budgets)) refreshQuietly(next);
+        if (StoredSpend.budgets(next).equals(budgets)) return;
+        refreshQuietly(next);
+        thread.schedule(() -> refreshQuietly(snapshots.get()), SETTLED_MS, TimeUnit.MILLISECONDS);
     }
 
     private void refreshQuietly(ConfigSnapshot s) {

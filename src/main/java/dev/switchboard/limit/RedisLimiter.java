@@ -3,7 +3,10 @@ package dev.switchboard.limit;
 import dev.switchboard.observe.Metrics;
 import dev.switchboard.redis.LuaScript;
 import dev.switchboard.redis.RedisLink;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.Response;
 import java.security.SecureRandom;
 import java.time.InstantSource;
@@ -15,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Redis outage.</b> While the link is down, or when a call fails, the router setting
  * {@code redisFailure} decides: {@code open} admits by an in-process {@link LocalLimiter} (its own
- * counts, from whatever it counted in earlier outages), {@code closed} answers
+ * counts, from whatever it counted in earlier outages, its budgets from the store's spend as read
+ * again when the outage began), {@code closed} answers
  * {@link Admission.Unavailable}. Either way the outage is logged once and counted in
  * {@code switchboard_limiter_fallback_total}. A settlement of a Redis admission that finds Redis
  * down is dropped, never thrown: its tokens and slot stay counted until their entries leave the
@@ -82,6 +87,10 @@ public final class RedisLimiter implements Limiter {
     /** In an outage since the last successful call: logs and counts once per outage. */
     private final AtomicBoolean inFallback = new AtomicBoolean();
     private volatile Map<String, StoredSpend> stored = Map.of();
+    /** Reads the store's spend again ({@link #rereadStoredSpendOnOutage}); null when nothing does. */
+    private volatile Supplier<Future<?>> reread;
+    /** The read started when this outage began: counting alone waits for it. */
+    private volatile Future<?> floorRead = Future.succeededFuture();
 
     /**
      * @param failOpen read at each outage decision: true for {@code redisFailure: open} (local
@@ -120,6 +129,15 @@ public final class RedisLimiter implements Limiter {
     public void storedSpend(Map<String, StoredSpend> spend) {
         stored = Map.copyOf(spend);
         local.storedSpend(stored); // an outage's in-process counting starts from it too
+    }
+
+    /**
+     * What reads the store's spend again when an outage begins: the in-process counting then starts
+     * from the spend as it is now, not as the last refresh found it minutes ago (which handed the
+     * spend since then out again, once on every instance).
+     */
+    public void rereadStoredSpendOnOutage(Supplier<Future<?>> reread) {
+        this.reread = reread;
     }
 
     /** {@code redis} while admissions go to Redis, else {@code local-fallback}. */
@@ -209,12 +227,23 @@ public final class RedisLimiter implements Limiter {
 
     private Future<Admission> outage(List<Quota> quotas, Demand demand, String why) {
         fallBack(why);
-        if (failOpen.getAsBoolean()) return local.admit(quotas, demand);
-        return Future.succeededFuture(new Admission.Unavailable());
+        if (!failOpen.getAsBoolean()) return Future.succeededFuture(new Admission.Unavailable());
+        Future<?> floor = floorRead;
+        if (floor.isComplete()) return local.admit(quotas, demand);
+        // admitted once the store's spend is read (a failed read leaves the last figures): on the caller's context
+        Context context = Vertx.currentContext();
+        Promise<Admission> answer = Promise.promise();
+        floor.onComplete(ignored -> {
+            if (context == null) answer.complete(local.admitNow(quotas, demand));
+            else context.runOnContext(v -> answer.complete(local.admitNow(quotas, demand)));
+        });
+        return answer.future();
     }
 
     private void fallBack(String why) {
         if (inFallback.compareAndSet(false, true)) {
+            Supplier<Future<?>> r = reread;
+            if (r != null) floorRead = r.get();
             fallbacks.increment();
             LOG.warn("Redis at {} is unreachable ({}): limits and budgets follow redisFailure ({}) until it answers",
                     link.display(), why, failOpen.getAsBoolean() ? "open: in-process limits" : "closed: requests refused with 503");

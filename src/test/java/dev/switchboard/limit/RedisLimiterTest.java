@@ -17,6 +17,8 @@ import io.vertx.redis.client.Request;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -141,6 +143,29 @@ class RedisLimiterTest extends LimiterContract {
             assertThat(await(a.link().send(Request.cmd(Command.ZCARD).arg("open:sb:limit:key:a:m"))).toLong())
                     .as("counted in Redis again").isEqualTo(1);
             assertThat(a.fallbacks()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void redisDown_withRedisFailureOpen_budgetsCountFromTheStoresSpend_readAgainWhenTheOutageBegins() {
+        try (PrivateRedis redis = PrivateRedis.start()) {
+            SharedLimiterInstance a = instance(redis.url(), "reread:");
+            Quota total = budget("key:a", 1.00, "total");
+            // what the last periodic read found: nothing spent; since then the key spent 0.95 (on any instance)
+            AtomicInteger reads = new AtomicInteger();
+            a.limiter().rereadStoredSpendOnOutage(() -> Future.<Void>future(p -> a.vertx().setTimer(200, t -> {
+                reads.incrementAndGet();
+                a.limiter().storedSpend(Map.of("key:a", new StoredSpend(BudgetPeriod.TOTAL, 0, 0.95)));
+                p.complete();
+            })));
+            assertThat(await(a.limiter().admit(List.of(total), new Demand(0, 0.01)))).isInstanceOf(Admission.Admitted.class);
+
+            redis.stop();
+            assertThat(await(a.limiter().admit(List.of(total), new Demand(0, 0.05)))).as("0.95 read again < 1.00")
+                    .isInstanceOf(Admission.Admitted.class);
+            assertThat(await(a.limiter().admit(List.of(total), new Demand(0, 0.05)))).as("0.95 + 0.05 reserved, not the old figure, 0")
+                    .isInstanceOf(Admission.Denied.class);
+            assertThat(reads.get()).as("read once, when the outage began").isEqualTo(1);
         }
     }
 
