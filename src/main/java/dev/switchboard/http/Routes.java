@@ -108,7 +108,7 @@ public final class Routes {
         if (!deps.corsOrigins().isEmpty()) {
             CorsHandler cors = CorsHandler.create()
                     .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.OPTIONS))
-                    .allowedHeaders(Set.of("authorization", "content-type", "x-api-key", "x-goog-api-key", "x-request-id",
+                    .allowedHeaders(Set.of("authorization", "content-type", "x-api-key", "x-goog-api-key", "x-goog-api-client", "x-request-id",
                             "anthropic-version", "anthropic-beta", "anthropic-dangerous-direct-browser-access", "openai-beta", "openai-organization", "openai-project",
                             "x-switchboard-cache", "x-switchboard-cache-ttl", "x-switchboard-tags", "x-switchboard-trace",
                             "x-stainless-os", "x-stainless-lang", "x-stainless-package-version", "x-stainless-runtime",
@@ -131,7 +131,7 @@ public final class Routes {
             Map<String, String> body = new LinkedHashMap<>();
             body.put("status", notReady != null ? notReady : "ok");
             body.putAll(deps.operations().readiness().get());
-            if (notReady != null) ctx.response().putHeader("retry-after", "5");
+            if (notReady != null) ctx.response().putHeader("retry-after", "5").putHeader("retry-after-ms", "5000");
             json(ctx, notReady != null ? 503 : 200, Json.MAPPER.valueToTree(body).toString());
         });
         router.get("/metrics").handler(ctx -> metrics(ctx, deps.operations()));

@@ -173,10 +173,10 @@ final class AttemptLoop<R> {
         ex.record(d, e.failureClass(), e.upstreamStatus(), ms);
         if (e.failureClass() == FailureClass.REQUEST && e.upstreamStatus() == 0) {
             ex.refusedBeforeCall();
-            LOG.debug("request refused before the upstream request_id={} deployment={} detail={}", ex.requestId(), d.id(), e.getMessage());
+            LOG.debug("request refused before the upstream request_id={} deployment={} detail={}", ex.requestId(), d.id(), d.redact(e.getMessage()));
         } else {
             LOG.warn("upstream attempt failed request_id={} deployment={} provider={} attempt={} class={} status={} detail={}",
-                    ex.requestId(), d.id(), d.provider().id(), attempts, e.failureClass(), e.upstreamStatus(), e.getMessage());
+                    ex.requestId(), d.id(), d.provider().id(), attempts, e.failureClass(), e.upstreamStatus(), d.redact(e.getMessage()));
         }
         last = e;
         switch (e.failureClass()) {

@@ -55,7 +55,7 @@ public final class Settle {
     public static void stream(Exchange ex, Usage usage, UpstreamException failure) {
         if (failure != null) {
             LOG.warn("stream failed after commit request_id={} deployment={} provider={} class={} detail={}", ex.requestId(),
-                    ex.deployment().id(), ex.deployment().provider().id(), failure.failureClass(), failure.getMessage());
+                    ex.deployment().id(), ex.deployment().provider().id(), failure.failureClass(), ex.deployment().redact(failure.getMessage()));
         }
         boolean cutShort = failure != null || ex.cancellation().cancelled();
         usage(ex, cutShort ? atLeastStreamed(ex, usage != null ? usage : ex.usageSoFar()) : usage);

@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -58,6 +59,27 @@ public final class Deployment {
 
     public String apiKey() {
         return apiKey;
+    }
+
+    /**
+     * {@code text} (a provider's error, for a log line) with this deployment's secrets masked: some
+     * servers echo the key they were sent ({@code Incorrect API key provided: sk-…}).
+     */
+    public String redact(String text) {
+        if (text == null) return null;
+        String out = mask(text, apiKey);
+        for (Map.Entry<String, String> c : spec.credentials().entrySet()) {
+            if (!NOT_SECRET.contains(c.getKey())) out = mask(out, c.getValue());
+        }
+        return out;
+    }
+
+    /** Credential fields that say where, not who (Bedrock's region, Vertex's project and location). */
+    private static final Set<String> NOT_SECRET = Set.of("region", "project", "location");
+
+    private static String mask(String text, String secret) {
+        // a value this short would mask ordinary words, and is no key
+        return secret == null || secret.length() < 8 ? text : text.replace(secret, "[redacted]");
     }
 
     public Timeouts timeouts() {

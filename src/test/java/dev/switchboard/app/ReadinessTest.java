@@ -16,6 +16,7 @@ class ReadinessTest {
             HttpResponse<String> ready = gw.get("/health/ready");
             assertThat(ready.statusCode()).isEqualTo(503);
             assertThat(ready.headers().firstValue("retry-after")).hasValue("5");
+            assertThat(ready.headers().firstValue("retry-after-ms")).as("as every 503 has it").hasValue("5000");
             assertThat(gw.get("/health/live").statusCode()).isEqualTo(200);
         }
     }

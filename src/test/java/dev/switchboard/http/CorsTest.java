@@ -23,6 +23,14 @@ class CorsTest {
             assertThat(preflight.headers().firstValue("access-control-allow-headers").orElse(""))
                     .as("what the SDKs' stream helpers send").contains("x-stainless-helper-method");
             assertThat(preflight.headers().firstValue("access-control-allow-origin")).hasValue("https://app.example.com");
+            HttpResponse<String> gemini = gw.http().send(HttpRequest.newBuilder(URI.create(gw.url("/v1beta/models/demo:generateContent")))
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                    .header("Origin", "https://app.example.com")
+                    .header("Access-Control-Request-Method", "POST")
+                    .header("Access-Control-Request-Headers", "content-type,x-goog-api-client,x-goog-api-key").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(gemini.headers().firstValue("access-control-allow-headers").orElse(""))
+                    .as("what @google/genai sends from a browser").contains("x-goog-api-client").contains("x-goog-api-key");
             HttpResponse<String> get = gw.get("/v1/models", "Origin", "https://app.example.com");
             assertThat(get.headers().firstValue("access-control-allow-origin")).hasValue("https://app.example.com");
             assertThat(get.headers().firstValue("access-control-expose-headers").orElseThrow())

@@ -58,7 +58,7 @@ public final class CountTokensHandler implements Handler<RoutingContext> {
                         // the client is told the gateway's words; the provider's are logged, tied by the request id
                         if (ar.failed() && ar.cause() instanceof UpstreamException u) {
                             LOG.warn("count_tokens failed request_id={} deployment={} provider={} class={} status={} detail={}", ex.requestId(),
-                                    d.id(), d.provider().id(), u.failureClass(), u.upstreamStatus(), u.getMessage());
+                                    d.id(), d.provider().id(), u.failureClass(), u.upstreamStatus(), d.redact(u.getMessage()));
                         } else if (ar.succeeded()) {
                             ctx.response().putHeader("x-switchboard-provider", d.provider().id()).putHeader("x-switchboard-deployment", d.id())
                                     .putHeader("x-switchboard-upstream-model", d.upstreamModel());
