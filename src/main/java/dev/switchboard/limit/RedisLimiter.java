@@ -15,6 +15,9 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -65,6 +68,8 @@ public final class RedisLimiter implements Limiter {
     static final long CONCURRENCY_LEASE_MS = 15 * MINUTE;
     private static final long TTL_SLACK_MS = MINUTE;
     private static final long BUDGET_TTL_SLACK_MS = 60 * MINUTE;
+    /** How long {@link #close} waits for the last settlements. */
+    private static final long CLOSE_WAIT_MS = 3_000;
 
     /** Where the keys live: scope {@code s} under {@code prefix + s + ":"}. Tests take a namespace of their own. */
     public record Names(String prefix) {
@@ -84,6 +89,10 @@ public final class RedisLimiter implements Limiter {
     /** Unique across instances: a random prefix of this instance, then a counter. */
     private final String idPrefix;
     private final AtomicLong ids = new AtomicLong();
+    /** Redis admissions not settled yet: a shutdown gives back what they hold ({@link #close}). */
+    private final Set<RedisTicket> open = ConcurrentHashMap.newKeySet();
+    /** Settlements sent and not answered yet: a shutdown waits for them before the link closes. */
+    private final Set<Future<Void>> settling = ConcurrentHashMap.newKeySet();
     /** In an outage since the last successful call: logs and counts once per outage. */
     private final AtomicBoolean inFallback = new AtomicBoolean();
     private volatile Map<String, StoredSpend> stored = Map.of();
@@ -194,7 +203,11 @@ public final class RedisLimiter implements Limiter {
         int shown = admitted ? counted.size() : denied;
         RateHeaders headers = RateHeaders.NONE;
         for (int i = 0; i < shown; i++) headers = headers.tighter(Figures.of(r, i).headers(counted.get(i), now));
-        if (admitted) return new Admission.Admitted(new RedisTicket(counted, id), headers);
+        if (admitted) {
+            RedisTicket ticket = new RedisTicket(counted, id);
+            open.add(ticket);
+            return new Admission.Admitted(ticket, headers);
+        }
         Quota q = counted.get(denied - 1);
         Figures f = Figures.of(r, denied - 1);
         return switch (reason) {
@@ -270,6 +283,7 @@ public final class RedisLimiter implements Limiter {
         @Override
         public Future<Void> settle(long tokens, double usd) {
             if (!settled.compareAndSet(false, true)) return Future.succeededFuture();
+            open.remove(this);
             long now = clock.millis();
             List<String> keys = new ArrayList<>();
             List<String> args = new ArrayList<>(List.of(Long.toString(now), id, Long.toString(tokens), Double.toString(usd)));
@@ -286,16 +300,34 @@ public final class RedisLimiter implements Limiter {
                 LOG.debug("Redis is down: the settlement of {} is dropped (its entries expire with their keys)", id);
                 return Future.succeededFuture();
             }
-            return SETTLE.run(link, keys, args).<Void>mapEmpty().recover(e -> {
+            Future<Void> sent = SETTLE.run(link, keys, args).<Void>mapEmpty().recover(e -> {
                 link.suspect(e);
                 LOG.debug("the settlement of {} is dropped: {}", id, e.toString());
                 return Future.succeededFuture();
             });
+            settling.add(sent);
+            sent.onComplete(done -> settling.remove(sent));
+            return sent;
         }
     }
 
-    /** The link is the caller's to close; the local fallback holds nothing open. */
+    /**
+     * Before the link closes (the caller's to close): the requests a shutdown cut before they
+     * settled give back what they hold (their slots, tokens and reserved dollars; they failed, so
+     * they cost nothing), and the settlements under way are awaited, for up to
+     * {@value #CLOSE_WAIT_MS} ms. Else a slot stays taken until its lease ends and a {@code total}
+     * budget's reservation for good. The local fallback holds nothing open.
+     */
     @Override
     public void close() {
+        List<Future<Void>> last = new ArrayList<>();
+        for (RedisTicket t : open) last.add(t.settle(0, 0));
+        last.addAll(settling);
+        if (last.isEmpty()) return;
+        try {
+            Future.join(last).toCompletionStage().toCompletableFuture().get(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warn("{} settlements were not answered before Redis closed: {}", last.size(), e.toString());
+        }
     }
 }

@@ -93,6 +93,26 @@ class RedisLimiterTest extends LimiterContract {
     }
 
     @Test
+    void close_givesBackWhatUnsettledRequestsHold_beforeTheLinkCloses() {
+        String ns = TestRedis.get().freshNamespace();
+        SharedLimiterInstance a = SharedLimiterInstance.start(TestRedis.get().url(), ns, clock); // closed by hand below
+        SharedLimiterInstance b = instance(TestRedis.get().url(), ns);
+        Quota q = new Quota("key:a", new Limits(null, null, null, 2, null), new Budget(1.00, "total"));
+        // two requests in flight on a, cut by its shutdown: never settled by their exchanges
+        assertThat(await(a.limiter().admit(List.of(q), new Demand(0, 0.60)))).isInstanceOf(Admission.Admitted.class);
+        assertThat(await(a.limiter().admit(List.of(q), new Demand(0, 0.30)))).isInstanceOf(Admission.Admitted.class);
+        assertThat(await(b.limiter().admit(List.of(q), new Demand(0, 0.01)))).as("both slots taken").isInstanceOf(Admission.Denied.class);
+
+        a.close();
+
+        String hash = ns + "sb:limit:key:a:b";
+        assertThat(Double.parseDouble(await(b.link().send(Request.cmd(Command.HGET).arg(hash).arg("reserved"))).toString()))
+                .as("a total budget's reservations, given back").isCloseTo(0, within(1e-9));
+        assertThat(await(b.link().send(Request.cmd(Command.ZCARD).arg(ns + "sb:limit:key:a:c"))).toLong()).as("the slots").isZero();
+        assertThat(await(b.limiter().admit(List.of(q), new Demand(0, 0.90)))).isInstanceOf(Admission.Admitted.class);
+    }
+
+    @Test
     void everyKey_carriesATtl_butATotalBudgetDoesNot() {
         String ns = TestRedis.get().freshNamespace();
         SharedLimiterInstance a = instance(TestRedis.get().url(), ns);
