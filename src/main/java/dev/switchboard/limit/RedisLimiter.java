@@ -7,6 +7,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.security.SecureRandom;
 import java.time.InstantSource;
@@ -45,6 +47,12 @@ import org.slf4j.LoggerFactory;
  * minute after their window, so scopes nobody uses vanish; a periodic budget an hour after its
  * period ends; a {@code total} budget never.
  *
+ * <p><b>Instances that stop.</b> {@link #close} settles what the shutdown cut and awaits the last
+ * settlements. A killed instance settles nothing: each instance renews a liveness key
+ * ({@link Leases}), every admission that holds a slot or dollars names its scope in a set, and
+ * every instance periodically gives back the holdings of instances whose key is gone
+ * ({@code redis/limit-reap.lua}; a reservation id starts with its instance's id).
+ *
  * <p><b>Redis outage.</b> While the link is down, or when a call fails, the router setting
  * {@code redisFailure} decides: {@code open} admits by an in-process {@link LocalLimiter} (its own
  * counts, from whatever it counted in earlier outages, its budgets from the store's spend as read
@@ -62,6 +70,7 @@ public final class RedisLimiter implements Limiter {
     private static final Logger LOG = LoggerFactory.getLogger(RedisLimiter.class);
     static final LuaScript ADMIT = LuaScript.load("/redis/limit-admit.lua");
     static final LuaScript SETTLE = LuaScript.load("/redis/limit-settle.lua");
+    static final LuaScript REAP = LuaScript.load("/redis/limit-reap.lua");
     private static final long MINUTE = 60_000;
     private static final long DAY = 86_400_000;
     /** Longer than the longest default call ({@code totalMs} 600 000): a slot outlives its request only when an instance dies. */
@@ -70,6 +79,15 @@ public final class RedisLimiter implements Limiter {
     private static final long BUDGET_TTL_SLACK_MS = 60 * MINUTE;
     /** How long {@link #close} waits for the last settlements. */
     private static final long CLOSE_WAIT_MS = 3_000;
+
+    /**
+     * How an instance's holdings outlive it: it lives while its liveness key does ({@code liveMs},
+     * renewed every {@code renewMs} and by every admission that holds something), and every
+     * {@code reapMs} each instance gives back what dead ones held ({@code redis/limit-reap.lua}).
+     */
+    public record Leases(long liveMs, long renewMs, long reapMs) {
+        public static final Leases DEFAULT = new Leases(30_000, 5_000, 15_000);
+    }
 
     /** Where the keys live: scope {@code s} under {@code prefix + s + ":"}. Tests take a namespace of their own. */
     public record Names(String prefix) {
@@ -86,6 +104,12 @@ public final class RedisLimiter implements Limiter {
     private final BooleanSupplier failOpen;
     private final LocalLimiter local;
     private final Metrics.Counter fallbacks;
+    private final Leases leases;
+    /** This instance's liveness key, and the set of scopes where some request holds a slot or dollars. */
+    private final String liveKey;
+    private final String holdingKey;
+    private final long renewTimer;
+    private final long reapTimer;
     /** Unique across instances: a random prefix of this instance, then a counter. */
     private final String idPrefix;
     private final AtomicLong ids = new AtomicLong();
@@ -106,6 +130,10 @@ public final class RedisLimiter implements Limiter {
      *                 limits), false for {@code closed} (refuse as unavailable)
      */
     public RedisLimiter(RedisLink link, Names names, InstantSource clock, Metrics metrics, BooleanSupplier failOpen) {
+        this(link, names, clock, metrics, failOpen, Leases.DEFAULT);
+    }
+
+    RedisLimiter(RedisLink link, Names names, InstantSource clock, Metrics metrics, BooleanSupplier failOpen, Leases leases) {
         this.link = link;
         this.names = names;
         this.clock = clock;
@@ -114,7 +142,13 @@ public final class RedisLimiter implements Limiter {
         this.fallbacks = fallbackCounter(metrics);
         byte[] random = new byte[6];
         new SecureRandom().nextBytes(random);
-        this.idPrefix = HexFormat.of().formatHex(random) + "-";
+        String instance = HexFormat.of().formatHex(random);
+        this.idPrefix = instance + "-";
+        this.leases = leases;
+        this.liveKey = names.prefix() + "live:" + instance;
+        this.holdingKey = names.prefix() + "holding";
+        this.renewTimer = link.vertx().setPeriodic(leases.renewMs(), t -> renew());
+        this.reapTimer = link.vertx().setPeriodic(leases.reapMs(), t -> reap());
         link.addListener(new RedisLink.Listener() {
             @Override
             public void up() {
@@ -149,6 +183,24 @@ public final class RedisLimiter implements Limiter {
         this.reread = reread;
     }
 
+    /** Keeps this instance alive in Redis: its holdings are its own while the key lasts. */
+    private void renew() {
+        if (!link.up()) return;
+        link.send(Request.cmd(Command.SET).arg(liveKey).arg("1").arg("PX").arg(leases.liveMs()))
+                .onFailure(e -> LOG.debug("liveness not renewed: {}", e.toString()));
+    }
+
+    /** Gives back the slots and reservations of instances that stopped living (killed mid-request). */
+    private void reap() {
+        if (!link.up()) return;
+        REAP.run(link, List.of(holdingKey), List.of(names.prefix() + "live:")).onComplete(ar -> {
+            if (ar.failed()) LOG.debug("reaping not done: {}", ar.cause().toString());
+            else if (ar.result().toLong() > 0) {
+                LOG.info("gave back {} concurrency slots and budget reservations held by instances that stopped", ar.result().toLong());
+            }
+        });
+    }
+
     /** {@code redis} while admissions go to Redis, else {@code local-fallback}. */
     public String mode() {
         return inFallback.get() || !link.up() ? "local-fallback" : "redis";
@@ -181,6 +233,8 @@ public final class RedisLimiter implements Limiter {
                     Long.toString(end == Long.MAX_VALUE ? 0 : end - now + BUDGET_TTL_SLACK_MS),
                     floor == null ? "0" : Double.toString(floor.floorFor(period, start))));
         }
+        keys.addAll(List.of(liveKey, holdingKey));
+        args.add(Long.toString(leases.liveMs()));
         return ADMIT.run(link, keys, args)
                 .map(r -> {
                     recovered();
@@ -320,12 +374,16 @@ public final class RedisLimiter implements Limiter {
      */
     @Override
     public void close() {
+        link.vertx().cancelTimer(renewTimer);
+        link.vertx().cancelTimer(reapTimer);
         List<Future<Void>> last = new ArrayList<>();
         for (RedisTicket t : open) last.add(t.settle(0, 0));
         last.addAll(settling);
-        if (last.isEmpty()) return;
         try {
             Future.join(last).toCompletionStage().toCompletableFuture().get(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+            // nothing held any more: this instance is gone
+            if (link.up()) link.send(Request.cmd(Command.DEL).arg(liveKey)).toCompletionStage().toCompletableFuture()
+                    .get(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warn("{} settlements were not answered before Redis closed: {}", last.size(), e.toString());
         }

@@ -85,6 +85,11 @@ public final class RedisLink implements AutoCloseable {
         this.subscriberClient = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1));
     }
 
+    /** The Vert.x this link runs on, for its users' timers. */
+    public Vertx vertx() {
+        return vertx;
+    }
+
     /** host:port, never the password a URL may carry. */
     public String display() {
         return display;

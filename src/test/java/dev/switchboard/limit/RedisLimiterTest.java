@@ -113,6 +113,28 @@ class RedisLimiterTest extends LimiterContract {
     }
 
     @Test
+    void whatAnInstanceKilledMidRequestHeld_isGivenBack_byTheOthers_onceItStopsLiving() {
+        String ns = TestRedis.get().freshNamespace();
+        RedisLimiter.Leases quick = new RedisLimiter.Leases(1_000, 200, 200);
+        SharedLimiterInstance killed = SharedLimiterInstance.start(TestRedis.get().url(), ns, clock, quick); // never closed: it dies
+        SharedLimiterInstance b = SharedLimiterInstance.start(TestRedis.get().url(), ns, clock, quick);
+        instances.add(b);
+        Quota q = new Quota("key:a", new Limits(null, null, null, 2, null), new Budget(1.00, "total"));
+        assertThat(await(killed.limiter().admit(List.of(q), new Demand(0, 0.60)))).isInstanceOf(Admission.Admitted.class);
+        assertThat(await(b.limiter().admit(List.of(q), new Demand(0, 0.30)))).isInstanceOf(Admission.Admitted.class);
+
+        await(killed.vertx().close()); // SIGKILL: no settlement, no close; its liveness stops being renewed
+
+        String hash = ns + "sb:limit:key:a:b";
+        String slots = ns + "sb:limit:key:a:c";
+        assertThat(Await.until(() -> await(b.link().send(Request.cmd(Command.ZCARD).arg(slots))).toLong() == 1, Duration.ofSeconds(10)))
+                .as("the killed instance's slot is given back").isTrue();
+        assertThat(Double.parseDouble(await(b.link().send(Request.cmd(Command.HGET).arg(hash).arg("reserved"))).toString()))
+                .as("its reservation too; the living instance's stays").isCloseTo(0.30, within(1e-9));
+        assertThat(await(b.limiter().admit(List.of(q), new Demand(0, 0.60)))).isInstanceOf(Admission.Admitted.class);
+    }
+
+    @Test
     void everyKey_carriesATtl_butATotalBudgetDoesNot() {
         String ns = TestRedis.get().freshNamespace();
         SharedLimiterInstance a = instance(TestRedis.get().url(), ns);

@@ -15,11 +15,15 @@ record SharedLimiterInstance(Vertx vertx, RedisLink link, RedisLimiter limiter, 
         implements AutoCloseable {
 
     static SharedLimiterInstance start(String url, String namespace, InstantSource clock) {
+        return start(url, namespace, clock, RedisLimiter.Leases.DEFAULT);
+    }
+
+    static SharedLimiterInstance start(String url, String namespace, InstantSource clock, RedisLimiter.Leases leases) {
         Vertx vertx = Vertx.vertx();
         RedisLink link = new RedisLink(vertx, URI.create(url));
         Metrics metrics = new Metrics();
         AtomicBoolean failOpen = new AtomicBoolean(true);
-        RedisLimiter limiter = new RedisLimiter(link, RedisLimiter.Names.under(namespace), clock, metrics, failOpen::get);
+        RedisLimiter limiter = new RedisLimiter(link, RedisLimiter.Names.under(namespace), clock, metrics, failOpen::get, leases);
         LimiterContract.await(link.start());
         return new SharedLimiterInstance(vertx, link, limiter, metrics, failOpen);
     }
