@@ -184,20 +184,24 @@ class UsageThroughGatewayTest {
         assertThat(gw.gateway().store().usage().forRequest(r.headers().firstValue("x-request-id").orElseThrow())).isEmpty();
     }
 
+    /** A paced stream of {@code text} that the client leaves once a line carries {@code seen}: long before its last word and its usage. */
+    private static HttpResponse<InputStream> leftMidStream(String model, String text, String seen) throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(gw.url("/v1/chat/completions"))).timeout(Duration.ofSeconds(20))
+                .header("authorization", "Bearer " + GatewayFixture.MASTER_KEY).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(chatBody(model, true, text))).build();
+        HttpResponse<InputStream> r = gw.http().send(req, HttpResponse.BodyHandlers.ofInputStream());
+        BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
+        for (String line = in.readLine(); !line.contains(seen); line = in.readLine()) {
+            assertThat(line).doesNotContain("[DONE]");
+        }
+        r.body().close();
+        return r;
+    }
+
     @Test
     void clientLeavingMidStream_stillWritesARecord_withTheInputEstimated() throws Exception {
         String text = "alpha beta gamma delta epsilon zeta eta theta iota kappa";
-        HttpRequest req = HttpRequest.newBuilder(URI.create(gw.url("/v1/chat/completions"))).timeout(Duration.ofSeconds(20))
-                .header("authorization", "Bearer " + GatewayFixture.MASTER_KEY).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(chatBody("paced", true, text))).build();
-        HttpResponse<InputStream> r = gw.http().send(req, HttpResponse.BodyHandlers.ofInputStream());
-        BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
-        for (String line = in.readLine(); !line.contains("alpha"); line = in.readLine()) {
-            assertThat(line).doesNotContain("[DONE]");
-        }
-        r.body().close(); // after the first word, long before the last one and the usage report
-
-        UsageRecord u = recordOf(r);
+        UsageRecord u = recordOf(leftMidStream("paced", text, "alpha"));
         assertThat(u.status()).isEqualTo(200);
         assertThat(u.estimated()).as("the stream never reached its usage report").isTrue();
         long expected = TokenEstimator.PRIMING + TokenEstimator.PER_MESSAGE + TokenEstimator.tokens(text);
@@ -212,17 +216,7 @@ class UsageThroughGatewayTest {
     void clientLeavingATranslatedStream_recordsTheInputItsProviderCounted_notAnEstimate() throws Exception {
         // Anthropic counts the input in message_start; the OpenAI client's stream never reaches its usage
         String text = "w0 w1 w2 w3 w4 w5 w6 w7 w8 w9";
-        HttpRequest req = HttpRequest.newBuilder(URI.create(gw.url("/v1/chat/completions"))).timeout(Duration.ofSeconds(20))
-                .header("authorization", "Bearer " + GatewayFixture.MASTER_KEY).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(chatBody("paced-anthropic", true, text))).build();
-        HttpResponse<InputStream> r = gw.http().send(req, HttpResponse.BodyHandlers.ofInputStream());
-        BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
-        for (String line = in.readLine(); !line.contains("w0"); line = in.readLine()) {
-            assertThat(line).doesNotContain("[DONE]");
-        }
-        r.body().close();
-
-        UsageRecord u = recordOf(r);
+        UsageRecord u = recordOf(leftMidStream("paced-anthropic", text, "w0"));
         assertThat(u.status()).isEqualTo(200);
         assertThat(u.inputTokens()).as("the simulator's count, 3 + (3 + 10 words)").isEqualTo(16)
                 .isNotEqualTo(TokenEstimator.PRIMING + TokenEstimator.PER_MESSAGE + TokenEstimator.tokens(text));
