@@ -75,7 +75,10 @@ public final class StreamsCheck {
                 StringBuilder text = new StringBuilder();
                 StringBuilder pending = new StringBuilder();
                 boolean[] sawDone = {false};
+                boolean[] over = {false}; // counted once, whichever of the end and a failure comes first
                 Runnable fail = () -> {
+                    if (over[0]) return;
+                    over[0] = true;
                     failed.incrementAndGet();
                     done.countDown();
                 };
@@ -120,10 +123,20 @@ public final class StreamsCheck {
                                     }
                                 }
                             });
-                            resp.exceptionHandler(e -> { });
+                            resp.exceptionHandler(e -> {
+                                // a connection cut mid-stream: Vert.x ends the response here, not in the end handler
+                                if (over[0]) return;
+                                open.decrementAndGet();
+                                synchronized (firstFailure) {
+                                    if (firstFailure[0] == null) firstFailure[0] = "stream " + n + ": cut after \"" + text + "\": " + e;
+                                }
+                                fail.run();
+                            });
                             resp.endHandler(v -> {
+                                if (over[0]) return;
                                 open.decrementAndGet();
                                 if (sawDone[0] && text.toString().contentEquals(expected)) {
+                                    over[0] = true;
                                     ok.incrementAndGet();
                                     done.countDown();
                                 } else {

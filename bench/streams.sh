@@ -72,7 +72,8 @@ java_bin="$(readlink -f "/proc/$gateway_pid/exe")"
 log "$STREAMS streams of $WORDS words, one every $TOKEN_MS ms, opened over $RAMP_MS ms ($("$java_bin" -version 2>&1 | head -1))"
 rc=0
 "$java_bin" -cp "$repo/target/switchboard.jar" "$bench_dir/StreamsCheck.java" 127.0.0.1 "$GATEWAY_PORT" "$KEY" streams \
-  "$STREAMS" "$WORDS" "$TOKEN_MS" "$RAMP_MS" "$gateway_pid" 2>/dev/null || rc=$?
+  "$STREAMS" "$WORDS" "$TOKEN_MS" "$RAMP_MS" "$gateway_pid" 2>"$tmp/check.log" || rc=$?
+if [ "$rc" != 0 ]; then log "the check's own errors:"; grep -v '^WARNING' "$tmp/check.log" | head -20 >&2; fi
 if grep -q WARN "$tmp/gateway.log"; then
   log "gateway warnings:"; grep WARN "$tmp/gateway.log" | sort | uniq -c | sort -rn | head -5 >&2
 fi

@@ -11,11 +11,10 @@
 --   c   in flight  sorted set, member = reservation id, score = admission ms (leased: a crashed
 --                  instance's requests stop counting after the lease)
 --   b   budget    hash: period, start, spent, reserved; field 'r:<id>' = a request's reservation
--- then two more: this instance's liveness key (set for ARGV's last value, in ms, whenever the
---   request holds a slot or dollars) and the set of the scopes where some request holds either
---   (their key prefix): limit-reap.lua gives back what an instance that stopped living held
+-- then one more: the set of the scopes where some request holds a slot or dollars (their key
+--   prefix), where limit-reap.lua looks for what instances that stopped living held
 -- ARGV[1] now ms   ARGV[2] reservation id   ARGV[3] tokens reserved   ARGV[4] usd reserved
--- ARGV[5] concurrency lease ms   ARGV[6] TTL slack ms   ARGV[#ARGV] liveness ms
+-- ARGV[5] concurrency lease ms   ARGV[6] TTL slack ms
 -- then ten per scope: rpm, rpd, tpm, maxConcurrent (-1 = not set), hasBudget (1/0),
 --   maxUsd, period name, period start ms, budget TTL ms (0 = no TTL: a total budget),
 --   the period's spend as the store's usage records say (a floor: the ledger never counts less)
@@ -34,7 +33,7 @@ local usd = tonumber(ARGV[4])
 local lease = tonumber(ARGV[5])
 local slack = tonumber(ARGV[6])
 local scopes = math.floor(#KEYS / 6)
-local live, holding = KEYS[#KEYS - 1], KEYS[#KEYS]
+local holding = KEYS[#KEYS]
 
 -- integers as plain digits, amounts exactly (17 significant digits round-trip a double)
 local function int(x)
@@ -122,12 +121,10 @@ end
 
 -- every scope admits: count the request in each
 local out = {1, 0, 0}
-local holds = false
 for i = 1, scopes do
   local k = (i - 1) * 6
   local a = 6 + (i - 1) * 10
   if tonumber(ARGV[a + 4]) >= 0 or ARGV[a + 5] == '1' then
-    holds = true
     redis.call('SADD', holding, string.sub(KEYS[k + 1], 1, -2))
   end
   if tonumber(ARGV[a + 1]) >= 0 then
@@ -157,5 +154,4 @@ for i = 1, scopes do
   end
   figures(i, out)
 end
-if holds then redis.call('SET', live, '1', 'PX', ARGV[#ARGV]) end
 return out

@@ -1,8 +1,10 @@
 -- Settlement of one admitted request in Redis (see limit-admit.lua for the keys): its actual
 -- tokens replace its reservation in the token log while its entry is still in the window, its
 -- concurrency slot is released, and its reserved dollars move into spent at the actual cost.
--- Once only: each step consumes what the admission left (the token entry is renamed <id>:s, the
--- slot and the 'r:<id>' field are removed), so a repeated settlement finds nothing to do.
+-- Once only (the caller settles each admission once): each step consumes what the admission
+-- left (the token entry is renamed <id>:s, the slot and the 'r:<id>' field are removed). A
+-- reservation already given back (limit-reap.lua took this instance for dead: it was cut off
+-- from Redis for longer than its liveness) still has its cost counted.
 --
 -- KEYS, four per scope: t, tw, c, b
 -- ARGV[1] now ms   ARGV[2] reservation id   ARGV[3] actual tokens   ARGV[4] actual usd
@@ -44,9 +46,9 @@ for i = 1, #KEYS / 4 do
   if ARGV[a + 3] == '1' then
     local b = KEYS[k + 4]
     local mine = redis.call('HGET', b, 'r:' .. id)
-    if mine then
+    if mine or redis.call('EXISTS', b) == 1 then
       local h = redis.call('HMGET', b, 'period', 'start', 'spent', 'reserved')
-      local reserved = (tonumber(h[4]) or 0) - tonumber(mine)
+      local reserved = (tonumber(h[4]) or 0) - (tonumber(mine) or 0)
       if reserved < 1e-12 then reserved = math.max(0, reserved) end
       local spent = tonumber(h[3]) or 0
       local period, start = string.match(ARGV[a + 4], '^(.*):(%d+)$')

@@ -50,10 +50,11 @@ final class DeploymentTester {
                     error.put("class", u.failureClass().name().toLowerCase());
                     if (u.upstreamStatus() > 0) error.put("upstreamStatus", u.upstreamStatus());
                     error.put("message", u.error().getMessage());
-                    error.put("detail", u.getMessage()); // the provider's or the socket's own words: the operator's to read
+                    // the provider's or the socket's own words, the operator's to read; never the deployment's secrets
+                    error.put("detail", d.redact(u.getMessage()));
                 } else {
                     error.put("class", "gateway");
-                    error.put("message", String.valueOf(ar.cause().getMessage()));
+                    error.put("message", String.valueOf(d.redact(ar.cause().getMessage())));
                 }
             }
             return Future.succeededFuture(out);

@@ -11,8 +11,10 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +69,11 @@ final class StoredSpendRefresh implements AutoCloseable {
 
     /** As {@link #refreshSoon}, done when the figures are in the limiter (or the store did not answer). */
     Future<?> refreshNow() {
-        return Future.fromCompletionStage(CompletableFuture.runAsync(() -> refreshQuietly(snapshots.get()), thread));
+        try {
+            return Future.fromCompletionStage(CompletableFuture.runAsync(() -> refreshQuietly(snapshots.get()), thread));
+        } catch (RejectedExecutionException closed) {
+            return Future.succeededFuture(); // the gateway is closing: the last figures stay
+        }
     }
 
     /**
@@ -79,8 +85,21 @@ final class StoredSpendRefresh implements AutoCloseable {
     void onSnapshot(ConfigSnapshot next) {
         if (StoredSpend.budgets(next).equals(budgets)) return;
         refreshQuietly(next);
-        thread.schedule(() -> refreshQuietly(snapshots.get()), SETTLED_MS, TimeUnit.MILLISECONDS);
+        // one read later for a burst of changes (a script making a thousand keys), not one each
+        if (settledRead.compareAndSet(false, true)) {
+            try {
+                thread.schedule(() -> {
+                    settledRead.set(false);
+                    refreshQuietly(snapshots.get());
+                }, SETTLED_MS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closed) {
+                settledRead.set(false);
+            }
+        }
     }
+
+    /** Whether the read {@value #SETTLED_MS} ms after a budget change is already scheduled. */
+    private final AtomicBoolean settledRead = new AtomicBoolean();
 
     private void refreshQuietly(ConfigSnapshot s) {
         try {

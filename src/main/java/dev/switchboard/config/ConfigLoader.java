@@ -119,6 +119,10 @@ public final class ConfigLoader {
 
     private JsonNode expand(JsonNode node, String path) {
         if (node.isTextual()) return TextNode.valueOf(expandText(node.textValue(), path));
+        // tpm: 2e6 and weight: 2.0 are whole numbers as written in YAML; 2.7 stays a fraction, refused where a whole number goes
+        if (node.isFloatingPointNumber() && Math.rint(node.doubleValue()) == node.doubleValue() && Math.abs(node.doubleValue()) < 0x1p53) {
+            return com.fasterxml.jackson.databind.node.LongNode.valueOf((long) node.doubleValue());
+        }
         if (node.isObject()) {
             ObjectNode out = ((ObjectNode) node).objectNode();
             node.properties().forEach(e -> out.set(e.getKey(), expand(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey())));

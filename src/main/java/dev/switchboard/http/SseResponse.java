@@ -59,6 +59,8 @@ public final class SseResponse<T> implements EventSource.EventSink<T> {
     private long pingTimer = -1;
     private long lastWriteNanos;
     private boolean finished;
+    /** The source ended and the end is being framed: the answer is whole, a shutdown leaves it be. */
+    private boolean ending;
 
     /** @param onFinish runs once when the relay ends: with the failure that ended it, or null */
     public SseResponse(Vertx vertx, HttpServerResponse response, Framing<T> framing, long pingMs, Buffer ping,
@@ -124,7 +126,8 @@ public final class SseResponse<T> implements EventSource.EventSink<T> {
     @Override
     public void onEnd() {
         if (finished) return;
-        // the client may go, or the grace end, meanwhile: finish then does nothing more
+        ending = true;
+        // the client may go meanwhile (finish then does nothing more); the grace's end waits for it
         framing.beforeEnd().onComplete(ignored -> finish(framing.end(), null));
     }
 
@@ -167,7 +170,7 @@ public final class SseResponse<T> implements EventSource.EventSink<T> {
 
     /** The instance's shutdown grace is over: the upstream is let go and the client gets an error event. */
     private void shutDown() {
-        if (finished) return;
+        if (finished || ending) return;
         source.cancel();
         onError(SHUTTING_DOWN);
     }

@@ -33,7 +33,8 @@ public final class JsonBodies {
             try {
                 root = Json.parseBody(bytes);
             } catch (StreamConstraintsException e) {
-                throw GatewayError.invalid(null, "The request body nests JSON deeper than " + Json.MAX_NESTING + " levels.");
+                throw GatewayError.invalid(null, "The request body is beyond what the JSON parser reads: nested deeper than "
+                        + Json.MAX_NESTING + " levels, or a number of over 1000 digits.");
             } catch (IOException e) {
                 // below
             }

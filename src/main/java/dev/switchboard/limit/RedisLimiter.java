@@ -71,12 +71,15 @@ public final class RedisLimiter implements Limiter {
     static final LuaScript ADMIT = LuaScript.load("/redis/limit-admit.lua");
     static final LuaScript SETTLE = LuaScript.load("/redis/limit-settle.lua");
     static final LuaScript REAP = LuaScript.load("/redis/limit-reap.lua");
+    static final LuaScript LIVE = LuaScript.load("/redis/limit-live.lua");
     private static final long MINUTE = 60_000;
     private static final long DAY = 86_400_000;
     /** Longer than the longest default call ({@code totalMs} 600 000): a slot outlives its request only when an instance dies. */
     static final long CONCURRENCY_LEASE_MS = 15 * MINUTE;
     private static final long TTL_SLACK_MS = MINUTE;
     private static final long BUDGET_TTL_SLACK_MS = 60 * MINUTE;
+    /** How long the admissions of an outage wait for the store's spend, at most. */
+    private static final long FLOOR_WAIT_MS = 1_000;
     /** How long {@link #close} waits for the last settlements. */
     private static final long CLOSE_WAIT_MS = 3_000;
 
@@ -105,8 +108,13 @@ public final class RedisLimiter implements Limiter {
     private final LocalLimiter local;
     private final Metrics.Counter fallbacks;
     private final Leases leases;
-    /** This instance's liveness key, and the set of scopes where some request holds a slot or dollars. */
+    /**
+     * This instance's id and liveness key, the registry of instances that announced themselves,
+     * and the set of scopes where some request holds a slot or dollars.
+     */
+    private final String instance;
     private final String liveKey;
+    private final String registryKey;
     private final String holdingKey;
     private final long renewTimer;
     private final long reapTimer;
@@ -142,17 +150,19 @@ public final class RedisLimiter implements Limiter {
         this.fallbacks = fallbackCounter(metrics);
         byte[] random = new byte[6];
         new SecureRandom().nextBytes(random);
-        String instance = HexFormat.of().formatHex(random);
+        this.instance = HexFormat.of().formatHex(random);
         this.idPrefix = instance + "-";
         this.leases = leases;
         this.liveKey = names.prefix() + "live:" + instance;
         this.holdingKey = names.prefix() + "holding";
+        this.registryKey = names.prefix() + "instances";
         this.renewTimer = link.vertx().setPeriodic(leases.renewMs(), t -> renew());
         this.reapTimer = link.vertx().setPeriodic(leases.reapMs(), t -> reap());
         link.addListener(new RedisLink.Listener() {
             @Override
             public void up() {
                 recovered();
+                renew();
             }
 
             @Override
@@ -186,14 +196,14 @@ public final class RedisLimiter implements Limiter {
     /** Keeps this instance alive in Redis: its holdings are its own while the key lasts. */
     private void renew() {
         if (!link.up()) return;
-        link.send(Request.cmd(Command.SET).arg(liveKey).arg("1").arg("PX").arg(leases.liveMs()))
+        LIVE.run(link, List.of(registryKey, liveKey), List.of(instance, Long.toString(leases.liveMs())))
                 .onFailure(e -> LOG.debug("liveness not renewed: {}", e.toString()));
     }
 
     /** Gives back the slots and reservations of instances that stopped living (killed mid-request). */
     private void reap() {
         if (!link.up()) return;
-        REAP.run(link, List.of(holdingKey), List.of(names.prefix() + "live:")).onComplete(ar -> {
+        REAP.run(link, List.of(holdingKey, registryKey), List.of(names.prefix() + "live:")).onComplete(ar -> {
             if (ar.failed()) LOG.debug("reaping not done: {}", ar.cause().toString());
             else if (ar.result().toLong() > 0) {
                 LOG.info("gave back {} concurrency slots and budget reservations held by instances that stopped", ar.result().toLong());
@@ -233,8 +243,7 @@ public final class RedisLimiter implements Limiter {
                     Long.toString(end == Long.MAX_VALUE ? 0 : end - now + BUDGET_TTL_SLACK_MS),
                     floor == null ? "0" : Double.toString(floor.floorFor(period, start))));
         }
-        keys.addAll(List.of(liveKey, holdingKey));
-        args.add(Long.toString(leases.liveMs()));
+        keys.add(holdingKey);
         return ADMIT.run(link, keys, args)
                 .map(r -> {
                     recovered();
@@ -309,12 +318,24 @@ public final class RedisLimiter implements Limiter {
 
     private void fallBack(String why) {
         if (inFallback.compareAndSet(false, true)) {
-            Supplier<Future<?>> r = reread;
-            if (r != null) floorRead = r.get();
             fallbacks.increment();
             LOG.warn("Redis at {} is unreachable ({}): limits and budgets follow redisFailure ({}) until it answers",
                     link.display(), why, failOpen.getAsBoolean() ? "open: in-process limits" : "closed: requests refused with 503");
+            Supplier<Future<?>> r = reread;
+            if (r != null) floorRead = atMost(r.get(), FLOOR_WAIT_MS);
         }
+    }
+
+    /**
+     * {@code read}, or its end after {@code ms} when it takes longer: a store that went down with
+     * Redis (a partition) must not hold every admission of the outage; the last figures then stay.
+     */
+    private Future<?> atMost(Future<?> read, long ms) {
+        Promise<Void> done = Promise.promise();
+        read.onComplete(ignored -> done.tryComplete());
+        long timer = link.vertx().setTimer(ms, t -> done.tryComplete());
+        done.future().onComplete(ignored -> link.vertx().cancelTimer(timer));
+        return done.future();
     }
 
     private void recovered() {

@@ -88,11 +88,10 @@ public final class DeploymentHealth {
                 ready.add(new Strategy.Candidate(d, load));
             }
         }
-        if (standbysBesideWeighted(ready, probes)) {
-            // weight 0 is a standby: out of the draw, whatever the strategy, while a weighted deployment can take the request
+        if (standbysBesideWeighted(ready)) {
+            // weight 0 is a standby: out of the draw, whatever the strategy, while a weighted deployment
+            // can take the request (a standby's probe still goes: it is known good when it is needed)
             ready.removeIf(c -> c.deployment().weight() == 0);
-            if (probes != null) probes.removeIf(d -> d.weight() == 0);
-            if (probes != null && probes.isEmpty()) probes = null;
         }
         if (probes != null) return new Choice.Pick(probes.get(random.nextInt(probes.size())), true);
         if (ready.isEmpty()) return new Choice.NoneAvailable(retryAt == Long.MAX_VALUE ? 0 : retryAt);
@@ -100,18 +99,12 @@ public final class DeploymentHealth {
     }
 
     /** Whether some candidates have weight 0 and others not (standbys alone are drawn: they are all there is). */
-    private static boolean standbysBesideWeighted(List<Strategy.Candidate> ready, List<Deployment> probes) {
+    private static boolean standbysBesideWeighted(List<Strategy.Candidate> ready) {
         boolean standby = false;
         boolean weighted = false;
         for (Strategy.Candidate c : ready) {
             if (c.deployment().weight() == 0) standby = true;
             else weighted = true;
-        }
-        if (probes != null) {
-            for (Deployment d : probes) {
-                if (d.weight() == 0) standby = true;
-                else weighted = true;
-            }
         }
         return standby && weighted;
     }

@@ -246,6 +246,8 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> parse("models:\n  m: [ { provider: simulator, upstreamModel: x, weight: 1.5 } ]\n"))
                 .isInstanceOf(ConfigException.class).hasMessage("models.m[0].weight: must be a whole number");
         assertThat(parse("router: { maxAttempts: \"3\" }\n").routerSettings().maxAttempts()).as("${VAR} expands to text").isEqualTo(3);
+        assertThat(parse("router: { maxAttempts: 3.0, backoff: { baseMs: 1e2 } }\n").routerSettings().backoff().baseMs())
+                .as("a whole number written as a float").isEqualTo(100L);
     }
 
     @Test

@@ -32,7 +32,11 @@ class RedisLimiterTest extends LimiterContract {
     private final List<SharedLimiterInstance> instances = new ArrayList<>();
 
     private SharedLimiterInstance instance(String url, String namespace) {
-        SharedLimiterInstance i = SharedLimiterInstance.start(url, namespace, clock);
+        return instance(url, namespace, RedisLimiter.Leases.DEFAULT);
+    }
+
+    private SharedLimiterInstance instance(String url, String namespace, RedisLimiter.Leases leases) {
+        SharedLimiterInstance i = SharedLimiterInstance.start(url, namespace, clock, leases);
         instances.add(i);
         return i;
     }
@@ -132,6 +136,28 @@ class RedisLimiterTest extends LimiterContract {
         assertThat(Double.parseDouble(await(b.link().send(Request.cmd(Command.HGET).arg(hash).arg("reserved"))).toString()))
                 .as("its reservation too; the living instance's stays").isCloseTo(0.30, within(1e-9));
         assertThat(await(b.limiter().admit(List.of(q), new Demand(0, 0.60)))).isInstanceOf(Admission.Admitted.class);
+    }
+
+    @Test
+    void aReservationGivenBackWhileItsInstanceWasCutOff_stillHasItsCostCounted_andUnannouncedHoldersAreLeftAlone() {
+        String ns = TestRedis.get().freshNamespace();
+        // a announces itself once (at link up), lasting 1 s, and renews only after a minute: cut off, as the others see it
+        SharedLimiterInstance a = instance(TestRedis.get().url(), ns, new RedisLimiter.Leases(1_000, 60_000, 60_000));
+        SharedLimiterInstance b = instance(TestRedis.get().url(), ns, new RedisLimiter.Leases(1_000, 200, 200));
+        Quota q = new Quota("key:a", new Limits(null, null, null, 5, null), new Budget(1.00, "total"));
+        Admission held = await(a.limiter().admit(List.of(q), new Demand(0, 0.50)));
+        String hash = ns + "sb:limit:key:a:b";
+        String slots = ns + "sb:limit:key:a:c";
+        // a holder from a build that never announces itself (mid-upgrade): never taken for dead
+        await(b.link().send(Request.cmd(Command.ZADD).arg(slots).arg(clock.millis()).arg("0ldbuild-1")));
+
+        assertThat(Await.until(() -> await(b.link().send(Request.cmd(Command.ZCARD).arg(slots))).toLong() == 1, Duration.ofSeconds(10)))
+                .as("a's slot given back, the unannounced holder's kept").isTrue();
+        assertThat(await(b.link().send(Request.cmd(Command.ZSCORE).arg(slots).arg("0ldbuild-1")))).isNotNull();
+        settle(held, 0, 0.40);
+        assertThat(Double.parseDouble(await(b.link().send(Request.cmd(Command.HGET).arg(hash).arg("spent"))).toString()))
+                .as("what the request cost, though its reservation was given back").isCloseTo(0.40, within(1e-9));
+        assertThat(Double.parseDouble(await(b.link().send(Request.cmd(Command.HGET).arg(hash).arg("reserved"))).toString())).isCloseTo(0, within(1e-9));
     }
 
     @Test
