@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -130,8 +131,12 @@ public final class RedisLimiter implements Limiter {
     private volatile Map<String, StoredSpend> stored = Map.of();
     /** Reads the store's spend again ({@link #rereadStoredSpendOnOutage}); null when nothing does. */
     private volatile Supplier<Future<?>> reread;
-    /** The read started when this outage began: counting alone waits for it. */
-    private volatile Future<?> floorRead = Future.succeededFuture();
+    /**
+     * While an outage lasts, the read of the store's spend started when it began (done or not);
+     * null between outages. Set before anything else of the outage, so every admission of it
+     * finds the read it must wait for.
+     */
+    private final AtomicReference<Future<?>> outageFloor = new AtomicReference<>();
 
     /**
      * @param failOpen read at each outage decision: true for {@code redisFailure: open} (local
@@ -304,8 +309,8 @@ public final class RedisLimiter implements Limiter {
     private Future<Admission> outage(List<Quota> quotas, Demand demand, String why) {
         fallBack(why);
         if (!failOpen.getAsBoolean()) return Future.succeededFuture(new Admission.Unavailable());
-        Future<?> floor = floorRead;
-        if (floor.isComplete()) return local.admit(quotas, demand);
+        Future<?> floor = outageFloor.get();
+        if (floor == null || floor.isComplete()) return local.admit(quotas, demand);
         // admitted once the store's spend is read (a failed read leaves the last figures): on the caller's context
         Context context = Vertx.currentContext();
         Promise<Admission> answer = Promise.promise();
@@ -317,12 +322,16 @@ public final class RedisLimiter implements Limiter {
     }
 
     private void fallBack(String why) {
+        Promise<Void> read = Promise.promise();
+        if (outageFloor.compareAndSet(null, read.future())) {
+            Supplier<Future<?>> r = reread;
+            if (r == null) read.complete();
+            else atMost(r.get(), FLOOR_WAIT_MS).onComplete(done -> read.tryComplete());
+        }
         if (inFallback.compareAndSet(false, true)) {
             fallbacks.increment();
             LOG.warn("Redis at {} is unreachable ({}): limits and budgets follow redisFailure ({}) until it answers",
                     link.display(), why, failOpen.getAsBoolean() ? "open: in-process limits" : "closed: requests refused with 503");
-            Supplier<Future<?>> r = reread;
-            if (r != null) floorRead = atMost(r.get(), FLOOR_WAIT_MS);
         }
     }
 
@@ -339,6 +348,7 @@ public final class RedisLimiter implements Limiter {
     }
 
     private void recovered() {
+        outageFloor.set(null);
         if (inFallback.compareAndSet(true, false)) {
             LOG.info("Redis at {} answers again: limits and budgets are shared again", link.display());
         }
