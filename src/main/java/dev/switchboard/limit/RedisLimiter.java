@@ -86,8 +86,8 @@ public final class RedisLimiter implements Limiter {
 
     /**
      * How an instance's holdings outlive it: it lives while its liveness key does ({@code liveMs},
-     * renewed every {@code renewMs} and by every admission that holds something), and every
-     * {@code reapMs} each instance gives back what dead ones held ({@code redis/limit-reap.lua}).
+     * renewed every {@code renewMs} and whenever the link comes up), and every {@code reapMs} each
+     * instance gives back what dead ones held ({@code redis/limit-reap.lua}).
      */
     public record Leases(long liveMs, long renewMs, long reapMs) {
         public static final Leases DEFAULT = new Leases(30_000, 5_000, 15_000);
@@ -322,11 +322,13 @@ public final class RedisLimiter implements Limiter {
     }
 
     private void fallBack(String why) {
-        Promise<Void> read = Promise.promise();
-        if (outageFloor.compareAndSet(null, read.future())) {
-            Supplier<Future<?>> r = reread;
-            if (r == null) read.complete();
-            else atMost(r.get(), FLOOR_WAIT_MS).onComplete(done -> read.tryComplete());
+        if (outageFloor.get() == null) {
+            Promise<Void> read = Promise.promise();
+            if (outageFloor.compareAndSet(null, read.future())) {
+                Supplier<Future<?>> r = reread;
+                if (r == null) read.complete();
+                else atMost(r.get(), FLOOR_WAIT_MS).onComplete(done -> read.tryComplete());
+            }
         }
         if (inFallback.compareAndSet(false, true)) {
             fallbacks.increment();
@@ -348,8 +350,9 @@ public final class RedisLimiter implements Limiter {
     }
 
     private void recovered() {
-        outageFloor.set(null);
-        if (inFallback.compareAndSet(true, false)) {
+        // read first: every admission passes here, and a compare-and-set claims the cache line even when it fails
+        if (outageFloor.get() != null) outageFloor.set(null);
+        if (inFallback.get() && inFallback.compareAndSet(true, false)) {
             LOG.info("Redis at {} answers again: limits and budgets are shared again", link.display());
         }
     }
