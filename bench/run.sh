@@ -26,12 +26,11 @@ bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$bench_dir/.." && pwd)"
 lua="$bench_dir/post.lua"
 
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+BENCH_TAG=bench
+# shellcheck source=bench/common.sh
+. "$bench_dir/common.sh"
 
-for v in ROUNDS DURATION WARMUP CONNECTIONS THREADS STATIC_PORT PROXY_PORT GATEWAY_PORT; do
-  [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive whole number, got '${!v}'"
-done
+positive ROUNDS DURATION WARMUP CONNECTIONS THREADS STATIC_PORT PROXY_PORT GATEWAY_PORT
 [ "$CONNECTIONS" -ge "$THREADS" ] || die "CONNECTIONS ($CONNECTIONS) must be >= THREADS ($THREADS)"
 
 # ---------------------------------------------------------------------------- tools

@@ -16,11 +16,10 @@ KEY="bench-master-key-0123456789abcdef-0123456789"
 
 bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$bench_dir/.." && pwd)"
-log() { printf '[streams] %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-for v in STREAMS WORDS TOKEN_MS RAMP_MS SIM_PORT GATEWAY_PORT; do
-  [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive whole number, got '${!v}'"
-done
+BENCH_TAG=streams
+# shellcheck source=bench/common.sh
+. "$bench_dir/common.sh"
+positive STREAMS WORDS TOKEN_MS RAMP_MS SIM_PORT GATEWAY_PORT
 
 # two sockets a stream in the gateway, one in the simulator and one in the client
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
