@@ -38,15 +38,18 @@ class SharedLimitsThroughGatewayTest {
         sim.clear();
     }
 
-    /** A config-file key (the same id and hash on every instance loading the file), unique to this run. */
+    /**
+     * A config-file key (the same id and hash on every instance loading the file), unique to this
+     * run: its name too, which its id (and so its counts in the shared Redis) is made from.
+     */
     private static String config(String key, String limits, String router) {
         return """
                 models:
                   plain:
                     - { provider: openai, upstreamModel: sim-plain, baseUrl: "%s", credentials: { apiKey: sk-plain } }
                 keys:
-                  - { name: shared, key: "%s", limits: %s }
-                %s""".formatted(sim.baseUrl(), key, limits, router);
+                  - { name: "%s", key: "%s", limits: %s }
+                %s""".formatted(sim.baseUrl(), key.substring(key.length() - 12), key, limits, router);
     }
 
     private static String freshKey() {
