@@ -126,15 +126,13 @@ public final class RedisLimiter implements Limiter {
     private final Set<RedisTicket> open = ConcurrentHashMap.newKeySet();
     /** Settlements sent and not answered yet: a shutdown waits for them before the link closes. */
     private final Set<Future<Void>> settling = ConcurrentHashMap.newKeySet();
-    /** In an outage since the last successful call: logs and counts once per outage. */
-    private final AtomicBoolean inFallback = new AtomicBoolean();
     private volatile Map<String, StoredSpend> stored = Map.of();
     /** Reads the store's spend again ({@link #rereadStoredSpendOnOutage}); null when nothing does. */
     private volatile Supplier<Future<?>> reread;
     /**
-     * While an outage lasts, the read of the store's spend started when it began (done or not);
-     * null between outages. Set before anything else of the outage, so every admission of it
-     * finds the read it must wait for.
+     * While an outage lasts (since the last call that failed, until one answers), the read of the
+     * store's spend started when it began, done or not; null between outages. Set before anything
+     * else of the outage, so every admission of it finds the read it must wait for.
      */
     private final AtomicReference<Future<?>> outageFloor = new AtomicReference<>();
 
@@ -218,7 +216,7 @@ public final class RedisLimiter implements Limiter {
 
     /** {@code redis} while admissions go to Redis, else {@code local-fallback}. */
     public String mode() {
-        return inFallback.get() || !link.up() ? "local-fallback" : "redis";
+        return outageFloor.get() != null || !link.up() ? "local-fallback" : "redis";
     }
 
     @Override
@@ -321,20 +319,17 @@ public final class RedisLimiter implements Limiter {
         return answer.future();
     }
 
+    /** An outage begins, once (logged, counted, its spend read started); later calls of it do nothing. */
     private void fallBack(String why) {
-        if (outageFloor.get() == null) {
-            Promise<Void> read = Promise.promise();
-            if (outageFloor.compareAndSet(null, read.future())) {
-                Supplier<Future<?>> r = reread;
-                if (r == null) read.complete();
-                else atMost(r.get(), FLOOR_WAIT_MS).onComplete(done -> read.tryComplete());
-            }
-        }
-        if (inFallback.compareAndSet(false, true)) {
-            fallbacks.increment();
-            LOG.warn("Redis at {} is unreachable ({}): limits and budgets follow redisFailure ({}) until it answers",
-                    link.display(), why, failOpen.getAsBoolean() ? "open: in-process limits" : "closed: requests refused with 503");
-        }
+        if (outageFloor.get() != null) return;
+        Promise<Void> read = Promise.promise();
+        if (!outageFloor.compareAndSet(null, read.future())) return;
+        fallbacks.increment();
+        LOG.warn("Redis at {} is unreachable ({}): limits and budgets follow redisFailure ({}) until it answers",
+                link.display(), why, failOpen.getAsBoolean() ? "open: in-process limits" : "closed: requests refused with 503");
+        Supplier<Future<?>> r = reread;
+        if (r == null) read.complete();
+        else atMost(r.get(), FLOOR_WAIT_MS).onComplete(done -> read.tryComplete());
     }
 
     /**
@@ -351,8 +346,8 @@ public final class RedisLimiter implements Limiter {
 
     private void recovered() {
         // read first: every admission passes here, and a compare-and-set claims the cache line even when it fails
-        if (outageFloor.get() != null) outageFloor.set(null);
-        if (inFallback.get() && inFallback.compareAndSet(true, false)) {
+        Future<?> outage = outageFloor.get();
+        if (outage != null && outageFloor.compareAndSet(outage, null)) {
             LOG.info("Redis at {} answers again: limits and budgets are shared again", link.display());
         }
     }
