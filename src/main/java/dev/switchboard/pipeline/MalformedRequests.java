@@ -19,13 +19,16 @@ public final class MalformedRequests {
     private MalformedRequests() {}
 
     public static void answer(HttpServerRequest request) {
+        long start = System.nanoTime();
         Throwable cause = request.decoderResult().cause();
         GatewayError e = cause instanceof TooLongHttpLineException
                 ? GatewayError.of(ErrorKind.URI_TOO_LONG, "The request line is longer than this gateway accepts.")
                 : cause instanceof TooLongHttpHeaderException
                 ? GatewayError.of(ErrorKind.HEADERS_TOO_LARGE, "The request headers are larger than this gateway accepts.")
                 : GatewayError.invalid(null, "The request is not valid HTTP" + why(cause));
-        request.response().putHeader(Headers.X_REQUEST_ID, RequestStart.newId()).putHeader("connection", "close");
+        request.response().putHeader(Headers.X_REQUEST_ID, RequestStart.newId()).putHeader("connection", "close")
+                // the gateway's own time, as on every answer: here all of it is the answering
+                .headersEndHandler(v -> request.response().putHeader(Headers.OVERHEAD_MS, RequestStart.millis(System.nanoTime() - start)));
         ErrorRenderer.render(request, request.response(), e);
         request.connection().close();
     }

@@ -98,7 +98,7 @@ public final class RequestStart implements Handler<RoutingContext> {
     }
 
     /** Nanoseconds as milliseconds with three decimals ({@code 0.084}), without String.format. */
-    static String millis(long nanos) {
+    public static String millis(long nanos) {
         long micros = nanos / 1000;
         long frac = micros % 1000;
         StringBuilder sb = new StringBuilder(12).append(micros / 1000).append('.');

@@ -44,7 +44,8 @@ class MalformedRequestsTest {
     static void assertError(String answer, int status, String code) throws IOException {
         assertThat(answer).startsWith("HTTP/1.");
         assertThat(answer.substring(9, 12)).isEqualTo(Integer.toString(status));
-        assertThat(answer).containsPattern("(?i)\r\nx-request-id: req_[0-9a-f]{24}\r\n").containsIgnoringCase("\r\ncontent-type: application/json");
+        assertThat(answer).containsPattern("(?i)\r\nx-request-id: req_[0-9a-f]{24}\r\n").containsIgnoringCase("\r\ncontent-type: application/json")
+                .containsPattern("(?i)\r\nx-switchboard-overhead-ms: \\d+\\.\\d{3}\r\n");
         JsonNode body = Json.parse(answer.substring(answer.indexOf("\r\n\r\n") + 4));
         assertThat(body.at("/error/code").asText()).isEqualTo(code);
         assertThat(body.at("/error/type").asText()).isEqualTo("invalid_request_error");
