@@ -110,7 +110,8 @@ for i = 1, scopes do
       local ttl = tonumber(ARGV[a + 9])
       if ttl > 0 then redis.call('PEXPIRE', b, ttl) end
     end
-    if spent + reserved[i] >= tonumber(ARGV[a + 6]) then reason = 5 end
+    -- spent within a billionth of the budget is spent: a sum of costs drifts (200 × 15e-6 = 0.0029999999999999914)
+    if spent + reserved[i] >= tonumber(ARGV[a + 6]) * (1 - 1e-9) then reason = 5 end
   end
   if reason ~= 0 then
     local out = {0, i, reason}

@@ -28,6 +28,12 @@ public final class LocalLimiter implements Limiter {
 
     private static final long MINUTE = 60_000;
     private static final long DAY = 86_400_000;
+    /**
+     * A budget is spent once its spend is within a billionth of it: a sum of costs drifts in
+     * floating point (200 requests of 15e-6 USD add up to 0.0029999999999999914), and a budget of
+     * exactly K requests must not admit a K+1st. As limit-admit.lua does.
+     */
+    static final double SPENT = 1 - 1e-9;
 
     private final InstantSource clock;
     private final ConcurrentHashMap<String, ScopeState> states = new ConcurrentHashMap<>();
@@ -115,7 +121,7 @@ public final class LocalLimiter implements Limiter {
             if (q.rpd() != null && day.count() >= q.rpd()) return rate(day.oldestExpiryMs(now) - now);
             if (q.tpm() != null && tokens.sum() >= q.tpm()) return rate(tokens.oldestExpiryMs(now) - now);
             if (q.maxConcurrent() != null && inFlight >= q.maxConcurrent()) return rate(1000);
-            if (q.hasBudget() && spentUsd + reservedUsd >= q.budget().maxUsd()) {
+            if (q.hasBudget() && spentUsd + reservedUsd >= q.budget().maxUsd() * SPENT) {
                 long end = period.endMs(now);
                 return new Admission.Denied(true, end == Long.MAX_VALUE ? -1 : end - now, q.scope(), RateHeaders.NONE);
             }
