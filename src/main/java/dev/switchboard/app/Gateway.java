@@ -182,6 +182,7 @@ public final class Gateway implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new SettingsException(e.getMessage());
         }
+        if (settings.port() != 0) portFree(settings.host(), settings.port());
         Store store = Stores.open(settings, options.clock());
         ConfigSync sync;
         try {
@@ -420,6 +421,20 @@ public final class Gateway implements AutoCloseable {
         responses.close(); // writes what is queued, before the store closes
         blocking.shutdown();
         store.close();
+    }
+
+    /**
+     * Stops a start whose port is taken before it touches the store: the start reconciles its
+     * config file into a store other instances may share, and a start that cannot listen must not
+     * change the fleet's config (the listen itself comes later, once the store is open).
+     */
+    private static void portFree(String host, int port) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true); // a port left in TIME_WAIT by the last run is free, as Vert.x will find it
+            probe.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.io.IOException e) {
+            throw new SettingsException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
+        }
     }
 
     private static int freePort() {
