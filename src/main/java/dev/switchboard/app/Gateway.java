@@ -233,7 +233,7 @@ public final class Gateway implements AutoCloseable {
                 redis.addListener(new RedisLink.Listener() {
                     @Override
                     public void up() {
-                        gateway.storedSpend.refreshSoon();
+                        gateway.storedSpend.refreshNow();
                     }
 
                     @Override

@@ -60,14 +60,10 @@ final class StoredSpendRefresh implements AutoCloseable {
     }
 
     /**
-     * Reads the spend again soon, on this refresher's thread: Redis came back, and a Redis that
-     * restarted without persistence lost every budget's ledger.
+     * Reads the spend again now, on this refresher's thread (Redis came back, and a Redis that
+     * restarted without persistence lost every budget's ledger; an outage began); done when the
+     * figures are in the limiter, or the store did not answer.
      */
-    void refreshSoon() {
-        thread.execute(() -> refreshQuietly(snapshots.get()));
-    }
-
-    /** As {@link #refreshSoon}, done when the figures are in the limiter (or the store did not answer). */
     Future<?> refreshNow() {
         try {
             return Future.fromCompletionStage(CompletableFuture.runAsync(() -> refreshQuietly(snapshots.get()), thread));
