@@ -69,6 +69,10 @@ public final class Database implements AutoCloseable {
             hc.addDataSourceProperty("busy_timeout", "10000");
             hc.addDataSourceProperty("foreign_keys", "true");
             hc.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+            // Nothing reads generated keys; left on, sqlite-jdbc matches every INSERT's SQL against
+            // a pattern and prepares a last_insert_rowid() query after it: 5% of the usage
+            // writer's time (async-profiler, 60,000 records in batches of 1,000).
+            hc.addDataSourceProperty("jdbc.get_generated_keys", "false");
             // A pooled connection serves one thread at a time, so SQLite's own lock around every
             // call (serialized mode) only costs: read-write, create, no mutex. Measured on the
             // usage writer's inserts: 8% less CPU per row.
