@@ -21,7 +21,7 @@ public final class OpenAiChatEncoder {
     /** The response as the client sees it, with {@code model} the name the client asked for. */
     public static ObjectNode response(ChatResponse r, String model) {
         ObjectNode out = Json.object();
-        out.put("id", r.id());
+        out.put("id", completionId(r.id()));
         out.put("object", "chat.completion");
         out.put("created", r.created());
         out.put("model", model);
@@ -35,6 +35,16 @@ public final class OpenAiChatEncoder {
         }
         if (r.usage() != null) out.set("usage", usage(r.usage()));
         return out;
+    }
+
+    /**
+     * OpenAI-style id: the upstream's own when it already is one, else {@code chatcmpl-} before it
+     * (an Anthropic deployment's {@code msg_01…} becomes {@code chatcmpl-msg_01…}), so a client
+     * sees the same shape of id whichever provider answered.
+     */
+    static String completionId(String id) {
+        if (id == null || id.isEmpty()) return "chatcmpl-switchboard";
+        return id.startsWith("chatcmpl-") ? id : "chatcmpl-" + id;
     }
 
     /** The assistant message of {@link OpenAiMessages#assistant}, plus what only an answer carries. */

@@ -45,7 +45,7 @@ public final class OpenAiChunkEncoder implements OpenAiStreams.ChunkEncoding {
     public ObjectNode encode(StreamEvent event) {
         return switch (event) {
             case StreamEvent.Start s -> {
-                id = s.id();
+                id = OpenAiChatEncoder.completionId(s.id());
                 created = s.created();
                 opened.set(0);
                 ObjectNode delta = chunk(0);

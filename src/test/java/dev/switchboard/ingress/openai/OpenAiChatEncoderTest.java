@@ -66,6 +66,14 @@ class OpenAiChatEncoderTest {
     }
 
     @Test
+    void completionId_keepsAnOpenAiIdAndPrefixesAnyOther() {
+        assertThat(OpenAiChatEncoder.completionId("chatcmpl-abc")).isEqualTo("chatcmpl-abc");
+        assertThat(OpenAiChatEncoder.completionId("msg_01abc")).isEqualTo("chatcmpl-msg_01abc");
+        assertThat(OpenAiChatEncoder.completionId("")).isEqualTo("chatcmpl-switchboard");
+        assertThat(OpenAiChatEncoder.completionId(null)).isEqualTo("chatcmpl-switchboard");
+    }
+
+    @Test
     void response_withoutUsage_omitsUsage() {
         assertThat(OpenAiChatEncoder.response(oneChoice(Message.text(Role.ASSISTANT, "x"), FinishReason.STOP, null), "m").has("usage")).isFalse();
     }

@@ -43,6 +43,14 @@ class OpenAiChunkEncoderTest {
     }
 
     @Test
+    void encode_anotherProvidersId_isPrefixedAsAChatCompletionId() {
+        OpenAiChunkEncoder enc = new OpenAiChunkEncoder("m", false);
+        assertThat(enc.encode(new StreamEvent.Start("msg_01XFDUDYJgAACzvnptvVoYEL", "up", 1)).get("id").textValue())
+                .isEqualTo("chatcmpl-msg_01XFDUDYJgAACzvnptvVoYEL");
+        assertThat(enc.encode(new StreamEvent.TextDelta(0, "a")).get("id").textValue()).isEqualTo("chatcmpl-msg_01XFDUDYJgAACzvnptvVoYEL");
+    }
+
+    @Test
     void encode_secondChoice_getsItsOwnRoleOnItsFirstChunk() {
         OpenAiChunkEncoder enc = new OpenAiChunkEncoder("m", false);
         enc.encode(new StreamEvent.Start("id", "up", 1));

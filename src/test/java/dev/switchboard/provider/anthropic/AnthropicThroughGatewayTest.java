@@ -93,7 +93,7 @@ class AnthropicThroughGatewayTest {
                 .create(chat("Hello there, gateway").build());
         ChatCompletion c = raw.parse();
         assertThat(c.model()).isEqualTo("claude");
-        assertThat(c.id()).startsWith("msg_");
+        assertThat(c.id()).startsWith("chatcmpl-msg_"); // the upstream's id, in the shape OpenAI clients expect
         assertThat(c.choices().get(0).message().content()).contains("Hello there, gateway");
         assertThat(c.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
         // prompt = 3 + (3 + 3 words); completion = 3 words
