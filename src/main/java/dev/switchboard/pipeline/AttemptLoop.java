@@ -218,8 +218,10 @@ final class AttemptLoop<R> {
         }
         if (last == null) {
             long wait = freeAtMs != Long.MAX_VALUE ? Math.max(1, freeAtMs - health.nowMs()) : 1000;
-            result.fail(GatewayError.of(ErrorKind.DEPLOYMENTS_IN_COOLDOWN, "Every deployment of the model '" + pool.publicModel()
-                    + "' is cooling down or at capacity; retry after the indicated time.").withRetryAfter(wait, false));
+            // named by what the client asked for: a fallback's name would read as a model it never sent
+            String which = pool.publicModel().equals(primary) ? "" : " and of its fallbacks";
+            result.fail(GatewayError.of(ErrorKind.DEPLOYMENTS_IN_COOLDOWN, "Every deployment of the model '" + primary + "'" + which
+                    + " is cooling down or at capacity; retry after the indicated time.").withRetryAfter(wait, false));
             return;
         }
         giveUp();

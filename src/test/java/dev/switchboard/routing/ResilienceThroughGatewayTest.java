@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.provider.simulator.SimulatorServer;
+import dev.switchboard.transport.Json;
 import dev.switchboard.testing.Admin;
 import dev.switchboard.testing.Await;
 import dev.switchboard.testing.GatewayFixture;
@@ -194,6 +195,21 @@ class ResilienceThroughGatewayTest extends SimulatorBackedTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(502);
         assertThat(header(r, "x-switchboard-attempts")).isEqualTo("1");
         assertThat(header(r, "x-should-retry")).isEqualTo("false");
+    }
+
+    @Test
+    void everyDeploymentCooling_throughFallbacks_namesTheModelTheClientAskedFor() {
+        deployment("cool-asked", "k-cool-asked", "{\"x-sim-status\":\"429\",\"x-sim-retry-after\":\"30\"}");
+        deployment("cool-backup", "k-cool-backup", "{\"x-sim-status\":\"429\",\"x-sim-retry-after\":\"30\"}");
+        fallback("cool-asked", "general", "cool-backup");
+        Admin.assertError(chat("cool-asked"), 429, "rate_limit_error", "rate_limit_exceeded");
+
+        HttpResponse<String> cooling = chat("cool-asked");
+        Admin.assertError(cooling, 503, "server_error", "deployments_in_cooldown");
+        assertThat(Json.parse(cooling.body()).at("/error/message").asText())
+                .isEqualTo("Every deployment of the model 'cool-asked' and of its fallbacks is cooling down or at capacity;"
+                        + " retry after the indicated time.");
+        assertThat(byKey()).containsEntry("k-cool-asked", 1).containsEntry("k-cool-backup", 1);
     }
 
     @Test

@@ -24,8 +24,8 @@ import io.vertx.ext.web.RoutingContext;
  * {@code POST /v1beta/models/{model}:countTokens}: {@code {"totalTokens": n}} for the body's
  * {@code contents}, or for a whole {@code generateContentRequest}, with the key's system prompt
  * counted as it would be sent. The count is the provider's (a deployment's provider picked from
- * the model's pool as for a call): Gemini's own {@code :countTokens}, the simulator's formula,
- * else the gateway's estimate ({@link dev.switchboard.provider.TokenEstimate}). One attempt, no
+ * the model's pool as for a call): Gemini's own {@code :countTokens}, Anthropic's
+ * {@code count_tokens}, the simulator's formula, else the gateway's estimate ({@link dev.switchboard.provider.TokenEstimate}). One attempt, no
  * retries: counting is advisory.
  */
 public final class CountTokensHandler implements Handler<RoutingContext> {
