@@ -270,6 +270,13 @@ final class AttemptLoop<R> {
         boolean spent = attempts > 1 || error.kind() == ErrorKind.TIMEOUT || last.failureClass() == FailureClass.CONFIGURATION;
         if (spent && last.failureClass() != FailureClass.REQUEST && error.kind() != ErrorKind.SERVICE_UNAVAILABLE) {
             error = error.withRetryAfter(error.retryAfterMs(), true);
+        } else if (last.failureClass() == FailureClass.TRANSIENT && error.retryAfterMs() < 0
+                && health.choose(pool, Set.of(), stream, Strategy.SIMPLE_SHUFFLE) instanceof Choice.NoneAvailable none
+                && none.retryAtMs() > health.nowMs()) {
+            // the failure left nothing of the pool to take the request (its circuit opened, or a
+            // probe failed): the SDK's retry waits until a deployment is back instead of meeting
+            // a 503 for the cooldown first
+            error = error.withRetryAfter(none.retryAtMs() - health.nowMs(), false);
         }
         result.fail(error);
     }

@@ -198,7 +198,7 @@ class ResilienceThroughGatewayTest extends SimulatorBackedTest {
     }
 
     @Test
-    void everyDeploymentCooling_throughFallbacks_namesTheModelTheClientAskedFor() {
+    void everyDeploymentCooling_throughFallbacks_namesTheModelTheClientAskedFor() throws Exception {
         deployment("cool-asked", "k-cool-asked", "{\"x-sim-status\":\"429\",\"x-sim-retry-after\":\"30\"}");
         deployment("cool-backup", "k-cool-backup", "{\"x-sim-status\":\"429\",\"x-sim-retry-after\":\"30\"}");
         fallback("cool-asked", "general", "cool-backup");
@@ -236,6 +236,23 @@ class ResilienceThroughGatewayTest extends SimulatorBackedTest {
         Admin.assertError(longWait, 503, "server_error", "deployments_in_cooldown");
         assertThat(header(longWait, "retry-after")).isEqualTo("300");
         assertThat(header(longWait, "x-should-retry")).isEqualTo("false");
+    }
+
+    @Test
+    void aFailedProbe_tellsTheSdkHowLongTheCircuitStaysOpen_ratherThanLettingItRetryIntoTheCooldown() {
+        deployment("probe-fails", "k-probe-fails", "{\"x-sim-status\":\"500\"}");
+        for (int i = 0; i < 5 && !chat("probe-fails").body().contains("deployments_in_cooldown"); i++) { }
+        clock.advance(Duration.ofMinutes(6)); // past the cooldown: the next request is the probe
+        HttpResponse<String> probe = chat("probe-fails");
+        Admin.assertError(probe, 502, "server_error", "upstream_error");
+        assertThat(header(probe, "x-switchboard-attempts")).isEqualTo("1");
+        assertThat(header(probe, "x-should-retry")).as("one attempt: the SDK's retry is the only one").isNull();
+
+        HttpResponse<String> cooling = chat("probe-fails");
+        Admin.assertError(cooling, 503, "server_error", "deployments_in_cooldown");
+        assertThat(header(probe, "retry-after-ms")).as("the reopened circuit's cooldown").isNotNull()
+                .isEqualTo(header(cooling, "retry-after-ms"));
+        assertThat(header(probe, "retry-after")).isEqualTo(header(cooling, "retry-after"));
     }
 
     @Test
