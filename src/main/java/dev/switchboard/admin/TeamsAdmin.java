@@ -90,7 +90,7 @@ final class TeamsAdmin {
     }
 
     private static GatewayError taken(String name) {
-        return GatewayError.of(ErrorKind.CONFLICT, "A team named '" + name + "' already exists.");
+        return new GatewayError(ErrorKind.CONFLICT, "A team named '" + name + "' already exists.", "name", -1, false);
     }
 
     private static Input checked(JsonNode body) {

@@ -285,7 +285,7 @@ public final class Gateway implements AutoCloseable {
         } catch (Exception e) {
             gateway.close();
             Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
-            throw new SettingsException("cannot listen on " + settings.host() + ":" + port + ": " + cause.getMessage());
+            throw cannotListen(settings.host(), port, cause.getMessage());
         }
         sync.start();
         LOG.info("Switchboard listening on {}://{}:{} ({} event loops on {}, {} public models, store {})",
@@ -433,8 +433,13 @@ public final class Gateway implements AutoCloseable {
             probe.setReuseAddress(true); // a port left in TIME_WAIT by the last run is free, as Vert.x will find it
             probe.bind(new java.net.InetSocketAddress(host, port));
         } catch (java.io.IOException e) {
-            throw new SettingsException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
+            throw cannotListen(host, port, e.getMessage());
         }
+    }
+
+    /** Names the settings at fault: an unresolvable {@code HOST} reads "Unresolved address" alone otherwise. */
+    private static SettingsException cannotListen(String host, int port, String why) {
+        return new SettingsException("cannot listen on " + host + ":" + port + " (HOST, PORT): " + why);
     }
 
     private static int freePort() {

@@ -152,6 +152,10 @@ public record Settings(
             if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null) {
                 fail("REDIS_URL", "must look like redis://host:6379/0");
             }
+            String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+            if (!path.isEmpty() && !path.matches("/\\d{0,9}")) {
+                fail("REDIS_URL", "must name its database by number (redis://host:6379/0)");
+            }
             return uri;
         }
 

@@ -334,7 +334,8 @@ abstract class AdminApiContract {
     void key_nameTaken_is409_andBadInput_is400() {
         String name = unique("dup");
         created("/admin/keys", "{\"name\":\"%s\"}".formatted(name));
-        error(gw.request("POST", "/admin/keys", "{\"name\":\"%s\"}".formatted(name)), 409, "conflict");
+        assertThat(error(gw.request("POST", "/admin/keys", "{\"name\":\"%s\"}".formatted(name)), 409, "conflict").path("param").asText())
+                .as("the field at fault").isEqualTo("name");
         assertThat(error(gw.request("POST", "/admin/keys", "{\"name\":\"%s\",\"teamId\":\"team_nope\"}".formatted(unique("k"))), 400, "invalid_request")
                 .path("param").asText()).isEqualTo("teamId");
         assertThat(error(gw.request("POST", "/admin/keys", "{\"name\":\"%s\"}".formatted("n".repeat(10_000))), 400, "invalid_request")

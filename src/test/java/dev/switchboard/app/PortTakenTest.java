@@ -42,7 +42,7 @@ class PortTakenTest {
                     new LoopbackGuard(true), Duration.ofSeconds(1), ClientDeadlines.DEFAULT);
 
             assertThatThrownBy(() -> Gateway.start(Settings.fromEnv(env), options)).isInstanceOf(SettingsException.class)
-                    .hasMessageStartingWith("cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": ");
+                    .hasMessageStartingWith("cannot listen on 127.0.0.1:" + taken.getLocalPort() + " (HOST, PORT): ");
         }
         assertThat(data.resolve("switchboard.db")).as("the store was never opened, so nothing was reconciled into it").doesNotExist();
     }

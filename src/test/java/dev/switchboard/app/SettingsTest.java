@@ -129,6 +129,7 @@ class SettingsTest {
                 Arguments.of(Map.of("REDIS_URL", "http://x"), "REDIS_URL"),
                 Arguments.of(Map.of("REDIS_URL", "redis://"), "REDIS_URL"),
                 Arguments.of(Map.of("REDIS_URL", "redis://bad host"), "REDIS_URL"),
+                Arguments.of(Map.of("REDIS_URL", "redis://127.0.0.1:6379/abc"), "REDIS_URL"),
                 Arguments.of(Map.of("ENCRYPTION_KEYS", "k1:" + b64(16)), "ENCRYPTION_KEYS"),
                 Arguments.of(Map.of("ENCRYPTION_KEYS", "k1:" + b64(32) + ",k2:" + b64(16)), "ENCRYPTION_KEYS"),
                 Arguments.of(Map.of("ENCRYPTION_KEYS", b64(32)), "ENCRYPTION_KEYS"),

@@ -112,7 +112,7 @@ class KeysCommandTest {
 
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).isEqualTo("switchboard: A key named 'ci' already exists.\n");
+        assertThat(r.err()).isEqualTo("switchboard: --name: A key named 'ci' already exists.\n");
     }
 
     @Test
