@@ -141,7 +141,7 @@ public final class KeysAdmin {
     }
 
     private static GatewayError taken(String name) {
-        return new GatewayError(dev.switchboard.error.ErrorKind.CONFLICT, "A key named '" + name + "' already exists.", "name", -1, false);
+        return GatewayError.conflict("name", "A key named '" + name + "' already exists.");
     }
 
     private static Input checked(JsonNode body) {

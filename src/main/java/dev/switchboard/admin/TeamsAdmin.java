@@ -90,7 +90,7 @@ final class TeamsAdmin {
     }
 
     private static GatewayError taken(String name) {
-        return new GatewayError(ErrorKind.CONFLICT, "A team named '" + name + "' already exists.", "name", -1, false);
+        return GatewayError.conflict("name", "A team named '" + name + "' already exists.");
     }
 
     private static Input checked(JsonNode body) {

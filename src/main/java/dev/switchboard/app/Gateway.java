@@ -285,7 +285,11 @@ public final class Gateway implements AutoCloseable {
         } catch (Exception e) {
             gateway.close();
             Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
-            throw cannotListen(settings.host(), port, cause.getMessage());
+            // a bind or an address that does not resolve is the settings' fault; anything else is not
+            if (cause instanceof java.io.IOException || cause instanceof java.nio.channels.UnresolvedAddressException) {
+                throw cannotListen(settings.host(), port, cause.getMessage());
+            }
+            throw new SettingsException("cannot start the HTTP server on " + settings.host() + ":" + port + ": " + cause.getMessage());
         }
         sync.start();
         LOG.info("Switchboard listening on {}://{}:{} ({} event loops on {}, {} public models, store {})",

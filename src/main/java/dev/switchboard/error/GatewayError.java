@@ -29,6 +29,11 @@ public final class GatewayError extends RuntimeException {
         return new GatewayError(ErrorKind.INVALID_REQUEST, message, param, -1, false);
     }
 
+    /** 409 {@code conflict}, naming the field whose value is taken. */
+    public static GatewayError conflict(String param, String message) {
+        return new GatewayError(ErrorKind.CONFLICT, message, param, -1, false);
+    }
+
     public GatewayError withRetryAfter(long millis, boolean finalAnswer) {
         return new GatewayError(kind, getMessage(), param, millis, finalAnswer);
     }

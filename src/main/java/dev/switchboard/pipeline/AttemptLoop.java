@@ -75,6 +75,9 @@ final class AttemptLoop<R> {
     private int attempts;
     private int backoffs;
     private UpstreamException last;
+    /** How long the last failure cooled what it blamed ({@link DeploymentHealth.Lease#failed}), and its deployment's circuit. */
+    private long lastCoolingMs;
+    private String lastCircuitKey;
     /** The earliest moment a skipped deployment of any pool seen frees up; for Retry-After. */
     private long freeAtMs = Long.MAX_VALUE;
 
@@ -171,6 +174,8 @@ final class AttemptLoop<R> {
             e = new UpstreamException(e.failureClass(), e.error().withRetryAfter(Math.max(1_000, cooling), false), e.upstreamStatus(), e.getMessage());
         }
         ex.record(d, e.failureClass(), e.upstreamStatus(), ms);
+        lastCoolingMs = cooling;
+        lastCircuitKey = d.circuitKey();
         if (e.failureClass() == FailureClass.REQUEST && e.upstreamStatus() == 0) {
             ex.refusedBeforeCall();
             LOG.debug("request refused before the upstream request_id={} deployment={} detail={}", ex.requestId(), d.id(), d.redact(e.getMessage()));
@@ -227,6 +232,21 @@ final class AttemptLoop<R> {
         giveUp();
     }
 
+    /**
+     * When the last failure (of the requested model's pool: a fallback's state says nothing of the
+     * model an SDK's retry asks for) cooled its deployment and no other deployment of the pool can
+     * take a retry now, how long until one can; else 0. The SDK's retry then waits for it instead
+     * of meeting a 503 for the cooldown first.
+     */
+    private long coolingAfterLastFailure() {
+        if (lastCoolingMs <= 0 || !pool.publicModel().equals(primary)) return 0;
+        return switch (health.choose(pool, Set.of(lastCircuitKey), stream, Strategy.SIMPLE_SHUFFLE)) {
+            case Choice.Pick p -> 0;
+            case Choice.NoneAvailable none -> none.retryAtMs() > health.nowMs()
+                    ? Math.min(lastCoolingMs, none.retryAtMs() - health.nowMs()) : lastCoolingMs;
+        };
+    }
+
     /** Moves to the next fallback model that fits the last failure; false when there is none (or no attempt left). */
     private boolean fallBack() {
         if (!withinBudget(0)) return false;
@@ -270,13 +290,9 @@ final class AttemptLoop<R> {
         boolean spent = attempts > 1 || error.kind() == ErrorKind.TIMEOUT || last.failureClass() == FailureClass.CONFIGURATION;
         if (spent && last.failureClass() != FailureClass.REQUEST && error.kind() != ErrorKind.SERVICE_UNAVAILABLE) {
             error = error.withRetryAfter(error.retryAfterMs(), true);
-        } else if (last.failureClass() == FailureClass.TRANSIENT && error.retryAfterMs() < 0
-                && health.choose(pool, Set.of(), stream, Strategy.SIMPLE_SHUFFLE) instanceof Choice.NoneAvailable none
-                && none.retryAtMs() > health.nowMs()) {
-            // the failure left nothing of the pool to take the request (its circuit opened, or a
-            // probe failed): the SDK's retry waits until a deployment is back instead of meeting
-            // a 503 for the cooldown first
-            error = error.withRetryAfter(none.retryAtMs() - health.nowMs(), false);
+        } else if (last.failureClass() == FailureClass.TRANSIENT && error.retryAfterMs() < 0) {
+            long wait = coolingAfterLastFailure();
+            if (wait > 0) error = error.withRetryAfter(wait, false);
         }
         result.fail(error);
     }

@@ -171,14 +171,19 @@ public final class DeploymentHealth {
          * The attempt failed: the circuit learns by the failure's class, and the lease is released.
          *
          * @param retryAfterMs the provider's Retry-After, or -1 when it gave none
-         * @return for a throttle, how long the provider account now cools (its Retry-After, else
-         *         the circuit's cooldown, as this instance sees it); else 0
+         * @return how long the failure cools what it blames, as this instance sees it (a shared
+         *         circuit store learns of it asynchronously): for a throttle the provider account
+         *         (its Retry-After, else the circuit's cooldown); for a transient failure the
+         *         deployment, when this failure opens its circuit or a probe failed; else 0
          */
         public long failed(FailureClass failure, long retryAfterMs) {
             long now = clock.millis();
             long cooling = 0;
             switch (failure) {
-                case TRANSIENT -> circuits.failure(deployment.circuitKey(), policy, now);
+                case TRANSIENT -> {
+                    cooling = Math.max(0, policy.failure(circuits.state(deployment.circuitKey()), now).openUntilMs() - now);
+                    circuits.failure(deployment.circuitKey(), policy, now);
+                }
                 case THROTTLE -> { // the account's circuit, not the deployment's
                     cooling = Math.max(0, policy.throttle(circuits.state(deployment.domainKey()), now, retryAfterMs).openUntilMs() - now);
                     circuits.throttle(deployment.domainKey(), policy, now, retryAfterMs);

@@ -106,7 +106,9 @@ public final class Database implements AutoCloseable {
 
     /**
      * The newest migration this build carries ({@code db/migration/*}{@code /V<n>__*.sql}; a test
-     * keeps the two in step).
+     * keeps the two in step, and fails on a name it cannot read). Whole-number versions only:
+     * a dotted version ({@code V3_1}) or a repeatable migration ({@code R__}) needs
+     * {@link #current()} taught about it first.
      */
     static final int NEWEST_MIGRATION = 3;
 

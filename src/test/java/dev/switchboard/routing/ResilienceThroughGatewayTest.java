@@ -256,6 +256,19 @@ class ResilienceThroughGatewayTest extends SimulatorBackedTest {
     }
 
     @Test
+    void aSingleFailure_thatLeavesTheRequestedModelServable_carriesNoWait_evenWhenItsFallbackIsCooling() {
+        deployment("rf-backup", "k-rf-backup", "{\"x-sim-status\":\"429\",\"x-sim-retry-after\":\"40\"}");
+        Admin.assertError(chat("rf-backup"), 429, "rate_limit_error", "rate_limit_exceeded");
+        deployment("rf-asked", "k-rf-asked", "{\"x-sim-status\":\"500\"}");
+        fallback("rf-asked", "general", "rf-backup");
+        // one failure does not open rf-asked's circuit: the SDK's retry may go at once
+        HttpResponse<String> r = chat("rf-asked");
+        Admin.assertError(r, 502, "server_error", "upstream_error");
+        assertThat(header(r, "x-switchboard-attempts")).isEqualTo("1");
+        assertThat(header(r, "retry-after")).as("the fallback's cooldown is not the asked model's").isNull();
+    }
+
+    @Test
     void aProbeTheProviderRefusesAsABadRequest_letsTheNextRequestProbe() {
         deployment("probed", "k-probed", "{}");
         String failing = "{\"model\":\"probed\",\"messages\":[{\"role\":\"user\",\"content\":\"[sim status=503] x\"}]}";

@@ -3,6 +3,7 @@ package dev.switchboard.ingress.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.ingress.ResponseIds;
 import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.ContentPart;
 import dev.switchboard.model.FinishReason;
@@ -83,10 +84,9 @@ public final class AnthropicMessagesEncoder {
         }
     }
 
-    /** Anthropic-style id: the upstream's own when it already is one, else {@code msg_} before it. */
+    /** Anthropic-style id ({@link ResponseIds#prefixed}). */
     static String messageId(String id) {
-        if (id == null || id.isEmpty()) return "msg_switchboard";
-        return id.startsWith("msg_") ? id : "msg_" + id;
+        return ResponseIds.prefixed("msg_", id);
     }
 
     /** {@code stop_reason} and {@code stop_sequence} into {@code out}, for a choice that ended so. */

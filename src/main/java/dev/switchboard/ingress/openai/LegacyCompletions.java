@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayError;
+import dev.switchboard.ingress.ResponseIds;
 import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.ContentPart;
 import dev.switchboard.model.FinishReason;
@@ -117,9 +118,7 @@ final class LegacyCompletions {
 
     /** {@code cmpl-…}: the upstream's id with its chat prefix swapped, or a fresh one. */
     static String id(String upstream) {
-        if (upstream == null || upstream.isEmpty()) return "cmpl-" + java.util.UUID.randomUUID().toString().replace("-", "");
-        if (upstream.startsWith("cmpl-")) return upstream;
-        return "cmpl-" + (upstream.startsWith("chatcmpl-") ? upstream.substring("chatcmpl-".length()) : upstream);
+        return ResponseIds.prefixed("cmpl-", upstream != null && upstream.startsWith("chatcmpl-") ? upstream.substring("chatcmpl-".length()) : upstream);
     }
 
     private static ObjectNode head(String id, long created, String model) {

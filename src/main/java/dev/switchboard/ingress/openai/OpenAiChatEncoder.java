@@ -2,6 +2,7 @@ package dev.switchboard.ingress.openai;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.ingress.ResponseIds;
 import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.ContentPart;
 import dev.switchboard.model.FinishReason;
@@ -37,14 +38,9 @@ public final class OpenAiChatEncoder {
         return out;
     }
 
-    /**
-     * OpenAI-style id: the upstream's own when it already is one, else {@code chatcmpl-} before it
-     * (an Anthropic deployment's {@code msg_01…} becomes {@code chatcmpl-msg_01…}), so a client
-     * sees the same shape of id whichever provider answered.
-     */
+    /** OpenAI-style id ({@link ResponseIds#prefixed}): every answer has the shape OpenAI clients expect. */
     static String completionId(String id) {
-        if (id == null || id.isEmpty()) return "chatcmpl-switchboard";
-        return id.startsWith("chatcmpl-") ? id : "chatcmpl-" + id;
+        return ResponseIds.prefixed("chatcmpl-", id);
     }
 
     /** The assistant message of {@link OpenAiMessages#assistant}, plus what only an answer carries. */

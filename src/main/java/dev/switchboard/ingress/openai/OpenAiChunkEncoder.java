@@ -23,7 +23,7 @@ public final class OpenAiChunkEncoder implements OpenAiStreams.ChunkEncoding {
 
     private final String model;
     private final boolean includeUsage;
-    private String id = "chatcmpl-switchboard";
+    private String id = OpenAiChatEncoder.completionId(null); // until Start names the answer
     private long created;
     /** Choices whose first chunk (the one carrying the role) has gone out; choice 0's goes with Start. */
     private final java.util.BitSet opened = new java.util.BitSet();
