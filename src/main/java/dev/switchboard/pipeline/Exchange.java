@@ -271,6 +271,11 @@ public final class Exchange {
         this.admittedInputTokens = inputTokens;
     }
 
+    /** The input tokens admission counted for the caller's limits; 0 when nothing admitted the request. */
+    long admittedInputTokens() {
+        return admittedInputTokens;
+    }
+
     void rateHeaders(RateHeaders headers) {
         this.rateHeaders = headers;
     }
@@ -299,8 +304,9 @@ public final class Exchange {
     /**
      * The response is over. Usage settled: nothing left to do. A stream that began and never
      * reported usage (its client left, or it failed midway) settles an estimate: the input counted
-     * at admission and about four characters a token of what it carried. Anything else (a failure
-     * before any output) releases its reservation and is charged nothing.
+     * at admission and about four characters a token of what it carried. A client that left before
+     * any output has been settled already ({@link Settle#failed}: its prompt). Anything else (a
+     * failure before any output) releases its reservation and is charged nothing.
      */
     void finish() {
         finished = true;

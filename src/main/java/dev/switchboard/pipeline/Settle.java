@@ -81,8 +81,25 @@ public final class Settle {
      */
     public static void failed(Exchange ex, int status) {
         if (ex == null || !ex.calledAProvider()) return;
+        if (status == CLIENT_LEFT && ex.chatRequest() != null) {
+            // The provider had the prompt, and bills it, whatever the client did next: the record
+            // and the caller's budget count it (estimated; the answer that would have told is
+            // gone), or a client could spend without limit by leaving before the first token.
+            long input = ex.admittedInputTokens();
+            if (input > 0) {
+                Usage u = estimate(input, ex.streamedTokensEstimate());
+                ex.settled(u);
+                record(ex, status, u, false);
+            } else {
+                record(ex, status, null, true); // nothing admitted it (no limits): counted off the event loop for the record
+            }
+            return;
+        }
         record(ex, status, null, false);
     }
+
+    /** The status a request gets in its usage record when its client left before the answer. */
+    public static final int CLIENT_LEFT = 499;
 
     private static void record(Exchange ex, int status, Usage usage, boolean estimateIfMissing) {
         Accounting a = ex.accounting();

@@ -242,24 +242,44 @@ class UsageThroughGatewayTest {
         assertThat(body.at("/usage/total_tokens").asLong()).isEqualTo(u.inputTokens() + u.outputTokens());
     }
 
-    @Test
-    void clientLeavingBeforeTheAnswer_isRecordedAs499() throws Exception {
+    /** Sends a chat request on a raw connection and closes it once the attempt is under way, before any answer. */
+    private static UsageRecord leaveBeforeTheAnswer(String key, String requestId) throws Exception {
         var d = gw.gateway().snapshots().get().models().get("slow").deployments().getFirst();
         String body = chatBody("slow", false, "hello");
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", gw.gateway().port())) {
-            String head = "POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer " + GatewayFixture.MASTER_KEY
-                    + "\r\ncontent-type: application/json\r\nx-request-id: leaves-early-1\r\ncontent-length: "
+            String head = "POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer " + key
+                    + "\r\ncontent-type: application/json\r\nx-request-id: " + requestId + "\r\ncontent-length: "
                     + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n";
             s.getOutputStream().write((head + body).getBytes(StandardCharsets.UTF_8));
             s.getOutputStream().flush();
             assertThat(Await.until(() -> gw.gateway().health().load(d).inFlight() == 1, WRITTEN)).as("the attempt is under way").isTrue();
         }
-        assertThat(Await.until(() -> !gw.gateway().store().usage().forRequest("leaves-early-1").isEmpty(), WRITTEN)).isTrue();
-        UsageRecord u = gw.gateway().store().usage().forRequest("leaves-early-1").getFirst();
+        assertThat(Await.until(() -> !gw.gateway().store().usage().forRequest(requestId).isEmpty(), WRITTEN)).isTrue();
+        return gw.gateway().store().usage().forRequest(requestId).getFirst();
+    }
+
+    @Test
+    void clientLeavingBeforeTheAnswer_isRecordedAs499_withThePromptTheProviderHad() throws Exception {
+        UsageRecord u = leaveBeforeTheAnswer(GatewayFixture.MASTER_KEY, "leaves-early-1");
         assertThat(u.status()).isEqualTo(499);
         assertThat(u.attempts()).isEqualTo(1);
-        assertThat(u.inputTokens()).isZero();
+        assertThat(u.inputTokens()).as("the prompt, estimated").isEqualTo(TokenEstimator.PRIMING + TokenEstimator.PER_MESSAGE + TokenEstimator.tokens("hello"));
+        assertThat(u.outputTokens()).isZero();
+        assertThat(u.estimated()).isTrue();
+        assertThat(u.costUsd()).isEqualTo(u.inputTokens() * 1e-6);
         assertThat(u.publicModel()).isEqualTo("slow");
+    }
+
+    @Test
+    void clientLeavingBeforeTheAnswer_spendsThePromptFromItsBudget() throws Exception {
+        // a budget smaller than one prompt: spent by a request whose client left before the answer
+        String key = Admin.create(gw, "/admin/keys", "{\"name\":\"leaver\",\"budget\":{\"maxUsd\":0.000001,\"period\":\"monthly\"}}")
+                .get("key").asText();
+        UsageRecord u = leaveBeforeTheAnswer(key, "leaves-early-3");
+        assertThat(u.status()).isEqualTo(499);
+        assertThat(u.costUsd()).isGreaterThan(0.000001);
+        HttpResponse<String> next = gw.post("/v1/chat/completions", chatBody("priced", false, "again"), "authorization", "Bearer " + key);
+        Admin.assertError(next, 429, "rate_limit_error", "budget_exceeded");
     }
 
     @Test
