@@ -164,7 +164,9 @@ public final class RedisLink implements AutoCloseable {
             } else if (ar.succeeded()) {
                 ar.result().close();
             } else {
-                firstAttempt.tryComplete(false);
+                // a start without Redis is an outage from the first moment: told as one (logged and
+                // counted by each listener), as readiness already shows it
+                if (firstAttempt.tryComplete(false)) listeners.forEach(l -> l.down(ar.cause()));
                 retryLater();
             }
         }));

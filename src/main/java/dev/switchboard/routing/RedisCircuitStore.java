@@ -320,11 +320,11 @@ public final class RedisCircuitStore implements CircuitStore {
     private static final CircuitPolicy SYNC_POLICY = new CircuitPolicy(1, 0, 0, 86_400_000L, 0);
 
     private void fallBack(String why) {
-        synced = false;
         if (inFallback.compareAndSet(false, true)) {
             fallbacks.increment();
             LOG.warn("Redis at {} is unreachable ({}): circuit state is kept in this process until it answers", link.display(), why);
         }
+        synced = false; // after the count: whoever sees the mode local-fallback sees the outage counted
     }
 
     private static String loadScript() {

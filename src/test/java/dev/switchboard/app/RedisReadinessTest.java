@@ -46,7 +46,9 @@ class RedisReadinessTest {
                 assertThat(metrics.statusCode()).isEqualTo(200);
                 assertThat(metrics.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
                 assertThat(metrics.body()).contains("# TYPE switchboard_redis_up gauge\nswitchboard_redis_up 0\n")
-                        .contains("# TYPE switchboard_circuit_store_fallback_total counter\nswitchboard_circuit_store_fallback_total 1\n");
+                        .contains("# TYPE switchboard_circuit_store_fallback_total counter\nswitchboard_circuit_store_fallback_total 1\n")
+                        .as("the limiter counts the outage a start without Redis begins in, before any request meets it")
+                        .contains("switchboard_limiter_fallback_total 1\n");
 
                 redis.restart();
                 assertThat(Await.until(() -> json(gw.get("/health/ready")).path("circuitStore").asText().equals("redis"), Duration.ofSeconds(15)))
