@@ -329,6 +329,27 @@ abstract class StoreContract {
         }
     }
 
+    /** Records most of which share who asked for what and how it ended (as at load), interleaved with ones that share nothing. */
+    @Test
+    void usage_insertAll_ofRecordsSharingTheirShape_storesEachAsWritten() {
+        UsageRepository repo = store.usage();
+        List<dev.switchboard.usage.UsageRecord> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 230; i++) batch.add(i % 20 == 19 ? usageRecord(1000 + i) : shaped(i, i % 3));
+        repo.insertAll(batch);
+        assertThat(repo.count()).isEqualTo(230);
+        for (dev.switchboard.usage.UsageRecord r : batch) assertThat(repo.forRequest(r.requestId())).containsExactly(r);
+        repo.insertAll(batch.subList(100, 230)); // a replay of stored records adds nothing
+        assertThat(repo.count()).isEqualTo(230);
+    }
+
+    /** Record {@code i} of shape {@code s}: its own id, times, tokens and cost; the shape's key, model, deployment, end and tags. */
+    private static dev.switchboard.usage.UsageRecord shaped(int i, int s) {
+        return new dev.switchboard.usage.UsageRecord(String.format("us_%08d", i), "req_s" + i, 1_763_700_000_000L + i * 7L,
+                s == 0 ? null : "key_" + s, s == 2 ? "team_b" : null, "model-" + s, "dep_" + s, "openai", "gpt-" + s,
+                10 + i, 20 + i, i % 4, i % 3, i % 2, s == 1, i % 5 == 0 ? null : i / 1e6, 5 + i, i % 2 == 0 ? 7L + i : null,
+                s == 2 ? 429 : 200, s == 2 ? "miss" : "bypass", 1 + s, s == 1 ? List.of("web", "beta") : List.of());
+    }
+
     @Test
     void usage_summarize_aGroupWithNoPricedRecord_hasNoCost() {
         UsageRepository repo = store.usage();

@@ -13,7 +13,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The {@code usage_records} table; each call takes its own pooled connection. */
 final class JdbcUsage implements UsageRepository {
@@ -46,28 +48,10 @@ final class JdbcUsage implements UsageRepository {
     @Override
     public void insertAll(List<UsageRecord> batch) {
         if (batch.isEmpty()) return;
-        int whole = batch.size() / ROWS_PER_STATEMENT * ROWS_PER_STATEMENT;
         try (Connection c = db.connection()) {
             c.setAutoCommit(false);
             try {
-                if (whole > 0) {
-                    try (PreparedStatement ps = c.prepareStatement(INSERT_MANY)) {
-                        for (int from = 0; from < whole; from += ROWS_PER_STATEMENT) {
-                            for (int k = 0; k < ROWS_PER_STATEMENT; k++) bind(ps, k * PARAMETERS + 1, batch.get(from + k));
-                            ps.executeUpdate();
-                            Thread.yield(); // a few hundred µs of work at a time: see UsageRepository#insertAll
-                        }
-                    }
-                }
-                if (whole < batch.size()) {
-                    try (PreparedStatement ps = c.prepareStatement(INSERT_ONE)) {
-                        for (UsageRecord r : batch.subList(whole, batch.size())) {
-                            bind(ps, 1, r);
-                            ps.addBatch();
-                        }
-                        ps.executeBatch();
-                    }
-                }
+                insertEach(c, db.kind() == Database.Kind.SQLITE ? insertByShape(c, batch) : batch);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 try {
@@ -86,6 +70,133 @@ final class JdbcUsage implements UsageRepository {
         } catch (SQLException e) {
             throw SqlErrors.translate(e, "save usage records");
         }
+    }
+
+    /** {@value #ROWS_PER_STATEMENT} rows a statement, {@value #PARAMETERS} values a row; the remainder a row at a time. */
+    private void insertEach(Connection c, List<UsageRecord> records) throws SQLException {
+        int whole = records.size() / ROWS_PER_STATEMENT * ROWS_PER_STATEMENT;
+        if (whole > 0) {
+            try (PreparedStatement ps = c.prepareStatement(INSERT_MANY)) {
+                for (int from = 0; from < whole; from += ROWS_PER_STATEMENT) {
+                    for (int k = 0; k < ROWS_PER_STATEMENT; k++) bind(ps, k * PARAMETERS + 1, records.get(from + k));
+                    ps.executeUpdate();
+                    Thread.yield(); // a few hundred µs of work at a time: see UsageRepository#insertAll
+                }
+            }
+        }
+        if (whole < records.size()) {
+            try (PreparedStatement ps = c.prepareStatement(INSERT_ONE)) {
+                for (UsageRecord r : records.subList(whole, records.size())) {
+                    bind(ps, 1, r);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+    }
+
+    /**
+     * What most records of a batch share: who asked, for what, served by what, how it ended, and
+     * the day. On SQLite, whose numbered parameters ({@code ?NNN}) may appear more than once, a
+     * statement binds these once for all its rows.
+     */
+    private record Shape(String keyId, String teamId, String publicModel, String deploymentId, String provider, String upstreamModel,
+                         boolean estimated, int status, String cache, int attempts, String tags, String day) {}
+
+    private static final int SHAPE_PARAMETERS = 12;
+    private static final int ROW_PARAMETERS = PARAMETERS - SHAPE_PARAMETERS;
+    private static final String INSERT_SHAPED = insertShaped();
+
+    /**
+     * Inserts the records whose shape {@value #ROWS_PER_STATEMENT} or more share, in statements
+     * that bind the shape once and {@value #ROW_PARAMETERS} values a row instead of
+     * {@value #PARAMETERS}; returns the rest, in order. sqlite-jdbc copies every bound string into
+     * a buffer of its own: measured (60,000 records, 30 alternated rounds), 3.6 µs a record instead
+     * of 4.7.
+     */
+    private List<UsageRecord> insertByShape(Connection c, List<UsageRecord> batch) throws SQLException {
+        Map<Shape, List<UsageRecord>> byShape = new LinkedHashMap<>();
+        for (UsageRecord r : batch) byShape.computeIfAbsent(shape(r), k -> new ArrayList<>()).add(r);
+        List<UsageRecord> rest = new ArrayList<>();
+        PreparedStatement ps = null;
+        try {
+            for (Map.Entry<Shape, List<UsageRecord>> group : byShape.entrySet()) {
+                List<UsageRecord> records = group.getValue();
+                int whole = records.size() / ROWS_PER_STATEMENT * ROWS_PER_STATEMENT;
+                if (whole > 0) {
+                    if (ps == null) ps = c.prepareStatement(INSERT_SHAPED);
+                    bindShape(ps, group.getKey());
+                    for (int from = 0; from < whole; from += ROWS_PER_STATEMENT) {
+                        for (int k = 0; k < ROWS_PER_STATEMENT; k++) {
+                            bindRow(ps, SHAPE_PARAMETERS + 1 + k * ROW_PARAMETERS, records.get(from + k));
+                        }
+                        ps.executeUpdate();
+                        Thread.yield();
+                    }
+                }
+                rest.addAll(records.subList(whole, records.size()));
+            }
+        } finally {
+            if (ps != null) ps.close();
+        }
+        return rest;
+    }
+
+    private Shape shape(UsageRecord r) {
+        return new Shape(r.keyId(), r.teamId(), r.publicModel(), r.deploymentId(), r.provider(), r.upstreamModel(), r.estimated(),
+                r.status(), r.cache(), r.attempts(), tags(r), day(r.timeMs()));
+    }
+
+    /** {@code INSERT … VALUES (?13, ?14, ?15, ?1, …), …}: the shape's values are ?1-?12, each row's its own numbers after them. */
+    private static String insertShaped() {
+        StringBuilder sql = new StringBuilder("INSERT INTO usage_records (").append(COLUMNS).append(", day) VALUES ");
+        for (int r = 0; r < ROWS_PER_STATEMENT; r++) {
+            int b = SHAPE_PARAMETERS + 1 + r * ROW_PARAMETERS;
+            // columns as COLUMNS orders them: the row's id, request_id, created_at; the shape's who and what;
+            // the row's tokens; the shape's estimated; the row's cost, latency, ttft; the shape's end and day
+            sql.append(r == 0 ? "" : ", ").append("(?").append(b).append(", ?").append(b + 1).append(", ?").append(b + 2)
+                    .append(", ?1, ?2, ?3, ?4, ?5, ?6");
+            for (int i = 3; i < 8; i++) sql.append(", ?").append(b + i);
+            sql.append(", ?7, ?").append(b + 8).append(", ?").append(b + 9).append(", ?").append(b + 10)
+                    .append(", ?8, ?9, ?10, ?11, ?12)");
+        }
+        return sql.append(" ON CONFLICT (id) DO NOTHING").toString();
+    }
+
+    private static void bindShape(PreparedStatement ps, Shape s) throws SQLException {
+        ps.setString(1, s.keyId());
+        ps.setString(2, s.teamId());
+        ps.setString(3, s.publicModel());
+        ps.setString(4, s.deploymentId());
+        ps.setString(5, s.provider());
+        ps.setString(6, s.upstreamModel());
+        ps.setInt(7, s.estimated() ? 1 : 0);
+        ps.setInt(8, s.status());
+        ps.setString(9, s.cache());
+        ps.setInt(10, s.attempts());
+        ps.setString(11, s.tags());
+        ps.setString(12, s.day());
+    }
+
+    /** A row's own {@value #ROW_PARAMETERS} values from parameter {@code i} on, in the order {@link #insertShaped} numbers them. */
+    private static void bindRow(PreparedStatement ps, int i, UsageRecord r) throws SQLException {
+        ps.setString(i++, r.id());
+        ps.setString(i++, r.requestId());
+        ps.setLong(i++, r.timeMs());
+        ps.setLong(i++, r.inputTokens());
+        ps.setLong(i++, r.outputTokens());
+        ps.setLong(i++, r.cachedInputTokens());
+        ps.setLong(i++, r.cacheWriteTokens());
+        ps.setLong(i++, r.reasoningTokens());
+        if (r.costUsd() == null) ps.setNull(i++, Types.DOUBLE);
+        else ps.setDouble(i++, r.costUsd());
+        ps.setLong(i++, r.latencyMs());
+        if (r.ttftMs() == null) ps.setNull(i, Types.BIGINT);
+        else ps.setLong(i, r.ttftMs());
+    }
+
+    private static String tags(UsageRecord r) {
+        return r.tags().isEmpty() ? null : String.join(",", r.tags());
     }
 
     /** {@code INSERT … VALUES (…), (…) …} of {@code rows} rows; a row already stored (same id) is left as it is. */
@@ -121,7 +232,7 @@ final class JdbcUsage implements UsageRepository {
         ps.setInt(i++, r.status());
         ps.setString(i++, r.cache());
         ps.setInt(i++, r.attempts());
-        ps.setString(i++, r.tags().isEmpty() ? null : String.join(",", r.tags()));
+        ps.setString(i++, tags(r));
         ps.setString(i, day(r.timeMs()));
     }
 
