@@ -78,6 +78,8 @@ final class AttemptLoop<R> {
     /** How long the last failure cooled what it blamed ({@link DeploymentHealth.Lease#failed}), and its deployment's circuit. */
     private long lastCoolingMs;
     private String lastCircuitKey;
+    /** The pool the last failure came from. */
+    private ModelPool lastPool;
     /** The earliest moment a skipped deployment of any pool seen frees up; for Retry-After. */
     private long freeAtMs = Long.MAX_VALUE;
 
@@ -176,6 +178,7 @@ final class AttemptLoop<R> {
         ex.record(d, e.failureClass(), e.upstreamStatus(), ms);
         lastCoolingMs = cooling;
         lastCircuitKey = d.circuitKey();
+        lastPool = pool;
         if (e.failureClass() == FailureClass.REQUEST && e.upstreamStatus() == 0) {
             ex.refusedBeforeCall();
             LOG.debug("request refused before the upstream request_id={} deployment={} detail={}", ex.requestId(), d.id(), d.redact(e.getMessage()));
@@ -203,12 +206,15 @@ final class AttemptLoop<R> {
     private void noneAvailable(long retryAtMs) {
         if (retryAtMs > 0) freeAtMs = Math.min(freeAtMs, retryAtMs);
         if (fallBack()) return;
+        // the deployments already tried are those of the pool the last failure came from, which a
+        // fallback whose pool is all cooling has since left: back to it
         if (last != null && last.failureClass() == FailureClass.TRANSIENT && !tried.isEmpty() && withinBudget(0)
-                && health.choose(pool, Set.of(), stream, Strategy.SIMPLE_SHUFFLE) instanceof Choice.Pick) {
+                && health.choose(lastPool, Set.of(), stream, Strategy.SIMPLE_SHUFFLE) instanceof Choice.Pick) {
             RouterSettings.Backoff b = router.backoff();
             long delay = new Backoff(b.baseMs(), b.maxMs()).delayMs(backoffs++, random);
             if (withinBudget(delay)) {
                 tried.clear();
+                pool = lastPool;
                 if (delay == 0) {
                     next();
                 } else {

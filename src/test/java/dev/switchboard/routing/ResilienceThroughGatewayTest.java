@@ -256,16 +256,17 @@ class ResilienceThroughGatewayTest extends SimulatorBackedTest {
     }
 
     @Test
-    void aSingleFailure_thatLeavesTheRequestedModelServable_carriesNoWait_evenWhenItsFallbackIsCooling() {
+    void aTransientFailure_whoseFallbackIsAllCooling_isRetriedOnTheRequestedModel_afterABackoff() {
         deployment("rf-backup", "k-rf-backup", "{\"x-sim-status\":\"429\",\"x-sim-retry-after\":\"40\"}");
         Admin.assertError(chat("rf-backup"), 429, "rate_limit_error", "rate_limit_exceeded");
         deployment("rf-asked", "k-rf-asked", "{\"x-sim-status\":\"500\"}");
         fallback("rf-asked", "general", "rf-backup");
-        // one failure does not open rf-asked's circuit: the SDK's retry may go at once
+        // the fallback cannot take the request: the gateway retries the asked model itself, to maxAttempts
         HttpResponse<String> r = chat("rf-asked");
         Admin.assertError(r, 502, "server_error", "upstream_error");
-        assertThat(header(r, "x-switchboard-attempts")).isEqualTo("1");
-        assertThat(header(r, "retry-after")).as("the fallback's cooldown is not the asked model's").isNull();
+        assertThat(header(r, "x-switchboard-attempts")).isEqualTo("3");
+        assertThat(header(r, "x-should-retry")).as("the gateway did the retrying").isEqualTo("false");
+        assertThat(byKey()).containsEntry("k-rf-asked", 3).containsEntry("k-rf-backup", 1);
     }
 
     @Test
