@@ -290,7 +290,7 @@ public final class Exchange {
      * the deployment that served it, and settled against the caller's limits and budget.
      */
     void settled(Usage usage) {
-        if (usage == null) return;
+        if (usage == null || usageSettled) return; // once: an answer racing its client's leaving is not counted twice
         usageSettled = true;
         long tokens = usage.inputTokens() + usage.outputTokens();
         if (lease != null) lease.tokens(tokens);
