@@ -21,9 +21,20 @@ import java.util.Map;
 final class JdbcUsage implements UsageRepository {
 
     private static final long MILLIS_PER_DAY = 86_400_000L;
+    /** What a read selects, in the order {@link #read} takes the columns. */
     private static final String COLUMNS = "id, request_id, created_at, key_id, team_id, public_model, deployment_id, provider, "
             + "upstream_model, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens, estimated, "
             + "cost_usd, latency_ms, ttft_ms, status, cache_state, attempts, tags";
+
+    /**
+     * What an insert writes, a record's own values first, then those of its {@link Shape}: the
+     * order {@link #bindRow} and {@link #bindShape} bind them in.
+     */
+    private static final String ROW_COLUMNS = "id, request_id, created_at, input_tokens, output_tokens, cached_input_tokens, "
+            + "cache_write_tokens, reasoning_tokens, cost_usd, latency_ms, ttft_ms";
+    private static final String SHAPE_COLUMNS = "key_id, team_id, public_model, deployment_id, provider, upstream_model, estimated, "
+            + "status, cache_state, attempts, tags, day";
+    private static final String INSERT_INTO = "INSERT INTO usage_records (" + ROW_COLUMNS + ", " + SHAPE_COLUMNS + ") VALUES ";
 
     private final Database db;
     /** The last {@code day} value made: a batch's records almost always share their day. */
@@ -125,7 +136,7 @@ final class JdbcUsage implements UsageRepository {
                 int whole = records.size() / ROWS_PER_STATEMENT * ROWS_PER_STATEMENT;
                 if (whole > 0) {
                     if (ps == null) ps = c.prepareStatement(INSERT_SHAPED);
-                    bindShape(ps, group.getKey());
+                    bindShape(ps, 1, group.getKey());
                     for (int from = 0; from < whole; from += ROWS_PER_STATEMENT) {
                         for (int k = 0; k < ROWS_PER_STATEMENT; k++) {
                             bindRow(ps, SHAPE_PARAMETERS + 1 + k * ROW_PARAMETERS, records.get(from + k));
@@ -147,38 +158,37 @@ final class JdbcUsage implements UsageRepository {
                 r.status(), r.cache(), r.attempts(), tags(r), day(r.timeMs()));
     }
 
-    /** {@code INSERT … VALUES (?13, ?14, ?15, ?1, …), …}: the shape's values are ?1-?12, each row's its own numbers after them. */
+    /** {@code INSERT … VALUES (?13, …, ?23, ?1, …, ?12), (?24, …), …}: the shape's values are ?1-?12, each row's own after them. */
     private static String insertShaped() {
-        StringBuilder sql = new StringBuilder("INSERT INTO usage_records (").append(COLUMNS).append(", day) VALUES ");
+        StringBuilder shape = new StringBuilder();
+        for (int i = 1; i <= SHAPE_PARAMETERS; i++) shape.append(", ?").append(i);
+        StringBuilder sql = new StringBuilder(INSERT_INTO);
         for (int r = 0; r < ROWS_PER_STATEMENT; r++) {
             int b = SHAPE_PARAMETERS + 1 + r * ROW_PARAMETERS;
-            // columns as COLUMNS orders them: the row's id, request_id, created_at; the shape's who and what;
-            // the row's tokens; the shape's estimated; the row's cost, latency, ttft; the shape's end and day
-            sql.append(r == 0 ? "" : ", ").append("(?").append(b).append(", ?").append(b + 1).append(", ?").append(b + 2)
-                    .append(", ?1, ?2, ?3, ?4, ?5, ?6");
-            for (int i = 3; i < 8; i++) sql.append(", ?").append(b + i);
-            sql.append(", ?7, ?").append(b + 8).append(", ?").append(b + 9).append(", ?").append(b + 10)
-                    .append(", ?8, ?9, ?10, ?11, ?12)");
+            sql.append(r == 0 ? "(" : ", (").append('?').append(b);
+            for (int i = 1; i < ROW_PARAMETERS; i++) sql.append(", ?").append(b + i);
+            sql.append(shape).append(')');
         }
         return sql.append(" ON CONFLICT (id) DO NOTHING").toString();
     }
 
-    private static void bindShape(PreparedStatement ps, Shape s) throws SQLException {
-        ps.setString(1, s.keyId());
-        ps.setString(2, s.teamId());
-        ps.setString(3, s.publicModel());
-        ps.setString(4, s.deploymentId());
-        ps.setString(5, s.provider());
-        ps.setString(6, s.upstreamModel());
-        ps.setInt(7, s.estimated() ? 1 : 0);
-        ps.setInt(8, s.status());
-        ps.setString(9, s.cache());
-        ps.setInt(10, s.attempts());
-        ps.setString(11, s.tags());
-        ps.setString(12, s.day());
+    /** A shape's {@value #SHAPE_PARAMETERS} values from parameter {@code i} on, in {@link #SHAPE_COLUMNS}' order. */
+    private static void bindShape(PreparedStatement ps, int i, Shape s) throws SQLException {
+        ps.setString(i++, s.keyId());
+        ps.setString(i++, s.teamId());
+        ps.setString(i++, s.publicModel());
+        ps.setString(i++, s.deploymentId());
+        ps.setString(i++, s.provider());
+        ps.setString(i++, s.upstreamModel());
+        ps.setInt(i++, s.estimated() ? 1 : 0);
+        ps.setInt(i++, s.status());
+        ps.setString(i++, s.cache());
+        ps.setInt(i++, s.attempts());
+        ps.setString(i++, s.tags());
+        ps.setString(i, s.day());
     }
 
-    /** A row's own {@value #ROW_PARAMETERS} values from parameter {@code i} on, in the order {@link #insertShaped} numbers them. */
+    /** A record's own {@value #ROW_PARAMETERS} values from parameter {@code i} on, in {@link #ROW_COLUMNS}' order. */
     private static void bindRow(PreparedStatement ps, int i, UsageRecord r) throws SQLException {
         ps.setString(i++, r.id());
         ps.setString(i++, r.requestId());
@@ -202,38 +212,15 @@ final class JdbcUsage implements UsageRepository {
     /** {@code INSERT … VALUES (…), (…) …} of {@code rows} rows; a row already stored (same id) is left as it is. */
     private static String insert(int rows) {
         String row = "(" + "?, ".repeat(PARAMETERS - 1) + "?)";
-        StringBuilder sql = new StringBuilder("INSERT INTO usage_records (").append(COLUMNS).append(", day) VALUES ");
+        StringBuilder sql = new StringBuilder(INSERT_INTO);
         for (int i = 0; i < rows; i++) sql.append(i == 0 ? "" : ", ").append(row);
         return sql.append(" ON CONFLICT (id) DO NOTHING").toString();
     }
 
-    /** Binds one record's {@value #PARAMETERS} values from parameter {@code i} on. */
+    /** Binds one record's {@value #PARAMETERS} values from parameter {@code i} on: its own, then its shape's. */
     private void bind(PreparedStatement ps, int i, UsageRecord r) throws SQLException {
-        ps.setString(i++, r.id());
-        ps.setString(i++, r.requestId());
-        ps.setLong(i++, r.timeMs());
-        ps.setString(i++, r.keyId());
-        ps.setString(i++, r.teamId());
-        ps.setString(i++, r.publicModel());
-        ps.setString(i++, r.deploymentId());
-        ps.setString(i++, r.provider());
-        ps.setString(i++, r.upstreamModel());
-        ps.setLong(i++, r.inputTokens());
-        ps.setLong(i++, r.outputTokens());
-        ps.setLong(i++, r.cachedInputTokens());
-        ps.setLong(i++, r.cacheWriteTokens());
-        ps.setLong(i++, r.reasoningTokens());
-        ps.setInt(i++, r.estimated() ? 1 : 0);
-        if (r.costUsd() == null) ps.setNull(i++, Types.DOUBLE);
-        else ps.setDouble(i++, r.costUsd());
-        ps.setLong(i++, r.latencyMs());
-        if (r.ttftMs() == null) ps.setNull(i++, Types.BIGINT);
-        else ps.setLong(i++, r.ttftMs());
-        ps.setInt(i++, r.status());
-        ps.setString(i++, r.cache());
-        ps.setInt(i++, r.attempts());
-        ps.setString(i++, tags(r));
-        ps.setString(i, day(r.timeMs()));
+        bindRow(ps, i, r);
+        bindShape(ps, i + ROW_PARAMETERS, shape(r));
     }
 
     /** The UTC date of an instant, {@code YYYY-MM-DD}. */
