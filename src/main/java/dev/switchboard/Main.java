@@ -221,7 +221,9 @@ public final class Main implements Callable<Integer> {
                 // what the file holds (the built-in demo model a server adds without models is not the file's)
                 spec.commandLine().getOut().println(file + ": OK (" + config.models().size() + " public models, "
                         + config.models().values().stream().mapToInt(List::size).sum() + " deployments, "
-                        + config.keys().size() + " keys, " + config.teams().size() + " teams)");
+                        + config.keys().size() + " keys, " + config.teams().size() + " teams"
+                        + (config.laterSections().isEmpty() ? "" : "; not used by this build, kept: " + String.join(", ", config.laterSections().keySet()))
+                        + ")");
                 spec.commandLine().getOut().flush();
                 return 0;
             } catch (ConfigException e) {

@@ -169,6 +169,9 @@ public final class Gateway implements AutoCloseable {
                 .map(new ConfigLoader(settings.env()::get, new ConfigValidator(registry.ids(), PriceCatalog.standard()::pricesAlone))::load)
                 .orElse(GatewayConfig.EMPTY);
         builder.build(file, 0); // a file deployment that cannot be served stops the start, naming it
+        if (!file.laterSections().isEmpty()) {
+            LOG.warn("config file sections not used by this build, kept as written: {}", String.join(", ", file.laterSections().keySet()));
+        }
         settings.upstreamCaFile().ifPresent(ca -> {
             try {
                 dev.switchboard.transport.OutboundConnector.trustWithExtraCa(ca);

@@ -84,7 +84,8 @@ public final class ConfigLoader {
         }
         if (root == null || root.isMissingNode() || root.isNull()) return GatewayConfig.EMPTY;
         if (!root.isObject()) throw new ConfigException("config file must be a mapping of sections");
-        JsonNode expanded = expand(root, "");
+        ObjectNode expanded = (ObjectNode) expand(root, "");
+        Map<String, JsonNode> later = laterSections(expanded);
         expanded.path("models").properties().forEach(m -> entries("models." + m.getKey(), m.getValue()));
         for (String section : new String[] {"teams", "keys", "fallbacks"}) entries(section, expanded.path(section));
         GatewayConfig raw;
@@ -95,7 +96,7 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             throw new ConfigException("config file: " + e.getOriginalMessage());
         }
-        GatewayConfig config = withIds(raw);
+        GatewayConfig config = withIds(raw, later);
         validator.validate(config);
         return config;
     }
@@ -153,6 +154,41 @@ public final class ConfigLoader {
         return out.toString();
     }
 
+    /**
+     * Takes the top-level sections this build does not read out of {@code root}, in file order.
+     * CONTRACT.md has them kept, not refused (a file written for a later build still starts this
+     * one); a name one or two letters from a section this build reads is a typo, and refused.
+     */
+    private static Map<String, JsonNode> laterSections(ObjectNode root) {
+        Map<String, JsonNode> later = new LinkedHashMap<>();
+        List<String> names = new ArrayList<>();
+        root.fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+            if (GatewayConfig.SECTIONS.contains(name)) continue;
+            for (String known : GatewayConfig.SECTIONS) {
+                if (distance(name, known) <= 2) throw new ConfigException("unknown section '" + name + "' (did you mean '" + known + "'?)");
+            }
+            later.put(name, root.remove(name));
+        }
+        return later;
+    }
+
+    /** Levenshtein distance between two short names. */
+    static int distance(String a, String b) {
+        int[] row = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) row[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            int diagonal = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int above = row[j];
+                row[j] = Math.min(Math.min(row[j] + 1, row[j - 1] + 1), diagonal + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[b.length()];
+    }
+
     /** An empty list entry ({@code - ~}) is a mistake to name, not something to skip. */
     private static void entries(String at, JsonNode list) {
         if (!list.isArray()) return;
@@ -162,7 +198,7 @@ public final class ConfigLoader {
     }
 
     /** Stable, content-derived ids, so that instances loading one file agree on them. */
-    private static GatewayConfig withIds(GatewayConfig raw) {
+    private static GatewayConfig withIds(GatewayConfig raw, Map<String, JsonNode> later) {
         Map<String, List<DeploymentSpec>> models = new LinkedHashMap<>();
         raw.models().forEach((publicModel, deployments) -> {
             List<DeploymentSpec> out = new ArrayList<>();
@@ -183,7 +219,7 @@ public final class ConfigLoader {
                 .toList();
         // not Map.copyOf: its iteration order is unspecified, and GatewayConfig promises file order
         List<FallbackSpec> fallbacks = raw.fallbacks().stream().map(f -> f.withSource("file")).toList();
-        return new GatewayConfig(Collections.unmodifiableMap(models), teams, keys, fallbacks, raw.router());
+        return new GatewayConfig(Collections.unmodifiableMap(models), teams, keys, fallbacks, raw.router(), later);
     }
 
     static String digest(String s) {

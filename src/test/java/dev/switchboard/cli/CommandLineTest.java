@@ -94,6 +94,24 @@ class CommandLineTest {
     }
 
     @Test
+    void configCheck_namesTheSectionsThisBuildKeepsWithoutReading() throws Exception {
+        Path later = java.nio.file.Files.writeString(dataDir.resolve("later.yaml"), """
+                cache: { ttlSeconds: 60 }
+                models:
+                  a: [ { provider: simulator, upstreamModel: x } ]
+                guardrails: [ { name: pii } ]
+                """);
+        Path typo = java.nio.file.Files.writeString(dataDir.resolve("typo.yaml"), "modles: {}\n");
+
+        Cli.Result ok = Cli.run(Map.of(), "config", "check", later.toString());
+        assertThat(ok.exit()).isZero();
+        assertThat(ok.out()).endsWith(": OK (1 public models, 1 deployments, 0 keys, 0 teams; not used by this build, kept: cache, guardrails)\n");
+        Cli.Result refused = Cli.run(Map.of(), "config", "check", typo.toString());
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).endsWith(": unknown section 'modles' (did you mean 'models'?)\n");
+    }
+
+    @Test
     void anOptionValueThatDoesNotConvert_isARefusal_oneLineExit1() {
         Cli.Result r = Cli.run(Cli.sqlite(dataDir), "keys", "create", "--name", "x", "--rpm", "abc");
 

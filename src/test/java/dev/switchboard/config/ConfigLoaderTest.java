@@ -210,6 +210,35 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aSectionThisBuildDoesNotRead_isKeptAsWritten_withItsVariablesExpanded() {
+        GatewayConfig config = parse(SAMPLE + """
+                guardrails:
+                  - { name: pii, mode: redact }
+                cache: { ttlSeconds: 60, token: "${OPENAI_API_KEY}" }
+                laterSections: { x: 1 }
+                """);
+        assertThat(config.laterSections()).containsOnlyKeys("guardrails", "cache", "laterSections");
+        assertThat(List.copyOf(config.laterSections().keySet())).containsExactly("guardrails", "cache", "laterSections");
+        assertThat(config.laterSections().get("guardrails").get(0).get("mode").asText()).isEqualTo("redact");
+        assertThat(config.laterSections().get("cache").get("token").asText()).isEqualTo(ENV.get("OPENAI_API_KEY"));
+        assertThat(config.models()).isEqualTo(parse(SAMPLE).models()); // the sections it reads are read as before
+        assertThat(config.keys()).isEqualTo(parse(SAMPLE).keys());
+        assertThat(config).isEqualTo(parse(SAMPLE + "guardrails:\n  - { name: pii, mode: redact }\ncache: { ttlSeconds: 60, token: \"${OPENAI_API_KEY}\" }\nlaterSections: { x: 1 }\n"));
+        // a variable it cannot expand stops the load there as anywhere else
+        assertThatThrownBy(() -> parse("cache: { token: \"${NOT_SET_ANYWHERE}\" }\n"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("cache.token: environment variable NOT_SET_ANYWHERE");
+    }
+
+    @Test
+    void aSectionNamedOneOrTwoLettersFromOneItReads_isATypo_andRefused() {
+        assertThatThrownBy(() -> parse("modles:\n  m: []\n")).isInstanceOf(ConfigException.class)
+                .hasMessage("unknown section 'modles' (did you mean 'models'?)");
+        assertThatThrownBy(() -> parse("key: []\n")).hasMessageContaining("did you mean 'keys'");
+        assertThat(ConfigLoader.distance("fallback", "fallbacks")).isEqualTo(1);
+        assertThat(ConfigLoader.distance("cache", "keys")).isGreaterThan(2);
+    }
+
+    @Test
     void parse_wrongValueType_namesThePath() {
         assertThatThrownBy(() -> parse(SAMPLE.replace("weight: 2", "weight: heavy")))
                 .isInstanceOf(ConfigException.class)
