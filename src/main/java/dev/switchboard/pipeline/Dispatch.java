@@ -84,7 +84,8 @@ public final class Dispatch {
             }
             ChatCall call = new ChatCall(d, request, d.wireFormat() == inbound ? nativeBody : null, clientHeaders,
                     ex.requestId(), reject, ex.cancellation(), connector, vertx);
-            return d.provider().chat(call).compose(reply -> primed(reply, ex, lease, request));
+            Future<ChatReply> reply = d.provider().chat(call).compose(r -> primed(r, ex, lease, request));
+            return d.wireFormat() == inbound ? reply : reply.recover(Dispatch::withoutProviderParam);
         });
         if (quotas.isEmpty()) return loop.run();
         return policy.admit(ex, quotas, pool, () -> TokenEstimator.count(vertx, request), request.params().maxTokens()).compose(v -> loop.run());
@@ -105,6 +106,20 @@ public final class Dispatch {
         if (quotas.isEmpty()) return loop.run();
         // all input: its count is reserved at admission (no output), so concurrent requests hold one another back
         return policy.admit(ex, quotas, pool, () -> TokenEstimator.count(vertx, request), 0).compose(v -> loop.run());
+    }
+
+    /**
+     * A translated call's refusal by the provider names a field of the provider's format
+     * ({@code messages[0].content} for a Responses client's {@code input}): it is not one the
+     * client sent, so the client is told no {@code param} rather than a wrong one.
+     */
+    private static <T> Future<T> withoutProviderParam(Throwable t) {
+        if (t instanceof UpstreamException u && u.upstreamStatus() > 0 && u.error().param() != null) {
+            GatewayError e = u.error();
+            return Future.failedFuture(new UpstreamException(u.failureClass(),
+                    new GatewayError(e.kind(), e.getMessage(), null, e.retryAfterMs(), e.finalAnswer()), u.upstreamStatus(), u.getMessage()));
+        }
+        return Future.failedFuture(t);
     }
 
     /** An Anthropic body that continues a message thread ({@code thread: {type: "continue", …}}). */
