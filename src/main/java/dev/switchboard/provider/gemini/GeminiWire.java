@@ -184,7 +184,8 @@ public final class GeminiWire {
         if (!node.isObject()) return node.deepCopy();
         ObjectNode out = Json.object();
         for (Map.Entry<String, JsonNode> e : node.properties()) {
-            String key = e.getKey();
+            // the Python SDK writes a Schema's keywords in snake_case (any_of, min_items, property_ordering)
+            String key = SNAKE_KEYWORDS.getOrDefault(e.getKey(), e.getKey());
             JsonNode v = e.getValue();
             switch (key) {
                 case "type" -> out.set(key, v.isTextual() && isUpperType(v.textValue()) ? TextNode.valueOf(v.textValue().toLowerCase(Locale.ROOT)) : v.deepCopy());
@@ -230,6 +231,12 @@ public final class GeminiWire {
         }
         return out;
     }
+
+    /** The snake_case spellings of the multi-word Schema keywords, to their camelCase. */
+    private static final Map<String, String> SNAKE_KEYWORDS = java.util.stream.Stream.of(
+                    "anyOf", "oneOf", "allOf", "prefixItems", "additionalProperties", "propertyOrdering",
+                    "minItems", "maxItems", "minLength", "maxLength", "minProperties", "maxProperties")
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(GeminiWire::snake, k -> k));
 
     private static boolean isUpperType(String t) {
         return switch (t) {

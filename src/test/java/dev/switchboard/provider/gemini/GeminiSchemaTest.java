@@ -29,4 +29,23 @@ class GeminiSchemaTest {
                    "either":{"anyOf":[{"type":"integer"},{"type":"boolean"},{"type":"null"}]}}}"""));
         assertThat(in.at("/properties/tags/minItems").isTextual()).as("the input is left as it was").isTrue();
     }
+
+    @Test
+    void theSnakeCaseKeywordsOfThePythonSdk_areReadAsTheirCamelCase() throws Exception {
+        // what google-genai (Python) sends for a pydantic model with a Union field and length limits
+        var in = Json.parse("""
+                {"type":"OBJECT","property_ordering":["name","v","tags"],"required":["name","v"],
+                 "properties":{
+                   "name":{"type":"STRING","min_length":"1","max_length":"5"},
+                   "v":{"any_of":[{"type":"INTEGER"},{"type":"STRING"}],"nullable":true},
+                   "tags":{"type":"ARRAY","min_items":"1","max_items":"3","items":{"type":"STRING"}},
+                   "any_of":{"type":"STRING","description":"a property named like a snake_case keyword"}}}""");
+        assertThat(Json.parse(Json.text(GeminiWire.jsonSchema(in)))).isEqualTo(Json.parse("""
+                {"type":"object","required":["name","v"],
+                 "properties":{
+                   "name":{"type":"string","minLength":1,"maxLength":5},
+                   "v":{"anyOf":[{"type":"integer"},{"type":"string"},{"type":"null"}]},
+                   "tags":{"type":"array","minItems":1,"maxItems":3,"items":{"type":"string"}},
+                   "any_of":{"type":"string","description":"a property named like a snake_case keyword"}}}"""));
+    }
 }
