@@ -2,9 +2,13 @@ package dev.switchboard.transport;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -93,6 +97,48 @@ public final class Json {
             return MAPPER.writeValueAsBytes(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize a JSON tree", e);
+        }
+    }
+
+    /**
+     * As {@link #bytes}, with U+2028, U+2029 and U+0085 written as JSON escapes: JSON lets
+     * them stand raw, but a reader that splits a stream into lines by Unicode's rules (Python's
+     * {@code str.splitlines}, which the Gemini SDK's {@code httpx} line reader uses) cuts an event
+     * in two at them.
+     */
+    public static byte[] lineSafeBytes(JsonNode node) {
+        try {
+            return LINE_SAFE.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize a JSON tree", e);
+        }
+    }
+
+    private static final ObjectWriter LINE_SAFE = MAPPER.writer().with(new LineSafeEscapes());
+
+    private static final class LineSafeEscapes extends CharacterEscapes {
+        private static final int[] ASCII = standardAsciiEscapesForJSON();
+        private static final SerializableString NEL = escape(0x85);
+        private static final SerializableString LS = escape(0x2028);
+        private static final SerializableString PS = escape(0x2029);
+
+        private static SerializableString escape(int ch) {
+            return new SerializedString("\\u" + String.format("%04x", ch));
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ASCII;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return switch (ch) {
+                case 0x85 -> NEL;
+                case 0x2028 -> LS;
+                case 0x2029 -> PS;
+                default -> null;
+            };
         }
     }
 

@@ -96,7 +96,7 @@ final class GeminiStreams {
 
         /** {@code into} with one more chunk appended (a new buffer when {@code into} is null). */
         Buffer frame(Buffer into, JsonNode chunk) {
-            byte[] json = Json.bytes(chunk);
+            byte[] json = Json.lineSafeBytes(chunk); // Google's Python SDK splits lines at U+2028 too
             Buffer b = into != null ? into : Buffer.buffer(json.length + 8);
             if (sse) return b.appendString("data: ").appendBytes(json).appendString("\n\n");
             b.appendString(opened ? ",\r\n" : "[");

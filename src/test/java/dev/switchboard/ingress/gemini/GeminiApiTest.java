@@ -178,6 +178,20 @@ class GeminiApiTest {
     }
 
     @Test
+    void stream_linesBreaksOfUnicode_areWrittenEscaped_soALineReaderKeepsEachEventWhole() {
+        String prompt = "line\u2028separator paragraph\u2029separator next\u0085line";
+        for (String path : List.of("/v1beta/models/sim:streamGenerateContent?alt=sse", "/v1beta/models/sim:streamGenerateContent")) {
+            HttpResponse<String> r = master.post(path, user(prompt));
+            assertThat(r.statusCode()).isEqualTo(200);
+            // Python's str.splitlines (the Gemini SDK's line reader) breaks at each of them
+            assertThat(r.body()).doesNotContain("\u2028", "\u2029", "\u0085").contains("\\u2028", "\\u2029", "\\u0085");
+            List<JsonNode> chunks = new java.util.ArrayList<>();
+            if (path.endsWith("sse")) chunks.addAll(events(r.body())); else json(r).forEach(chunks::add);
+            assertThat(text(chunks)).isEqualTo(prompt);
+        }
+    }
+
+    @Test
     void stream_withoutAltSse_isOneJsonArray() {
         HttpResponse<String> r = master.post("/v1beta/models/sim:streamGenerateContent", user("one two three"));
         assertThat(r.statusCode()).isEqualTo(200);

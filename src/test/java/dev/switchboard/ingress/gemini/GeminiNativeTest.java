@@ -107,6 +107,15 @@ class GeminiNativeTest {
     }
 
     @Test
+    void stream_sse_relayed_writesUnicodeLineBreaksEscaped() {
+        String prompt = "a\u2028b c\u2029d";
+        HttpResponse<String> r = client.post("/v1beta/models/gem:streamGenerateContent?alt=sse", GeminiApiTest.user(prompt));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).doesNotContain("\u2028", "\u2029").contains("\\u2028", "\\u2029");
+        assertThat(text(events(r.body()))).isEqualTo(prompt);
+    }
+
+    @Test
     void stream_arrayForm_isServedFromAnSseUpstream() {
         HttpResponse<String> r = client.post("/v1beta/models/gem:streamGenerateContent", GeminiApiTest.user("one two three"));
         assertThat(sim.last().query()).isEqualTo("alt=sse");
