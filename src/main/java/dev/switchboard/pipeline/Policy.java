@@ -159,8 +159,9 @@ public final class Policy {
                 case OPENAI_CHAT -> nativeBody.put("max_completion_tokens", cap);
                 case OPENAI_RESPONSES -> nativeBody.put("max_output_tokens", cap);
                 case ANTHROPIC_MESSAGES -> nativeBody.put("max_tokens", cap);
-                case GEMINI -> (nativeBody.has("generationConfig") && nativeBody.get("generationConfig").isObject()
-                        ? (ObjectNode) nativeBody.get("generationConfig") : nativeBody.putObject("generationConfig"))
+                // either spelling of the client's config (generation_config too): a second object beside it would be a conflict
+                case GEMINI -> (dev.switchboard.provider.gemini.GeminiWire.field(nativeBody, "generationConfig") instanceof ObjectNode config
+                        ? config : nativeBody.putObject("generationConfig"))
                         .put("maxOutputTokens", cap);
                 default -> { }
             }

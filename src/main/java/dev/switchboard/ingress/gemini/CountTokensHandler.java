@@ -51,6 +51,12 @@ public final class CountTokensHandler implements Handler<RoutingContext> {
         if (GeminiWire.field(source, "contents") == null) {
             throw GatewayError.invalid("contents", "Send 'contents', or a whole 'generateContentRequest'.");
         }
+        if (inner == null && !ex.principal().admin() && ex.principal().key().systemPrompt() != null) {
+            // countTokens takes a system instruction only inside a whole generateContentRequest
+            source = root.objectNode();
+            source.set("contents", root.remove("contents"));
+            root.set("generateContentRequest", source);
+        }
         GeminiBodies.prependSystemPrompt(source, ex.principal());
         ChatRequest request = GeminiRequestDecoder.decode(source, model, false);
         Deployment d = ModelRouter.resolve(ex.snapshot(), model, ex.principal()).deployments().getFirst();

@@ -240,6 +240,22 @@ class GeminiNativeTest {
     }
 
     @Test
+    void aKeysMaxTokensPerRequest_goesIntoTheClientsOwnConfig_whicheverItsSpelling() throws Exception {
+        String key = gw.post("/admin/keys", "{\"name\":\"gem-capped\",\"limits\":{\"maxTokensPerRequest\":50}}").body();
+        String secret = Json.parse(key).at("/data/key").asText();
+        dev.switchboard.testing.Await.until(() -> new GeminiClient(gw, secret).post("/v1beta/models/gem:generateContent",
+                GeminiApiTest.user("hi")).statusCode() == 200, java.time.Duration.ofSeconds(5));
+        sim.clear();
+        HttpResponse<String> r = new GeminiClient(gw, secret).post("/v1beta/models/gem:generateContent", """
+                {"contents":[{"parts":[{"text":"hi"}]}],"generation_config":{"temperature":0.5}}""");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode sent = sim.last().json();
+        assertThat(sent.has("generationConfig")).as(sent.toString()).isFalse();
+        assertThat(sent.at("/generation_config/temperature").asDouble()).isEqualTo(0.5);
+        assertThat(sent.at("/generation_config/maxOutputTokens").asInt()).isEqualTo(50);
+    }
+
+    @Test
     void keySystemPrompt_isPrependedToTheForwardedBody() throws Exception {
         String key = gw.post("/admin/keys", "{\"name\":\"gem-prompted\",\"systemPrompt\":\"Answer in French.\"}").body();
         String secret = Json.parse(key).at("/data/key").asText();
@@ -250,5 +266,16 @@ class GeminiNativeTest {
                 {"systemInstruction":{"parts":[{"text":"Be brief."}]},"contents":[{"parts":[{"text":"hi"}]}]}""");
         assertThat(sim.last().json().path("systemInstruction"))
                 .isEqualTo(Json.parse("{\"parts\":[{\"text\":\"Answer in French.\"},{\"text\":\"Be brief.\"}]}"));
+
+        // countTokens has no top-level systemInstruction: the prompt goes inside a whole generateContentRequest
+        sim.clear();
+        HttpResponse<String> count = new GeminiClient(gw, secret).post("/v1beta/models/gem:countTokens", GeminiApiTest.user("hi"));
+        assertThat(count.statusCode()).isEqualTo(200);
+        JsonNode sent = sim.last().json();
+        assertThat(sent.has("contents")).isFalse();
+        assertThat(sent.has("systemInstruction")).isFalse();
+        assertThat(sent.at("/generateContentRequest/model").asText()).isEqualTo("models/gemini-2.0-flash-001");
+        assertThat(sent.at("/generateContentRequest/contents/0/parts/0/text").asText()).isEqualTo("hi");
+        assertThat(sent.at("/generateContentRequest/systemInstruction/parts/0/text").asText()).isEqualTo("Answer in French.");
     }
 }
