@@ -20,7 +20,7 @@
 --   the period's spend as the store's usage records say (a floor: the ledger never counts less)
 --
 -- Returns {admitted (1/0), denied scope (1-based, 0 when admitted), reason (1 rpm, 2 rpd, 3 tpm,
--- 4 maxConcurrent, 5 budget), then per scope: minute count, oldest minute entry ms (-1 if none),
+-- 4 maxConcurrent, 5 budget spent, 6 budget held by reservations), then per scope: minute count, oldest minute entry ms (-1 if none),
 -- day count, oldest day entry ms, token sum, oldest token entry ms}: every scope's figures when
 -- admitted (after counting), those of the scopes up to the denying one when denied.
 
@@ -111,7 +111,11 @@ for i = 1, scopes do
       if ttl > 0 then redis.call('PEXPIRE', b, ttl) end
     end
     -- spent within a billionth of the budget is spent: a sum of costs drifts (200 × 15e-6 = 0.0029999999999999914)
-    if spent + reserved[i] >= tonumber(ARGV[a + 6]) * (1 - 1e-9) then reason = 5 end
+    -- 5: spent; 6: not spent, but held by the reservations of requests in flight
+    local max = tonumber(ARGV[a + 6]) * (1 - 1e-9)
+    if spent + reserved[i] >= max then
+      if spent >= max then reason = 5 else reason = 6 end
+    end
   end
   if reason ~= 0 then
     local out = {0, i, reason}

@@ -11,11 +11,22 @@ public sealed interface Admission {
     record Admitted(Ticket ticket, RateHeaders headers) implements Admission {}
 
     /**
-     * Refused: a rate limit or concurrency cap ({@code budget == false}), or a spent budget.
+     * Refused: a rate limit or concurrency cap ({@code budget == false}), or a budget: spent, or
+     * ({@code held}) not spent but held by the reservations of requests in flight, which give back
+     * what they do not cost as they end.
      *
-     * @param retryAfterMs when the refusing window frees room (or the budget period ends); -1 when never
+     * @param retryAfterMs when the refusing window frees room (or the budget period ends; a held
+     *                     budget: {@link #HELD_RETRY_MS}); -1 when never
      */
-    record Denied(boolean budget, long retryAfterMs, String scope, RateHeaders headers) implements Admission {}
+    record Denied(boolean budget, boolean held, long retryAfterMs, String scope, RateHeaders headers) implements Admission {
+
+        /** How soon to look again at a budget that requests in flight hold: they settle as they end. */
+        public static final long HELD_RETRY_MS = 1_000;
+
+        public Denied(boolean budget, long retryAfterMs, String scope, RateHeaders headers) {
+            this(budget, false, retryAfterMs, scope, headers);
+        }
+    }
 
     /**
      * Not decided: the shared state (Redis) is unreachable and the router's {@code redisFailure}

@@ -70,7 +70,7 @@ public final class LocalLimiter implements Limiter {
                 s.roll(q, now, stored.get(q.scope()));
                 headers = headers.tighter(s.headers(q, now));
                 Admission.Denied denied = s.check(q, now);
-                if (denied != null) return new Admission.Denied(denied.budget(), denied.retryAfterMs(), q.scope(), headers);
+                if (denied != null) return new Admission.Denied(denied.budget(), denied.held(), denied.retryAfterMs(), q.scope(), headers);
             }
             List<Reservation> reservations = new ArrayList<>(counted.size());
             headers = RateHeaders.NONE;
@@ -122,6 +122,9 @@ public final class LocalLimiter implements Limiter {
             if (q.tpm() != null && tokens.sum() >= q.tpm()) return rate(tokens.oldestExpiryMs(now) - now);
             if (q.maxConcurrent() != null && inFlight >= q.maxConcurrent()) return rate(1000);
             if (q.hasBudget() && spentUsd + reservedUsd >= q.budget().maxUsd() * SPENT) {
+                if (spentUsd < q.budget().maxUsd() * SPENT) {
+                    return new Admission.Denied(true, true, Admission.Denied.HELD_RETRY_MS, q.scope(), RateHeaders.NONE);
+                }
                 long end = period.endMs(now);
                 return new Admission.Denied(true, end == Long.MAX_VALUE ? -1 : end - now, q.scope(), RateHeaders.NONE);
             }

@@ -281,6 +281,7 @@ public final class RedisLimiter implements Limiter {
             case 2 -> new Admission.Denied(false, Math.max(1, f.dayOldest + DAY - now), q.scope(), headers);
             case 3 -> new Admission.Denied(false, Math.max(1, f.tokensOldest + MINUTE - now), q.scope(), headers);
             case 4 -> new Admission.Denied(false, 1000, q.scope(), headers);
+            case 6 -> new Admission.Denied(true, true, Admission.Denied.HELD_RETRY_MS, q.scope(), headers);
             default -> {
                 long end = BudgetPeriod.of(q.budget().period()).endMs(now);
                 yield new Admission.Denied(true, end == Long.MAX_VALUE ? -1 : end - now, q.scope(), headers);

@@ -209,6 +209,11 @@ public final class Policy {
                     ex.ticket(ok.ticket(), input);
                     yield Future.succeededFuture();
                 }
+                // not spent: what requests in flight reserved comes back as they end, so an SDK may retry shortly
+                case Admission.Denied no when no.held() -> Future.failedFuture(GatewayError.of(ErrorKind.BUDGET_EXCEEDED,
+                        "The rest of the budget of this " + (no.scope().startsWith("team:") ? "team" : "API key")
+                                + " is reserved by requests in flight; retry when they finish.")
+                        .withRetryAfter(no.retryAfterMs(), false));
                 case Admission.Denied no when no.budget() -> Future.failedFuture(GatewayError.of(ErrorKind.BUDGET_EXCEEDED,
                         "The budget of this " + (no.scope().startsWith("team:") ? "team" : "API key") + " is spent for the current period.")
                         .withRetryAfter(no.retryAfterMs() >= 0 ? no.retryAfterMs() : NO_RESET_RETRY_AFTER_MS, true));

@@ -142,16 +142,26 @@ abstract class LimiterContract {
         Quota q = budget("key:a", 1.00, "total");
         Admission.Admitted a = (Admission.Admitted) admit(new Demand(0, 0.60), q);
         Admission.Admitted b = (Admission.Admitted) admit(new Demand(0, 0.60), q);
-        Admission denied = admit(new Demand(0, 0.01), q);
-        assertThat(denied).isInstanceOf(Admission.Denied.class);
-        assertThat(((Admission.Denied) denied).budget()).isTrue();
-        assertThat(((Admission.Denied) denied).retryAfterMs()).as("a total budget never resets").isEqualTo(-1);
+        Admission.Denied held = (Admission.Denied) admit(new Demand(0, 0.01), q);
+        assertThat(held.budget()).isTrue();
+        assertThat(held.held()).as("nothing is spent yet: two requests in flight hold it").isTrue();
+        assertThat(held.retryAfterMs()).as("they settle as they end").isEqualTo(Admission.Denied.HELD_RETRY_MS);
 
         settle(a, 0, 0.10); // actual cost far below the reservation: room again
         settle(b, 0, 0.20);
         assertThat(admit(new Demand(0, 0.60), q)).isInstanceOf(Admission.Admitted.class);
         assertThat(admit(new Demand(0, 0.60), q)).as("0.30 spent + 0.60 reserved < 1.00").isInstanceOf(Admission.Admitted.class);
         assertThat(admit(new Demand(0, 0.60), q)).isInstanceOf(Admission.Denied.class);
+    }
+
+    @Test
+    void aSpentBudget_isSpent_notHeld_andATotalOneNeverResets() {
+        Quota q = budget("key:s", 1.00, "total");
+        settle(admit(new Demand(0, 0.50), q), 0, 1.00);
+        Admission.Denied spent = (Admission.Denied) admit(new Demand(0, 0.01), q);
+        assertThat(spent.budget()).isTrue();
+        assertThat(spent.held()).isFalse();
+        assertThat(spent.retryAfterMs()).as("a total budget never resets").isEqualTo(-1);
     }
 
     @Test

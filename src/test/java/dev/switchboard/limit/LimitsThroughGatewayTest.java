@@ -181,6 +181,25 @@ class LimitsThroughGatewayTest extends SimulatorBackedTest {
     }
 
     @Test
+    void aBudgetHeldByARequestInFlight_isRefusedAsRetryableShortly_notAsSpent() throws Exception {
+        // cheap: $2 per million output tokens; each request reserves 1,000 of them ($0.002) of a $0.003 budget
+        String key = key("{\"name\":\"" + unique("held") + "\",\"budget\":{\"maxUsd\":0.003,\"period\":\"total\"}}");
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> running = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                gw.post("/v1/chat/completions", "{\"model\":\"cheap\",\"max_tokens\":1000,\"messages\":[{\"role\":\"user\",\"content\":\"[sim latency_ms=1500] hi\"}]}",
+                        "authorization", "Bearer " + key));
+        Await.until(() -> !sim.received().isEmpty(), Duration.ofSeconds(5));
+
+        HttpResponse<String> held = chat(key, "cheap", ",\"max_tokens\":1000");
+        Admin.assertError(held, 429, "rate_limit_error", "budget_exceeded");
+        assertThat(Admin.json(held).at("/error/message").asText()).contains("reserved by requests in flight");
+        assertThat(held.headers().firstValue("retry-after")).hasValue("1");
+        assertThat(held.headers().firstValue("x-should-retry")).as("an SDK may retry it").isEmpty();
+
+        Admin.assertChatOk(running.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        Admin.assertChatOk(chat(key, "cheap", ",\"max_tokens\":1000")); // the first settled far below its reservation
+    }
+
+    @Test
     void aSpentTotalBudget_stillSaysWhenToLookAgain() {
         String key = key("{\"name\":\"" + unique("total") + "\",\"budget\":{\"maxUsd\":0.001,\"period\":\"total\"}}");
         Admin.assertChatOk(chat(key, "priced", ",\"max_tokens\":5"));
