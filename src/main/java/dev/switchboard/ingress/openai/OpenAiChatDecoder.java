@@ -120,8 +120,14 @@ public final class OpenAiChatDecoder {
             throw GatewayError.invalid(at + ".content", "'" + at + ".content' must be a string or an array of content parts.");
         }
         if (role == Role.ASSISTANT) {
-            JsonNode reasoning = m.get("reasoning_content");
-            if (reasoning != null && reasoning.isTextual()) parts.addFirst(new ContentPart.Reasoning(reasoning.textValue(), null, false));
+            JsonNode blocks = m.get("thinking_blocks");
+            if (blocks != null && blocks.isArray() && !blocks.isEmpty()) {
+                // the signed reasoning an answer carried (OpenAiChatEncoder#message): it holds reasoning_content's text too
+                parts.addAll(0, thinkingBlocks(blocks, at + ".thinking_blocks"));
+            } else {
+                JsonNode reasoning = m.get("reasoning_content");
+                if (reasoning != null && reasoning.isTextual()) parts.addFirst(new ContentPart.Reasoning(reasoning.textValue(), null, false));
+            }
             JsonNode calls = m.get("tool_calls");
             if (calls != null && !calls.isNull()) {
                 if (!calls.isArray()) throw GatewayError.invalid(at + ".tool_calls", "'tool_calls' must be an array.");
@@ -321,4 +327,23 @@ public final class OpenAiChatDecoder {
         return JsonFields.bool(node, field, field);
     }
 
+
+    /** {@code thinking_blocks} as reasoning parts: {@code thinking} (text, signature) and {@code redacted_thinking} (data). */
+    private static List<ContentPart> thinkingBlocks(JsonNode blocks, String at) {
+        List<ContentPart> out = new ArrayList<>(blocks.size());
+        for (int i = 0; i < blocks.size(); i++) {
+            JsonNode b = blocks.get(i);
+            String where = at + "[" + i + "]";
+            if (!b.isObject()) throw GatewayError.invalid(where, "'" + where + "' must be an object.");
+            switch (String.valueOf(Json.str(b, "type"))) {
+                case "thinking" -> {
+                    String text = Json.str(b, "thinking");
+                    out.add(new ContentPart.Reasoning(text == null || text.isEmpty() ? null : text, Json.str(b, "signature"), false));
+                }
+                case "redacted_thinking" -> out.add(new ContentPart.Reasoning(null, requiredString(b, "data", where + ".data"), true));
+                default -> throw GatewayError.invalid(where + ".type", "'" + where + ".type' must be 'thinking' or 'redacted_thinking'.");
+            }
+        }
+        return out;
+    }
 }

@@ -43,18 +43,41 @@ public final class OpenAiChatEncoder {
         return ResponseIds.prefixed("chatcmpl-", id);
     }
 
-    /** The assistant message of {@link OpenAiMessages#assistant}, plus what only an answer carries. */
+    /**
+     * The assistant message of {@link OpenAiMessages#assistant}, plus what only an answer carries:
+     * the reasoning's text as {@code reasoning_content}, and, when the provider signed it, every
+     * reasoning part as {@code thinking_blocks} (the field LiteLLM and its clients use), which a
+     * client sends back with the message so that the provider can verify its reasoning on the next
+     * turn (Anthropic refuses thinking in a tool loop without it).
+     */
     static ObjectNode message(Message m) {
         ObjectNode out = OpenAiMessages.assistant(m);
         StringBuilder reasoning = null;
+        boolean signed = false;
         for (ContentPart p : m.content()) {
-            if (p instanceof ContentPart.Reasoning r && r.text() != null) {
-                (reasoning == null ? reasoning = new StringBuilder() : reasoning).append(r.text());
+            if (p instanceof ContentPart.Reasoning r) {
+                if (r.text() != null && !r.redacted()) (reasoning == null ? reasoning = new StringBuilder() : reasoning).append(r.text());
+                signed |= r.signature() != null;
             }
         }
         if (reasoning != null) out.put("reasoning_content", reasoning.toString());
+        if (signed) {
+            ArrayNode blocks = out.putArray("thinking_blocks");
+            for (ContentPart p : m.content()) {
+                if (p instanceof ContentPart.Reasoning r) blocks.add(thinkingBlock(r.text(), r.signature(), r.redacted()));
+            }
+        }
         out.putNull("refusal");
         return out;
+    }
+
+    /** One reasoning part as a {@code thinking_blocks} entry: {@code thinking} (text and signature) or {@code redacted_thinking}. */
+    static ObjectNode thinkingBlock(String text, String signature, boolean redacted) {
+        ObjectNode b = Json.object();
+        if (redacted) return b.put("type", "redacted_thinking").put("data", signature);
+        b.put("type", "thinking").put("thinking", text == null ? "" : text);
+        if (signature != null) b.put("signature", signature);
+        return b;
     }
 
     public static ObjectNode usage(Usage u) {

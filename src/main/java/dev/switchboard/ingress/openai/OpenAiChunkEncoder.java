@@ -30,6 +30,13 @@ public final class OpenAiChunkEncoder implements OpenAiStreams.ChunkEncoding {
     /** The finish reasons so far, one choice each, in a chunk for {@link #end}; null before the first. */
     private ObjectNode finishes;
     private Usage usage;
+    /** Per choice: the reasoning text since the last signature, and how many thinking blocks have gone out. */
+    private final java.util.Map<Integer, Thinking> thinking = new java.util.HashMap<>(2);
+
+    private static final class Thinking {
+        final StringBuilder text = new StringBuilder();
+        int blocks;
+    }
 
     /**
      * @param model        the name the client asked for, shown in every chunk
@@ -40,7 +47,7 @@ public final class OpenAiChunkEncoder implements OpenAiStreams.ChunkEncoding {
         this.includeUsage = includeUsage;
     }
 
-    /** The chunk for one event, or null when the event has none now (a finish or the usage, kept for {@link #end}; a reasoning signature). */
+    /** The chunk for one event, or null when the event has none now (a finish or the usage, kept for {@link #end}). */
     @Override
     public ObjectNode encode(StreamEvent event) {
         return switch (event) {
@@ -57,10 +64,11 @@ public final class OpenAiChunkEncoder implements OpenAiStreams.ChunkEncoding {
                 delta(c).put("content", t.text());
                 yield c;
             }
-            case StreamEvent.ReasoningDelta r when r.text() == null -> null; // a signature alone: OpenAI's format has no place for it
+            case StreamEvent.ReasoningDelta r when r.text() == null -> signature(r);
             case StreamEvent.ReasoningDelta r -> {
                 ObjectNode c = chunk(r.choice());
                 delta(c).put("reasoning_content", r.text());
+                thinking.computeIfAbsent(r.choice(), k -> new Thinking()).text.append(r.text());
                 yield c;
             }
             case StreamEvent.ToolCallStart s -> {
@@ -93,6 +101,21 @@ public final class OpenAiChunkEncoder implements OpenAiStreams.ChunkEncoding {
             }
             case StreamEvent.UsageSoFar u -> null;
         };
+    }
+
+    /**
+     * A signature closes the reasoning since the last one: it goes out as a {@code thinking_blocks}
+     * entry holding that text and the signature, as in an answer ({@link OpenAiChatEncoder#message}),
+     * with an {@code index} of its own so that an SDK's stream accumulator appends it. A signature
+     * that is a part of its own (Gemini's, standing for the part after it) carries no text.
+     */
+    private ObjectNode signature(StreamEvent.ReasoningDelta r) {
+        Thinking t = thinking.computeIfAbsent(r.choice(), k -> new Thinking());
+        String text = r.ownPart() ? null : t.text.toString();
+        if (!r.ownPart()) t.text.setLength(0);
+        ObjectNode c = chunk(r.choice());
+        delta(c).putArray("thinking_blocks").add(OpenAiChatEncoder.thinkingBlock(text, r.signature(), false).put("index", t.blocks++));
+        return c;
     }
 
     /** The chunks kept for the end of the stream: the finish reasons, then the usage when the client asked for it. */

@@ -105,6 +105,12 @@ public final class AnthropicRequestEncoder {
         else if (!system.isEmpty()) out.set("system", system);
         ArrayNode messages = out.putArray("messages");
         for (Turn t : turns) messages.add(message(t));
+        if (budget != null && toolTurnWithoutThinking(turns)) {
+            // Anthropic refuses thinking when the assistant turn of a tool loop does not begin with its
+            // signed thinking block, which a client of another format had no place to keep: the
+            // request is answered without thinking rather than refused
+            budget = null;
+        }
         tools(r, budget != null, out);
         if (budget != null) out.putObject("thinking").put("type", "enabled").put("budget_tokens", budget);
         responseFormat(r.responseFormat(), out);
@@ -237,6 +243,19 @@ public final class AnthropicRequestEncoder {
             // refused below
         }
         throw GatewayError.invalid(param, "Tool call arguments must be a JSON object to be sent to this provider.");
+    }
+
+    /** The last assistant turn calls a tool and does not begin with a thinking block. */
+    private static boolean toolTurnWithoutThinking(List<Turn> turns) {
+        for (int i = turns.size() - 1; i >= 0; i--) {
+            Turn t = turns.get(i);
+            if (!t.role().equals("assistant")) continue;
+            boolean calls = false;
+            for (JsonNode b : t.blocks()) calls |= "tool_use".equals(Json.str(b, "type"));
+            String first = Json.str(t.blocks().get(0), "type");
+            return calls && !"thinking".equals(first) && !"redacted_thinking".equals(first);
+        }
+        return false;
     }
 
     private static void add(List<Turn> turns, String role, ArrayNode blocks) {

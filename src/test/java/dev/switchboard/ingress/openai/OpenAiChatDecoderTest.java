@@ -87,6 +87,33 @@ class OpenAiChatDecoderTest {
     }
 
     @Test
+    void decode_thinkingBlocksSentBack_areTheSignedReasoning_inPlaceOfReasoningContent() {
+        ChatRequest r = decode("""
+                {"model":"m","messages":[{"role":"user","content":"q"},
+                  {"role":"assistant","content":null,"reasoning_content":"hmm",
+                   "thinking_blocks":[{"type":"thinking","thinking":"hmm","signature":"SIG","index":0},{"type":"redacted_thinking","data":"RED"}],
+                   "tool_calls":[{"id":"call_1","type":"function","function":{"name":"f","arguments":"{}"}}]},
+                  {"role":"tool","tool_call_id":"call_1","content":"42"}]}""");
+        assertThat(r.messages().get(1).content()).containsExactly(
+                new ContentPart.Reasoning("hmm", "SIG", false), new ContentPart.Reasoning(null, "RED", true),
+                new ContentPart.ToolCall("call_1", "f", "{}"));
+        // and so an Anthropic deployment gets them back first in the turn, with thinking still on
+        com.fasterxml.jackson.databind.node.ObjectNode anthropic = new dev.switchboard.provider.anthropic.AnthropicRequestEncoder("claude", false).encode(
+                new ChatRequest("m", r.messages(), null, null, null, new GenerationParams(
+                        null, null, null, null, null, null, null, null, "low"), null, false, false, null));
+        assertThat(anthropic.has("thinking")).isTrue();
+        assertThat(anthropic.at("/messages/1/content/0")).isEqualTo(Json.object().put("type", "thinking").put("thinking", "hmm").put("signature", "SIG"));
+        assertThat(anthropic.at("/messages/1/content/1")).isEqualTo(Json.object().put("type", "redacted_thinking").put("data", "RED"));
+    }
+
+    @Test
+    void decode_aThinkingBlockOfUnknownType_is400NamingIt() {
+        GatewayError e = catchThrowableOfType(GatewayError.class, () -> decode("""
+                {"model":"m","messages":[{"role":"assistant","content":"a","thinking_blocks":[{"type":"musing"}]}]}"""));
+        assertThat(e.param()).isEqualTo("messages[0].thinking_blocks[0].type");
+    }
+
+    @Test
     void decode_legacyFunctionRole_usesNameAsCallId() {
         ChatRequest r = decode("{\"model\":\"m\",\"messages\":[{\"role\":\"function\",\"name\":\"lookup\",\"content\":\"42\"}]}");
         assertThat(r.lastMessage().role()).isEqualTo(Role.TOOL);

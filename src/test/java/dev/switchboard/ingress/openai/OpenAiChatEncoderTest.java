@@ -54,7 +54,7 @@ class OpenAiChatEncoderTest {
     }
 
     @Test
-    void response_textAndReasoningParts_areJoined() {
+    void response_textAndReasoningParts_areJoined() throws Exception {
         Message m = new Message(Role.ASSISTANT, List.of(
                 new ContentPart.Reasoning("think ", null, false), new ContentPart.Reasoning("hard", null, false),
                 new ContentPart.Reasoning(null, "opaque", true),
@@ -63,6 +63,16 @@ class OpenAiChatEncoderTest {
         assertThat(message.get("content").textValue()).isEqualTo("Hello");
         assertThat(message.get("reasoning_content").textValue()).isEqualTo("think hard");
         assertThat(message.has("tool_calls")).isFalse();
+        // a signed part among them: every reasoning part goes out as a thinking block too, to come back
+        assertThat(message.get("thinking_blocks")).isEqualTo(Json.parse("""
+                [{"type":"thinking","thinking":"think "},{"type":"thinking","thinking":"hard"},
+                 {"type":"redacted_thinking","data":"opaque"}]"""));
+    }
+
+    @Test
+    void response_unsignedReasoning_hasNoThinkingBlocks() {
+        Message m = new Message(Role.ASSISTANT, List.of(new ContentPart.Reasoning("plain", null, false), new ContentPart.Text("a")), null);
+        assertThat(OpenAiChatEncoder.message(m).has("thinking_blocks")).isFalse();
     }
 
     @Test

@@ -153,10 +153,24 @@ class OpenAiChunkEncoderTest {
     }
 
     @Test
-    void encode_reasoningSignatureAlone_hasNoChunk() {
+    void encode_aSignature_closesItsReasoningAsAThinkingBlock_withTheTextSinceTheLastOne() throws Exception {
         OpenAiChunkEncoder encoder = new OpenAiChunkEncoder("m", false);
         encoder.encode(new StreamEvent.Start("id", "up", 1));
-        assertThat(encoder.encode(new StreamEvent.ReasoningDelta(0, null, "EqQBCgIYAhIM"))).isNull();
+        encoder.encode(new StreamEvent.ReasoningDelta(0, "hm", null));
+        encoder.encode(new StreamEvent.ReasoningDelta(0, "m", null));
+        JsonNode first = encoder.encode(new StreamEvent.ReasoningDelta(0, null, "EqQBCgIYAhIM"));
+        encoder.encode(new StreamEvent.ReasoningDelta(0, "again", null));
+        JsonNode second = encoder.encode(new StreamEvent.ReasoningDelta(0, null, "SIG2"));
+        JsonNode own = encoder.encode(new StreamEvent.ReasoningDelta(0, null, "GEMINI", true));
+
+        assertThat(delta(first).has("reasoning_content")).isFalse();
+        assertThat(delta(first).get("thinking_blocks")).isEqualTo(Json.parse(
+                "[{\"type\":\"thinking\",\"thinking\":\"hmm\",\"signature\":\"EqQBCgIYAhIM\",\"index\":0}]"));
+        assertThat(delta(second).get("thinking_blocks")).isEqualTo(Json.parse(
+                "[{\"type\":\"thinking\",\"thinking\":\"again\",\"signature\":\"SIG2\",\"index\":1}]"));
+        // a signature that is a part of its own (Gemini's) carries no text
+        assertThat(delta(own).get("thinking_blocks")).isEqualTo(Json.parse(
+                "[{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"GEMINI\",\"index\":2}]"));
     }
 
     @Test

@@ -265,4 +265,24 @@ class AnthropicRequestEncoderTest {
         assertThat(Json.parse(Json.text(body.at("/messages/1/content")))).isEqualTo(Json.parse("""
                 [{"type":"thinking","thinking":"hmm","signature":"SIG123"},{"type":"text","text":"answer"}]"""));
     }
+
+    @Test
+    void thinking_afterAToolTurnWithoutItsThinkingBlock_isLeftOut_notSentToBeRefused() {
+        Message unsigned = new Message(Role.ASSISTANT, List.of(new ContentPart.Reasoning("hmm", null, false),
+                new ContentPart.ToolCall("call_1", "lookup", "{}")), null);
+        Message signed = new Message(Role.ASSISTANT, List.of(new ContentPart.Reasoning("hmm", "SIG", false),
+                new ContentPart.ToolCall("call_1", "lookup", "{}")), null);
+        Message result = new Message(Role.TOOL, List.of(new ContentPart.ToolResult("call_1", List.of(new ContentPart.Text("42")), false)), null);
+        Message plainAnswer = Message.text(Role.ASSISTANT, "an earlier answer");
+
+        // an OpenAI client sends reasoning_content back without a signature: no thinking block can go back
+        assertThat(encode(request(List.of(Message.text(Role.USER, "q"), unsigned, result), params(null, "low")), false).has("thinking")).isFalse();
+        // with its signature (a Responses or Anthropic client), thinking stays on
+        ObjectNode kept = encode(request(List.of(Message.text(Role.USER, "q"), signed, result), params(null, "low")), false);
+        assertThat(kept.has("thinking")).isTrue();
+        assertThat(kept.at("/messages/1/content/0/type").asText()).isEqualTo("thinking");
+        // an earlier plain answer needs no thinking block
+        assertThat(encode(request(List.of(Message.text(Role.USER, "q"), plainAnswer, Message.text(Role.USER, "and?")),
+                params(null, "low")), false).has("thinking")).isTrue();
+    }
 }
