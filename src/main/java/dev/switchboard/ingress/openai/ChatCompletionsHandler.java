@@ -45,12 +45,13 @@ public final class ChatCompletionsHandler implements Handler<RoutingContext> {
         JsonNode root = OpenAiBodies.parse(ctx);
         OpenAiBodies.prependSystemPrompt(root, ex.principal());
         ChatRequest request = OpenAiChatDecoder.decode(root);
+        boolean legacyFunctions = OpenAiChatDecoder.legacyFunctions(root);
         dispatch.chat(ex, request, (ObjectNode) root, WireFormat.OPENAI_CHAT, UpstreamHeaders.forwardable(ctx.request().headers()),
                         () -> OpenAiChatDecoder.untranslatable(root))
-                .onComplete(Answer.then(ctx, reply -> write(ctx, ex, request, reply)));
+                .onComplete(Answer.then(ctx, reply -> write(ctx, ex, request, legacyFunctions, reply)));
     }
 
-    private void write(RoutingContext ctx, Exchange ex, ChatRequest request, ChatReply reply) {
+    private void write(RoutingContext ctx, Exchange ex, ChatRequest request, boolean legacyFunctions, ChatReply reply) {
         HttpServerResponse resp = ctx.response();
         if (resp.closed()) {
             ex.cancellation().cancel(); // also cancels a primed stream: Dispatch registered it
@@ -65,7 +66,8 @@ public final class ChatCompletionsHandler implements Handler<RoutingContext> {
             case ChatReply.CanonicalJson j -> {
                 OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), j.headers());
                 Settle.usage(ex, j.response().usage());
-                resp.putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(Json.buffer(OpenAiChatEncoder.response(j.response(), request.model())));
+                ObjectNode body = OpenAiChatEncoder.response(j.response(), request.model());
+                resp.putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(Json.buffer(legacyFunctions ? LegacyFunctions.answer(body) : body));
             }
             case ChatReply.NativeStream s -> {
                 OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), s.headers());
@@ -76,7 +78,7 @@ public final class ChatCompletionsHandler implements Handler<RoutingContext> {
             case ChatReply.CanonicalStream s -> {
                 OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), s.headers());
                 Settle.LastUsage usage = new Settle.LastUsage();
-                new SseResponse<>(vertx, resp, OpenAiStreams.canonicalFraming(request.model(), request.includeUsage(), usage::set),
+                new SseResponse<>(vertx, resp, OpenAiStreams.canonicalFraming(request.model(), request.includeUsage(), legacyFunctions, usage::set),
                         pingMs, OpenAiStreams.PING, failure -> Settle.stream(ex, usage.get(), failure)).start(s.events(), ex.cancellation(), ex::onGraceOver);
             }
         }

@@ -57,14 +57,17 @@ public final class OpenAiChatDecoder {
         List<Message> messages = new ArrayList<>(msgs.size());
         for (int i = 0; i < msgs.size(); i++) messages.add(message(msgs.get(i), "messages[" + i + "]"));
 
-        List<Tool> tools = tools(root.get("tools"));
+        boolean legacy = legacyFunctions(root);
+        List<Tool> tools = legacy ? functions(root.get("functions")) : tools(root.get("tools"));
         JsonNode choice = root.get("tool_choice");
-        ToolChoice toolChoice = toolChoice(choice);
-        if (choice != null && "allowed_tools".equals(choice.path("type").asText())) {
+        ToolChoice toolChoice = legacy ? functionCall(root.get("function_call")) : toolChoice(choice);
+        if (!legacy && choice != null && "allowed_tools".equals(choice.path("type").asText())) {
             tools = JsonFields.allowedTools(tools, choice.path("allowed_tools").path("tools"));
         }
         if (toolChoice instanceof ToolChoice.Named named && tools.stream().noneMatch(t -> t.name().equals(named.name()))) {
-            throw GatewayError.invalid("tool_choice", "'tool_choice' names the function '" + named.name() + "', which is not among 'tools'.");
+            String param = legacy ? "function_call" : "tool_choice";
+            throw GatewayError.invalid(param, "'" + param + "' names the function '" + named.name() + "', which is not among '"
+                    + (legacy ? "functions" : "tools") + "'.");
         }
         Integer maxCompletionTokens = positiveInt(root, "max_completion_tokens");
         Integer legacyMaxTokens = positiveInt(root, "max_tokens");
@@ -91,7 +94,7 @@ public final class OpenAiChatDecoder {
             throw GatewayError.invalid("parallel_tool_calls", "'parallel_tool_calls' must be a boolean.");
         }
         return new ChatRequest(model, messages, tools, toolChoice,
-                parallel == null || parallel.isNull() ? null : parallel.booleanValue(),
+                legacy ? Boolean.FALSE : parallel == null || parallel.isNull() ? null : parallel.booleanValue(), // one function_call an answer
                 params, responseFormat(root.get("response_format")), stream, includeUsage,
                 optionalString(root, "user"));
     }
@@ -226,6 +229,35 @@ public final class OpenAiChatDecoder {
             out.add(JsonFields.functionTool(fn, at + ".function", requiredString(fn, "name", at + ".function.name")));
         }
         return out;
+    }
+
+    /**
+     * The deprecated {@code functions} (and {@code function_call}) in place of {@code tools}: read
+     * as tools, and answered in their own shape ({@link LegacyFunctions}). Where both are sent,
+     * {@code tools} wins, as OpenAI's own precedence has it.
+     */
+    public static boolean legacyFunctions(JsonNode root) {
+        return root.hasNonNull("functions") && !root.hasNonNull("tools");
+    }
+
+    private static List<Tool> functions(JsonNode functions) {
+        if (!functions.isArray()) throw GatewayError.invalid("functions", "'functions' must be an array.");
+        List<Tool> out = new ArrayList<>(functions.size());
+        for (int i = 0; i < functions.size(); i++) {
+            String at = "functions[" + i + "]";
+            JsonNode fn = functions.get(i);
+            if (!fn.isObject()) throw GatewayError.invalid(at, "Each function must be an object.");
+            out.add(JsonFields.functionTool(fn, at, requiredString(fn, "name", at + ".name")));
+        }
+        return out;
+    }
+
+    private static ToolChoice functionCall(JsonNode c) {
+        if (c == null || c.isNull()) return null;
+        if (c.isTextual() && c.textValue().equals("auto")) return ToolChoice.AUTO;
+        if (c.isTextual() && c.textValue().equals("none")) return ToolChoice.NONE;
+        if (c.isObject() && Json.str(c, "name") != null) return new ToolChoice.Named(Json.str(c, "name"));
+        throw GatewayError.invalid("function_call", "'function_call' must be auto, none or {\"name\": …}.");
     }
 
     private static ToolChoice toolChoice(JsonNode c) {

@@ -23,6 +23,8 @@ public final class OpenAiChunkEncoder implements OpenAiStreams.ChunkEncoding {
 
     private final String model;
     private final boolean includeUsage;
+    /** The request used the deprecated {@code functions}: its call streams as {@code delta.function_call}. */
+    private final boolean legacyFunctions;
     private String id = OpenAiChatEncoder.completionId(null); // until Start names the answer
     private long created;
     /** Choices whose first chunk (the one carrying the role) has gone out; choice 0's goes with Start. */
@@ -43,8 +45,14 @@ public final class OpenAiChunkEncoder implements OpenAiStreams.ChunkEncoding {
      * @param includeUsage whether the client asked for the usage chunk
      */
     public OpenAiChunkEncoder(String model, boolean includeUsage) {
+        this(model, includeUsage, false);
+    }
+
+    /** @param legacyFunctions the request used the deprecated {@code functions} ({@link LegacyFunctions}) */
+    public OpenAiChunkEncoder(String model, boolean includeUsage, boolean legacyFunctions) {
         this.model = model;
         this.includeUsage = includeUsage;
+        this.legacyFunctions = legacyFunctions;
     }
 
     /** The chunk for one event, or null when the event has none now (a finish or the usage, kept for {@link #end}). */
@@ -71,6 +79,9 @@ public final class OpenAiChunkEncoder implements OpenAiStreams.ChunkEncoding {
                 thinking.computeIfAbsent(r.choice(), k -> new Thinking()).text.append(r.text());
                 yield c;
             }
+            // one function_call an answer: the request asked for no parallel calls (OpenAiChatDecoder)
+            case StreamEvent.ToolCallStart s when legacyFunctions -> s.index() != 0 ? null : functionCall(s.choice(), s.name(), "");
+            case StreamEvent.ToolCallDelta d when legacyFunctions -> d.index() != 0 ? null : functionCall(d.choice(), null, d.argumentsFragment());
             case StreamEvent.ToolCallStart s -> {
                 ObjectNode c = chunk(s.choice());
                 ObjectNode call = delta(c).putArray("tool_calls").addObject();
@@ -92,7 +103,9 @@ public final class OpenAiChunkEncoder implements OpenAiStreams.ChunkEncoding {
                     finishes = header();
                     finishes.putArray("choices");
                 }
-                choice((ArrayNode) finishes.get("choices"), f.choice()).put("finish_reason", OpenAiChatEncoder.finishReason(f.reason()));
+                String reason = legacyFunctions && f.reason() == dev.switchboard.model.FinishReason.TOOL_CALLS
+                        ? LegacyFunctions.FINISH : OpenAiChatEncoder.finishReason(f.reason());
+                choice((ArrayNode) finishes.get("choices"), f.choice()).put("finish_reason", reason);
                 yield null;
             }
             case StreamEvent.UsageReport u -> {
@@ -101,6 +114,14 @@ public final class OpenAiChunkEncoder implements OpenAiStreams.ChunkEncoding {
             }
             case StreamEvent.UsageSoFar u -> null;
         };
+    }
+
+    private ObjectNode functionCall(int choice, String name, String arguments) {
+        ObjectNode c = chunk(choice);
+        ObjectNode call = delta(c).putObject("function_call");
+        if (name != null) call.put("name", name);
+        call.put("arguments", arguments);
+        return c;
     }
 
     /**

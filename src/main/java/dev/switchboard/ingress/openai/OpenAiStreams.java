@@ -106,8 +106,9 @@ final class OpenAiStreams {
      * on the way (a canonical stream always reports it: the gateway's estimate when its provider
      * did not, see {@code Dispatch}).
      */
-    static SseResponse.Framing<StreamEvent> canonicalFraming(String clientModel, boolean includeUsage, Consumer<Usage> usage) {
-        return framing(new OpenAiChunkEncoder(clientModel, includeUsage), usage);
+    static SseResponse.Framing<StreamEvent> canonicalFraming(String clientModel, boolean includeUsage, boolean legacyFunctions,
+                                                             Consumer<Usage> usage) {
+        return framing(new OpenAiChunkEncoder(clientModel, includeUsage, legacyFunctions), usage);
     }
 
     /** How canonical events become OpenAI-shaped chunks: chat's {@link OpenAiChunkEncoder}, legacy completions' own. */

@@ -114,6 +114,25 @@ class OpenAiChatDecoderTest {
     }
 
     @Test
+    void decode_deprecatedFunctions_areTools_oneCallAtATime() {
+        ChatRequest r = decode("""
+                {"model":"m","messages":[{"role":"user","content":"q"}],
+                 "functions":[{"name":"f","description":"d","parameters":{"type":"object"}},{"name":"g"}],"function_call":"auto"}""");
+        assertThat(r.tools()).extracting(Tool::name).containsExactly("f", "g");
+        assertThat(r.tools().getFirst().description()).isEqualTo("d");
+        assertThat(r.toolChoice()).isEqualTo(ToolChoice.AUTO);
+        assertThat(r.parallelToolCalls()).isFalse();
+        assertThat(decode("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"q\"}],\"functions\":[{\"name\":\"f\"}],"
+                + "\"function_call\":{\"name\":\"f\"}}").toolChoice()).isEqualTo(new ToolChoice.Named("f"));
+        GatewayError unknown = catchThrowableOfType(GatewayError.class, () -> decode(
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"q\"}],\"functions\":[{\"name\":\"f\"}],\"function_call\":{\"name\":\"x\"}}"));
+        assertThat(unknown.param()).isEqualTo("function_call");
+        // tools, when sent too, win
+        assertThat(decode("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"q\"}],\"functions\":[{\"name\":\"f\"}],"
+                + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"t\"}}]}").tools()).extracting(Tool::name).containsExactly("t");
+    }
+
+    @Test
     void decode_legacyFunctionRole_usesNameAsCallId() {
         ChatRequest r = decode("{\"model\":\"m\",\"messages\":[{\"role\":\"function\",\"name\":\"lookup\",\"content\":\"42\"}]}");
         assertThat(r.lastMessage().role()).isEqualTo(Role.TOOL);

@@ -294,6 +294,45 @@ class AnthropicThroughGatewayTest {
     }
 
     @Test
+    void chat_deprecatedFunctions_areToolsToAnthropic_andAnsweredAsAFunctionCall() throws Exception {
+        String body = """
+                {"model":"claude","messages":[{"role":"user","content":"weather in Paris?"}],
+                 "functions":[{"name":"get_weather","description":"Weather","parameters":{"type":"object",
+                   "properties":{"city":{"type":"string"}},"required":["city"]}}],
+                 "function_call":{"name":"get_weather"}%s}""";
+        HttpResponse<String> r = gw.post("/v1/chat/completions", body.formatted(""));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode up = sim.last().json();
+        assertThat(up.at("/tools/0/name").asText()).isEqualTo("get_weather");
+        assertThat(up.at("/tools/0/input_schema/required/0").asText()).isEqualTo("city");
+        assertThat(up.at("/tool_choice")).isEqualTo(Json.parse("{\"type\":\"tool\",\"name\":\"get_weather\",\"disable_parallel_tool_use\":true}"));
+        JsonNode choice = Json.parse(r.body()).at("/choices/0");
+        assertThat(choice.path("finish_reason").asText()).isEqualTo("function_call");
+        assertThat(choice.at("/message/tool_calls").isMissingNode()).isTrue();
+        assertThat(choice.at("/message/function_call/name").asText()).isEqualTo("get_weather");
+        assertThat(Json.parse(choice.at("/message/function_call/arguments").asText()).has("city")).isTrue();
+
+        // streamed: delta.function_call, its arguments in pieces
+        HttpResponse<String> s = gw.post("/v1/chat/completions", body.formatted(",\"stream\":true"));
+        assertThat(s.statusCode()).isEqualTo(200);
+        StringBuilder arguments = new StringBuilder();
+        String name = null;
+        String finish = null;
+        for (String line : s.body().split("\n")) {
+            if (!line.startsWith("data: {")) continue;
+            JsonNode c = Json.parse(line.substring(6)).at("/choices/0");
+            assertThat(c.at("/delta/tool_calls").isMissingNode()).isTrue();
+            JsonNode call = c.at("/delta/function_call");
+            if (call.has("name")) name = call.get("name").asText();
+            if (call.has("arguments")) arguments.append(call.get("arguments").asText());
+            if (c.hasNonNull("finish_reason")) finish = c.get("finish_reason").asText();
+        }
+        assertThat(name).isEqualTo("get_weather");
+        assertThat(Json.parse(arguments.toString()).has("city")).isTrue();
+        assertThat(finish).isEqualTo("function_call");
+    }
+
+    @Test
     void chat_underReject_parametersWithNoCanonicalForm_are400_beforeAnyCall() throws Exception {
         try (GatewayFixture strict = GatewayFixture.builder().env("SIM_KEY", UPSTREAM_KEY).config("""
                 models:
