@@ -149,18 +149,22 @@ public final class Exchange {
         }
     }
 
-    /** OpenAI chunks ({@code choices[].delta}), Anthropic events ({@code delta}), Gemini chunks ({@code candidates[].content.parts[]}). */
+    /** OpenAI chunks ({@code choices[].delta}: text, reasoning, refusal, tool arguments), Anthropic events ({@code delta}), Gemini chunks ({@code candidates[].content.parts[]}: text, function call arguments). */
     private static long nativeChars(com.fasterxml.jackson.databind.JsonNode n) {
         long chars = 0;
         for (com.fasterxml.jackson.databind.JsonNode c : n.path("choices")) {
             com.fasterxml.jackson.databind.JsonNode d = c.path("delta");
-            chars += d.path("content").asText("").length() + d.path("reasoning_content").asText("").length() + c.path("text").asText("").length();
+            chars += d.path("content").asText("").length() + d.path("reasoning_content").asText("").length() + d.path("refusal").asText("").length()
+                    + c.path("text").asText("").length();
             for (com.fasterxml.jackson.databind.JsonNode t : d.path("tool_calls")) chars += t.path("function").path("arguments").asText("").length();
         }
         com.fasterxml.jackson.databind.JsonNode delta = n.path("delta");
         chars += delta.path("text").asText("").length() + delta.path("thinking").asText("").length() + delta.path("partial_json").asText("").length();
         for (com.fasterxml.jackson.databind.JsonNode c : n.path("candidates")) {
-            for (com.fasterxml.jackson.databind.JsonNode p : c.path("content").path("parts")) chars += p.path("text").asText("").length();
+            for (com.fasterxml.jackson.databind.JsonNode p : c.path("content").path("parts")) {
+                chars += p.path("text").asText("").length();
+                if (p.path("functionCall").has("args")) chars += p.get("functionCall").get("args").toString().length(); // whole, in one part
+            }
         }
         return chars;
     }

@@ -31,6 +31,9 @@ class StreamedOutputEstimateTest {
         ex.streamed(Json.parse("{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"ij\"},{\"text\":\"kl\"}]}}]}"));
         ex.streamed(Json.parse("{\"type\":\"message_stop\"}"));
         assertThat(ex.streamedTokensEstimate()).isEqualTo((4 + 2 + 4 + 4 + 3) / 4);
+        ex.streamed(Json.parse("{\"choices\":[{\"delta\":{\"refusal\":\"No way, sorry.\"}}]}")); // 14
+        ex.streamed(Json.parse("{\"candidates\":[{\"content\":{\"parts\":[{\"functionCall\":{\"name\":\"f\",\"args\":{\"a\":1}}}]}}]}")); // {"a":1}: 7
+        assertThat(ex.streamedTokensEstimate()).isEqualTo((4 + 2 + 4 + 4 + 14 + 7 + 3) / 4);
     }
 
     @Test
