@@ -10,6 +10,14 @@ public final class RoutingHeaders {
 
     private RoutingHeaders() {}
 
+    /**
+     * The model a translated answer says it came from ({@code x-switchboard-upstream-model}), as a
+     * native answer's is read from its body; the deployment's {@code upstreamModel} when it names none.
+     */
+    public static String upstreamModel(Exchange ex, dev.switchboard.model.ChatResponse answer) {
+        return answer.model() != null ? answer.model() : ex.deployment().upstreamModel();
+    }
+
     /** Routing headers and the provider's pass-back headers, before the head is written. */
     public static void write(HttpServerResponse resp, Exchange ex, String upstreamModel, MultiMap passBack) {
         if (!passBack.isEmpty()) resp.headers().addAll(passBack);

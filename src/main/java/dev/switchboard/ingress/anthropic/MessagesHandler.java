@@ -60,7 +60,7 @@ public final class MessagesHandler implements Handler<RoutingContext> {
                 resp.putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(j.body());
             }
             case ChatReply.CanonicalJson j -> {
-                RoutingHeaders.write(resp, ex, ex.deployment().upstreamModel(), j.headers());
+                RoutingHeaders.write(resp, ex, RoutingHeaders.upstreamModel(ex, j.response()), j.headers());
                 Settle.usage(ex, j.response().usage());
                 resp.putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON)
                         .end(Json.buffer(AnthropicMessagesEncoder.message(j.response(), request.model())));

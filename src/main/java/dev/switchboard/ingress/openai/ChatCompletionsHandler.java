@@ -3,6 +3,7 @@ package dev.switchboard.ingress.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.http.SseResponse;
+import dev.switchboard.ingress.RoutingHeaders;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.Usage;
 import dev.switchboard.pipeline.Answer;
@@ -64,7 +65,7 @@ public final class ChatCompletionsHandler implements Handler<RoutingContext> {
                 resp.putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(j.body());
             }
             case ChatReply.CanonicalJson j -> {
-                OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), j.headers());
+                OpenAiBodies.routingHeaders(resp, ex, RoutingHeaders.upstreamModel(ex, j.response()), j.headers());
                 Settle.usage(ex, j.response().usage());
                 ObjectNode body = OpenAiChatEncoder.response(j.response(), request.model());
                 resp.putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(Json.buffer(legacyFunctions ? LegacyFunctions.answer(body) : body));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.error.ErrorKind;
 import dev.switchboard.error.GatewayError;
 import dev.switchboard.http.SseResponse;
+import dev.switchboard.ingress.RoutingHeaders;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.StreamEvent;
 import dev.switchboard.pipeline.Answer;
@@ -61,7 +62,7 @@ public final class CompletionsHandler implements Handler<RoutingContext> {
         }
         switch (reply) {
             case ChatReply.CanonicalJson j -> {
-                OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), j.headers());
+                OpenAiBodies.routingHeaders(resp, ex, RoutingHeaders.upstreamModel(ex, j.response()), j.headers());
                 Settle.usage(ex, j.response().usage());
                 resp.putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON)
                         .end(Json.buffer(LegacyCompletions.response(j.response(), request.model())));

@@ -2,6 +2,7 @@ package dev.switchboard.provider.simulator;
 
 import dev.switchboard.config.Timeouts;
 import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ChatResponse;
 import dev.switchboard.provider.Cancellation;
 import dev.switchboard.provider.Capabilities;
 import dev.switchboard.provider.ChatCall;
@@ -69,7 +70,13 @@ public final class SimulatorProvider implements Provider {
                     new PacedEventSource<>(call.vertx(), engine.events(request), d, deadlines), MultiMap.caseInsensitiveMultiMap()));
         }
         return answerLater(call.vertx(), call.deployment().timeouts(), call.cancellation(), d,
-                () -> new ChatReply.CanonicalJson(engine.response(request), MultiMap.caseInsensitiveMultiMap()));
+                () -> new ChatReply.CanonicalJson(answeredBy(engine.response(request), call.deployment().upstreamModel()),
+                        MultiMap.caseInsensitiveMultiMap()));
+    }
+
+    /** The answer as a provider's names its model: the deployment's upstream model, not the public name asked for. */
+    private static ChatResponse answeredBy(ChatResponse r, String upstreamModel) {
+        return new ChatResponse(r.id(), upstreamModel, r.created(), r.choices(), r.usage());
     }
 
     @Override

@@ -100,7 +100,7 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
         String keyId = keyId(ex.principal());
         switch (reply) {
             case ChatReply.CanonicalJson j -> {
-                RoutingHeaders.write(resp, ex, ex.deployment().upstreamModel(), j.headers());
+                RoutingHeaders.write(resp, ex, RoutingHeaders.upstreamModel(ex, j.response()), j.headers());
                 Settle.usage(ex, j.response().usage());
                 ObjectNode body = ResponsesEncoder.response(j.response(), id, req.model(), req);
                 if (req.store()) save(id, keyId, req, items, body);
