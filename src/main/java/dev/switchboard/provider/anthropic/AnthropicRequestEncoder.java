@@ -101,6 +101,11 @@ public final class AnthropicRequestEncoder {
                 case TOOL -> add(turns, "user", userBlocks(m.content(), at));
             }
         }
+        if (turns.isEmpty() && !system.isEmpty()) {
+            // a conversation of system messages alone, which OpenAI answers: Anthropic needs a turn to answer
+            turns.add(new Turn("user", system));
+            system = Json.NODES.arrayNode();
+        }
         if (system.size() == 1) out.put("system", system.get(0).get("text").textValue());
         else if (!system.isEmpty()) out.set("system", system);
         ArrayNode messages = out.putArray("messages");

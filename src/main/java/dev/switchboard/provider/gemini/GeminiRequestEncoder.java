@@ -50,7 +50,12 @@ public final class GeminiRequestEncoder {
             if (system == null) system = Json.NODES.arrayNode();
             for (ContentPart p : m.content()) if (p instanceof ContentPart.Text t) system.addObject().put("text", t.text());
         }
-        if (system != null) body.putObject("systemInstruction").set("parts", system);
+        if (system != null && body.get("contents").isEmpty()) {
+            // a conversation of system messages alone, which OpenAI answers: Gemini needs a turn to answer
+            ((ArrayNode) body.get("contents")).addObject().put("role", "user").set("parts", system);
+        } else if (system != null) {
+            body.putObject("systemInstruction").set("parts", system);
+        }
         if (!r.tools().isEmpty()) {
             ArrayNode decls = body.putArray("tools").addObject().putArray("functionDeclarations");
             for (Tool t : r.tools()) {

@@ -285,4 +285,13 @@ class AnthropicRequestEncoderTest {
         assertThat(encode(request(List.of(Message.text(Role.USER, "q"), plainAnswer, Message.text(Role.USER, "and?")),
                 params(null, "low")), false).has("thinking")).isTrue();
     }
+
+    @Test
+    void systemMessagesAlone_areTheUserTurn_forAnthropicNeedsATurnToAnswer() {
+        ObjectNode body = encode(request(List.of(Message.text(Role.SYSTEM, "Say hi.")), null), false);
+        assertThat(body.has("system")).isFalse();
+        assertThat(body.at("/messages/0/role").asText()).isEqualTo("user");
+        assertThat(body.at("/messages/0/content").asText()).isEqualTo("Say hi.");
+        assertThat(body.get("messages")).hasSize(1);
+    }
 }
