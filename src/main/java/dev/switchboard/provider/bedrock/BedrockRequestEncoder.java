@@ -109,7 +109,12 @@ public final class BedrockRequestEncoder {
             ArrayNode content = (ArrayNode) msg.get("content");
             if (content.isEmpty()) content.addObject().put("text", " ");
         }
-        if (system != null) body.set("system", system);
+        if (system != null && messages.isEmpty()) {
+            // a conversation of system messages alone, which OpenAI answers: Converse needs a turn to answer
+            messages.addObject().put("role", "user").set("content", system);
+        } else if (system != null) {
+            body.set("system", system);
+        }
         ObjectNode inference = Json.object();
         if (p.maxTokens() != null) inference.put("maxTokens", p.maxTokens());
         if (p.temperature() != null) inference.put("temperature", p.temperature());

@@ -77,6 +77,13 @@ class BedrockCodecTest {
     }
 
     @Test
+    void encode_systemMessagesAlone_areTheUserTurn() throws Exception {
+        JsonNode body = encode(request(List.of(Message.text(Role.SYSTEM, "Say hi.")), List.of(), null, null), false);
+        assertThat(body.has("system")).isFalse();
+        assertThat(body.get("messages")).isEqualTo(Json.parse("[{\"role\":\"user\",\"content\":[{\"text\":\"Say hi.\"}]}]"));
+    }
+
+    @Test
     void encode_failedToolResult_andRequiredChoice_andRejectPolicy() throws Exception {
         List<Message> messages = List.of(Message.text(Role.USER, "go"),
                 new Message(Role.ASSISTANT, List.of(new ContentPart.ToolCall("tu_1", "f", "")), null),
