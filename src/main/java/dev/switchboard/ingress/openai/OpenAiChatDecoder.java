@@ -94,7 +94,7 @@ public final class OpenAiChatDecoder {
             throw GatewayError.invalid("parallel_tool_calls", "'parallel_tool_calls' must be a boolean.");
         }
         return new ChatRequest(model, messages, tools, toolChoice,
-                legacy ? Boolean.FALSE : parallel == null || parallel.isNull() ? null : parallel.booleanValue(), // one function_call an answer
+                parallel == null || parallel.isNull() ? null : parallel.booleanValue(),
                 params, responseFormat(root.get("response_format")), stream, includeUsage,
                 optionalString(root, "user"));
     }
@@ -233,8 +233,9 @@ public final class OpenAiChatDecoder {
 
     /**
      * The deprecated {@code functions} (and {@code function_call}) in place of {@code tools}: read
-     * as tools, and answered in their own shape ({@link LegacyFunctions}). Where both are sent,
-     * {@code tools} wins, as OpenAI's own precedence has it.
+     * as tools, and answered in their own shape ({@link LegacyFunctions}), whose one
+     * {@code function_call} is the answer's first call. Where both are sent, {@code tools} wins,
+     * as OpenAI's own precedence has it.
      */
     public static boolean legacyFunctions(JsonNode root) {
         return root.hasNonNull("functions") && !root.hasNonNull("tools");

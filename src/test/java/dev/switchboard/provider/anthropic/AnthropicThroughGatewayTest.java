@@ -305,7 +305,7 @@ class AnthropicThroughGatewayTest {
         JsonNode up = sim.last().json();
         assertThat(up.at("/tools/0/name").asText()).isEqualTo("get_weather");
         assertThat(up.at("/tools/0/input_schema/required/0").asText()).isEqualTo("city");
-        assertThat(up.at("/tool_choice")).isEqualTo(Json.parse("{\"type\":\"tool\",\"name\":\"get_weather\",\"disable_parallel_tool_use\":true}"));
+        assertThat(up.at("/tool_choice")).isEqualTo(Json.parse("{\"type\":\"tool\",\"name\":\"get_weather\"}"));
         JsonNode choice = Json.parse(r.body()).at("/choices/0");
         assertThat(choice.path("finish_reason").asText()).isEqualTo("function_call");
         assertThat(choice.at("/message/tool_calls").isMissingNode()).isTrue();

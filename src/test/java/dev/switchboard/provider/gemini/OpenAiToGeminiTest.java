@@ -182,6 +182,26 @@ class OpenAiToGeminiTest {
     }
 
     @Test
+    void deprecatedFunctions_underReject_areGeminisFunctionDeclarations_answeredAsAFunctionCall() throws Exception {
+        try (GatewayFixture strict = GatewayFixture.builder().env("GEM_KEY", UPSTREAM_KEY).config("""
+                models:
+                  gem:
+                    - { provider: gemini, upstreamModel: gemini-2.0-flash, baseUrl: "%s", credentials: { apiKey: "${GEM_KEY}" } }
+                router: { unsupportedParameters: reject }
+                """.formatted(sim.rootUrl())).start()) {
+            java.net.http.HttpResponse<String> r = strict.post("/v1/chat/completions", """
+                    {"model":"gem","messages":[{"role":"user","content":"weather?"}],
+                     "functions":[{"name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}],
+                     "function_call":{"name":"get_weather"}}""");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(sim.last().json().at("/tools/0/functionDeclarations/0/name").asText()).isEqualTo("get_weather");
+            JsonNode choice = Json.parse(r.body()).at("/choices/0");
+            assertThat(choice.at("/message/function_call/name").asText()).isEqualTo("get_weather");
+            assertThat(choice.path("finish_reason").asText()).isEqualTo("function_call");
+        }
+    }
+
+    @Test
     void reasoningEffort_becomesAThinkingBudget() {
         client.chat().completions().create(chat("hi").reasoningEffort(ReasoningEffort.LOW).build());
         assertThat(sim.last().json().at("/generationConfig/thinkingConfig"))
