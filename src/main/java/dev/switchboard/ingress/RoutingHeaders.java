@@ -13,9 +13,10 @@ public final class RoutingHeaders {
     /**
      * The model a translated answer says it came from ({@code x-switchboard-upstream-model}), as a
      * native answer's is read from its body; the deployment's {@code upstreamModel} when it names none.
+     * (A stream's headers go out before its first event: they name the deployment's.)
      */
     public static String upstreamModel(Exchange ex, dev.switchboard.model.ChatResponse answer) {
-        return answer.model() != null ? answer.model() : ex.deployment().upstreamModel();
+        return answer.model() != null && !answer.model().isBlank() ? answer.model() : ex.deployment().upstreamModel();
     }
 
     /** Routing headers and the provider's pass-back headers, before the head is written. */

@@ -157,6 +157,7 @@ public final class Exchange {
             chars += d.path("content").asText("").length() + d.path("reasoning_content").asText("").length() + d.path("refusal").asText("").length()
                     + c.path("text").asText("").length();
             for (com.fasterxml.jackson.databind.JsonNode t : d.path("tool_calls")) chars += t.path("function").path("arguments").asText("").length();
+            chars += d.path("function_call").path("arguments").asText("").length(); // the deprecated single call
         }
         com.fasterxml.jackson.databind.JsonNode delta = n.path("delta");
         chars += delta.path("text").asText("").length() + delta.path("thinking").asText("").length() + delta.path("partial_json").asText("").length();

@@ -34,6 +34,8 @@ class StreamedOutputEstimateTest {
         ex.streamed(Json.parse("{\"choices\":[{\"delta\":{\"refusal\":\"No way, sorry.\"}}]}")); // 14
         ex.streamed(Json.parse("{\"candidates\":[{\"content\":{\"parts\":[{\"functionCall\":{\"name\":\"f\",\"args\":{\"a\":1}}}]}}]}")); // {"a":1}: 7
         assertThat(ex.streamedTokensEstimate()).isEqualTo((4 + 2 + 4 + 4 + 14 + 7 + 3) / 4);
+        ex.streamed(Json.parse("{\"choices\":[{\"delta\":{\"function_call\":{\"arguments\":\"{\\\"city\\\":1}\"}}}]}")); // {"city":1}: 10
+        assertThat(ex.streamedTokensEstimate()).isEqualTo((4 + 2 + 4 + 4 + 14 + 7 + 10 + 3) / 4);
     }
 
     @Test
