@@ -79,10 +79,16 @@ public final class ChatCompletionsHandler implements Handler<RoutingContext> {
             case ChatReply.CanonicalStream s -> {
                 OpenAiBodies.routingHeaders(resp, ex, ex.deployment().upstreamModel(), s.headers());
                 Settle.LastUsage usage = new Settle.LastUsage();
-                new SseResponse<>(vertx, resp, OpenAiStreams.canonicalFraming(request.model(), request.includeUsage(), legacyFunctions, usage::set),
+                new SseResponse<>(vertx, resp, OpenAiStreams.canonicalFraming(request.model(), request.includeUsage(), legacyFunctions,
+                        signsAfterText(ex.deployment().wireFormat()), usage::set),
                         pingMs, OpenAiStreams.PING, failure -> Settle.stream(ex, usage.get(), failure)).start(s.events(), ex.cancellation(), ex::onGraceOver);
             }
         }
+    }
+
+    /** Providers whose stream signs a thinking block after its text (Anthropic's signature_delta, Bedrock's). */
+    private static boolean signsAfterText(WireFormat format) {
+        return format == WireFormat.ANTHROPIC_MESSAGES || format == WireFormat.BEDROCK_CONVERSE;
     }
 
     /**

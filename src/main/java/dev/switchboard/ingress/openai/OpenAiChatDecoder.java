@@ -123,14 +123,6 @@ public final class OpenAiChatDecoder {
             throw GatewayError.invalid(at + ".content", "'" + at + ".content' must be a string or an array of content parts.");
         }
         if (role == Role.ASSISTANT) {
-            JsonNode blocks = m.get("thinking_blocks");
-            if (blocks != null && blocks.isArray() && !blocks.isEmpty()) {
-                // the signed reasoning an answer carried (OpenAiChatEncoder#message): it holds reasoning_content's text too
-                parts.addAll(0, thinkingBlocks(blocks, at + ".thinking_blocks"));
-            } else {
-                JsonNode reasoning = m.get("reasoning_content");
-                if (reasoning != null && reasoning.isTextual()) parts.addFirst(new ContentPart.Reasoning(reasoning.textValue(), null, false));
-            }
             JsonNode calls = m.get("tool_calls");
             if (calls != null && !calls.isNull()) {
                 if (!calls.isArray()) throw GatewayError.invalid(at + ".tool_calls", "'tool_calls' must be an array.");
@@ -142,6 +134,14 @@ public final class OpenAiChatDecoder {
                 if (!legacyCall.isObject()) throw GatewayError.invalid(at + ".function_call", "'function_call' must be an object.");
                 String fnName = requiredString(legacyCall, "name", at + ".function_call.name");
                 parts.add(new ContentPart.ToolCall(fnName, fnName, requiredString(legacyCall, "arguments", at + ".function_call.arguments")));
+            }
+            JsonNode blocks = m.get("thinking_blocks");
+            if (blocks != null && blocks.isArray() && !blocks.isEmpty()) {
+                // the signed reasoning an answer carried (OpenAiChatEncoder#message): it holds reasoning_content's text too
+                placeReasoning(thinkingBlocks(blocks, at + ".thinking_blocks"), parts);
+            } else {
+                JsonNode reasoning = m.get("reasoning_content");
+                if (reasoning != null && reasoning.isTextual()) parts.addFirst(new ContentPart.Reasoning(reasoning.textValue(), null, false));
             }
             if (content == null || content.isNull()) {
                 if (parts.isEmpty()) throw GatewayError.invalid(at + ".content", "An assistant message needs 'content', 'tool_calls' or 'function_call'.");
@@ -360,6 +360,29 @@ public final class OpenAiChatDecoder {
         return JsonFields.bool(node, field, field);
     }
 
+
+    /**
+     * Reasoning first in the message, as every provider puts it, but a signature without text (a
+     * Gemini thought signature, which stands for the part after it) just before the first tool
+     * call, the part Gemini signs.
+     */
+    private static void placeReasoning(List<ContentPart> reasoning, List<ContentPart> parts) {
+        List<ContentPart> standing = new ArrayList<>();
+        List<ContentPart> leading = new ArrayList<>();
+        for (ContentPart p : reasoning) {
+            if (p instanceof ContentPart.Reasoning r && r.text() == null && !r.redacted()) standing.add(p);
+            else leading.add(p);
+        }
+        parts.addAll(0, leading);
+        int at = leading.size();
+        for (int i = leading.size(); i < parts.size(); i++) {
+            if (parts.get(i) instanceof ContentPart.ToolCall) {
+                at = i;
+                break;
+            }
+        }
+        parts.addAll(at, standing);
+    }
 
     /** {@code thinking_blocks} as reasoning parts: {@code thinking} (text, signature) and {@code redacted_thinking} (data). */
     private static List<ContentPart> thinkingBlocks(JsonNode blocks, String at) {

@@ -32,8 +32,13 @@ public final class OpenAiChunkEncoder implements OpenAiStreams.ChunkEncoding {
     /** The finish reasons so far, one choice each, in a chunk for {@link #end}; null before the first. */
     private ObjectNode finishes;
     private Usage usage;
-    /** Per choice: the reasoning text since the last signature, and how many thinking blocks have gone out. */
-    private final java.util.Map<Integer, Thinking> thinking = new java.util.HashMap<>(2);
+    /**
+     * The provider signs a thinking block after its text (Anthropic's, Bedrock's): the text since the
+     * last signature is kept, to go out with it. Other providers' reasoning is not kept.
+     */
+    private final boolean signsAfterText;
+    /** Per choice, from its first signed reasoning on: the text kept, and how many thinking blocks have gone out. */
+    private java.util.Map<Integer, Thinking> thinking;
 
     private static final class Thinking {
         final StringBuilder text = new StringBuilder();
@@ -45,14 +50,18 @@ public final class OpenAiChunkEncoder implements OpenAiStreams.ChunkEncoding {
      * @param includeUsage whether the client asked for the usage chunk
      */
     public OpenAiChunkEncoder(String model, boolean includeUsage) {
-        this(model, includeUsage, false);
+        this(model, includeUsage, false, false);
     }
 
-    /** @param legacyFunctions the request used the deprecated {@code functions} ({@link LegacyFunctions}) */
-    public OpenAiChunkEncoder(String model, boolean includeUsage, boolean legacyFunctions) {
+    /**
+     * @param legacyFunctions the request used the deprecated {@code functions} ({@link LegacyFunctions})
+     * @param signsAfterText  the stream's provider signs each thinking block after its text (Anthropic, Bedrock)
+     */
+    public OpenAiChunkEncoder(String model, boolean includeUsage, boolean legacyFunctions, boolean signsAfterText) {
         this.model = model;
         this.includeUsage = includeUsage;
         this.legacyFunctions = legacyFunctions;
+        this.signsAfterText = signsAfterText;
     }
 
     /** The chunk for one event, or null when the event has none now (a finish or the usage, kept for {@link #end}). */
@@ -72,11 +81,12 @@ public final class OpenAiChunkEncoder implements OpenAiStreams.ChunkEncoding {
                 delta(c).put("content", t.text());
                 yield c;
             }
-            case StreamEvent.ReasoningDelta r when r.text() == null -> signature(r);
+            case StreamEvent.ReasoningDelta r when r.text() == null && r.signature() == null -> null;
             case StreamEvent.ReasoningDelta r -> {
                 ObjectNode c = chunk(r.choice());
-                delta(c).put("reasoning_content", r.text());
-                thinking.computeIfAbsent(r.choice(), k -> new Thinking()).text.append(r.text());
+                if (r.text() != null) delta(c).put("reasoning_content", r.text());
+                if (r.text() != null && signsAfterText && r.signature() == null) thinking(r.choice()).text.append(r.text());
+                if (r.signature() != null) signature(r, delta(c));
                 yield c;
             }
             // one function_call an answer: the request asked for no parallel calls (OpenAiChatDecoder)
@@ -125,18 +135,26 @@ public final class OpenAiChunkEncoder implements OpenAiStreams.ChunkEncoding {
     }
 
     /**
-     * A signature closes the reasoning since the last one: it goes out as a {@code thinking_blocks}
-     * entry holding that text and the signature, as in an answer ({@link OpenAiChatEncoder#message}),
-     * with an {@code index} of its own so that an SDK's stream accumulator appends it. A signature
-     * that is a part of its own (Gemini's, standing for the part after it) carries no text.
+     * A signature closes its reasoning: it goes out as a {@code thinking_blocks} entry holding that
+     * reasoning's text and the signature, as in an answer ({@link OpenAiChatEncoder#message}), with
+     * an {@code index} of its own so that an SDK's stream accumulator appends it. The text is the
+     * event's own, with what was kept since the last signature before it; a signature that is a
+     * part of its own (Gemini's, standing for the part after it) carries none.
      */
-    private ObjectNode signature(StreamEvent.ReasoningDelta r) {
-        Thinking t = thinking.computeIfAbsent(r.choice(), k -> new Thinking());
-        String text = r.ownPart() ? null : t.text.toString();
-        if (!r.ownPart()) t.text.setLength(0);
-        ObjectNode c = chunk(r.choice());
-        delta(c).putArray("thinking_blocks").add(OpenAiChatEncoder.thinkingBlock(text, r.signature(), false).put("index", t.blocks++));
-        return c;
+    private void signature(StreamEvent.ReasoningDelta r, ObjectNode delta) {
+        Thinking t = thinking(r.choice());
+        String text = null;
+        if (!r.ownPart()) {
+            if (r.text() != null) t.text.append(r.text());
+            text = t.text.toString();
+            t.text.setLength(0);
+        }
+        delta.putArray("thinking_blocks").add(OpenAiChatEncoder.thinkingBlock(text, r.signature(), false).put("index", t.blocks++));
+    }
+
+    private Thinking thinking(int choice) {
+        if (thinking == null) thinking = new java.util.HashMap<>(2);
+        return thinking.computeIfAbsent(choice, k -> new Thinking());
     }
 
     /** The chunks kept for the end of the stream: the finish reasons, then the usage when the client asked for it. */

@@ -107,8 +107,8 @@ final class OpenAiStreams {
      * did not, see {@code Dispatch}).
      */
     static SseResponse.Framing<StreamEvent> canonicalFraming(String clientModel, boolean includeUsage, boolean legacyFunctions,
-                                                             Consumer<Usage> usage) {
-        return framing(new OpenAiChunkEncoder(clientModel, includeUsage, legacyFunctions), usage);
+                                                             boolean signsAfterText, Consumer<Usage> usage) {
+        return framing(new OpenAiChunkEncoder(clientModel, includeUsage, legacyFunctions, signsAfterText), usage);
     }
 
     /** How canonical events become OpenAI-shaped chunks: chat's {@link OpenAiChunkEncoder}, legacy completions' own. */

@@ -112,9 +112,11 @@ public final class AnthropicRequestEncoder {
         for (Turn t : turns) messages.add(message(t));
         if (budget != null && toolTurnWithoutThinking(turns)) {
             // Anthropic refuses thinking when the assistant turn of a tool loop does not begin with its
-            // signed thinking block, which a client of another format had no place to keep: the
-            // request is answered without thinking rather than refused
+            // signed thinking block, which a client of another format may not have kept: under the
+            // drop policy the request is answered without thinking rather than refused
+            unsupported("reasoning_effort", "the last assistant tool call is sent back without its signed thinking block");
             budget = null;
+            if (p.maxTokens() == null) out.put("max_tokens", DEFAULT_MAX_TOKENS);
         }
         tools(r, budget != null, out);
         if (budget != null) out.putObject("thinking").put("type", "enabled").put("budget_tokens", budget);

@@ -88,8 +88,9 @@ final class BedrockStreamDecoder implements TranslatedSource.Translator<EventStr
                     }
                 } else if (d.has("reasoningContent")) {
                     JsonNode rc = d.get("reasoningContent");
+                    // redactedContent is opaque, not reasoning text: a stream has no canonical form for it
+                    // (as Anthropic's streamed redacted_thinking), and as text it would corrupt the signed block
                     String text = Json.str(rc, "text");
-                    if (text == null) text = Json.str(rc, "redactedContent");
                     String sig = Json.str(rc, "signature");
                     if (text != null || sig != null) out.accept(new StreamEvent.ReasoningDelta(0, text, sig));
                 }

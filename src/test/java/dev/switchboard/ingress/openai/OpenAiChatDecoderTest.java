@@ -107,6 +107,16 @@ class OpenAiChatDecoderTest {
     }
 
     @Test
+    void decode_aGeminiSignatureSentBack_standsBeforeTheToolCallItSigns() {
+        ChatRequest r = decode("""
+                {"model":"m","messages":[{"role":"user","content":"q"},
+                  {"role":"assistant","content":"Let me look.","thinking_blocks":[{"type":"thinking","thinking":"","signature":"GSIG","index":0}],
+                   "tool_calls":[{"id":"call_1","type":"function","function":{"name":"f","arguments":"{}"}}]}]}""");
+        assertThat(r.messages().get(1).content()).containsExactly(
+                new ContentPart.Text("Let me look."), new ContentPart.Reasoning(null, "GSIG", false), new ContentPart.ToolCall("call_1", "f", "{}"));
+    }
+
+    @Test
     void decode_aThinkingBlockOfUnknownType_is400NamingIt() {
         GatewayError e = catchThrowableOfType(GatewayError.class, () -> decode("""
                 {"model":"m","messages":[{"role":"assistant","content":"a","thinking_blocks":[{"type":"musing"}]}]}"""));

@@ -154,7 +154,7 @@ class OpenAiChunkEncoderTest {
 
     @Test
     void encode_aSignature_closesItsReasoningAsAThinkingBlock_withTheTextSinceTheLastOne() throws Exception {
-        OpenAiChunkEncoder encoder = new OpenAiChunkEncoder("m", false);
+        OpenAiChunkEncoder encoder = new OpenAiChunkEncoder("m", false, false, true); // Anthropic's order: text, then its signature
         encoder.encode(new StreamEvent.Start("id", "up", 1));
         encoder.encode(new StreamEvent.ReasoningDelta(0, "hm", null));
         encoder.encode(new StreamEvent.ReasoningDelta(0, "m", null));
@@ -171,6 +171,19 @@ class OpenAiChunkEncoderTest {
         // a signature that is a part of its own (Gemini's) carries no text
         assertThat(delta(own).get("thinking_blocks")).isEqualTo(Json.parse(
                 "[{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"GEMINI\",\"index\":2}]"));
+    }
+
+    @Test
+    void encode_reasoningAndItsSignatureInOneEvent_areOneThinkingBlock() throws Exception {
+        // Gemini's thought part with its thoughtSignature; an Anthropic block started whole
+        for (boolean signsAfterText : new boolean[] {false, true}) {
+            OpenAiChunkEncoder encoder = new OpenAiChunkEncoder("m", false, false, signsAfterText);
+            encoder.encode(new StreamEvent.Start("id", "up", 1));
+            JsonNode c = encoder.encode(new StreamEvent.ReasoningDelta(0, "whole thought", "SIG"));
+            assertThat(delta(c).get("reasoning_content").asText()).isEqualTo("whole thought");
+            assertThat(delta(c).get("thinking_blocks")).isEqualTo(Json.parse(
+                    "[{\"type\":\"thinking\",\"thinking\":\"whole thought\",\"signature\":\"SIG\",\"index\":0}]"));
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.switchboard.provider.anthropic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -276,7 +277,12 @@ class AnthropicRequestEncoderTest {
         Message plainAnswer = Message.text(Role.ASSISTANT, "an earlier answer");
 
         // an OpenAI client sends reasoning_content back without a signature: no thinking block can go back
-        assertThat(encode(request(List.of(Message.text(Role.USER, "q"), unsigned, result), params(null, "low")), false).has("thinking")).isFalse();
+        ObjectNode dropped = encode(request(List.of(Message.text(Role.USER, "q"), unsigned, result), params(null, "high")), false);
+        assertThat(dropped.has("thinking")).isFalse();
+        assertThat(dropped.get("max_tokens").asInt()).as("the default, without the dropped budget").isEqualTo(4096);
+        GatewayError refused = catchThrowableOfType(GatewayError.class,
+                () -> encode(request(List.of(Message.text(Role.USER, "q"), unsigned, result), params(null, "low")), true));
+        assertThat(refused.param()).as("under reject").isEqualTo("reasoning_effort");
         // with its signature (a Responses or Anthropic client), thinking stays on
         ObjectNode kept = encode(request(List.of(Message.text(Role.USER, "q"), signed, result), params(null, "low")), false);
         assertThat(kept.has("thinking")).isTrue();
