@@ -74,8 +74,11 @@ local function figures(i, out)
   table.insert(out, oldest(KEYS[k + 3]))
 end
 
--- check every scope; budgets roll to the current period first (spending starts again, reservations carry)
+-- check every scope; budgets roll to the current period first (spending starts again, reservations carry).
+-- A budget only held by reservations (6) is answered last: another scope's refusal (a spent team
+-- budget, a rate limit) says more about when to come back.
 local reserved = {}
+local held = 0
 for i = 1, scopes do
   local k = (i - 1) * 6
   local a = 6 + (i - 1) * 10
@@ -117,11 +120,18 @@ for i = 1, scopes do
       if spent >= max then reason = 5 else reason = 6 end
     end
   end
-  if reason ~= 0 then
+  if reason == 6 then
+    if held == 0 then held = i end
+  elseif reason ~= 0 then
     local out = {0, i, reason}
     for j = 1, i do figures(j, out) end
     return out
   end
+end
+if held ~= 0 then
+  local out = {0, held, 6}
+  for j = 1, held do figures(j, out) end
+  return out
 end
 
 -- every scope admits: count the request in each

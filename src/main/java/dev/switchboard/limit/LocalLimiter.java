@@ -64,14 +64,20 @@ public final class LocalLimiter implements Limiter {
         for (ScopeState s : locked) s.lock.lock();
         try {
             RateHeaders headers = RateHeaders.NONE;
+            Admission.Denied held = null; // a budget only held by reservations: answered when no other scope refuses
             for (int i = 0; i < counted.size(); i++) {
                 Quota q = counted.get(i);
                 ScopeState s = locked.get(i);
                 s.roll(q, now, stored.get(q.scope()));
                 headers = headers.tighter(s.headers(q, now));
                 Admission.Denied denied = s.check(q, now);
-                if (denied != null) return new Admission.Denied(denied.budget(), denied.held(), denied.retryAfterMs(), q.scope(), headers);
+                if (denied != null && denied.held()) {
+                    if (held == null) held = new Admission.Denied(true, true, denied.retryAfterMs(), q.scope(), headers);
+                } else if (denied != null) {
+                    return new Admission.Denied(denied.budget(), false, denied.retryAfterMs(), q.scope(), headers);
+                }
             }
+            if (held != null) return held;
             List<Reservation> reservations = new ArrayList<>(counted.size());
             headers = RateHeaders.NONE;
             for (int i = 0; i < counted.size(); i++) {

@@ -217,6 +217,22 @@ abstract class LimiterContract {
     }
 
     @Test
+    void aKeyBudgetHeldByItsRequestInFlight_doesNotHideItsTeamsSpentBudget() {
+        Quota keyA = budget("key:a", 0.50, "total");
+        Quota keyB = budget("key:b", 10.0, "total");
+        Quota team = budget("team:t", 1.00, "total");
+        Admission running = admit(new Demand(0, 0.60), keyA, team); // holds all of key a's budget
+        assertThat(running).isInstanceOf(Admission.Admitted.class);
+        settle(admit(new Demand(0, 0.01), keyB, team), 0, 1.00);     // spends all of the team's
+
+        Admission.Denied denied = (Admission.Denied) admit(new Demand(0, 0.01), keyA, team);
+        assertThat(denied.scope()).isEqualTo("team:t");
+        assertThat(denied.held()).as("spent: no retry helps before the period ends").isFalse();
+        Admission.Denied heldOnly = (Admission.Denied) admit(new Demand(0, 0.01), keyA);
+        assertThat(heldOnly.held()).isTrue();
+    }
+
+    @Test
     void keyAndTeam_admitAllOrNothing_andTheHeadersShowTheTighter() {
         Quota key = limits("key:a", 10L, null, null, null);
         Quota team = limits("team:t", 2L, null, null, null);

@@ -182,7 +182,8 @@ class LimitsThroughGatewayTest extends SimulatorBackedTest {
 
     @Test
     void aBudgetHeldByARequestInFlight_isRefusedAsRetryableShortly_notAsSpent() throws Exception {
-        // cheap: $2 per million output tokens; each request reserves 1,000 of them ($0.002) of a $0.003 budget
+        // a request reserves at the dearest price it may reach: cheap falls back to dear ($10,000 per million),
+        // so 1,000 output tokens reserve about $10, all of a $0.003 budget; it costs cheap's ($2 per million) when it ends
         String key = key("{\"name\":\"" + unique("held") + "\",\"budget\":{\"maxUsd\":0.003,\"period\":\"total\"}}");
         java.util.concurrent.CompletableFuture<HttpResponse<String>> running = java.util.concurrent.CompletableFuture.supplyAsync(() ->
                 gw.post("/v1/chat/completions", "{\"model\":\"cheap\",\"max_tokens\":1000,\"messages\":[{\"role\":\"user\",\"content\":\"[sim latency_ms=1500] hi\"}]}",
