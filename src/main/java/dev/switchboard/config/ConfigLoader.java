@@ -157,7 +157,9 @@ public final class ConfigLoader {
     /**
      * Takes the top-level sections this build does not read out of {@code root}, in file order.
      * CONTRACT.md has them kept, not refused (a file written for a later build still starts this
-     * one); a name one or two letters from a section this build reads is a typo, and refused.
+     * one); a name one edit from a section this build reads (a letter missing, extra, wrong, or two
+     * swapped: {@code modles}, {@code key}) is a typo, and refused. Names further off
+     * ({@code tags}, {@code tests}) may be sections of their own.
      */
     private static Map<String, JsonNode> laterSections(ObjectNode root) {
         Map<String, JsonNode> later = new LinkedHashMap<>();
@@ -166,27 +168,28 @@ public final class ConfigLoader {
         for (String name : names) {
             if (GatewayConfig.SECTIONS.contains(name)) continue;
             for (String known : GatewayConfig.SECTIONS) {
-                if (distance(name, known) <= 2) throw new ConfigException("unknown section '" + name + "' (did you mean '" + known + "'?)");
+                if (distance(name, known) <= 1) throw new ConfigException("unknown section '" + name + "' (did you mean '" + known + "'?)");
             }
             later.put(name, root.remove(name));
         }
         return later;
     }
 
-    /** Levenshtein distance between two short names. */
+    /** Edits between two short names: letters inserted, deleted or replaced, and two neighbours swapped (optimal string alignment). */
     static int distance(String a, String b) {
-        int[] row = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) row[j] = j;
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) d[i][0] = i;
+        for (int j = 0; j <= b.length(); j++) d[0][j] = j;
         for (int i = 1; i <= a.length(); i++) {
-            int diagonal = row[0];
-            row[0] = i;
             for (int j = 1; j <= b.length(); j++) {
-                int above = row[j];
-                row[j] = Math.min(Math.min(row[j] + 1, row[j - 1] + 1), diagonal + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-                diagonal = above;
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
             }
         }
-        return row[b.length()];
+        return d[a.length()][b.length()];
     }
 
     /** An empty list entry ({@code - ~}) is a mistake to name, not something to skip. */

@@ -230,12 +230,14 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void aSectionNamedOneOrTwoLettersFromOneItReads_isATypo_andRefused() {
+    void aSectionOneEditFromOneItReads_isATypo_andRefused_oneFurtherOffIsKept() {
         assertThatThrownBy(() -> parse("modles:\n  m: []\n")).isInstanceOf(ConfigException.class)
                 .hasMessage("unknown section 'modles' (did you mean 'models'?)");
         assertThatThrownBy(() -> parse("key: []\n")).hasMessageContaining("did you mean 'keys'");
-        assertThat(ConfigLoader.distance("fallback", "fallbacks")).isEqualTo(1);
-        assertThat(ConfigLoader.distance("cache", "keys")).isGreaterThan(2);
+        assertThatThrownBy(() -> parse("fallback: []\n")).hasMessageContaining("did you mean 'fallbacks'");
+        assertThatThrownBy(() -> parse("ruoter: {}\n")).hasMessageContaining("did you mean 'router'");
+        // two edits away: plausible sections of a later build
+        assertThat(parse("tags: {}\ntests: {}\nmodules: {}\nkms: {}\n").laterSections()).containsOnlyKeys("tags", "tests", "modules", "kms");
     }
 
     @Test
