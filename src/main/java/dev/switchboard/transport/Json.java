@@ -107,11 +107,22 @@ public final class Json {
      * in two at them.
      */
     public static byte[] lineSafeBytes(JsonNode node) {
+        byte[] plain = bytes(node);
+        if (!hasUnicodeLineBreak(plain)) return plain; // nearly always: Jackson's fast path, and a scan
         try {
             return LINE_SAFE.writeValueAsBytes(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize a JSON tree", e);
         }
+    }
+
+    /** Whether UTF-8 {@code b} holds U+0085 (C2 85), U+2028 (E2 80 A8) or U+2029 (E2 80 A9). */
+    static boolean hasUnicodeLineBreak(byte[] b) {
+        for (int i = 0; i + 1 < b.length; i++) {
+            if (b[i] == (byte) 0xC2 && b[i + 1] == (byte) 0x85) return true;
+            if (b[i] == (byte) 0xE2 && b[i + 1] == (byte) 0x80 && i + 2 < b.length && (b[i + 2] == (byte) 0xA8 || b[i + 2] == (byte) 0xA9)) return true;
+        }
+        return false;
     }
 
     private static final ObjectWriter LINE_SAFE = MAPPER.writer().with(new LineSafeEscapes());
