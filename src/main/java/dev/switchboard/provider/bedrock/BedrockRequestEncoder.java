@@ -132,6 +132,12 @@ public final class BedrockRequestEncoder {
             if (rejectUnsupported) throw unsupported("reasoning_effort");
             budget = null;
         }
+        // as on Anthropic's own API: thinking is refused when the assistant turn of a tool loop does not
+        // begin with its signed reasoning, which a client of another format may not have kept
+        if (budget != null && toolTurnWithoutSignedReasoning(messages)) {
+            if (rejectUnsupported) throw unsupported("reasoning_effort");
+            budget = null;
+        }
         // tool_choice none has no Converse form: with no tool block in the conversation, the tools
         // are left out, so none is what the model can do; with one, Converse wants them described
         boolean noTools = r.toolChoice() instanceof ToolChoice.None && !jsonAnswer;
@@ -163,6 +169,20 @@ public final class BedrockRequestEncoder {
             body.putObject("additionalModelRequestFields").putObject("thinking").put("type", "enabled").put("budget_tokens", budget);
         }
         return body;
+    }
+
+    /** The last assistant turn calls a tool and does not begin with signed (or redacted) reasoning. */
+    private static boolean toolTurnWithoutSignedReasoning(ArrayNode messages) {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            com.fasterxml.jackson.databind.JsonNode m = messages.get(i);
+            if (!"assistant".equals(Json.str(m, "role"))) continue;
+            boolean calls = false;
+            for (com.fasterxml.jackson.databind.JsonNode b : m.path("content")) calls |= b.has("toolUse");
+            com.fasterxml.jackson.databind.JsonNode first = m.path("content").path(0).path("reasoningContent");
+            boolean signed = first.has("redactedContent") || first.path("reasoningText").hasNonNull("signature");
+            return calls && !signed;
+        }
+        return false;
     }
 
     /** Whether the model takes Anthropic's {@code thinking} (Claude, by plain id, inference profile or ARN). */

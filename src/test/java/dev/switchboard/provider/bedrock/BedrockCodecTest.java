@@ -77,6 +77,20 @@ class BedrockCodecTest {
     }
 
     @Test
+    void encode_thinkingAfterAToolTurnWithoutItsSignedReasoning_isLeftOut_orRefusedUnderReject() {
+        List<Message> messages = List.of(Message.text(Role.USER, "Look"),
+                new Message(Role.ASSISTANT, List.of(new ContentPart.Reasoning("unsigned", null, false),
+                        new ContentPart.ToolCall("tu_1", "get_weather", "{}")), null),
+                new Message(Role.TOOL, List.of(new ContentPart.ToolResult("tu_1", List.of(new ContentPart.Text("sunny")), false)), null));
+        GenerationParams params = new GenerationParams(null, null, null, null, null, null, null, null, "low");
+        Tool tool = new Tool("get_weather", null, null, null);
+        assertThat(encode(request(messages, List.of(tool), null, params), false).has("additionalModelRequestFields")).isFalse();
+        GatewayError refused = org.assertj.core.api.Assertions.catchThrowableOfType(GatewayError.class,
+                () -> encode(request(messages, List.of(tool), null, params), true));
+        assertThat(refused.param()).isEqualTo("reasoning_effort");
+    }
+
+    @Test
     void encode_systemMessagesAlone_areTheUserTurn() throws Exception {
         JsonNode body = encode(request(List.of(Message.text(Role.SYSTEM, "Say hi.")), List.of(), null, null), false);
         assertThat(body.has("system")).isFalse();
