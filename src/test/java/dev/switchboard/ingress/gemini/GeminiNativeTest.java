@@ -239,14 +239,19 @@ class GeminiNativeTest {
         }
     }
 
+    /** A client with a new key made of {@code body} (an admin API key body), once the gateway serves the key. */
+    private static GeminiClient clientWithNewKey(String body) throws Exception {
+        GeminiClient c = new GeminiClient(gw, Json.parse(gw.post("/admin/keys", body).body()).at("/data/key").asText());
+        dev.switchboard.testing.Await.until(() -> c.post("/v1beta/models/gem:generateContent", GeminiApiTest.user("hi")).statusCode() == 200,
+                java.time.Duration.ofSeconds(5));
+        return c;
+    }
+
     @Test
     void aKeysMaxTokensPerRequest_goesIntoTheClientsOwnConfig_whicheverItsSpelling() throws Exception {
-        String key = gw.post("/admin/keys", "{\"name\":\"gem-capped\",\"limits\":{\"maxTokensPerRequest\":50}}").body();
-        String secret = Json.parse(key).at("/data/key").asText();
-        dev.switchboard.testing.Await.until(() -> new GeminiClient(gw, secret).post("/v1beta/models/gem:generateContent",
-                GeminiApiTest.user("hi")).statusCode() == 200, java.time.Duration.ofSeconds(5));
+        GeminiClient capped = clientWithNewKey("{\"name\":\"gem-capped\",\"limits\":{\"maxTokensPerRequest\":50}}");
         sim.clear();
-        HttpResponse<String> r = new GeminiClient(gw, secret).post("/v1beta/models/gem:generateContent", """
+        HttpResponse<String> r = capped.post("/v1beta/models/gem:generateContent", """
                 {"contents":[{"parts":[{"text":"hi"}]}],"generation_config":{"temperature":0.5}}""");
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode sent = sim.last().json();
@@ -257,19 +262,16 @@ class GeminiNativeTest {
 
     @Test
     void keySystemPrompt_isPrependedToTheForwardedBody() throws Exception {
-        String key = gw.post("/admin/keys", "{\"name\":\"gem-prompted\",\"systemPrompt\":\"Answer in French.\"}").body();
-        String secret = Json.parse(key).at("/data/key").asText();
-        dev.switchboard.testing.Await.until(() -> new GeminiClient(gw, secret).post("/v1beta/models/gem:generateContent",
-                GeminiApiTest.user("hi")).statusCode() == 200, java.time.Duration.ofSeconds(5));
+        GeminiClient prompted = clientWithNewKey("{\"name\":\"gem-prompted\",\"systemPrompt\":\"Answer in French.\"}");
         sim.clear();
-        new GeminiClient(gw, secret).post("/v1beta/models/gem:generateContent", """
+        prompted.post("/v1beta/models/gem:generateContent", """
                 {"systemInstruction":{"parts":[{"text":"Be brief."}]},"contents":[{"parts":[{"text":"hi"}]}]}""");
         assertThat(sim.last().json().path("systemInstruction"))
                 .isEqualTo(Json.parse("{\"parts\":[{\"text\":\"Answer in French.\"},{\"text\":\"Be brief.\"}]}"));
 
         // countTokens has no top-level systemInstruction: the prompt goes inside a whole generateContentRequest
         sim.clear();
-        HttpResponse<String> count = new GeminiClient(gw, secret).post("/v1beta/models/gem:countTokens", GeminiApiTest.user("hi"));
+        HttpResponse<String> count = prompted.post("/v1beta/models/gem:countTokens", GeminiApiTest.user("hi"));
         assertThat(count.statusCode()).isEqualTo(200);
         JsonNode sent = sim.last().json();
         assertThat(sent.has("contents")).isFalse();
