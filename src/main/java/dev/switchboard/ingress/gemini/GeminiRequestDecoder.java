@@ -42,7 +42,7 @@ import java.util.Set;
  *       as is, or from {@code parameters} with Gemini's upper-case types lowered;
  *       {@code functionCallingConfig}: AUTO and VALIDATED → auto, NONE → none, ANY → required, or
  *       the named function when {@code allowedFunctionNames} holds exactly one; under ANY and
- *       VALIDATED the tools are cut down to the allowed names.</li>
+ *       VALIDATED the tools are cut down to the allowed names (under VALIDATED, one too).</li>
  *   <li>{@code generationConfig}: temperature, topP, maxOutputTokens, stopSequences, seed,
  *       candidateCount (n), presence and frequency penalties; {@code responseMimeType:
  *       application/json} → JSON mode, with {@code responseJsonSchema} or {@code responseSchema} →
@@ -204,9 +204,9 @@ public final class GeminiRequestDecoder {
     }
 
     /**
-     * The tools a call may use: under ANY or VALIDATED with several {@code allowedFunctionNames},
-     * only those (a provider told only "call a tool" could call any it was shown). One name alone
-     * is a named tool choice, which holds by itself.
+     * The tools a call may use: under ANY or VALIDATED with {@code allowedFunctionNames}, only those
+     * (a provider told only "call a tool", or "auto", could call any it was shown), but for one name
+     * under ANY, a named tool choice.
      */
     private static List<Tool> allowed(List<Tool> tools, JsonNode toolConfig) {
         JsonNode fc = GeminiWire.field(toolConfig, "functionCallingConfig");
@@ -216,7 +216,8 @@ public final class GeminiRequestDecoder {
         for (JsonNode n : GeminiWire.items(GeminiWire.field(fc, "allowedFunctionNames"))) {
             if (n.isTextual()) names.add(n.textValue());
         }
-        if (names.size() < 2) return tools;
+        // one name under ANY is a named tool choice, which holds by itself
+        if (names.isEmpty() || (names.size() == 1 && "ANY".equals(mode))) return tools;
         List<Tool> out = new ArrayList<>(names.size());
         for (Tool t : tools) if (names.contains(t.name())) out.add(t);
         if (out.isEmpty()) {

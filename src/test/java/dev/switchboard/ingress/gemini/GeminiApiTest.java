@@ -223,6 +223,22 @@ class GeminiApiTest {
     }
 
     @Test
+    void oneAllowedFunction_isTheOnlyToolOffered_underValidated_andTheNamedChoiceUnderAny() throws Exception {
+        String tools = """
+                "tools":[{"functionDeclarations":[{"name":"get_weather"},{"name":"get_time"}]}]""";
+        for (String mode : new String[] {"ANY", "VALIDATED"}) {
+            var r = GeminiRequestDecoder.decode(Json.parse("""
+                    {"contents":[{"role":"user","parts":[{"text":"go"}]}],%s,
+                     "toolConfig":{"functionCallingConfig":{"mode":"%s","allowedFunctionNames":["get_time"]}}}""".formatted(tools, mode)), "m", false);
+            // under ANY the named choice holds by itself; VALIDATED lets the model choose, among the allowed only
+            assertThat(r.tools()).as(mode).extracting(dev.switchboard.model.Tool::name)
+                    .containsExactlyElementsOf(mode.equals("ANY") ? List.of("get_weather", "get_time") : List.of("get_time"));
+            assertThat(r.toolChoice()).as(mode).isEqualTo(mode.equals("ANY")
+                    ? new dev.switchboard.model.ToolChoice.Named("get_time") : dev.switchboard.model.ToolChoice.AUTO);
+        }
+    }
+
+    @Test
     void underReject_geminiFieldsWithNoCanonicalForm_are400_forAnotherFormat() {
         try (GatewayFixture strict = GatewayFixture.builder().config("""
                 models:
