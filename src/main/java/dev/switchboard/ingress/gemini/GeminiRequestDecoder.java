@@ -93,6 +93,14 @@ public final class GeminiRequestDecoder {
                     else rest.add(p);
                 }
                 if (!rest.isEmpty()) messages.add(new Message(Role.USER, rest, null));
+            } else if (role.equals("model") && !messages.isEmpty() && messages.getLast().role() == Role.ASSISTANT) {
+                // consecutive model contents are one turn: a chat SDK keeps a streamed answer as a content
+                // a chunk (a thought, then the call its signature rides on, then an empty text)
+                List<ContentPart> turn = new ArrayList<>(messages.getLast().content());
+                turn.addAll(decoded);
+                turn.removeIf(p -> p instanceof ContentPart.Text t && t.text().isEmpty());
+                if (turn.isEmpty()) turn.add(new ContentPart.Text(""));
+                messages.set(messages.size() - 1, new Message(Role.ASSISTANT, turn, null));
             } else if (role.equals("model")) {
                 messages.add(new Message(Role.ASSISTANT, decoded, null));
             } else {

@@ -223,6 +223,25 @@ class GeminiApiTest {
     }
 
     @Test
+    void consecutiveModelContents_areOneTurn_asAChatSdkKeepsAStreamedAnswer() throws Exception {
+        var r = GeminiRequestDecoder.decode(Json.parse("""
+                {"contents":[{"role":"user","parts":[{"text":"weather?"}]},
+                  {"role":"model","parts":[{"text":"Need weather.","thought":true}]},
+                  {"role":"model","parts":[{"functionCall":{"name":"get_weather","args":{}},"thoughtSignature":"SIG"}]},
+                  {"role":"model","parts":[{"text":""}]},
+                  {"role":"user","parts":[{"functionResponse":{"name":"get_weather","response":{"t":1}}}]}],
+                 "tools":[{"functionDeclarations":[{"name":"get_weather"}]}]}"""), "m", false);
+        assertThat(r.messages()).extracting(dev.switchboard.model.Message::role).containsExactly(
+                dev.switchboard.model.Role.USER, dev.switchboard.model.Role.ASSISTANT, dev.switchboard.model.Role.TOOL);
+        assertThat(r.messages().get(1).content()).noneMatch(p -> p instanceof dev.switchboard.model.ContentPart.Text);
+        // and Anthropic gets the thought whole, with the signature that rode on the call
+        var anthropic = new dev.switchboard.provider.anthropic.AnthropicRequestEncoder("claude", false).encode(r);
+        assertThat(anthropic.at("/messages/1/content/0")).isEqualTo(Json.parse(
+                "{\"type\":\"thinking\",\"thinking\":\"Need weather.\",\"signature\":\"SIG\"}"));
+        assertThat(anthropic.at("/messages/1/content/1/type").asText()).isEqualTo("tool_use");
+    }
+
+    @Test
     void oneAllowedFunction_isTheOnlyToolOffered_underValidated_andTheNamedChoiceUnderAny() throws Exception {
         String tools = """
                 "tools":[{"functionDeclarations":[{"name":"get_weather"},{"name":"get_time"}]}]""";
