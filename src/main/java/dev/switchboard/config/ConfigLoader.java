@@ -86,8 +86,8 @@ public final class ConfigLoader {
         if (!root.isObject()) throw new ConfigException("config file must be a mapping of sections");
         ObjectNode expanded = (ObjectNode) expand(root, "");
         Map<String, JsonNode> later = laterSections(expanded);
-        expanded.path("models").properties().forEach(m -> entries("models." + m.getKey(), m.getValue()));
-        for (String section : new String[] {"teams", "keys", "fallbacks"}) entries(section, expanded.path(section));
+        expanded.path("models").properties().forEach(m -> entries("models." + m.getKey(), m.getValue(), "id", "publicModel", "source"));
+        for (String section : new String[] {"teams", "keys", "fallbacks"}) entries(section, expanded.path(section), "id", "source");
         GatewayConfig raw;
         try {
             raw = YAML.treeToValue(expanded, GatewayConfig.class);
@@ -192,11 +192,19 @@ public final class ConfigLoader {
         return d[a.length()][b.length()];
     }
 
-    /** An empty list entry ({@code - ~}) is a mistake to name, not something to skip. */
-    private static void entries(String at, JsonNode list) {
+    /**
+     * An empty list entry ({@code - ~}) is a mistake to name, not something to skip; so is a field
+     * the admin API shows but the file does not take ({@code managed}: ids and sources the gateway
+     * gives, a deployment's public model, which is its key under {@code models}), which the records
+     * would otherwise bind and drop.
+     */
+    private static void entries(String at, JsonNode list, String... managed) {
         if (!list.isArray()) return;
         for (int i = 0; i < list.size(); i++) {
             if (list.get(i).isNull()) throw new ConfigException(at + "[" + i + "]: must be a mapping, not empty");
+            for (String field : managed) {
+                if (list.get(i).has(field)) throw new ConfigException(at + "[" + i + "]: unknown field '" + field + "'");
+            }
         }
     }
 
@@ -266,6 +274,7 @@ public final class ConfigLoader {
         if (type == Double.class || type == double.class) return "a number";
         if (type == Boolean.class || type == boolean.class) return "true or false";
         if (type == String.class) return "a string";
+        if (type == java.time.Instant.class) return "a date-time (ISO 8601, e.g. 2027-01-31T00:00:00Z)";
         if (java.util.Collection.class.isAssignableFrom(type)) return "a list";
         if (java.util.Map.class.isAssignableFrom(type) || type.isRecord()) return "a mapping";
         return "a " + type.getSimpleName();

@@ -241,6 +241,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void fieldsTheGatewayGives_areRefused_notBoundAndDropped() {
+        assertThatThrownBy(() -> parse("models:\n  m: [ { publicModel: other, provider: simulator, upstreamModel: x } ]\n"))
+                .isInstanceOf(ConfigException.class).hasMessage("models.m[0]: unknown field 'publicModel'");
+        assertThatThrownBy(() -> parse("teams: [ { name: a, source: api } ]\n")).hasMessage("teams[0]: unknown field 'source'");
+        assertThatThrownBy(() -> parse("keys: [ { name: a, id: key_custom } ]\n")).hasMessage("keys[0]: unknown field 'id'");
+        assertThatThrownBy(() -> parse("keys: [ { name: a, expiresAt: soon } ]\n")).hasMessageContaining("keys[0].expiresAt: must be a date-time");
+    }
+
+    @Test
     void parse_wrongValueType_namesThePath() {
         assertThatThrownBy(() -> parse(SAMPLE.replace("weight: 2", "weight: heavy")))
                 .isInstanceOf(ConfigException.class)
