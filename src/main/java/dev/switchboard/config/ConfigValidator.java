@@ -170,13 +170,27 @@ public final class ConfigValidator {
             }
         }
         timeouts(at + ".timeouts", d.timeouts());
+        java.util.Set<String> names = new java.util.HashSet<>();
         for (Map.Entry<String, String> h : d.extraHeaders().entrySet()) {
             if (!h.getKey().matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) fail(at + ".extraHeaders", "'" + h.getKey() + "' is not a header name");
+            String name = h.getKey().toLowerCase(java.util.Locale.ROOT);
+            if (FRAMING_HEADERS.contains(name)) {
+                fail(at + ".extraHeaders." + h.getKey(), "is a framing or connection header, which the gateway sets for each request");
+            }
+            if (!names.add(name)) fail(at + ".extraHeaders." + h.getKey(), "is given twice (header names are case-insensitive)");
             if (h.getValue() != null && hasControl(h.getValue().replace('\t', ' '))) {
                 fail(at + ".extraHeaders." + h.getKey(), "must not contain a line break or other control character");
             }
         }
     }
+
+    /**
+     * Headers that frame the request or manage its connection: added to every upstream request, a
+     * wrong {@code content-length} or {@code transfer-encoding} would corrupt each body (and split
+     * one request into two on a kept-alive connection).
+     */
+    static final java.util.Set<String> FRAMING_HEADERS = java.util.Set.of("content-length", "transfer-encoding", "content-encoding",
+            "host", "connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "expect");
 
     /** Whether {@code s} holds a C0 control character or DEL, which no header value may carry. */
     private static boolean hasControl(String s) {
