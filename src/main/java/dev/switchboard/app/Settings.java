@@ -164,6 +164,7 @@ public record Settings(
             if (uri.getHost() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
                 fail("HTTPS_PROXY", "must look like http://host:port");
             }
+            if (uri.getPort() == 0 || uri.getPort() > 65535) fail("HTTPS_PROXY", "port must be 1-65535, got " + uri.getPort());
             return uri;
         }
 

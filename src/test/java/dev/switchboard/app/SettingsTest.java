@@ -136,6 +136,7 @@ class SettingsTest {
                 Arguments.of(Map.of("ENCRYPTION_KEYS", "k1:abc"), "ENCRYPTION_KEYS"),
                 Arguments.of(Map.of("CORS_ORIGINS", "https://app.example.com/path"), "CORS_ORIGINS"),
                 Arguments.of(Map.of("HTTPS_PROXY", "socks5://proxy:1080"), "HTTPS_PROXY"),
+                Arguments.of(Map.of("HTTPS_PROXY", "http://127.0.0.1:99999"), "HTTPS_PROXY"),
                 Arguments.of(Map.of("SWITCHBOARD_CONFIG", "/definitely/not/here.yaml"), "SWITCHBOARD_CONFIG"),
                 Arguments.of(Map.of("UPSTREAM_CA_FILE", "/definitely/not/here.pem"), "UPSTREAM_CA_FILE"),
                 Arguments.of(Map.of("TLS_CERT_FILE", "/definitely/not/here.pem"), "TLS_CERT_FILE"));
