@@ -121,7 +121,13 @@ public final class FileReconciler {
         Set<String> fallbackIds = new HashSet<>();
         for (FallbackSpec f : file.fallbacks()) {
             fallbackIds.add(f.primaryModel() + "\n" + f.reason());
-            if (!tx.fallbacks().find(f.primaryModel(), f.reason()).map(f::equals).orElse(false)) tx.fallbacks().upsert(f);
+            Optional<FallbackSpec> stored = tx.fallbacks().find(f.primaryModel(), f.reason());
+            if (stored.isPresent() && !FILE.equals(stored.get().source())) {
+                // as for keys and teams: the file does not take over (and later delete) what the API made
+                throw new StoreException("the config file conflicts with the store: the fallback chain of '" + f.primaryModel() + "' ("
+                        + f.reason() + ") was made through the API; delete it there (DELETE /admin/fallbacks/…) or leave it out of the file");
+            }
+            if (!stored.map(f::equals).orElse(false)) tx.fallbacks().upsert(f);
         }
         for (FallbackSpec f : tx.fallbacks().all()) {
             if (FILE.equals(f.source()) && !fallbackIds.contains(f.primaryModel() + "\n" + f.reason())) {

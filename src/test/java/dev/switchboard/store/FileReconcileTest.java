@@ -170,6 +170,29 @@ class FileReconcileTest {
         }
     }
 
+    @Test
+    void aFileFallbackChainTheApiAlreadyMade_stopsTheStart_andTheApisChainStays() {
+        String models = """
+                models:
+                  alpha: [ { provider: simulator, upstreamModel: sim-alpha } ]
+                  beta: [ { provider: simulator, upstreamModel: sim-beta } ]
+                  gamma: [ { provider: simulator, upstreamModel: sim-gamma } ]
+                """;
+        try (TestStore store = TestStore.sqlite()) {
+            try (GatewayFixture gw = store.gateway().config(models).start()) {
+                Admin.data(gw.put("/admin/fallbacks", "{\"primaryModel\":\"alpha\",\"reason\":\"general\",\"targets\":[\"beta\"]}"), 200);
+            }
+            Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> store.gateway()
+                    .config(models + "fallbacks:\n  - { primaryModel: alpha, reason: general, targets: [gamma] }\n").start().close());
+            assertThat(refused).hasMessageContaining("fallback chain of 'alpha' (general) was made through the API");
+            try (GatewayFixture gw = store.gateway().config(models).start()) {
+                JsonNode chain = Admin.get(gw, "/admin/fallbacks").get(0);
+                assertThat(chain.get("source").asText()).isEqualTo("api");
+                assertThat(chain.get("targets").get(0).asText()).isEqualTo("beta");
+            }
+        }
+    }
+
     /** A deployment, a team, a key in it and a fallback chain, all through the API; returns the key. */
     private static String createApiEntries(GatewayFixture gw) {
         Admin.create(gw, "/admin/deployments", "{\"publicModel\":\"api-model\",\"provider\":\"simulator\",\"upstreamModel\":\"api-upstream\"}");
