@@ -177,7 +177,8 @@ public final class ConfigValidator {
             if (FRAMING_HEADERS.contains(name)) {
                 fail(at + ".extraHeaders." + h.getKey(), "is a framing or connection header, which the gateway sets for each request");
             }
-            if (!names.add(name)) fail(at + ".extraHeaders." + h.getKey(), "is given twice (header names are case-insensitive)");
+            // named in lower case: which of the two spellings comes second depends on the map's order
+            if (!names.add(name)) fail(at + ".extraHeaders." + name, "is given twice (header names are case-insensitive)");
             if (h.getValue() != null && hasControl(h.getValue().replace('\t', ' '))) {
                 fail(at + ".extraHeaders." + h.getKey(), "must not contain a line break or other control character");
             }
