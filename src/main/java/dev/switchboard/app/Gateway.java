@@ -169,6 +169,12 @@ public final class Gateway implements AutoCloseable {
                 .map(new ConfigLoader(settings.env()::get, new ConfigValidator(registry.ids(), PriceCatalog.standard()::pricesAlone))::load)
                 .orElse(GatewayConfig.EMPTY);
         builder.build(file, 0); // a file deployment that cannot be served stops the start, naming it
+        for (int i = 0; i < file.keys().size(); i++) {
+            // the master key would win: the file's key, its limits and its budget would never apply
+            if (settings.masterKey().isPresent() && settings.masterKey().get().equals(file.keys().get(i).key())) {
+                throw new SettingsException("SWITCHBOARD_CONFIG: keys[" + i + "].key is the MASTER_KEY; a virtual key needs a value of its own");
+            }
+        }
         if (!file.laterSections().isEmpty()) {
             LOG.warn("config file sections not used by this build, kept as written: {}", String.join(", ", file.laterSections().keySet()));
         }
