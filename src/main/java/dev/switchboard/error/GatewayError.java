@@ -38,6 +38,11 @@ public final class GatewayError extends RuntimeException {
         return new GatewayError(kind, getMessage(), param, millis, finalAnswer);
     }
 
+    /** The same error naming no field. */
+    public GatewayError withoutParam() {
+        return new GatewayError(kind, getMessage(), null, retryAfterMs, finalAnswer);
+    }
+
     public ErrorKind kind() {
         return kind;
     }

@@ -115,9 +115,7 @@ public final class Dispatch {
      */
     private static <T> Future<T> withoutProviderParam(Throwable t) {
         if (t instanceof UpstreamException u && u.upstreamStatus() > 0 && u.error().param() != null) {
-            GatewayError e = u.error();
-            return Future.failedFuture(new UpstreamException(u.failureClass(),
-                    new GatewayError(e.kind(), e.getMessage(), null, e.retryAfterMs(), e.finalAnswer()), u.upstreamStatus(), u.getMessage()));
+            return Future.failedFuture(new UpstreamException(u.failureClass(), u.error().withoutParam(), u.upstreamStatus(), u.getMessage()));
         }
         return Future.failedFuture(t);
     }

@@ -211,19 +211,24 @@ public final class Policy {
                 }
                 // not spent: what requests in flight reserved comes back as they end, so an SDK may retry shortly
                 case Admission.Denied no when no.held() -> Future.failedFuture(GatewayError.of(ErrorKind.BUDGET_EXCEEDED,
-                        "The rest of the budget of this " + (no.scope().startsWith("team:") ? "team" : "API key")
+                        "The rest of the budget of this " + holder(no)
                                 + " is reserved by requests in flight; retry when they finish.")
                         .withRetryAfter(no.retryAfterMs(), false));
                 case Admission.Denied no when no.budget() -> Future.failedFuture(GatewayError.of(ErrorKind.BUDGET_EXCEEDED,
-                        "The budget of this " + (no.scope().startsWith("team:") ? "team" : "API key") + " is spent for the current period.")
+                        "The budget of this " + holder(no) + " is spent for the current period.")
                         .withRetryAfter(no.retryAfterMs() >= 0 ? no.retryAfterMs() : NO_RESET_RETRY_AFTER_MS, true));
                 case Admission.Denied no -> Future.failedFuture(GatewayError.of(ErrorKind.RATE_LIMIT_EXCEEDED,
-                        "Rate limit of this " + (no.scope().startsWith("team:") ? "team" : "API key") + " reached; retry after the indicated time.")
+                        "Rate limit of this " + holder(no) + " reached; retry after the indicated time.")
                         .withRetryAfter(no.retryAfterMs(), false));
                 case Admission.Unavailable no -> Future.failedFuture(GatewayError.of(ErrorKind.SERVICE_UNAVAILABLE,
                         "Limits cannot be checked while Redis is unreachable (redisFailure: closed); try again shortly.").withRetryAfter(1000, false));
             };
         });
+    }
+
+    /** Whose limit or budget refused: the key's own or its team's, as a refusal's message says. */
+    private static String holder(Admission.Denied no) {
+        return no.scope().startsWith("team:") ? "team" : "API key";
     }
 
     /**

@@ -89,7 +89,7 @@ public final class OpenAiChunkEncoder implements OpenAiStreams.ChunkEncoding {
                 if (r.signature() != null) signature(r, delta(c));
                 yield c;
             }
-            // one function_call an answer: the request asked for no parallel calls (OpenAiChatDecoder)
+            // a legacy answer has one function_call: the first call (LegacyFunctions), later ones have no place
             case StreamEvent.ToolCallStart s when legacyFunctions -> s.index() != 0 ? null : functionCall(s.choice(), s.name(), "");
             case StreamEvent.ToolCallDelta d when legacyFunctions -> d.index() != 0 ? null : functionCall(d.choice(), null, d.argumentsFragment());
             case StreamEvent.ToolCallStart s -> {
